@@ -1,0 +1,239 @@
+import * as Y from 'yjs';
+import { BoardFold, type FoldChange } from '../domain/fold.ts';
+import { HybridClock } from '../domain/hlc.ts';
+import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
+import {
+  checkBody,
+  parseRecord,
+  RECORD_VERSION,
+  type AnyRecord,
+  type RecordKind,
+  type SignedRecord,
+  type UpdateAction,
+} from '../domain/records.ts';
+import { signRecord, verifyRecord, type Identity } from '../crypto/signing.ts';
+import type { RecordStore } from './record-store.ts';
+import { LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
+
+export interface BoardOptions {
+  readonly doc: Y.Doc;
+  readonly store: RecordStore;
+  readonly founder: AuthorKey;
+  readonly identity: Identity;
+  readonly now?: () => number;
+  /** Called when persisting to the vault fails; the record is still in the shared document. */
+  readonly onStoreError?: (error: unknown) => void;
+}
+
+export type CommandResult = { ok: true; id: RecordId } | { ok: false; reason: string };
+
+type Listener = (change: FoldChange) => void;
+
+/**
+ * One square: the shared document of signed records, the device's vault, and the fold that
+ * turns valid records into board state. The only code that reads or writes the Y.Doc layout.
+ */
+export class Board {
+  readonly fold: BoardFold;
+  readonly identity: Identity;
+  readonly #doc: Y.Doc;
+  readonly #records: Y.Map<unknown>;
+  readonly #store: RecordStore;
+  readonly #clock: HybridClock;
+  readonly #vault = new Map<string, AnyRecord>();
+  readonly #rejected = new Map<string, string>();
+  readonly #listeners = new Set<Listener>();
+  readonly #onStoreError: (error: unknown) => void;
+  #work: Promise<void> = Promise.resolve();
+  #persisting: Promise<void> = Promise.resolve();
+  #attached = false;
+
+  private constructor(options: BoardOptions) {
+    this.#doc = options.doc;
+    this.#records = options.doc.getMap(RECORDS_KEY);
+    this.#store = options.store;
+    this.identity = options.identity;
+    this.#clock = new HybridClock(options.now ?? Date.now);
+    this.fold = new BoardFold(options.founder);
+    this.#onStoreError = options.onStoreError ?? ((error) => console.error('vault write failed', error));
+  }
+
+  /** Opens a board from the vault alone, so the list can render before the document loads. */
+  static async open(options: BoardOptions): Promise<Board> {
+    const board = new Board(options);
+    const [verified, rejected] = await Promise.all([options.store.loadVerified(), options.store.loadRejected()]);
+    for (const record of verified) {
+      board.#vault.set(record.id, record);
+      board.#clock.observe(record.at);
+    }
+    for (const [key, sig] of rejected) board.#rejected.set(key, sig);
+    board.fold.add(verified);
+    return board;
+  }
+
+  /**
+   * Starts following the shared document: verifies what it holds, puts back vault records it
+   * lacks, and from then on handles every change. Call once the document has loaded from local
+   * persistence, or restored records would be written twice.
+   */
+  attach(): Promise<void> {
+    if (this.#attached) return this.whenIdle();
+    this.#attached = true;
+    this.#records.observe(this.#onChange);
+    const keys = new Set<string>(this.#records.keys());
+    for (const id of this.#vault.keys()) keys.add(id);
+    this.#enqueue(keys);
+    return this.whenIdle();
+  }
+
+  /** Stops following the document. */
+  detach(): void {
+    if (this.#attached) this.#records.unobserve(this.#onChange);
+    this.#attached = false;
+  }
+
+  /** Subscribes to board changes; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves when every change seen so far is verified, folded and stored. */
+  async whenIdle(): Promise<void> {
+    let work: Promise<void>;
+    do {
+      work = this.#work;
+      await work;
+      await this.#persisting;
+    } while (work !== this.#work);
+  }
+
+  /** Entries in the shared document that failed verification, schema or authorisation. */
+  get invalidCount(): number {
+    return this.#rejected.size + this.fold.rejectedCount;
+  }
+
+  publishPost(body: unknown): Promise<CommandResult> {
+    return this.#write('post', body);
+  }
+
+  updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandResult> {
+    const target = this.fold.post(post);
+    if (!target) return Promise.resolve({ ok: false, reason: 'unknown post' });
+    if (target.author !== this.identity.author) return Promise.resolve({ ok: false, reason: 'not your post' });
+    return this.#write('update', note ? { post, action, note } : { post, action });
+  }
+
+  saveProfile(name: string, building?: string): Promise<CommandResult> {
+    return this.#write('profile', building ? { name, building } : { name });
+  }
+
+  nameSquare(name: string): Promise<CommandResult> {
+    if (this.fold.founder !== this.identity.author) {
+      return Promise.resolve({ ok: false, reason: 'only the founder names the square' });
+    }
+    return this.#write('square', { name });
+  }
+
+  async #write(kind: RecordKind, body: unknown): Promise<CommandResult> {
+    const checked = checkBody(kind, body);
+    if (!checked.ok) return checked;
+    const record = (await signRecord(
+      { v: RECORD_VERSION, kind, author: this.identity.author, at: this.#clock.tick(), body: checked.value },
+      this.identity,
+    )) as AnyRecord;
+    this.#doc.transact(() => this.#records.set(record.id, toStored(record)), LOCAL_ORIGIN);
+    this.#accept([record]);
+    return { ok: true, id: record.id };
+  }
+
+  readonly #onChange = (event: Y.YMapEvent<unknown>): void => {
+    const origin = event.transaction.origin;
+    if (origin === LOCAL_ORIGIN || origin === VAULT_ORIGIN) return;
+    this.#enqueue(new Set(event.keysChanged));
+  };
+
+  #enqueue(keys: ReadonlySet<string>): void {
+    // Batches are handled one after another so counts and restores never interleave.
+    this.#work = this.#work.then(() => this.#ingest(keys)).catch((error: unknown) => console.error(error));
+  }
+
+  async #ingest(keys: ReadonlySet<string>): Promise<void> {
+    const fresh: AnyRecord[] = [];
+    const missing: AnyRecord[] = [];
+    const rejected = new Map<string, string>();
+    await Promise.all(
+      [...keys].map(async (key) => {
+        const value = this.#records.get(key);
+        const known = this.#vault.get(key);
+        if (value === undefined) {
+          if (known) missing.push(known);
+          return;
+        }
+        if (known && sameRecord(value, known)) return;
+        const sig = signatureOf(value);
+        if (!known && this.#rejected.get(key) === sig) return;
+        const parsed = parseRecord(value);
+        const id = parsed.ok ? await verifyRecord(parsed.value) : null;
+        if (parsed.ok && id === key) {
+          fresh.push({ ...parsed.value, id } as AnyRecord);
+          return;
+        }
+        rejected.set(key, sig);
+        // A valid record overwritten with something else counts as deleted: put it back.
+        if (known) missing.push(known);
+      }),
+    );
+    for (const [key, sig] of rejected) this.#rejected.set(key, sig);
+    if (rejected.size > 0) this.#persist(() => this.#store.putRejected(rejected));
+    if (missing.length > 0) {
+      this.#doc.transact(() => {
+        for (const record of missing) this.#records.set(record.id, toStored(record));
+      }, VAULT_ORIGIN);
+    }
+    if (fresh.length > 0) this.#accept(fresh);
+    else if (rejected.size > 0) this.#notify({ posts: new Set(), profiles: new Set(), square: false });
+  }
+
+  #accept(records: AnyRecord[]): void {
+    for (const record of records) {
+      this.#vault.set(record.id, record);
+      this.#clock.observe(record.at);
+    }
+    this.#persist(() => this.#store.putVerified(records));
+    this.#notify(this.fold.add(records));
+  }
+
+  #persist(write: () => Promise<void>): void {
+    this.#persisting = this.#persisting.then(write).catch(this.#onStoreError);
+  }
+
+  #notify(change: FoldChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+}
+
+/** The form a record takes in the shared map: the signed record without its derived id. */
+function toStored(record: AnyRecord): SignedRecord {
+  const { id: _id, ...stored } = record;
+  return stored as SignedRecord;
+}
+
+function signatureOf(value: unknown): string {
+  return typeof value === 'object' && value !== null && 'sig' in value ? String(value.sig) : '';
+}
+
+/** Cheap equality with a verified record, so a cold start does not verify it again. */
+function sameRecord(value: unknown, known: AnyRecord): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<SignedRecord>;
+  return (
+    v.sig === known.sig &&
+    v.at === known.at &&
+    v.author === known.author &&
+    v.kind === known.kind &&
+    v.v === known.v &&
+    Object.keys(value).length === 6 &&
+    JSON.stringify(v.body) === JSON.stringify(known.body)
+  );
+}

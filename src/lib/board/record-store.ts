@@ -1,0 +1,39 @@
+import type { RecordId } from '../domain/ids.ts';
+import type { AnyRecord } from '../domain/records.ts';
+
+/**
+ * The device-local vault: every valid record this device has seen, kept outside the shared
+ * document so records a peer deletes can be put back. Doubles as the verification cache.
+ */
+export interface RecordStore {
+  /** Every verified record in the vault. */
+  loadVerified(): Promise<AnyRecord[]>;
+  /** Entries known to be invalid, as record key → signature, so they are not verified again. */
+  loadRejected(): Promise<Map<string, string>>;
+  putVerified(records: readonly AnyRecord[]): Promise<void>;
+  putRejected(entries: ReadonlyMap<string, string>): Promise<void>;
+  /** Drops records for good (retention). */
+  remove(ids: readonly RecordId[]): Promise<void>;
+}
+
+/** A RecordStore in memory, for tests and for squares opened without persistence. */
+export class InMemoryRecordStore implements RecordStore {
+  readonly verified = new Map<RecordId, AnyRecord>();
+  readonly rejected = new Map<string, string>();
+
+  async loadVerified(): Promise<AnyRecord[]> {
+    return [...this.verified.values()];
+  }
+  async loadRejected(): Promise<Map<string, string>> {
+    return new Map(this.rejected);
+  }
+  async putVerified(records: readonly AnyRecord[]): Promise<void> {
+    for (const r of records) this.verified.set(r.id, r);
+  }
+  async putRejected(entries: ReadonlyMap<string, string>): Promise<void> {
+    for (const [k, v] of entries) this.rejected.set(k, v);
+  }
+  async remove(ids: readonly RecordId[]): Promise<void> {
+    for (const id of ids) this.verified.delete(id);
+  }
+}

@@ -1,0 +1,82 @@
+import type { AuthorKey, RecordId } from '../domain/ids.ts';
+import { signingText, type SignedRecord, type UnsignedRecord, type VerifiedRecord } from '../domain/records.ts';
+import { fromBase64url, toBase64url } from './base64url.ts';
+
+/** The signature schemes an author key may use; Ed25519 where the browser has it. */
+export type SigningAlgorithm = 'ed25519' | 'p256';
+
+const PARAMS = {
+  ed25519: { key: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
+  p256: {
+    key: { name: 'ECDSA', namedCurve: 'P-256' },
+    sign: { name: 'ECDSA', hash: 'SHA-256' },
+  },
+} as const;
+
+/** A device's signing identity. The private key is non-extractable where the browser allows. */
+export interface Identity {
+  readonly author: AuthorKey;
+  readonly algorithm: SigningAlgorithm;
+  readonly privateKey: CryptoKey;
+}
+
+/** Makes a new key pair: Ed25519, or ECDSA P-256 where Ed25519 is missing. */
+export async function generateIdentity(): Promise<Identity> {
+  for (const algorithm of ['ed25519', 'p256'] as const) {
+    try {
+      const pair = (await crypto.subtle.generateKey(PARAMS[algorithm].key, false, ['sign', 'verify'])) as CryptoKeyPair;
+      const raw = await crypto.subtle.exportKey('raw', pair.publicKey);
+      return { author: `${algorithm}:${toBase64url(raw)}` as AuthorKey, algorithm, privateKey: pair.privateKey };
+    } catch (error) {
+      if (algorithm === 'p256') throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+const encoder = new TextEncoder();
+
+/** The content-derived id of a record: the first 128 bits of SHA-256 over its signed bytes. */
+export async function recordId(record: UnsignedRecord): Promise<RecordId> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(signingText(record)));
+  return toBase64url(new Uint8Array(digest, 0, 16)) as RecordId;
+}
+
+/** Signs a record with this device's identity. */
+export async function signRecord(record: UnsignedRecord, identity: Identity): Promise<VerifiedRecord> {
+  const bytes = encoder.encode(signingText(record));
+  const [signature, id] = await Promise.all([
+    crypto.subtle.sign(PARAMS[identity.algorithm].sign, identity.privateKey, bytes),
+    recordId(record),
+  ]);
+  return { ...record, sig: toBase64url(signature), id };
+}
+
+const publicKeys = new Map<AuthorKey, Promise<CryptoKey>>();
+
+function importAuthor(author: AuthorKey): Promise<CryptoKey> {
+  let key = publicKeys.get(author);
+  if (!key) {
+    const [algorithm, encoded] = author.split(':') as [SigningAlgorithm, string];
+    key = crypto.subtle.importKey('raw', fromBase64url(encoded), PARAMS[algorithm].key, false, ['verify']);
+    publicKeys.set(author, key);
+  }
+  return key;
+}
+
+/**
+ * Verifies a parsed record's signature; resolves to its id, or null when the signature does
+ * not verify or the key is malformed. Never rejects.
+ */
+export async function verifyRecord(record: SignedRecord): Promise<RecordId | null> {
+  try {
+    const algorithm = record.author.split(':')[0] as SigningAlgorithm;
+    const key = await importAuthor(record.author);
+    const bytes = encoder.encode(signingText(record));
+    const ok = await crypto.subtle.verify(PARAMS[algorithm].sign, key, fromBase64url(record.sig), bytes);
+    return ok ? await recordId(record) : null;
+  } catch {
+    publicKeys.delete(record.author);
+    return null;
+  }
+}
