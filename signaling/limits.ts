@@ -20,13 +20,15 @@ export const STRIKE_RATE_PER_SECOND = 1
 export const MAX_BUFFERED_BYTES = 2 * 1024 * 1024
 /** Interval of the WebSocket-level ping; a client silent for a whole interval is dropped. */
 export const HEARTBEAT_INTERVAL_MS = 30_000
+/** How long a closed client gets to complete the close handshake before its socket is destroyed. */
+export const CLOSE_HANDSHAKE_MS = 2_000
 /** Upper bound for a graceful shutdown before remaining sockets are destroyed. */
 export const SHUTDOWN_TIMEOUT_MS = 5_000
 
 /** Close codes sent to clients. */
 export const CLOSE_GOING_AWAY = 1001
+/** Sent by ws itself when a frame exceeds `maxFrameBytes`. */
 export const CLOSE_TOO_BIG = 1009
-export const CLOSE_TRY_AGAIN_LATER = 1013
 /** Application code: the client kept sending frames the server had to drop. */
 export const CLOSE_POLICY = 4008
 

@@ -25,7 +25,7 @@ export function createLogger(
 ): Logger {
   const rank = LOG_LEVELS.indexOf(level)
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
-    write(JSON.stringify({ ...fields, level: lvl, msg, time: new Date().toISOString() }))
+    write(JSON.stringify({ level: lvl, msg, ...fields, time: new Date().toISOString() }))
   }
   const at =
     (lvl: LogLevel) =>

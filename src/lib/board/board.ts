@@ -11,6 +11,7 @@ import {
   type SignedRecord,
   type UpdateAction,
 } from '../domain/records.ts';
+import { toBase64url } from '../crypto/base64url.ts';
 import { signRecord, verifyRecord, type Identity } from '../crypto/signing.ts';
 import type { RecordStore } from './record-store.ts';
 import { LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
@@ -171,15 +172,15 @@ export class Board {
           return;
         }
         if (known && sameRecord(value, known)) return;
-        const sig = signatureOf(value);
-        if (!known && this.#rejected.get(key) === sig) return;
+        const fingerprint = await fingerprintOf(value);
+        if (!known && this.#rejected.get(key) === fingerprint) return;
         const parsed = parseRecord(value);
         const id = parsed.ok ? await verifyRecord(parsed.value) : null;
         if (parsed.ok && id === key) {
           fresh.push({ ...parsed.value, id } as AnyRecord);
           return;
         }
-        rejected.set(key, sig);
+        rejected.set(key, fingerprint);
         // A valid record overwritten with something else counts as deleted: put it back.
         if (known) missing.push(known);
       }),
@@ -219,8 +220,26 @@ function toStored(record: AnyRecord): SignedRecord {
   return stored as SignedRecord;
 }
 
-function signatureOf(value: unknown): string {
-  return typeof value === 'object' && value !== null && 'sig' in value ? String(value.sig) : '';
+const encoder = new TextEncoder();
+
+/**
+ * What the rejected-entry cache remembers of an entry: a hash of all of it. NOTE: not just the
+ * signature, since a tampered copy keeps the genuine signature and must not shadow the genuine
+ * record when that arrives later under the same key.
+ */
+async function fingerprintOf(value: unknown): Promise<string> {
+  const json = jsonOf(value);
+  if (json === undefined) return ''; // not JSON, so never a valid record
+  return toBase64url(await crypto.subtle.digest('SHA-256', encoder.encode(json)));
+}
+
+/** JSON text of a value from the shared map, which Yjs lets hold what JSON cannot (BigInt). */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Cheap equality with a verified record, so a cold start does not verify it again. */
@@ -234,6 +253,6 @@ function sameRecord(value: unknown, known: AnyRecord): boolean {
     v.kind === known.kind &&
     v.v === known.v &&
     Object.keys(value).length === 6 &&
-    JSON.stringify(v.body) === JSON.stringify(known.body)
+    jsonOf(v.body) === jsonOf(known.body)
   );
 }

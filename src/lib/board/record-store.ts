@@ -8,7 +8,7 @@ import type { AnyRecord } from '../domain/records.ts';
 export interface RecordStore {
   /** Every verified record in the vault. */
   loadVerified(): Promise<AnyRecord[]>;
-  /** Entries known to be invalid, as record key → signature, so they are not verified again. */
+  /** Entries known to be invalid, as record key → fingerprint of the entry, so they are not verified again. */
   loadRejected(): Promise<Map<string, string>>;
   putVerified(records: readonly AnyRecord[]): Promise<void>;
   putRejected(entries: ReadonlyMap<string, string>): Promise<void>;

@@ -13,8 +13,11 @@ export function pickLocale(preferred: readonly string[]): Locale {
       if (lower.startsWith('en')) return 'en';
       continue;
     }
-    if (/hant|-(hk|tw|mo)\b/.test(lower)) return 'zh-Hant';
-    if (/hans|-(cn|sg|my)\b/.test(lower) || lower === 'zh') return 'zh-Hans';
+    // An explicit script subtag wins over the region: zh-Hans-HK is Simplified.
+    if (/-hant\b/.test(lower)) return 'zh-Hant';
+    if (/-hans\b/.test(lower)) return 'zh-Hans';
+    if (/-(hk|tw|mo)\b/.test(lower)) return 'zh-Hant';
+    if (/-(cn|sg|my)\b/.test(lower) || lower === 'zh') return 'zh-Hans';
   }
   return 'en';
 }

@@ -1,0 +1,91 @@
+import { catalogueItem, checkQuantity, REFUSE_FACTOR, type CatalogueId } from './catalogue.ts';
+import type { ItemLine, PostBody, PostType, Urgency, VulnerableGroup } from './records.ts';
+
+/** One item row of the post form, as typed. */
+export interface ItemDraft {
+  item: CatalogueId;
+  qty: number | null;
+  text: string;
+}
+
+/** The post form's contents before they become a record body. */
+export interface PostDraft {
+  type: PostType;
+  items: ItemDraft[];
+  wants: ItemDraft[];
+  urgency: Urgency;
+  groups: VulnerableGroup[];
+  building: string;
+  floor: string;
+  note: string;
+  medicineExpiry: string;
+}
+
+/** A fresh form: one row of the first catalogue item, quantity 1. */
+export function emptyDraft(building = ''): PostDraft {
+  return {
+    type: 'need',
+    items: [emptyItem()],
+    wants: [emptyItem()],
+    urgency: 'soon',
+    groups: [],
+    building,
+    floor: '',
+    note: '',
+    medicineExpiry: '',
+  };
+}
+
+export function emptyItem(): ItemDraft {
+  return { item: 'paracetamol-500', qty: 1, text: '' };
+}
+
+/** What is wrong with an item row, if anything; 'over' only warns, the rest block publishing. */
+export type LineProblem =
+  | { readonly kind: 'over'; readonly max: number }
+  | { readonly kind: 'refused'; readonly limit: number }
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'describe' };
+
+export function lineProblem(line: ItemDraft): LineProblem | null {
+  if (line.qty === null || !Number.isInteger(line.qty) || line.qty < 1) return { kind: 'invalid' };
+  if (line.item === 'other' && line.text.trim() === '') return { kind: 'describe' };
+  const { suggestedMax } = catalogueItem(line.item);
+  switch (checkQuantity(line.item, line.qty)) {
+    case 'refused':
+      return { kind: 'refused', limit: suggestedMax * REFUSE_FACTOR };
+    case 'over-suggestion':
+      return { kind: 'over', max: suggestedMax };
+    case 'ok':
+      return null;
+  }
+}
+
+/** True when no row has a problem that blocks publishing. */
+export function draftPublishable(draft: PostDraft): boolean {
+  const rows = draft.type === 'swap' ? [...draft.items, ...draft.wants] : draft.items;
+  return rows.every((line) => {
+    const problem = lineProblem(line);
+    return problem === null || problem.kind === 'over';
+  });
+}
+
+function toLine(line: ItemDraft): ItemLine {
+  const text = line.text.trim();
+  return line.item === 'other' && text ? { item: line.item, qty: line.qty ?? 0, text } : { item: line.item, qty: line.qty ?? 0 };
+}
+
+/** The record body for a draft (checked again by the record schema before signing). */
+export function draftToBody(draft: PostDraft): PostBody {
+  const body: PostBody = {
+    type: draft.type,
+    items: draft.items.map(toLine),
+    urgency: draft.urgency,
+    groups: [...draft.groups],
+    where: { building: draft.building.trim(), floor: draft.floor.trim() },
+    note: draft.note.trim(),
+  };
+  if (draft.type === 'swap') body.wants = draft.wants.map(toLine);
+  if (draft.type !== 'need' && draft.medicineExpiry) body.medicineExpiry = draft.medicineExpiry;
+  return body;
+}

@@ -1,0 +1,146 @@
+import { Board } from '../board/board.ts';
+import type { Identity } from '../crypto/signing.ts';
+import { DEFAULT_QUERY, needsRenewal, selectPosts, type BoardQuery } from '../domain/board-view.ts';
+import type { PostState } from '../domain/fold.ts';
+import type { AuthorKey, PostId } from '../domain/ids.ts';
+import type { UpdateAction } from '../domain/records.ts';
+import type { SyncConfig } from '../sync/config.ts';
+import { SquareConnection, type SyncStatus } from '../sync/connection.ts';
+import { IdbRecordStore } from '../sync/idb-record-store.ts';
+import type { Invite } from '../sync/invite.ts';
+
+/** How often "12 min ago" and expiry are recomputed. */
+export const CLOCK_TICK_MS = 30_000;
+
+export type CommandOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * One open square, as the UI sees it: reactive board state and the commands a resident can
+ * run. Components read fields and call methods; they never touch the board or Yjs.
+ */
+export class SquareSession {
+  phase = $state<'loading' | 'ready' | 'failed'>('loading');
+  failure = $state('');
+  status = $state<SyncStatus>({ peers: 0, signalling: 'connecting', lastSyncedMs: null });
+  query = $state<BoardQuery>(DEFAULT_QUERY);
+  now = $state(Date.now());
+  #version = $state(0);
+  #board: Board | null = null;
+  readonly #connection: SquareConnection;
+  readonly #cleanup: (() => void)[] = [];
+
+  readonly posts: PostState[] = $derived.by(() => {
+    void this.#version;
+    return this.#board ? selectPosts(this.#board.fold.posts(), this.query, this.now) : [];
+  });
+  readonly squareName: string = $derived.by(() => {
+    void this.#version;
+    return this.#board?.fold.squareName() ?? '';
+  });
+  readonly joined: boolean = $derived.by(() => {
+    void this.#version;
+    return this.#board?.fold.profile(this.me) !== undefined;
+  });
+  readonly invalidCount: number = $derived.by(() => {
+    void this.#version;
+    return this.#board?.invalidCount ?? 0;
+  });
+  /** Whether the square holds any post at all, open or not: tells "empty" from "no match". */
+  readonly hasAnyPost: boolean = $derived.by(() => {
+    void this.#version;
+    return this.#board ? !this.#board.fold.posts().next().done : false;
+  });
+
+  constructor(
+    readonly invite: Invite,
+    readonly identity: Identity,
+    config: SyncConfig,
+  ) {
+    this.#connection = new SquareConnection(invite, config);
+  }
+
+  get me(): AuthorKey {
+    return this.identity.author;
+  }
+
+  /** Loads the vault (renders at once), then the stored document, then joins the network. */
+  async open(): Promise<void> {
+    try {
+      const board = await Board.open({
+        doc: this.#connection.doc,
+        store: new IdbRecordStore(this.invite.room),
+        founder: this.invite.founder,
+        identity: this.identity,
+      });
+      this.#board = board;
+      this.#cleanup.push(board.subscribe(() => this.#version++));
+      this.#version++;
+      this.phase = 'ready';
+      await this.#connection.whenLoaded();
+      await board.attach();
+      this.#cleanup.push(this.#connection.onStatus((status) => (this.status = status)));
+      this.#connection.connect();
+      const timer = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
+      this.#cleanup.push(() => clearInterval(timer));
+      // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
+      (globalThis as { kaifong?: unknown }).kaifong = {
+        doc: this.#connection.doc,
+        board,
+        connection: this.#connection,
+      };
+    } catch (error) {
+      this.phase = 'failed';
+      this.failure = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const fn of this.#cleanup.splice(0)) fn();
+    this.#board?.detach();
+    await this.#connection.destroy();
+  }
+
+  /** The name a post's author goes by: their profile name, or a short form of their key. */
+  nameOf(author: AuthorKey): string | undefined {
+    void this.#version;
+    return this.#board?.fold.profile(author)?.name;
+  }
+
+  isMine(post: PostState): boolean {
+    return post.author === this.me;
+  }
+
+  shouldAskRenewal(post: PostState): boolean {
+    return this.isMine(post) && needsRenewal(post, this.now);
+  }
+
+  setQuery(patch: Partial<BoardQuery>): void {
+    this.query = { ...this.query, ...patch };
+  }
+
+  join(name: string, building?: string): Promise<CommandOutcome> {
+    return this.#run((board) => board.saveProfile(name, building));
+  }
+
+  nameSquare(name: string): Promise<CommandOutcome> {
+    return this.#run((board) => board.nameSquare(name));
+  }
+
+  publishPost(body: unknown): Promise<CommandOutcome> {
+    return this.#run((board) => board.publishPost(body));
+  }
+
+  updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandOutcome> {
+    return this.#run((board) => board.updatePost(post, action, note));
+  }
+
+  async #run(command: (board: Board) => Promise<{ ok: true } | { ok: false; reason: string }>): Promise<CommandOutcome> {
+    if (!this.#board) return { ok: false, reason: 'the square is still opening' };
+    try {
+      const result = await command(this.#board);
+      return result.ok ? { ok: true } : result;
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { RecordId, RoomId } from '../domain/ids.ts';
+import type { AnyRecord } from '../domain/records.ts';
+import type { RecordStore } from '../board/record-store.ts';
+import { committed, openDatabase, request } from './idb.ts';
+
+const VERIFIED = 'verified';
+const REJECTED = 'rejected';
+
+/** The vault of one square in IndexedDB, separate from y-indexeddb's copy of the document. */
+export class IdbRecordStore implements RecordStore {
+  readonly #db: Promise<IDBDatabase>;
+
+  constructor(room: RoomId) {
+    this.#db = openDatabase(`kaifong-vault-${room}`, [VERIFIED, REJECTED]);
+  }
+
+  async loadVerified(): Promise<AnyRecord[]> {
+    const db = await this.#db;
+    return request(db.transaction(VERIFIED).objectStore(VERIFIED).getAll() as IDBRequest<AnyRecord[]>);
+  }
+
+  async loadRejected(): Promise<Map<string, string>> {
+    const db = await this.#db;
+    const store = db.transaction(REJECTED).objectStore(REJECTED);
+    const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+    return new Map(keys.map((key, i) => [String(key), String(values[i])]));
+  }
+
+  async putVerified(records: readonly AnyRecord[]): Promise<void> {
+    const db = await this.#db;
+    const tx = db.transaction(VERIFIED, 'readwrite');
+    const store = tx.objectStore(VERIFIED);
+    for (const record of records) store.put(record, record.id);
+    return committed(tx);
+  }
+
+  async putRejected(entries: ReadonlyMap<string, string>): Promise<void> {
+    const db = await this.#db;
+    const tx = db.transaction(REJECTED, 'readwrite');
+    const store = tx.objectStore(REJECTED);
+    for (const [key, sig] of entries) store.put(sig, key);
+    return committed(tx);
+  }
+
+  async remove(ids: readonly RecordId[]): Promise<void> {
+    const db = await this.#db;
+    const tx = db.transaction(VERIFIED, 'readwrite');
+    for (const id of ids) tx.objectStore(VERIFIED).delete(id);
+    return committed(tx);
+  }
+}

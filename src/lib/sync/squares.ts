@@ -1,0 +1,43 @@
+import * as v from 'valibot';
+import type { Invite } from './invite.ts';
+import { parseInvite, inviteFragment } from './invite.ts';
+
+/** A square this device has joined, as listed on the landing page. */
+export interface JoinedSquare {
+  readonly invite: Invite;
+  readonly name: string;
+  readonly lastOpenedMs: number;
+}
+
+const KEY = 'kaifong.squares';
+const StoredSchema = v.array(v.object({ fragment: v.string(), name: v.string(), lastOpenedMs: v.number() }));
+
+/** The squares this device has joined, most recently opened first. */
+export function listSquares(storage: Storage): JoinedSquare[] {
+  try {
+    const parsed = v.safeParse(StoredSchema, JSON.parse(storage.getItem(KEY) ?? '[]'));
+    if (!parsed.success) return [];
+    return parsed.output
+      .flatMap((s) => {
+        const invite = parseInvite(s.fragment);
+        return invite ? [{ invite, name: s.name, lastOpenedMs: s.lastOpenedMs }] : [];
+      })
+      .sort((a, b) => b.lastOpenedMs - a.lastOpenedMs);
+  } catch {
+    return [];
+  }
+}
+
+/** Adds or refreshes a square in the list; an empty name keeps the one already known. */
+export function rememberSquare(storage: Storage, invite: Invite, name: string, nowMs: number): void {
+  const squares = listSquares(storage);
+  const existing = squares.find((s) => s.invite.room === invite.room);
+  const others = squares.filter((s) => s.invite.room !== invite.room);
+  const entry = { invite, name: name || existing?.name || '', lastOpenedMs: nowMs };
+  const stored = [entry, ...others].map((s) => ({
+    fragment: inviteFragment(s.invite),
+    name: s.name,
+    lastOpenedMs: s.lastOpenedMs,
+  }));
+  storage.setItem(KEY, JSON.stringify(stored));
+}

@@ -1,0 +1,14 @@
+import { getContext } from 'svelte';
+import type { I18n } from '../i18n/i18n.svelte.ts';
+
+const I18N = Symbol('i18n');
+
+/** The context map that makes the app's language available to every component (for `mount`). */
+export function appContext(i18n: I18n): Map<symbol, unknown> {
+  return new Map([[I18N, i18n]]);
+}
+
+/** The app's language and messages. */
+export function useI18n(): I18n {
+  return getContext<I18n>(I18N);
+}

@@ -1,0 +1,15 @@
+import { catalogueItem } from '../domain/catalogue.ts';
+import type { Locale } from '../domain/locale.ts';
+import type { ItemLine } from '../domain/records.ts';
+
+/** "Ibuprofen 200 mg tablets × 4", or the description of an "Other" item. */
+export function formatItemLine(line: ItemLine, locale: Locale): string {
+  const item = catalogueItem(line.item);
+  const name = line.item === 'other' && line.text ? `${item.name[locale]}: ${line.text}` : item.name[locale];
+  return `${name} × ${line.qty} ${item.unit[locale]}`;
+}
+
+/** A short, stable handle for an author key without a profile. */
+export function shortKey(author: string): string {
+  return author.slice(author.indexOf(':') + 1, author.indexOf(':') + 7);
+}

@@ -1,0 +1,31 @@
+import { mount } from 'svelte';
+import { registerSW } from 'virtual:pwa-register';
+import App from './App.svelte';
+import { I18n } from './lib/i18n/i18n.svelte.ts';
+import { AppState } from './lib/state/app.svelte.ts';
+import { loadConfig } from './lib/sync/config.ts';
+import { loadOrCreateIdentity } from './lib/sync/identity-store.ts';
+import { appContext } from './lib/ui/context.ts';
+import './app.css';
+
+// Composition root: the only place that wires the browser's globals into the app.
+const target = document.getElementById('app');
+if (!target) throw new Error('#app is missing from index.html');
+
+registerSW({ immediate: true });
+
+const i18n = new I18n(localStorage, navigator.languages);
+try {
+  const [identity, config] = await Promise.all([loadOrCreateIdentity(), loadConfig(location, localStorage)]);
+  const app = new AppState({ identity, config, storage: localStorage, location });
+  window.addEventListener('hashchange', () => void app.followLocation());
+  target.replaceChildren();
+  mount(App, { target, props: { app }, context: appContext(i18n) });
+  await app.followLocation();
+} catch (error) {
+  // Without storage or WebCrypto there is no identity and nothing can be signed.
+  const message = document.createElement('p');
+  message.setAttribute('role', 'alert');
+  message.textContent = `${i18n.t.loadFailed} (${error instanceof Error ? error.message : String(error)})`;
+  target.replaceChildren(message);
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Runs the browser suites: finds (or installs) Chromium, builds the app, and runs Playwright
+// inside a loopback-only network namespace when it can, so WebRTC between headless browsers
+// connects over 127.0.0.1 and nothing leaves the machine (see ../shared/TESTING.md).
+// Usage: node tests/support/run-e2e.mjs [--bench] [playwright args…]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const bench = args[0] === '--bench';
+const rest = bench ? args.slice(1) : args;
+
+function findChromium() {
+  const candidates = [process.env.KAIFONG_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((path) => path && existsSync(path));
+}
+
+function installChromium() {
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('[e2e] installing Debian Chromium (apt-get install -y chromium)…');
+    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
+      stdio: 'inherit',
+    });
+    return findChromium();
+  }
+  console.log("[e2e] no system Chromium: using Playwright's own (npx playwright install chromium)…");
+  execFileSync('npx', ['playwright', 'install', 'chromium'], { stdio: 'inherit' });
+  return undefined; // Playwright finds its own browser
+}
+
+const chromium = findChromium() ?? installChromium();
+if (chromium) process.env.KAIFONG_CHROMIUM = chromium;
+
+console.log('[e2e] building the app…');
+execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+
+const command = bench ? ['npx', 'tsx', 'bench/app.ts', ...rest] : ['npx', 'playwright', 'test', ...rest];
+
+function canIsolate() {
+  if (process.env.KAIFONG_NO_NETNS) return false;
+  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+let result;
+if (canIsolate()) {
+  console.log('[e2e] running in a loopback-only network namespace');
+  result = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...command], {
+    stdio: 'inherit',
+    env: { ...process.env, KAIFONG_NETNS: '1' },
+  });
+} else {
+  console.log('[e2e] network namespaces unavailable: running on the host network');
+  result = spawnSync(command[0], command.slice(1), { stdio: 'inherit' });
+}
+process.exit(result.status ?? 1);

@@ -1,0 +1,280 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { Board } from '../../src/lib/board/board.ts';
+import { InMemoryRecordStore } from '../../src/lib/board/record-store.ts';
+import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
+import type { Identity } from '../../src/lib/crypto/signing.ts';
+import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
+import type { AnyRecord, SignedRecord } from '../../src/lib/domain/records.ts';
+import { PeerNetwork } from '../support/peers.ts';
+import { HOUR, identity, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
+
+let founder: Identity;
+let alice: Identity;
+let mallory: Identity;
+
+beforeAll(async () => {
+  [founder, alice, mallory] = await Promise.all([identity(11), identity(12), identity(13)]);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+interface Device {
+  doc: Y.Doc;
+  records: Y.Map<unknown>;
+  store: InMemoryRecordStore;
+  board: Board;
+}
+
+async function device(who: Identity, store = new InMemoryRecordStore(), doc = new Y.Doc()): Promise<Device> {
+  const board = await Board.open({ doc, store, founder: founder.author, identity: who, now: () => T0 });
+  await board.attach();
+  return { doc, records: doc.getMap(RECORDS_KEY), store, board };
+}
+
+/** Writes straight into the shared map, as a remote peer's update would. */
+function put(d: Device, key: string, value: unknown): void {
+  d.doc.transact(() => d.records.set(key, value), 'remote');
+}
+
+describe('invalid entries in the shared map', () => {
+  it('never folds a record with a bad signature, and counts it', async () => {
+    const d = await device(alice);
+    const genuine = await signPost(mallory, postBody({ note: 'genuine' }), T0);
+    const forged = { ...stored(genuine), body: postBody({ note: 'forged' }) };
+    put(d, genuine.id, forged);
+    await d.board.whenIdle();
+    expect(d.board.fold.post(genuine.id as PostId)).toBeUndefined();
+    expect(d.board.fold.recordCount).toBe(0);
+    expect(d.board.invalidCount).toBe(1);
+    expect(d.store.verified.size).toBe(0);
+  });
+
+  it('never folds a record signed by another key than its author', async () => {
+    const d = await device(alice);
+    // Mallory signs a post that claims to be Alice's.
+    const forged = await sign(mallory, 'post', postBody({ note: 'I am Alice' }), T0);
+    const asAlice = { ...stored(forged), author: alice.author };
+    put(d, forged.id, asAlice);
+    await d.board.whenIdle();
+    expect([...d.board.fold.posts()]).toEqual([]);
+    expect(d.board.invalidCount).toBe(1);
+  });
+
+  it('never folds a valid record stored under another key, nor garbage', async () => {
+    const d = await device(alice);
+    const post = await signPost(mallory, postBody(), T0);
+    put(d, 'A'.repeat(22), stored(post));
+    put(d, 'B'.repeat(22), { hello: 'world' });
+    put(d, 'C'.repeat(22), 42);
+    await d.board.whenIdle();
+    expect([...d.board.fold.posts()]).toEqual([]);
+    expect(d.board.invalidCount).toBe(3);
+  });
+
+  it('folds a valid record from another author and keeps it in the vault', async () => {
+    const d = await device(alice);
+    const post = await signPost(mallory, postBody({ note: 'real' }), T0);
+    put(d, post.id, stored(post));
+    await d.board.whenIdle();
+    expect(d.board.fold.post(post.id as PostId)?.body.note).toBe('real');
+    expect(d.store.verified.get(post.id)).toEqual(post);
+    expect(d.board.invalidCount).toBe(0);
+  });
+
+  it('counts an update by someone other than the author as invalid', async () => {
+    const d = await device(alice);
+    const published = await d.board.publishPost(postBody());
+    if (!published.ok) throw new Error(published.reason);
+    const hijack = await signUpdate(mallory, published.id, 'resolve', T0 + HOUR);
+    put(d, hijack.id, stored(hijack));
+    await d.board.whenIdle();
+    expect(d.board.fold.post(published.id)?.status).toBe('open');
+    expect(d.board.invalidCount).toBe(1);
+  });
+});
+
+describe('vault restores', () => {
+  it('puts back a valid record a peer deleted', async () => {
+    const net = await PeerNetwork.create(2, { now: T0 });
+    const [a, b] = net.peers as [(typeof net.peers)[0], (typeof net.peers)[0]];
+    const published = await a.board.publishPost(postBody({ note: 'please keep me' }));
+    if (!published.ok) throw new Error(published.reason);
+    const original = structuredClone(a.records.get(published.id));
+    await net.settle();
+    expect(b.board.fold.post(published.id)).toBeDefined();
+
+    b.records.delete(published.id); // b is hostile (or buggy)
+    net.flush();
+    expect(a.records.has(published.id)).toBe(false);
+    await net.settle();
+    expect(a.records.get(published.id)).toEqual(original);
+    expect(b.records.get(published.id)).toEqual(original);
+  });
+
+  it('puts back a record deleted while the board was closed', async () => {
+    const store = new InMemoryRecordStore();
+    const first = await device(alice, store);
+    const published = await first.board.publishPost(postBody());
+    if (!published.ok) throw new Error(published.reason);
+    await first.board.whenIdle();
+    first.board.detach();
+
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(first.doc));
+    doc.getMap(RECORDS_KEY).delete(published.id);
+    const second = await device(alice, store, doc);
+    expect(second.records.get(published.id)).toEqual(first.records.get(published.id));
+  });
+
+  it('rejects a tampered copy under a known key and restores the vault copy', async () => {
+    const d = await device(alice);
+    const published = await d.board.publishPost(postBody({ note: 'two tablets please' }));
+    if (!published.ok) throw new Error(published.reason);
+    const original = structuredClone(d.records.get(published.id)) as SignedRecord;
+    const tampered = { ...original, body: postBody({ note: 'send money to 1234' }) };
+    put(d, published.id, tampered);
+    await d.board.whenIdle();
+    expect(d.board.fold.post(published.id)?.body.note).toBe('two tablets please');
+    expect(d.records.get(published.id)).toEqual(original);
+    expect(d.store.verified.get(published.id)?.body).toEqual(original.body);
+  });
+
+  it('accepts the genuine record after first seeing a tampered copy of it', async () => {
+    // Regression: the rejected-entry cache was keyed by signature alone, and a tampered copy
+    // keeps the genuine signature, so the genuine record was then skipped for good.
+    const d = await device(alice);
+    const genuine = await signPost(mallory, postBody({ note: 'genuine' }), T0);
+    put(d, genuine.id, { ...stored(genuine), body: postBody({ note: 'tampered' }) });
+    await d.board.whenIdle();
+    expect(d.board.fold.post(genuine.id)).toBeUndefined();
+    put(d, genuine.id, stored(genuine));
+    await d.board.whenIdle();
+    expect(d.board.fold.post(genuine.id)?.body.note).toBe('genuine');
+  });
+
+  it('survives a copy with a body Yjs can hold but JSON cannot', async () => {
+    // Regression: a BigInt in a tampered copy made the whole batch throw, losing the restore
+    // and every other record that arrived with it.
+    const d = await device(alice);
+    const published = await d.board.publishPost(postBody());
+    if (!published.ok) throw new Error(published.reason);
+    const original = structuredClone(d.records.get(published.id));
+    const other = await signPost(mallory, postBody({ note: 'arrived alongside' }), T0);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    d.doc.transact(() => {
+      d.records.set(published.id, { ...(original as SignedRecord), body: { note: 10n } });
+      d.records.set(other.id, stored(other));
+    }, 'remote');
+    await d.board.whenIdle();
+    expect(errors).not.toHaveBeenCalled();
+    expect(d.records.get(published.id)).toEqual(original);
+    expect(d.board.fold.post(other.id)?.body.note).toBe('arrived alongside');
+  });
+});
+
+describe('cold start', () => {
+  it('folds everything from the vault before and after attach, without verifying it again', async () => {
+    const store = new InMemoryRecordStore();
+    const first = await device(alice, store);
+    const ids: RecordId[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await first.board.publishPost(postBody({ note: `mine ${i}` }));
+      if (!r.ok) throw new Error(r.reason);
+      ids.push(r.id);
+    }
+    const resolved = await first.board.updatePost(ids[0]!, 'resolve', 'thank you');
+    expect(resolved.ok).toBe(true);
+    const theirs: AnyRecord[] = [
+      await signPost(mallory, postBody({ note: 'theirs' }), T0),
+      await sign(mallory, 'profile', { name: 'Mallory' }, T0),
+      await sign(founder, 'square', { name: 'Tai Hang' }, T0),
+    ];
+    first.doc.transact(() => {
+      for (const r of theirs) first.records.set(r.id, stored(r));
+    }, 'remote');
+    await first.board.whenIdle();
+    first.board.detach();
+    const expectedPosts = [...first.board.fold.posts()].sort((a, b) => a.id.localeCompare(b.id));
+    expect(expectedPosts).toHaveLength(4);
+
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(first.doc));
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
+    const board = await Board.open({ doc, store, founder: founder.author, identity: alice, now: () => T0 });
+    const posts = () => [...board.fold.posts()].sort((a, b) => a.id.localeCompare(b.id));
+    expect(posts()).toEqual(expectedPosts);
+    expect(board.fold.squareName()).toBe('Tai Hang');
+    expect(board.fold.profile(mallory.author)).toEqual({ name: 'Mallory' });
+
+    await board.attach();
+    expect(posts()).toEqual(expectedPosts);
+    expect(verify).not.toHaveBeenCalled();
+
+    // The spy does see verification of a record the vault lacks.
+    const fresh = await signPost(mallory, postBody({ note: 'new' }), T0 + HOUR);
+    doc.transact(() => doc.getMap(RECORDS_KEY).set(fresh.id, stored(fresh)), 'remote');
+    await board.whenIdle();
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(board.fold.post(fresh.id)).toBeDefined();
+  });
+
+  it('does not verify known-invalid entries again on a cold start', async () => {
+    const store = new InMemoryRecordStore();
+    const first = await device(alice, store);
+    const post = await signPost(mallory, postBody(), T0);
+    put(first, post.id, { ...stored(post), body: postBody({ note: 'tampered' }) });
+    await first.board.whenIdle();
+    first.board.detach();
+
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(first.doc));
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
+    const second = await device(alice, store, doc);
+    expect(verify).not.toHaveBeenCalled();
+    expect(second.board.invalidCount).toBe(1);
+    expect([...second.board.fold.posts()]).toEqual([]);
+  });
+});
+
+describe('commands', () => {
+  it("refuses to update another author's post and leaves it unchanged", async () => {
+    const net = await PeerNetwork.create(2, { now: T0 });
+    const [a, b] = net.peers as [(typeof net.peers)[0], (typeof net.peers)[0]];
+    const published = await a.board.publishPost(postBody());
+    if (!published.ok) throw new Error(published.reason);
+    await net.settle();
+    expect(await b.board.updatePost(published.id, 'resolve')).toEqual({ ok: false, reason: 'not your post' });
+    expect(await a.board.updatePost(published.id, 'resolve')).toMatchObject({ ok: true });
+    await net.settle();
+    expect(b.board.fold.post(published.id)?.status).toBe('resolved');
+  });
+
+  it('refuses a body the schema refuses, writing nothing', async () => {
+    const d = await device(alice);
+    const result = await d.board.publishPost(postBody({ items: [{ item: 'ibuprofen-200', qty: 100 }] }));
+    expect(result).toEqual({ ok: false, reason: 'quantity refused' });
+    expect(d.records.size).toBe(0);
+  });
+
+  it('lets only the founder name the square', async () => {
+    const net = await PeerNetwork.create(2, { now: T0 });
+    const [founderPeer, other] = net.peers as [(typeof net.peers)[0], (typeof net.peers)[0]];
+    expect((await other.board.nameSquare('Mine now')).ok).toBe(false);
+    expect((await founderPeer.board.nameSquare('Tai Hang 街坊')).ok).toBe(true);
+    await net.settle();
+    expect(other.board.fold.squareName()).toBe('Tai Hang 街坊');
+  });
+
+  it('timestamps a new record after every record it has seen', async () => {
+    const d = await device(alice);
+    const ahead = await signPost(mallory, postBody(), T0 + 60_000);
+    put(d, ahead.id, stored(ahead));
+    await d.board.whenIdle();
+    const mine = await d.board.publishPost(postBody());
+    if (!mine.ok) throw new Error(mine.reason);
+    expect(d.board.fold.post(mine.id)!.at > ahead.at).toBe(true);
+  });
+});
