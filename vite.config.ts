@@ -32,6 +32,9 @@ export default defineConfig({
         // Server endpoints must always reach the server, never the cached shell.
         navigateFallbackDenylist: [/^\/signal/, /^\/config\.json/, /^\/healthz/, /^\/metrics/],
         cleanupOutdatedCaches: true,
+        // The first visit must be able to reopen offline, so the worker takes control at once.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],

@@ -1,18 +1,18 @@
 // Environment → ServerOptions. Every variable is listed in ENV_VARS (and in README.md).
 
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { DEFAULT_LIMITS } from './limits.ts'
-import type { Limits } from './limits.ts'
-import { isLogLevel } from './log.ts'
-import type { LogLevel } from './log.ts'
-import type { ServerOptions } from './server.ts'
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIMITS } from './limits.ts';
+import type { Limits } from './limits.ts';
+import { isLogLevel } from './log.ts';
+import type { LogLevel } from './log.ts';
+import type { ServerOptions } from './server.ts';
 
-export const DEFAULT_PORT = 8080
-export const DEFAULT_HOST = '127.0.0.1'
-export const REPO_ROOT: string = fileURLToPath(new URL('..', import.meta.url))
-export const DEFAULT_STATIC_DIR: string = resolve(REPO_ROOT, 'dist')
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+export const REPO_ROOT: string = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_STATIC_DIR: string = resolve(REPO_ROOT, 'dist');
 
 /** Env name of each limit. */
 export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = {
@@ -27,77 +27,80 @@ export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = {
   maxBufferedBytes: 'MAX_BUFFERED_BYTES',
   heartbeatIntervalMs: 'HEARTBEAT_INTERVAL_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
-}
+};
 
 export class ConfigError extends Error {}
 
 export interface Config {
-  readonly options: ServerOptions & { readonly port: number; readonly host: string; readonly limits: Limits }
-  readonly logLevel: LogLevel
+  readonly options: ServerOptions & { readonly port: number; readonly host: string; readonly limits: Limits };
+  readonly logLevel: LogLevel;
 }
 
-type Env = Readonly<Record<string, string | undefined>>
+type Env = Readonly<Record<string, string | undefined>>;
 
 function number(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value < min) throw new ConfigError(`${name} must be a number >= ${min}, got ${raw}`)
-  return value
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new ConfigError(`${name} must be a number >= ${min}, got ${raw}`);
+  return value;
 }
 
 function jsonArray(env: Env, name: string): unknown[] | null {
-  const raw = env[name]
-  if (raw === undefined || raw.trim() === '') return null
-  let value: unknown
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  let value: unknown;
   try {
-    value = JSON.parse(raw)
+    value = JSON.parse(raw);
   } catch {
-    throw new ConfigError(`${name} must be a JSON array`)
+    throw new ConfigError(`${name} must be a JSON array`);
   }
-  if (!Array.isArray(value)) throw new ConfigError(`${name} must be a JSON array`)
-  return value as unknown[]
+  if (!Array.isArray(value)) throw new ConfigError(`${name} must be a JSON array`);
+  return value as unknown[];
 }
 
 function iceServers(env: Env): unknown[] {
-  const servers = jsonArray(env, 'ICE_SERVERS') ?? []
+  const servers = jsonArray(env, 'ICE_SERVERS') ?? [];
   for (const server of servers) {
-    const urls = typeof server === 'object' && server !== null ? (server as { urls?: unknown }).urls : undefined
-    const ok = typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'))
-    if (!ok) throw new ConfigError('ICE_SERVERS entries must be RTCIceServer objects with "urls"')
+    const urls = typeof server === 'object' && server !== null ? (server as { urls?: unknown }).urls : undefined;
+    const ok = typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'));
+    if (!ok) throw new ConfigError('ICE_SERVERS entries must be RTCIceServer objects with "urls"');
   }
-  return servers
+  return servers;
 }
 
 function signalingUrls(env: Env): string[] | null {
-  const urls = jsonArray(env, 'SIGNALING_URLS')
-  if (urls === null) return null
+  const urls = jsonArray(env, 'SIGNALING_URLS');
+  if (urls === null) return null;
   if (!urls.every((u) => typeof u === 'string' && /^wss?:\/\//.test(u))) {
-    throw new ConfigError('SIGNALING_URLS must be a JSON array of ws:// or wss:// URLs')
+    throw new ConfigError('SIGNALING_URLS must be a JSON array of ws:// or wss:// URLs');
   }
-  return urls as string[]
+  return urls as string[];
 }
 
 function tls(env: Env): ServerOptions['tls'] {
-  const cert = env['TLS_CERT']
-  const key = env['TLS_KEY']
-  if (!cert && !key) return null
-  if (!cert || !key) throw new ConfigError('TLS_CERT and TLS_KEY must be set together')
+  const cert = env['TLS_CERT'];
+  const key = env['TLS_KEY'];
+  if (!cert && !key) return null;
+  if (!cert || !key) throw new ConfigError('TLS_CERT and TLS_KEY must be set together');
   try {
-    return { cert: readFileSync(cert), key: readFileSync(key) }
+    return { cert: readFileSync(cert), key: readFileSync(key) };
   } catch (err) {
-    throw new ConfigError(`cannot read TLS_CERT/TLS_KEY: ${(err as Error).message}`)
+    throw new ConfigError(`cannot read TLS_CERT/TLS_KEY: ${(err as Error).message}`);
   }
 }
 
 /** Read the configuration from the environment; throws ConfigError with a readable message. */
 export function configFromEnv(env: Env = process.env): Config {
-  const logLevel = env['LOG_LEVEL'] || 'info'
-  if (!isLogLevel(logLevel)) throw new ConfigError(`LOG_LEVEL must be error, warn, info or debug, got ${logLevel}`)
+  const logLevel = env['LOG_LEVEL'] || 'info';
+  if (!isLogLevel(logLevel)) throw new ConfigError(`LOG_LEVEL must be error, warn, info or debug, got ${logLevel}`);
   const limits = Object.fromEntries(
-    (Object.keys(LIMIT_ENV) as (keyof Limits)[]).map((key) => [key, number(env, LIMIT_ENV[key], DEFAULT_LIMITS[key], 1)]),
-  ) as unknown as Limits
-  const flag = (name: string): boolean => ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase())
+    (Object.keys(LIMIT_ENV) as (keyof Limits)[]).map((key) => [
+      key,
+      number(env, LIMIT_ENV[key], DEFAULT_LIMITS[key], 1),
+    ]),
+  ) as unknown as Limits;
+  const flag = (name: string): boolean => ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
   return {
     logLevel,
     options: {
@@ -112,5 +115,5 @@ export function configFromEnv(env: Env = process.env): Config {
       drainDelayMs: number(env, 'DRAIN_DELAY_MS', 0, 0),
       limits,
     },
-  }
+  };
 }

@@ -1,37 +1,37 @@
 // Connections, subscriptions and fan-out, with every per-connection bound enforced here.
 // Knows nothing about HTTP; server.ts hands it upgraded sockets.
 
-import { WebSocket } from 'ws'
-import type { Limits } from './limits.ts'
-import { CLOSE_HANDSHAKE_MS, CLOSE_POLICY, CLOSE_TOO_BIG, TokenBucket } from './limits.ts'
-import type { Logger } from './log.ts'
-import type { DropReason, Metrics } from './metrics.ts'
-import { PONG_FRAME, parseClientMessage, publishFrame } from './protocol.ts'
-import type { Topic } from './protocol.ts'
-import type { Relay } from './relay.ts'
-import { Rooms } from './rooms.ts'
+import { WebSocket } from 'ws';
+import type { Limits } from './limits.ts';
+import { CLOSE_HANDSHAKE_MS, CLOSE_POLICY, CLOSE_TOO_BIG, TokenBucket } from './limits.ts';
+import type { Logger } from './log.ts';
+import type { DropReason, Metrics } from './metrics.ts';
+import { PONG_FRAME, parseClientMessage, publishFrame } from './protocol.ts';
+import type { Topic } from './protocol.ts';
+import type { Relay } from './relay.ts';
+import { Rooms } from './rooms.ts';
 
 /** Per-connection state. */
 export interface Client {
-  readonly ws: WebSocket
-  readonly address: string
-  readonly topics: Set<Topic>
-  readonly bucket: TokenBucket
-  readonly strikes: TokenBucket
-  alive: boolean
-  closing: boolean
+  readonly ws: WebSocket;
+  readonly address: string;
+  readonly topics: Set<Topic>;
+  readonly bucket: TokenBucket;
+  readonly strikes: TokenBucket;
+  alive: boolean;
+  closing: boolean;
   /** Close code this server sent, if it initiated the close. */
-  sentCode: number | null
+  sentCode: number | null;
 }
 
-const TEXT = { binary: false } as const
-const PONG = Buffer.from(PONG_FRAME)
+const TEXT = { binary: false } as const;
+const PONG = Buffer.from(PONG_FRAME);
 
 export class Hub {
-  readonly clients = new Set<Client>()
-  readonly rooms: Rooms<Client>
-  #relay: Relay | null = null
-  #emptyWaiters: (() => void)[] = []
+  readonly clients = new Set<Client>();
+  readonly rooms: Rooms<Client>;
+  #relay: Relay | null = null;
+  #emptyWaiters: (() => void)[] = [];
 
   constructor(
     private readonly limits: Limits,
@@ -41,16 +41,16 @@ export class Hub {
     this.rooms = new Rooms<Client>({
       opened: (topic) => this.#relay?.open(topic),
       closed: (topic) => this.#relay?.close(topic),
-    })
+    });
   }
 
   /** Relay publishes to other instances; the relay delivers theirs through `deliver`. */
   useRelay(relay: Relay): void {
-    this.#relay = relay
+    this.#relay = relay;
   }
 
   attach(ws: WebSocket, address: string): Client {
-    const now = performance.now()
+    const now = performance.now();
     const client: Client = {
       ws,
       address,
@@ -60,145 +60,145 @@ export class Hub {
       alive: true,
       closing: false,
       sentCode: null,
-    }
-    this.clients.add(client)
-    this.metrics.connectionsAccepted++
-    ws.on('message', (data, isBinary) => this.#onFrame(client, data as Buffer, isBinary))
+    };
+    this.clients.add(client);
+    this.metrics.connectionsAccepted++;
+    ws.on('message', (data, isBinary) => this.#onFrame(client, data as Buffer, isBinary));
     ws.on('pong', () => {
-      client.alive = true
-    })
+      client.alive = true;
+    });
     ws.on('error', (err: Error & { code?: string }) => {
       // ws closes the socket itself (1009 for maxPayload, 1002/1007 for protocol errors)
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        this.metrics.drop('too_big')
-        client.sentCode = CLOSE_TOO_BIG
+        this.metrics.drop('too_big');
+        client.sentCode = CLOSE_TOO_BIG;
       }
-      this.log.debug('socket error', { code: err.code ?? 'unknown' })
-    })
-    ws.on('close', (code) => this.#detach(client, code))
-    return client
+      this.log.debug('socket error', { code: err.code ?? 'unknown' });
+    });
+    ws.on('close', (code) => this.#detach(client, code));
+    return client;
   }
 
   #detach(client: Client, code: number): void {
-    if (!this.clients.delete(client)) return
-    client.closing = true
-    for (const topic of client.topics) this.rooms.remove(topic, client)
-    client.topics.clear()
+    if (!this.clients.delete(client)) return;
+    client.closing = true;
+    for (const topic of client.topics) this.rooms.remove(topic, client);
+    client.topics.clear();
     // ws reports the peer's code, or 1006 when it stopped reading (after a protocol error)
-    this.metrics.closed(client.sentCode ?? code)
-    if (this.clients.size === 0) for (const wake of this.#emptyWaiters.splice(0)) wake()
+    this.metrics.closed(client.sentCode ?? code);
+    if (this.clients.size === 0) for (const wake of this.#emptyWaiters.splice(0)) wake();
   }
 
   /** Resolves once no connection is left. */
   whenEmpty(): Promise<void> {
-    if (this.clients.size === 0) return Promise.resolve()
-    return new Promise((resolve) => this.#emptyWaiters.push(resolve))
+    if (this.clients.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#emptyWaiters.push(resolve));
   }
 
   #onFrame(client: Client, data: Buffer, isBinary: boolean): void {
-    if (client.closing) return
-    const started = performance.now()
-    this.metrics.bytesIn += data.length
+    if (client.closing) return;
+    const started = performance.now();
+    this.metrics.bytesIn += data.length;
     // the bucket comes first so a flood costs no parsing
-    if (!client.bucket.take(started)) return this.#drop(client, 'rate', started)
-    if (isBinary) return this.#drop(client, 'binary', started)
-    const parsed = parseClientMessage(data.toString('utf8'))
-    if (!parsed.ok) return this.#drop(client, parsed.error, started)
-    const message = parsed.message
-    this.metrics.messageIn(message.type)
+    if (!client.bucket.take(started)) return this.#drop(client, 'rate', started);
+    if (isBinary) return this.#drop(client, 'binary', started);
+    const parsed = parseClientMessage(data.toString('utf8'));
+    if (!parsed.ok) return this.#drop(client, parsed.error, started);
+    const message = parsed.message;
+    this.metrics.messageIn(message.type);
     switch (message.type) {
       case 'subscribe':
         for (const topic of message.topics) {
-          if (client.topics.has(topic)) continue
+          if (client.topics.has(topic)) continue;
           if (client.topics.size >= this.limits.maxTopicsPerConnection) {
-            this.#drop(client, 'topic_limit', started)
-            break
+            this.#drop(client, 'topic_limit', started);
+            break;
           }
-          client.topics.add(topic)
-          this.rooms.add(topic, client)
+          client.topics.add(topic);
+          this.rooms.add(topic, client);
         }
-        break
+        break;
       case 'unsubscribe':
         for (const topic of message.topics) {
-          if (client.topics.delete(topic)) this.rooms.remove(topic, client)
+          if (client.topics.delete(topic)) this.rooms.remove(topic, client);
         }
-        break
+        break;
       case 'publish':
-        this.deliver(message.topic, message.raw)
-        this.#relay?.publish(message.topic, message.raw)
-        this.metrics.fanout.observe((performance.now() - started) / 1000)
-        break
+        this.deliver(message.topic, message.raw);
+        this.#relay?.publish(message.topic, message.raw);
+        this.metrics.fanout.observe((performance.now() - started) / 1000);
+        break;
       case 'ping':
-        this.#send(client, PONG)
-        break
+        this.#send(client, PONG);
+        break;
     }
   }
 
   /** Fan a publish out to this instance's subscribers of `topic`; returns how many got it. */
   deliver(topic: string, raw: string): number {
-    const subs = this.rooms.subscribers(topic)
-    if (subs === undefined) return 0
+    const subs = this.rooms.subscribers(topic);
+    if (subs === undefined) return 0;
     // encode once, not once per receiver as the reference server does
-    const frame = Buffer.from(publishFrame(raw, subs.size))
-    let sent = 0
-    for (const receiver of subs) if (this.#send(receiver, frame)) sent++
-    return sent
+    const frame = Buffer.from(publishFrame(raw, subs.size));
+    let sent = 0;
+    for (const receiver of subs) if (this.#send(receiver, frame)) sent++;
+    return sent;
   }
 
   #send(client: Client, frame: Buffer): boolean {
-    const ws = client.ws
-    if (client.closing || ws.readyState !== WebSocket.OPEN) return false
+    const ws = client.ws;
+    if (client.closing || ws.readyState !== WebSocket.OPEN) return false;
     if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
       // A client that does not read must not make us queue without bound. Terminate rather than
       // close: a close frame would wait behind the very backlog the client is not reading.
-      this.metrics.drop('backpressure')
-      client.closing = true
-      ws.terminate()
-      return false
+      this.metrics.drop('backpressure');
+      client.closing = true;
+      ws.terminate();
+      return false;
     }
-    ws.send(frame, TEXT)
-    this.metrics.messagesOut++
-    this.metrics.bytesOut += frame.length
-    return true
+    ws.send(frame, TEXT);
+    this.metrics.messagesOut++;
+    this.metrics.bytesOut += frame.length;
+    return true;
   }
 
   #drop(client: Client, reason: DropReason, now: number): void {
-    this.metrics.drop(reason)
+    this.metrics.drop(reason);
     if (!client.strikes.take(now)) {
-      this.log.debug('closing misbehaving client', { reason })
-      this.close(client, CLOSE_POLICY, 'policy: too many dropped frames')
+      this.log.debug('closing misbehaving client', { reason });
+      this.close(client, CLOSE_POLICY, 'policy: too many dropped frames');
     }
   }
 
   close(client: Client, code: number, reason: string): void {
-    if (client.closing) return
-    client.closing = true
-    client.sentCode = code
-    client.ws.close(code, reason)
+    if (client.closing) return;
+    client.closing = true;
+    client.sentCode = code;
+    client.ws.close(code, reason);
     // ws itself waits 30 s for the close handshake; a peer that never answers loses its slot sooner
-    const timer = setTimeout(() => client.ws.terminate(), CLOSE_HANDSHAKE_MS)
-    timer.unref()
-    client.ws.once('close', () => clearTimeout(timer))
+    const timer = setTimeout(() => client.ws.terminate(), CLOSE_HANDSHAKE_MS);
+    timer.unref();
+    client.ws.once('close', () => clearTimeout(timer));
   }
 
   /** Ping everyone; whoever did not answer the previous ping is gone. */
   heartbeat(): void {
     for (const client of this.clients) {
       if (!client.alive) {
-        this.log.debug('terminating dead connection')
-        client.ws.terminate()
-        continue
+        this.log.debug('terminating dead connection');
+        client.ws.terminate();
+        continue;
       }
-      client.alive = false
-      client.ws.ping()
+      client.alive = false;
+      client.ws.ping();
     }
   }
 
   closeAll(code: number, reason: string): void {
-    for (const client of this.clients) this.close(client, code, reason)
+    for (const client of this.clients) this.close(client, code, reason);
   }
 
   terminateAll(): void {
-    for (const client of this.clients) client.ws.terminate()
+    for (const client of this.clients) client.ws.terminate();
   }
 }

@@ -1,49 +1,49 @@
 // Every bound the server enforces, with its default. Env names are in config.ts.
 
 /** Largest WebSocket frame accepted (ws `maxPayload`); larger ones close the socket with 1009. */
-export const MAX_FRAME_BYTES = 64 * 1024
+export const MAX_FRAME_BYTES = 64 * 1024;
 /** Topics one connection may be subscribed to at once. */
-export const MAX_TOPICS_PER_CONNECTION = 64
+export const MAX_TOPICS_PER_CONNECTION = 64;
 /** Concurrent WebSocket connections from one remote address (a shared NAT counts as one). */
-export const MAX_CONNECTIONS_PER_ADDRESS = 128
+export const MAX_CONNECTIONS_PER_ADDRESS = 128;
 /** Concurrent WebSocket connections in total. */
-export const MAX_CONNECTIONS = 10_000
+export const MAX_CONNECTIONS = 10_000;
 /** Sustained frames per second per connection (token bucket refill). */
-export const MESSAGE_RATE_PER_SECOND = 100
+export const MESSAGE_RATE_PER_SECOND = 100;
 /** Frames a connection may send in a burst; a joining peer signals to ~30 others at once. */
-export const MESSAGE_BURST = 400
+export const MESSAGE_BURST = 400;
 /** Dropped frames (malformed, over rate, over limits) tolerated in a burst before closing. */
-export const STRIKE_BURST = 20
+export const STRIKE_BURST = 20;
 /** Strikes forgiven per second. */
-export const STRIKE_RATE_PER_SECOND = 1
+export const STRIKE_RATE_PER_SECOND = 1;
 /** Unsent bytes queued to one client before it is treated as a slow consumer and closed. */
-export const MAX_BUFFERED_BYTES = 2 * 1024 * 1024
+export const MAX_BUFFERED_BYTES = 2 * 1024 * 1024;
 /** Interval of the WebSocket-level ping; a client silent for a whole interval is dropped. */
-export const HEARTBEAT_INTERVAL_MS = 30_000
+export const HEARTBEAT_INTERVAL_MS = 30_000;
 /** How long a closed client gets to complete the close handshake before its socket is destroyed. */
-export const CLOSE_HANDSHAKE_MS = 2_000
+export const CLOSE_HANDSHAKE_MS = 2_000;
 /** Upper bound for a graceful shutdown before remaining sockets are destroyed. */
-export const SHUTDOWN_TIMEOUT_MS = 5_000
+export const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 /** Close codes sent to clients. */
-export const CLOSE_GOING_AWAY = 1001
+export const CLOSE_GOING_AWAY = 1001;
 /** Sent by ws itself when a frame exceeds `maxFrameBytes`. */
-export const CLOSE_TOO_BIG = 1009
+export const CLOSE_TOO_BIG = 1009;
 /** Application code: the client kept sending frames the server had to drop. */
-export const CLOSE_POLICY = 4008
+export const CLOSE_POLICY = 4008;
 
 export interface Limits {
-  readonly maxFrameBytes: number
-  readonly maxTopicsPerConnection: number
-  readonly maxConnectionsPerAddress: number
-  readonly maxConnections: number
-  readonly messageRatePerSecond: number
-  readonly messageBurst: number
-  readonly strikeBurst: number
-  readonly strikeRatePerSecond: number
-  readonly maxBufferedBytes: number
-  readonly heartbeatIntervalMs: number
-  readonly shutdownTimeoutMs: number
+  readonly maxFrameBytes: number;
+  readonly maxTopicsPerConnection: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly maxConnections: number;
+  readonly messageRatePerSecond: number;
+  readonly messageBurst: number;
+  readonly strikeBurst: number;
+  readonly strikeRatePerSecond: number;
+  readonly maxBufferedBytes: number;
+  readonly heartbeatIntervalMs: number;
+  readonly shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -58,57 +58,57 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxBufferedBytes: MAX_BUFFERED_BYTES,
   heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
   shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
-})
+});
 
 /** Classic token bucket; time is passed in (milliseconds) so tests need no clock. */
 export class TokenBucket {
-  #tokens: number
-  #last: number
-  readonly #perMs: number
-  readonly #burst: number
+  #tokens: number;
+  #last: number;
+  readonly #perMs: number;
+  readonly #burst: number;
 
   constructor(ratePerSecond: number, burst: number, now: number) {
-    this.#perMs = ratePerSecond / 1000
-    this.#burst = burst
-    this.#tokens = burst
-    this.#last = now
+    this.#perMs = ratePerSecond / 1000;
+    this.#burst = burst;
+    this.#tokens = burst;
+    this.#last = now;
   }
 
   /** Take one token; false when the bucket is empty. */
   take(now: number): boolean {
-    const elapsed = now - this.#last
+    const elapsed = now - this.#last;
     if (elapsed > 0) {
-      this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#perMs)
-      this.#last = now
+      this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#perMs);
+      this.#last = now;
     }
-    if (this.#tokens < 1) return false
-    this.#tokens -= 1
-    return true
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
   }
 }
 
 /** Counts live connections per remote address, refusing beyond a cap. */
 export class AddressCounter {
-  readonly #counts = new Map<string, number>()
+  readonly #counts = new Map<string, number>();
 
   constructor(readonly max: number) {}
 
   /** Reserve a slot for `address`; false if it is full. */
   acquire(address: string): boolean {
-    const n = this.#counts.get(address) ?? 0
-    if (n >= this.max) return false
-    this.#counts.set(address, n + 1)
-    return true
+    const n = this.#counts.get(address) ?? 0;
+    if (n >= this.max) return false;
+    this.#counts.set(address, n + 1);
+    return true;
   }
 
   release(address: string): void {
-    const n = this.#counts.get(address) ?? 0
+    const n = this.#counts.get(address) ?? 0;
     // delete at zero so the map holds only live addresses
-    if (n <= 1) this.#counts.delete(address)
-    else this.#counts.set(address, n - 1)
+    if (n <= 1) this.#counts.delete(address);
+    else this.#counts.set(address, n - 1);
   }
 
   get addresses(): number {
-    return this.#counts.size
+    return this.#counts.size;
   }
 }

@@ -1,49 +1,49 @@
 // Entry point: `npx tsx signaling/main.ts`. Configuration comes from the environment (config.ts).
 
-import { ConfigError, configFromEnv } from './config.ts'
-import { createLogger } from './log.ts'
-import { startServer } from './server.ts'
-import type { RunningServer } from './server.ts'
+import { ConfigError, configFromEnv } from './config.ts';
+import { createLogger } from './log.ts';
+import { startServer } from './server.ts';
+import type { RunningServer } from './server.ts';
 
 async function main(): Promise<void> {
-  let config
+  let config;
   try {
-    config = configFromEnv()
+    config = configFromEnv();
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err
-    createLogger('error').error('bad configuration', { error: err.message })
-    process.exit(2)
+    if (!(err instanceof ConfigError)) throw err;
+    createLogger('error').error('bad configuration', { error: err.message });
+    process.exit(2);
   }
-  const log = createLogger(config.logLevel)
-  const { options } = config
+  const log = createLogger(config.logLevel);
+  const { options } = config;
 
-  let server: RunningServer | null = null
-  let stopping = false
+  let server: RunningServer | null = null;
+  let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return
-    stopping = true
-    log.info('shutting down', { signal })
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
     // hard bound in case something refuses to close
     setTimeout(() => {
-      log.error('shutdown timed out')
-      process.exit(1)
-    }, options.limits.shutdownTimeoutMs + 1_000).unref()
-    ;(server?.close() ?? Promise.resolve()).then(
+      log.error('shutdown timed out');
+      process.exit(1);
+    }, options.limits.shutdownTimeoutMs + 1_000).unref();
+    (server?.close() ?? Promise.resolve()).then(
       () => {
-        log.info('stopped')
-        process.exit(0)
+        log.info('stopped');
+        process.exit(0);
       },
       (err: unknown) => {
-        log.error('shutdown failed', { error: String(err) })
-        process.exit(1)
+        log.error('shutdown failed', { error: String(err) });
+        process.exit(1);
       },
-    )
-  }
+    );
+  };
   // installed before "listening" is printed: whoever reads that line may signal us at once
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 
-  server = await startServer({ ...options, logger: log })
+  server = await startServer({ ...options, logger: log });
   // Always printed, whatever LOG_LEVEL: e2e tests and scripts read the port from this line.
   log.always('info', 'listening', {
     port: server.port,
@@ -52,10 +52,10 @@ async function main(): Promise<void> {
     tls: Boolean(options.tls),
     relay: Boolean(options.redisUrl),
     staticDir: options.staticDir ?? null,
-  })
+  });
 }
 
 main().catch((err: unknown) => {
-  createLogger('error').error('failed to start', { error: err instanceof Error ? err.message : String(err) })
-  process.exit(1)
-})
+  createLogger('error').error('failed to start', { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});

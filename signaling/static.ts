@@ -1,67 +1,67 @@
 // Serves the Vite build: long-lived caching for hashed assets, revalidation for everything else,
 // SPA fallback to index.html, gzip/brotli on the fly.
 
-import { existsSync } from 'node:fs'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { join } from 'node:path'
-import compression from 'compression'
-import sirv from 'sirv'
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import compression from 'compression';
+import sirv from 'sirv';
 
-export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Cache-Control for files whose name carries a content hash (Vite's `assets/`). */
-export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable'
+export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Cache-Control for entry points (index.html, sw.js, manifest…): always revalidate. */
-export const CACHE_REVALIDATE = 'no-cache'
+export const CACHE_REVALIDATE = 'no-cache';
 
 const NOT_BUILT =
   'Kaifong: the app is not built on this server (no index.html in STATIC_DIR).\n' +
-  'Run `npm run build`, or set STATIC_DIR. Signalling on /signal works regardless.\n'
+  'Run `npm run build`, or set STATIC_DIR. Signalling on /signal works regardless.\n';
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 // compression's types are written for Express; it only uses node's req/res.
-const compress = compression() as unknown as Middleware
+const compress = compression() as unknown as Middleware;
 
 /** Wrap a handler with on-the-fly gzip/brotli (negotiated by Accept-Encoding). */
 export function withCompression(handler: HttpHandler): HttpHandler {
-  return (req, res) => compress(req, res, () => handler(req, res))
+  return (req, res) => compress(req, res, () => handler(req, res));
 }
 
 export function cacheControlFor(pathname: string): string {
-  return pathname.startsWith('/assets/') ? CACHE_IMMUTABLE : CACHE_REVALIDATE
+  return pathname.startsWith('/assets/') ? CACHE_IMMUTABLE : CACHE_REVALIDATE;
 }
 
 function text(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
-  res.end(body)
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(body);
 }
 
 /** Static file handler for `dir`; answers 503 until `dir/index.html` exists. */
 export function createStaticHandler(dir: string): HttpHandler {
-  let serve: HttpHandler | null = null
+  let serve: HttpHandler | null = null;
   const load = (): HttpHandler | null => {
     // checked per request until present, so building after the server started works
-    if (!existsSync(join(dir, 'index.html'))) return null
+    if (!existsSync(join(dir, 'index.html'))) return null;
     const files = sirv(dir, {
       dev: false,
       etag: true,
       single: true,
       setHeaders: (res, pathname) => {
-        res.setHeader('Cache-Control', cacheControlFor(pathname))
+        res.setHeader('Cache-Control', cacheControlFor(pathname));
       },
       onNoMatch: (_req, res) => text(res, 404, 'Not found\n'),
-    })
-    return withCompression((req, res) => files(req, res))
-  }
+    });
+    return withCompression((req, res) => files(req, res));
+  };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD')
-      text(res, 405, 'Method not allowed\n')
-      return
+      res.setHeader('Allow', 'GET, HEAD');
+      text(res, 405, 'Method not allowed\n');
+      return;
     }
-    serve ??= load()
-    if (serve === null) text(res, 503, NOT_BUILT)
-    else serve(req, res)
-  }
+    serve ??= load();
+    if (serve === null) text(res, 503, NOT_BUILT);
+    else serve(req, res);
+  };
 }

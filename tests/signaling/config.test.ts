@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest'
-import { ConfigError, DEFAULT_STATIC_DIR, configFromEnv } from '../../signaling/config.ts'
-import { DEFAULT_LIMITS } from '../../signaling/limits.ts'
-import { addressKey } from '../../signaling/server.ts'
-import { AddressCounter, TokenBucket } from '../../signaling/limits.ts'
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_STATIC_DIR, configFromEnv } from '../../signaling/config.ts';
+import { DEFAULT_LIMITS } from '../../signaling/limits.ts';
+import { addressKey } from '../../signaling/server.ts';
+import { AddressCounter, TokenBucket } from '../../signaling/limits.ts';
 
 describe('configFromEnv', () => {
   it('has safe defaults', () => {
-    const { options, logLevel } = configFromEnv({})
-    expect(logLevel).toBe('info')
+    const { options, logLevel } = configFromEnv({});
+    expect(logLevel).toBe('info');
     expect(options).toMatchObject({
       port: 8080,
       host: '127.0.0.1',
@@ -18,8 +18,8 @@ describe('configFromEnv', () => {
       tls: null,
       trustProxy: false,
       limits: DEFAULT_LIMITS,
-    })
-  })
+    });
+  });
 
   it('reads every variable', () => {
     const { options, logLevel } = configFromEnv({
@@ -33,8 +33,8 @@ describe('configFromEnv', () => {
       TRUST_PROXY: '1',
       MAX_CONNECTIONS_PER_ADDRESS: '5',
       MESSAGE_RATE_PER_SECOND: '7.5',
-    })
-    expect(logLevel).toBe('debug')
+    });
+    expect(logLevel).toBe('debug');
     expect(options).toMatchObject({
       port: 0,
       host: '0.0.0.0',
@@ -42,11 +42,11 @@ describe('configFromEnv', () => {
       signalingUrls: ['wss://x/signal'],
       redisUrl: 'redis://10.0.0.2:6379',
       trustProxy: true,
-    })
-    expect(options.iceServers).toHaveLength(2)
-    expect(options.limits.maxConnectionsPerAddress).toBe(5)
-    expect(options.limits.messageRatePerSecond).toBe(7.5)
-  })
+    });
+    expect(options.iceServers).toHaveLength(2);
+    expect(options.limits.maxConnectionsPerAddress).toBe(5);
+    expect(options.limits.messageRatePerSecond).toBe(7.5);
+  });
 
   it.each([
     [{ PORT: 'abc' }, /PORT/],
@@ -58,29 +58,34 @@ describe('configFromEnv', () => {
     [{ TLS_CERT: '/nonexistent/c', TLS_KEY: '/nonexistent/k' }, /cannot read/],
     [{ MAX_FRAME_BYTES: '0' }, /MAX_FRAME_BYTES/],
   ])('rejects %o', (env, message) => {
-    expect(() => configFromEnv(env)).toThrow(ConfigError)
-    expect(() => configFromEnv(env)).toThrow(message)
-  })
-})
+    expect(() => configFromEnv(env)).toThrow(ConfigError);
+    expect(() => configFromEnv(env)).toThrow(message);
+  });
+});
 
 describe('limits', () => {
   it('token bucket allows a burst then the sustained rate', () => {
-    const bucket = new TokenBucket(10, 3, 0)
-    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false])
-    expect(bucket.take(50)).toBe(false)
-    expect(bucket.take(100)).toBe(true)
-    expect(bucket.take(10_000)).toBe(true)
-    expect([bucket.take(10_000), bucket.take(10_000), bucket.take(10_000)]).toEqual([true, true, false])
-  })
+    const bucket = new TokenBucket(10, 3, 0);
+    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
+    expect(bucket.take(50)).toBe(false);
+    expect(bucket.take(100)).toBe(true);
+    expect(bucket.take(10_000)).toBe(true);
+    expect([bucket.take(10_000), bucket.take(10_000), bucket.take(10_000)]).toEqual([true, true, false]);
+  });
 
   it('address counter caps and forgets', () => {
-    const counter = new AddressCounter(2)
-    expect([counter.acquire('a'), counter.acquire('a'), counter.acquire('a'), counter.acquire('b')]).toEqual([true, true, false, true])
-    counter.release('a')
-    counter.release('a')
-    counter.release('b')
-    expect(counter.addresses).toBe(0)
-  })
+    const counter = new AddressCounter(2);
+    expect([counter.acquire('a'), counter.acquire('a'), counter.acquire('a'), counter.acquire('b')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    counter.release('a');
+    counter.release('a');
+    counter.release('b');
+    expect(counter.addresses).toBe(0);
+  });
 
   it.each([
     ['127.0.0.1', '127.0.0.1'],
@@ -90,6 +95,6 @@ describe('limits', () => {
     ['2001:0db8::1', '2001:db8:0:0::/64'],
     ['::1', '0:0:0:0::/64'],
   ])('groups %s as %s', (ip, key) => {
-    expect(addressKey(ip)).toBe(key)
-  })
-})
+    expect(addressKey(ip)).toBe(key);
+  });
+});

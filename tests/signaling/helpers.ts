@@ -1,160 +1,167 @@
 // Shared helpers for the signalling tests: real servers on port 0, a small WebSocket test client.
 
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { WebSocket } from 'ws'
-import type { ClientOptions, RawData } from 'ws'
-import { REPO_ROOT } from '../../signaling/config.ts'
-import { startServer } from '../../signaling/server.ts'
-import type { RunningServer, ServerOptions } from '../../signaling/server.ts'
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WebSocket } from 'ws';
+import type { ClientOptions, RawData } from 'ws';
+import { REPO_ROOT } from '../../signaling/config.ts';
+import { startServer } from '../../signaling/server.ts';
+import type { RunningServer, ServerOptions } from '../../signaling/server.ts';
 
-export const wsUrl = (server: RunningServer): string => `${server.url.replace(/^http/, 'ws')}/signal`
+export const wsUrl = (server: RunningServer): string => `${server.url.replace(/^http/, 'ws')}/signal`;
 
 /** Starts servers and closes every one of them in `closeAll` (call it from afterEach/afterAll). */
 export class ServerPool {
-  readonly #servers: RunningServer[] = []
-  readonly #clients: TestClient[] = []
+  readonly #servers: RunningServer[] = [];
+  readonly #clients: TestClient[] = [];
 
   async start(options: ServerOptions = {}): Promise<RunningServer> {
-    const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: null, ...options })
-    this.#servers.push(server)
-    return server
+    const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: null, ...options });
+    this.#servers.push(server);
+    return server;
   }
 
   async client(server: RunningServer | string, options?: ClientOptions): Promise<TestClient> {
-    const client = await TestClient.connect(typeof server === 'string' ? server : wsUrl(server), options)
-    this.#clients.push(client)
-    return client
+    const client = await TestClient.connect(typeof server === 'string' ? server : wsUrl(server), options);
+    this.#clients.push(client);
+    return client;
   }
 
   async closeAll(): Promise<void> {
-    for (const c of this.#clients.splice(0)) c.terminate()
-    await Promise.all(this.#servers.splice(0).map((s) => s.close()))
+    for (const c of this.#clients.splice(0)) c.terminate();
+    await Promise.all(this.#servers.splice(0).map((s) => s.close()));
   }
 }
 
 export interface Received {
-  readonly text: string
-  readonly json: unknown
+  readonly text: string;
+  readonly json: unknown;
 }
 
 /** A WebSocket client that queues what it receives, for step-by-step assertions. */
 export class TestClient {
-  readonly received: Received[] = []
-  readonly #waiters: (() => void)[] = []
-  closeCode: number | null = null
-  readonly closed: Promise<number>
+  readonly received: Received[] = [];
+  readonly #waiters: (() => void)[] = [];
+  closeCode: number | null = null;
+  readonly closed: Promise<number>;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: RawData) => {
-      const text = (data as Buffer).toString('utf8')
-      let json: unknown = undefined
+      const text = (data as Buffer).toString('utf8');
+      let json: unknown = undefined;
       try {
-        json = JSON.parse(text)
+        json = JSON.parse(text);
       } catch {
         // servers only send JSON; leave undefined so the assertion shows the text
       }
-      this.received.push({ text, json })
-      for (const wake of this.#waiters.splice(0)) wake()
-    })
-    ws.on('error', () => {})
+      this.received.push({ text, json });
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    ws.on('error', () => {});
     this.closed = new Promise((resolve) => {
       ws.on('close', (code) => {
-        this.closeCode = code
-        for (const wake of this.#waiters.splice(0)) wake()
-        resolve(code)
-      })
-    })
+        this.closeCode = code;
+        for (const wake of this.#waiters.splice(0)) wake();
+        resolve(code);
+      });
+    });
   }
 
   static connect(url: string, options?: ClientOptions): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, options)
-      const client = new TestClient(ws)
-      ws.once('open', () => resolve(client))
-      ws.once('error', reject)
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-    })
+      const ws = new WebSocket(url, options);
+      const client = new TestClient(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
   }
 
   send(message: unknown): void {
-    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message))
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
   /** Wait for the next received message matching `match` (consumed from the queue). */
   async next(match: (m: Received) => boolean = () => true, timeoutMs = 3_000): Promise<Received> {
-    const deadline = Date.now() + timeoutMs
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const i = this.received.findIndex(match)
-      if (i >= 0) return this.received.splice(i, 1)[0] as Received
-      if (this.closeCode !== null) throw new Error(`closed (${this.closeCode}) while waiting for a message`)
-      const left = deadline - Date.now()
-      if (left <= 0) throw new Error('timed out waiting for a message')
+      const i = this.received.findIndex(match);
+      if (i >= 0) return this.received.splice(i, 1)[0] as Received;
+      if (this.closeCode !== null) throw new Error(`closed (${this.closeCode}) while waiting for a message`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timed out waiting for a message');
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left)
+        const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   }
 
   /** Round trip a ping so everything sent before it has been processed by the server. */
   async sync(): Promise<void> {
-    this.send({ type: 'ping' })
-    await this.next((m) => (m.json as { type?: unknown } | undefined)?.type === 'pong')
+    this.send({ type: 'ping' });
+    await this.next((m) => (m.json as { type?: unknown } | undefined)?.type === 'pong');
   }
 
   terminate(): void {
-    this.ws.terminate()
+    this.ws.terminate();
   }
 }
 
 export const isPublish =
   (topic: string) =>
   (m: Received): boolean => {
-    const j = m.json as { type?: unknown; topic?: unknown } | undefined
-    return j?.type === 'publish' && j.topic === topic
-  }
+    const j = m.json as { type?: unknown; topic?: unknown } | undefined;
+    return j?.type === 'publish' && j.topic === topic;
+  };
 
 /** A throwaway directory shaped like a Vite build. */
 export function makeStaticDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'kaifong-static-'))
-  mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><title>Kaifong</title></head><body>${'<p>街坊</p>'.repeat(200)}</body></html>`)
-  writeFileSync(join(dir, 'assets', 'index-B1a2c3d4.js'), `console.log(${JSON.stringify('x'.repeat(4000))})\n`)
-  writeFileSync(join(dir, 'assets', 'index-D5e6f7a8.css'), 'body{margin:0}\n'.repeat(200))
-  writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("install",()=>{})\n')
-  writeFileSync(join(dir, 'registerSW.js'), 'navigator.serviceWorker.register("/sw.js")\n')
-  writeFileSync(join(dir, 'workbox-1a2b3c4d.js'), '/* workbox */\n')
-  writeFileSync(join(dir, 'manifest.webmanifest'), JSON.stringify({ name: 'Kaifong', start_url: '/' }))
-  writeFileSync(join(dir, 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]))
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  const dir = mkdtempSync(join(tmpdir(), 'kaifong-static-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><title>Kaifong</title></head><body>${'<p>街坊</p>'.repeat(200)}</body></html>`,
+  );
+  writeFileSync(join(dir, 'assets', 'index-B1a2c3d4.js'), `console.log(${JSON.stringify('x'.repeat(4000))})\n`);
+  writeFileSync(join(dir, 'assets', 'index-D5e6f7a8.css'), 'body{margin:0}\n'.repeat(200));
+  writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("install",()=>{})\n');
+  writeFileSync(join(dir, 'registerSW.js'), 'navigator.serviceWorker.register("/sw.js")\n');
+  writeFileSync(join(dir, 'workbox-1a2b3c4d.js'), '/* workbox */\n');
+  writeFileSync(join(dir, 'manifest.webmanifest'), JSON.stringify({ name: 'Kaifong', start_url: '/' }));
+  writeFileSync(join(dir, 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Poll until `check` returns true or fail after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
   }
 }
 
 export interface ServerProcess {
-  readonly child: ChildProcess
-  readonly port: number
+  readonly child: ChildProcess;
+  readonly port: number;
   /** Every stdout line so far. */
-  readonly lines: string[]
+  readonly lines: string[];
   /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>
+  readonly exited: Promise<number | null>;
 }
 
 /** Spawn `signaling/main.ts` (PORT=0) and resolve once its "listening" line gives the port. */
@@ -163,21 +170,22 @@ export function spawnServerProcess(env: Record<string, string> = {}): Promise<Se
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const lines: string[] = []
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines: string[] = [];
   return new Promise((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`server exited early (${code}): ${lines.join('\n')}`)))
+    void exited.then((code) => reject(new Error(`server exited early (${code}): ${lines.join('\n')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line)
-      const entry = JSON.parse(line) as { msg?: string; port?: number }
-      if (entry.msg === 'listening' && typeof entry.port === 'number') resolve({ child, port: entry.port, lines, exited })
-    })
-  })
+      lines.push(line);
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'listening' && typeof entry.port === 'number')
+        resolve({ child, port: entry.port, lines, exited });
+    });
+  });
 }
 
 /** Stop a spawned server if it is still running. */
 export async function killServerProcess(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
-  await server.exited
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  await server.exited;
 }

@@ -1,21 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_FRAME, parseClientMessage, publishFrame } from '../../signaling/protocol.ts'
-import { ServerPool, isPublish } from './helpers.ts'
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_FRAME, parseClientMessage, publishFrame } from '../../signaling/protocol.ts';
+import { ServerPool, isPublish } from './helpers.ts';
 
 describe('parseClientMessage', () => {
   it('accepts the four message types', () => {
     expect(parseClientMessage('{"type":"subscribe","topics":["a","b"]}')).toEqual({
       ok: true,
       message: { type: 'subscribe', topics: ['a', 'b'] },
-    })
+    });
     expect(parseClientMessage('{"type":"unsubscribe","topics":["a"]}')).toEqual({
       ok: true,
       message: { type: 'unsubscribe', topics: ['a'] },
-    })
-    const raw = '{"type":"publish","topic":"a","data":{"x":[1,2]}}'
-    expect(parseClientMessage(raw)).toEqual({ ok: true, message: { type: 'publish', topic: 'a', raw } })
-    expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: 'ping' } })
-  })
+    });
+    const raw = '{"type":"publish","topic":"a","data":{"x":[1,2]}}';
+    expect(parseClientMessage(raw)).toEqual({ ok: true, message: { type: 'publish', topic: 'a', raw } });
+    expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: 'ping' } });
+  });
 
   it.each([
     ['', 'not_json'],
@@ -33,90 +33,97 @@ describe('parseClientMessage', () => {
     ['{"type":"publish","topic":42}', 'bad_field'],
     ['{"type":"publish","topic":{"a":1}}', 'bad_field'],
     [`{"type":"publish","topic":"${'x'.repeat(MAX_TOPIC_LENGTH + 1)}"}`, 'topic_too_long'],
-    [JSON.stringify({ type: 'subscribe', topics: Array.from({ length: MAX_TOPICS_PER_FRAME + 1 }, (_, i) => `t${i}`) }), 'too_many_topics'],
+    [
+      JSON.stringify({
+        type: 'subscribe',
+        topics: Array.from({ length: MAX_TOPICS_PER_FRAME + 1 }, (_, i) => `t${i}`),
+      }),
+      'too_many_topics',
+    ],
   ])('rejects %s as %s', (raw, error) => {
-    expect(parseClientMessage(raw)).toEqual({ ok: false, error })
-  })
+    expect(parseClientMessage(raw)).toEqual({ ok: false, error });
+  });
 
   it('never throws, even on deep nesting', () => {
-    const deep = '{"type":"publish","topic":"t","data":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}'
-    expect(parseClientMessage(deep).ok).toBe(true)
-    expect(parseClientMessage('['.repeat(50_000)).ok).toBe(false)
-  })
+    const deep = '{"type":"publish","topic":"t","data":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}';
+    expect(parseClientMessage(deep).ok).toBe(true);
+    expect(parseClientMessage('['.repeat(50_000)).ok).toBe(false);
+  });
 
   it('publishFrame keeps the payload and adds clients', () => {
-    const raw = '{"type":"publish","topic":"a","data":"x","clients":99}  '
-    expect(JSON.parse(publishFrame(raw, 3))).toEqual({ type: 'publish', topic: 'a', data: 'x', clients: 3 })
-  })
-})
+    const raw = '{"type":"publish","topic":"a","data":"x","clients":99}  ';
+    expect(JSON.parse(publishFrame(raw, 3))).toEqual({ type: 'publish', topic: 'a', data: 'x', clients: 3 });
+  });
+});
 
 describe('signalling over a real server', () => {
-  const pool = new ServerPool()
-  afterEach(() => pool.closeAll())
+  const pool = new ServerPool();
+  afterEach(() => pool.closeAll());
 
   it('fans a publish out to every subscriber, sender included, with clients count', async () => {
-    const server = await pool.start()
-    const [a, b, c] = await Promise.all([pool.client(server), pool.client(server), pool.client(server)])
-    a.send({ type: 'subscribe', topics: ['room-1'] })
-    b.send({ type: 'subscribe', topics: ['room-1', 'room-2'] })
-    c.send({ type: 'subscribe', topics: ['room-2'] })
-    await Promise.all([a.sync(), b.sync(), c.sync()])
+    const server = await pool.start();
+    const [a, b, c] = await Promise.all([pool.client(server), pool.client(server), pool.client(server)]);
+    a.send({ type: 'subscribe', topics: ['room-1'] });
+    b.send({ type: 'subscribe', topics: ['room-1', 'room-2'] });
+    c.send({ type: 'subscribe', topics: ['room-2'] });
+    await Promise.all([a.sync(), b.sync(), c.sync()]);
 
-    const message = { type: 'publish', topic: 'room-1', data: { to: 'peer', signal: { sdp: 'v=0' } } }
-    a.send(message)
-    const expected = { ...message, clients: 2 }
-    expect((await a.next(isPublish('room-1'))).json).toEqual(expected)
-    expect((await b.next(isPublish('room-1'))).json).toEqual(expected)
-    await c.sync()
-    expect(c.received.filter(isPublish('room-1'))).toHaveLength(0)
-    expect(server.stats()).toMatchObject({ connections: 3, topics: 2, subscriptions: 4 })
-  })
+    const message = { type: 'publish', topic: 'room-1', data: { to: 'peer', signal: { sdp: 'v=0' } } };
+    a.send(message);
+    const expected = { ...message, clients: 2 };
+    expect((await a.next(isPublish('room-1'))).json).toEqual(expected);
+    expect((await b.next(isPublish('room-1'))).json).toEqual(expected);
+    await c.sync();
+    expect(c.received.filter(isPublish('room-1'))).toHaveLength(0);
+    expect(server.stats()).toMatchObject({ connections: 3, topics: 2, subscriptions: 4 });
+  });
 
   it('stops delivering after unsubscribe and forgets empty topics', async () => {
-    const server = await pool.start()
-    const [a, b] = await Promise.all([pool.client(server), pool.client(server)])
-    a.send({ type: 'subscribe', topics: ['r'] })
-    b.send({ type: 'subscribe', topics: ['r'] })
-    await Promise.all([a.sync(), b.sync()])
-    b.send({ type: 'unsubscribe', topics: ['r'] })
-    await b.sync()
-    a.send({ type: 'publish', topic: 'r', data: 1 })
-    expect((await a.next(isPublish('r'))).json).toMatchObject({ clients: 1 })
-    await b.sync()
-    expect(b.received.filter(isPublish('r'))).toHaveLength(0)
+    const server = await pool.start();
+    const [a, b] = await Promise.all([pool.client(server), pool.client(server)]);
+    a.send({ type: 'subscribe', topics: ['r'] });
+    b.send({ type: 'subscribe', topics: ['r'] });
+    await Promise.all([a.sync(), b.sync()]);
+    b.send({ type: 'unsubscribe', topics: ['r'] });
+    await b.sync();
+    a.send({ type: 'publish', topic: 'r', data: 1 });
+    expect((await a.next(isPublish('r'))).json).toMatchObject({ clients: 1 });
+    await b.sync();
+    expect(b.received.filter(isPublish('r'))).toHaveLength(0);
 
-    a.send({ type: 'unsubscribe', topics: ['r'] })
-    await a.sync()
-    expect(server.stats()).toMatchObject({ topics: 0, subscriptions: 0 })
-  })
+    a.send({ type: 'unsubscribe', topics: ['r'] });
+    await a.sync();
+    expect(server.stats()).toMatchObject({ topics: 0, subscriptions: 0 });
+  });
 
   it('answers ping with pong', async () => {
-    const server = await pool.start()
-    const a = await pool.client(server)
-    a.send({ type: 'ping' })
-    expect((await a.next()).json).toEqual({ type: 'pong' })
-  })
+    const server = await pool.start();
+    const a = await pool.client(server);
+    a.send({ type: 'ping' });
+    expect((await a.next()).json).toEqual({ type: 'pong' });
+  });
 
   it('drops a closed client from its topics', async () => {
-    const server = await pool.start()
-    const a = await pool.client(server)
-    a.send({ type: 'subscribe', topics: ['x', 'y'] })
-    await a.sync()
-    expect(server.stats().subscriptions).toBe(2)
-    a.ws.close()
-    await a.closed
-    await expect.poll(() => server.stats()).toMatchObject({ connections: 0, topics: 0, subscriptions: 0 })
-  })
+    const server = await pool.start();
+    const a = await pool.client(server);
+    a.send({ type: 'subscribe', topics: ['x', 'y'] });
+    await a.sync();
+    expect(server.stats().subscriptions).toBe(2);
+    a.ws.close();
+    await a.closed;
+    await expect.poll(() => server.stats()).toMatchObject({ connections: 0, topics: 0, subscriptions: 0 });
+  });
 
   it('survives malformed frames and keeps serving the same connection', async () => {
-    const server = await pool.start()
-    const a = await pool.client(server)
-    a.send({ type: 'subscribe', topics: ['ok'] })
-    for (const junk of ['{', 'null', '[]', '{"type":"publish","topic":7}', '{"type":"subscribe","topics":{}}', '💥']) a.send(junk)
-    a.ws.send(Buffer.from([0, 1, 2, 3]), { binary: true })
-    await a.sync()
-    a.send({ type: 'publish', topic: 'ok', data: 'still here' })
-    expect((await a.next(isPublish('ok'))).json).toMatchObject({ data: 'still here' })
-    expect(server.stats().dropped).toBe(7)
-  })
-})
+    const server = await pool.start();
+    const a = await pool.client(server);
+    a.send({ type: 'subscribe', topics: ['ok'] });
+    for (const junk of ['{', 'null', '[]', '{"type":"publish","topic":7}', '{"type":"subscribe","topics":{}}', '💥'])
+      a.send(junk);
+    a.ws.send(Buffer.from([0, 1, 2, 3]), { binary: true });
+    await a.sync();
+    a.send({ type: 'publish', topic: 'ok', data: 'still here' });
+    expect((await a.next(isPublish('ok'))).json).toMatchObject({ data: 'still here' });
+    expect(server.stats().dropped).toBe(7);
+  });
+});

@@ -1,72 +1,89 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { request } from 'node:https'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { configFromEnv } from '../../signaling/config.ts'
-import type { RunningServer } from '../../signaling/server.ts'
-import { ServerPool, isPublish } from './helpers.ts'
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../signaling/config.ts';
+import type { RunningServer } from '../../signaling/server.ts';
+import { ServerPool, isPublish } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kaifong-tls-'))
-const certPath = join(dir, 'cert.pem')
-const keyPath = join(dir, 'key.pem')
-const pool = new ServerPool()
-let server: RunningServer
-let ca: Buffer
+const dir = mkdtempSync(join(tmpdir(), 'kaifong-tls-'));
+const certPath = join(dir, 'cert.pem');
+const keyPath = join(dir, 'key.pem');
+const pool = new ServerPool();
+let server: RunningServer;
+let ca: Buffer;
 
 beforeAll(async () => {
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', keyPath, '-out', certPath],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+    ],
     { stdio: 'ignore' },
-  )
-  ca = readFileSync(certPath)
+  );
+  ca = readFileSync(certPath);
   // through the env parser, as main.ts does it
-  const { options } = configFromEnv({ TLS_CERT: certPath, TLS_KEY: keyPath, PORT: '0', STATIC_DIR: '/nonexistent' })
-  server = await pool.start(options)
-})
+  const { options } = configFromEnv({ TLS_CERT: certPath, TLS_KEY: keyPath, PORT: '0', STATIC_DIR: '/nonexistent' });
+  server = await pool.start(options);
+});
 
 afterAll(async () => {
-  await pool.closeAll()
-  rmSync(dir, { recursive: true, force: true })
-})
+  await pool.closeAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function getJson(path: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(`${server.url}${path}`, { ca, agent: false }, (res) => {
-      let text = ''
-      res.on('data', (c: Buffer) => (text += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 describe('TLS', () => {
   it('serves HTTPS with the configured certificate', async () => {
-    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
-    expect(await getJson('/healthz')).toEqual({ status: 200, body: { status: 'ready' } })
-  })
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(await getJson('/healthz')).toEqual({ status: 200, body: { status: 'ready' } });
+  });
 
   it('advertises a wss:// signalling URL', async () => {
-    const { body } = await getJson('/config.json')
-    expect(body).toEqual({ signaling: [`wss://127.0.0.1:${server.port}/signal`], iceServers: [] })
-  })
+    const { body } = await getJson('/config.json');
+    expect(body).toEqual({ signaling: [`wss://127.0.0.1:${server.port}/signal`], iceServers: [] });
+  });
 
   it('speaks the protocol over WSS', async () => {
-    const url = `wss://127.0.0.1:${server.port}/signal`
-    const [a, b] = await Promise.all([pool.client(url, { ca }), pool.client(url, { ca })])
-    a.send({ type: 'subscribe', topics: ['secure'] })
-    b.send({ type: 'subscribe', topics: ['secure'] })
-    await Promise.all([a.sync(), b.sync()])
-    a.send({ type: 'publish', topic: 'secure', data: 'over tls' })
-    expect((await b.next(isPublish('secure'))).json).toMatchObject({ data: 'over tls', clients: 2 })
-  })
+    const url = `wss://127.0.0.1:${server.port}/signal`;
+    const [a, b] = await Promise.all([pool.client(url, { ca }), pool.client(url, { ca })]);
+    a.send({ type: 'subscribe', topics: ['secure'] });
+    b.send({ type: 'subscribe', topics: ['secure'] });
+    await Promise.all([a.sync(), b.sync()]);
+    a.send({ type: 'publish', topic: 'secure', data: 'over tls' });
+    expect((await b.next(isPublish('secure'))).json).toMatchObject({ data: 'over tls', clients: 2 });
+  });
 
   it('rejects a client that does not trust the certificate', async () => {
-    await expect(pool.client(`wss://127.0.0.1:${server.port}/signal`)).rejects.toThrow(/self-signed|certificate/i)
-  })
-})
+    await expect(pool.client(`wss://127.0.0.1:${server.port}/signal`)).rejects.toThrow(/self-signed|certificate/i);
+  });
+});
