@@ -1,5 +1,6 @@
 // Signalling benchmark: this server (all bounds on) side by side with y-webrtc's bin/server.js.
-// Run: npm run bench:signaling   (env: CLIENTS, ROOMS, WORKERS, DURATION_MS, RATES, WINDOW, PAYLOAD, BENCH_PROFILE=1)
+// Run: npm run bench:signaling
+// Env: CLIENTS, ROOMS, WORKERS, ROUNDS, DURATION_MS, RATES, WINDOW, PAYLOAD, BENCH_PROFILE=1 (CPU profile of ours).
 // Servers and load generators are separate processes; memory is the server's VmRSS; everything is
 // on 127.0.0.1 and stops by itself.
 
@@ -20,11 +21,12 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const CLIENTS = env('CLIENTS', 5_000);
 const ROOMS = env('ROOMS', 500);
 const WORKERS = env('WORKERS', 1); // one load process leaves the other core of a 2-core box to the server
-const DURATION_MS = env('DURATION_MS', 5_000);
+const DURATION_MS = env('DURATION_MS', 4_000);
 const RATES = (process.env['RATES'] ?? '1000,3000,5000').split(',').map(Number); // publishes/s, one fixed-load phase each
 const WINDOW = env('WINDOW', 2); // publishes in flight per room in the saturation phase
 const PAYLOAD = env('PAYLOAD', 512); // bytes of `data`, about one encrypted y-webrtc signal
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
+const ROUNDS = env('ROUNDS', 3); // the table shows the median of the rounds
 const PER_ADDRESS = Math.min(100, DEFAULT_LIMITS.maxConnectionsPerAddress);
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const PROFILE_DIR = join(RESULTS_DIR, 'signaling-profile');
@@ -365,6 +367,23 @@ function topFunctions(file: string, n: number): { fn: string; selfPct: number }[
     .map(([fn, t]) => ({ fn, selfPct: (100 * t) / total }));
 }
 
+/** Field-wise median of results with the same shape (numbers: median; anything else: the first). */
+function median<T>(items: readonly T[]): T {
+  const first = items[0] as T;
+  if (typeof first === 'number') {
+    const sorted = (items as readonly number[]).slice().sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return (sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2) as T;
+  }
+  if (Array.isArray(first)) return first.map((_, i) => median(items.map((it) => (it as unknown[])[i]))) as T;
+  if (typeof first === 'object' && first !== null) {
+    return Object.fromEntries(
+      Object.keys(first).map((k) => [k, median(items.map((it) => (it as Record<string, unknown>)[k]))]),
+    ) as T;
+  }
+  return first;
+}
+
 // ---- report -----------------------------------------------------------------------------------
 
 const fmt = (v: number, digits = 1): string =>
@@ -414,21 +433,27 @@ async function main(): Promise<void> {
   const { soft, hard } = fdLimits();
   console.log(
     `signalling bench: ${CLIENTS} clients, ${ROOMS} rooms (${CLIENTS / ROOMS} per room), ${WORKERS} load workers, ` +
-      `${DURATION_MS} ms per phase, fixed loads ${RATES.join('/')} publishes/s, window ${WINDOW}/room, ${PAYLOAD} B payload; ` +
+      `${ROUNDS} rounds (median shown), ${DURATION_MS} ms per phase, fixed loads ${RATES.join('/')} publishes/s, window ${WINDOW}/room, ${PAYLOAD} B payload; ` +
       `${cpus().length} CPUs, ${(totalmem() / 1e9).toFixed(1)} GB; open files soft ${soft} hard ${hard}`,
   );
   if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
-  const results: ServerResult[] = [];
-  for (const start of [startKaifong, startReference]) {
-    const server = await start();
-    console.log(`- ${server.name} …`);
-    try {
-      results.push(await runAgainst(server));
-    } finally {
-      await server.stop();
+  const rounds: { kaifong: ServerResult[]; reference: ServerResult[] } = { kaifong: [], reference: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // alternate the order so drift on the machine (other load, thermal) hits both alike
+    const order = round % 2 === 0 ? (['kaifong', 'reference'] as const) : (['reference', 'kaifong'] as const);
+    for (const which of order) {
+      const server = await (which === 'kaifong' ? startKaifong() : startReference());
+      console.log(`- round ${round + 1}/${ROUNDS}: ${server.name} …`);
+      try {
+        rounds[which].push(await runAgainst(server));
+      } finally {
+        await server.stop();
+      }
     }
   }
-  const [ours, ref] = results as [ServerResult, ServerResult];
+  const ours = median(rounds.kaifong);
+  const ref = median(rounds.reference);
+  const results = [ours, ref];
   const ratios: Record<string, number> = {};
   RATES.forEach((rate, i) => {
     const a = ours.fixed[i]!;
@@ -478,6 +503,7 @@ async function main(): Promise<void> {
         },
         results,
         ratios,
+        rounds,
         profile,
       },
       null,

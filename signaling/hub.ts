@@ -3,7 +3,7 @@
 
 import { WebSocket } from 'ws';
 import type { Limits } from './limits.ts';
-import { CLOSE_HANDSHAKE_MS, CLOSE_POLICY, CLOSE_TOO_BIG, TokenBucket } from './limits.ts';
+import { CLOSE_HANDSHAKE_MS, CLOSE_INTERNAL_ERROR, CLOSE_POLICY, CLOSE_TOO_BIG, TokenBucket } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { DropReason, Metrics } from './metrics.ts';
 import { PONG_FRAME, parseClientMessage, publishFrame } from './protocol.ts';
@@ -63,7 +63,15 @@ export class Hub {
     };
     this.clients.add(client);
     this.metrics.connectionsAccepted++;
-    ws.on('message', (data, isBinary) => this.#onFrame(client, data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.#onFrame(client, data as Buffer, isBinary);
+      } catch (err) {
+        // a bug here must cost one connection, not the process
+        this.log.error('frame handler failed', { error: String(err) });
+        this.close(client, CLOSE_INTERNAL_ERROR, 'internal error');
+      }
+    });
     ws.on('pong', () => {
       client.alive = true;
     });

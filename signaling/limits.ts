@@ -29,6 +29,7 @@ export const SHUTDOWN_TIMEOUT_MS = 5_000;
 export const CLOSE_GOING_AWAY = 1001;
 /** Sent by ws itself when a frame exceeds `maxFrameBytes`. */
 export const CLOSE_TOO_BIG = 1009;
+export const CLOSE_INTERNAL_ERROR = 1011;
 /** Application code: the client kept sending frames the server had to drop. */
 export const CLOSE_POLICY = 4008;
 

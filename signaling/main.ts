@@ -1,9 +1,23 @@
 // Entry point: `npx tsx signaling/main.ts`. Configuration comes from the environment (config.ts).
 
+import { readFileSync } from 'node:fs';
 import { ConfigError, configFromEnv } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
+
+/** Soft limit on open files (Linux), or null where /proc is unavailable. */
+function openFileLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft === undefined || soft === 'unlimited' ? null : Number(soft);
+  } catch {
+    return null;
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -53,6 +67,13 @@ async function main(): Promise<void> {
     relay: Boolean(options.redisUrl),
     staticDir: options.staticDir ?? null,
   });
+  const files = openFileLimit();
+  if (files !== null && files < options.limits.maxConnections + 64) {
+    log.warn('open file limit is below MAX_CONNECTIONS; raise `ulimit -n` or lower MAX_CONNECTIONS', {
+      openFiles: files,
+      maxConnections: options.limits.maxConnections,
+    });
+  }
 }
 
 main().catch((err: unknown) => {

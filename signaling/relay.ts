@@ -41,7 +41,7 @@ export class RedisRelay implements Relay {
   /** channel → topic for every topic with local subscribers. */
   readonly #channels = new Map<string, string>();
   readonly #options: RedisRelayOptions;
-  #wasUp = false;
+  #state: 'starting' | 'up' | 'down' = 'starting';
   #stopped = false;
 
   constructor(options: RedisRelayOptions) {
@@ -115,10 +115,10 @@ export class RedisRelay implements Relay {
 
   #transition(error: string | null): void {
     if (this.#stopped) return;
-    const up = this.up;
-    if (up === this.#wasUp) return;
-    this.#wasUp = up;
-    if (up) this.#options.log.info('relay connected');
-    else this.#options.log.warn('relay disconnected; serving local clients only', { error: error ?? 'unknown' });
+    const state = this.up ? 'up' : error === null && this.#state === 'starting' ? 'starting' : 'down';
+    if (state === this.#state) return;
+    this.#state = state;
+    if (state === 'up') this.#options.log.info('relay connected');
+    else this.#options.log.warn('relay unavailable; serving local clients only', { error: error ?? 'unknown' });
   }
 }

@@ -204,10 +204,29 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   };
 
+  // a bug in a handler must cost one request, not the process
+  const guardRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      onRequest(req, res);
+    } catch (err) {
+      log.error('request handler failed', { error: String(err) });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end();
+    }
+  };
+  const guardUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    try {
+      onUpgrade(req, socket, head);
+    } catch (err) {
+      log.error('upgrade handler failed', { error: String(err) });
+      socket.destroy();
+    }
+  };
+
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest)
-    : createHttpServer(onRequest);
-  server.on('upgrade', onUpgrade);
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, guardRequest)
+    : createHttpServer(guardRequest);
+  server.on('upgrade', guardUpgrade);
   server.on('clientError', (_err, socket: Socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     socket.destroy();
@@ -220,6 +239,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       resolve();
     });
   });
+  // e.g. EMFILE on accept: without a listener node would throw it
+  server.on('error', (err: NodeJS.ErrnoException) => log.error('server error', { code: err.code ?? 'unknown' }));
   const port = (server.address() as AddressInfo).port;
   const heartbeat = setInterval(() => hub.heartbeat(), limits.heartbeatIntervalMs);
   heartbeat.unref();

@@ -2,10 +2,17 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 import { launchChromium, newPeerContext } from '../support/browser.ts';
 import { ServerProcess } from '../support/server-process.ts';
 
+export interface PeerOptions {
+  /** The browser's language, e.g. 'zh-HK'. */
+  locale?: string;
+  /** Installs a controllable clock starting at this time (see page.clock). */
+  startTime?: Date;
+}
+
 interface Fixtures {
   server: ServerProcess;
   /** Opens the app in a new peer (its own browser context). */
-  openPeer: (locale?: string) => Promise<Page>;
+  openPeer: (options?: PeerOptions) => Promise<Page>;
 }
 
 export const test = base.extend<Fixtures, { sharedBrowser: Browser }>({
@@ -25,9 +32,10 @@ export const test = base.extend<Fixtures, { sharedBrowser: Browser }>({
   },
   openPeer: async ({ sharedBrowser, server }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async (locale = 'en-GB') => {
+    await use(async ({ locale = 'en-GB', startTime }: PeerOptions = {}) => {
       const context = await newPeerContext(sharedBrowser, locale);
       contexts.push(context);
+      if (startTime) await context.clock.install({ time: startTime });
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
       await page.goto(server.url);

@@ -1,0 +1,662 @@
+// App benchmark: the built PWA in headless Chromium against the real signalling server.
+// Run: npm run bench   (= node tests/support/run-e2e.mjs --bench: builds, then runs this file in a
+// loopback-only network namespace with KAIFONG_CHROMIUM set). To iterate on one scenario:
+//   node tests/support/run-e2e.mjs --bench --only=publish
+//   node tests/support/run-e2e.mjs --bench --only=coldstart --sizes=1000
+// Flags: --only=<scenario,…> (publish, coldstart), --sizes=1000,10000 (cold start board sizes),
+//   --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200 (seeding
+//   concurrency), --timeout-min=30 (whole run), --out=bench/results/app.json.
+// No pass/fail targets: it measures, prints a table and writes JSON.
+//
+// Adding a scenario: write `async function fooScenario(env): Promise<FooResult>` plus a printer,
+// add an entry to SCENARIOS, and (if it has its own knobs) a flag in parseArgs.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from '@playwright/test';
+import type { PostBody } from '../src/lib/domain/records.ts';
+import { launchChromium } from '../tests/support/browser.ts';
+import { ServerProcess } from '../tests/support/server-process.ts';
+import {
+  bytes,
+  createSquare,
+  joinSquare,
+  log,
+  median,
+  ms,
+  openPeer,
+  printTable,
+  round,
+  sleep,
+  summarize,
+  waitForPeers,
+  webrtcPeers,
+  type BenchWindow,
+  type Peer,
+  type Summary,
+} from './app-support.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// ---- options -------------------------------------------------------------------------------------
+
+const SCENARIO_NAMES = ['publish', 'coldstart'] as const;
+type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+interface Options {
+  readonly only: readonly ScenarioName[];
+  readonly sizes: readonly number[];
+  readonly posts: number;
+  readonly warmup: number;
+  readonly gapMs: number;
+  readonly reloads: number;
+  readonly chunk: number;
+  readonly timeoutMin: number;
+  readonly out: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg} (flags look like --name=value)`);
+    flags.set(m[1] as string, m[2] ?? 'true');
+  }
+  const known = ['only', 'sizes', 'posts', 'warmup', 'gap-ms', 'reloads', 'chunk', 'timeout-min', 'out'];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.join(', ')}`);
+  const int = (name: string, fallback: number, min = 0): number => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+    return value;
+  };
+  const only = (flags.get('only') ?? SCENARIO_NAMES.join(',')).split(',').filter(Boolean);
+  for (const name of only) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario ${name}; known: ${SCENARIO_NAMES.join(', ')}`);
+  }
+  const sizes = (flags.get('sizes') ?? '1000,10000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers, e.g. --sizes=1000,10000');
+  return {
+    only: only as ScenarioName[],
+    sizes,
+    posts: int('posts', 50, 1),
+    warmup: int('warmup', 3),
+    gapMs: int('gap-ms', 100),
+    reloads: int('reloads', 3, 1),
+    chunk: int('chunk', 200, 1),
+    timeoutMin: int('timeout-min', 30, 1),
+    out: flags.get('out') ?? join(ROOT, 'bench', 'results', 'app.json'),
+  };
+}
+
+/** What every scenario gets: a running server, one browser, and the options. */
+interface BenchEnv {
+  readonly browser: Browser;
+  readonly server: ServerProcess;
+  readonly options: Options;
+}
+
+// ---- post bodies ---------------------------------------------------------------------------------
+
+const SEED_ITEMS = [
+  'paracetamol-500',
+  'ibuprofen-200',
+  'antigen-test',
+  'n95-mask',
+  'surgical-mask',
+  'thermometer',
+  'oral-rehydration-salts',
+  'cough-medicine',
+  'fever-cooling-patch',
+] as const;
+const SEED_URGENCIES = ['urgent', 'soon', 'stocking'] as const;
+
+/** A valid post body (see src/lib/domain/records.ts); varied so the board is not all one item. */
+function postBody(i: number, note: string): PostBody {
+  return {
+    type: i % 3 === 1 ? 'offer' : 'need',
+    items: [{ item: SEED_ITEMS[i % SEED_ITEMS.length] as PostBody['items'][number]['item'], qty: 1 + (i % 2) }],
+    urgency: SEED_URGENCIES[i % SEED_URGENCIES.length] as PostBody['urgency'],
+    groups: i % 5 === 0 ? ['elderly'] : [],
+    where: { building: `Block ${1 + (i % 12)}`, floor: String(1 + (i % 30)) },
+    note,
+  };
+}
+
+// ---- scenario: publish-to-render latency ---------------------------------------------------------
+
+interface PublishResult {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+  /** Per-post latency in ms (publish in A → list item in B's DOM), in publish order. */
+  readonly samples: number[];
+  readonly summary: Summary;
+  /** Publish in A → B's next frame after the insertion (rAF + setTimeout 0): roughly painted. */
+  readonly toFrame: Summary;
+  /** How long A's `board.publishPost` call itself took (check, sign, write, local render). */
+  readonly publishCall: Summary;
+  /** Estimated offset of B's clock over A's (see clockOffset); 0 means the clocks agree. */
+  readonly clockOffsetMs: number;
+  readonly warmup: number;
+  readonly gapMs: number;
+  readonly webrtcPeers: number;
+}
+
+interface RenderMark {
+  dom: number;
+  frame?: number;
+}
+type ObserverWindow = BenchWindow & { __benchRender?: Map<string, RenderMark> };
+
+/**
+ * Estimated (timeOrigin + now) − Date.now() of a page, median of many samples. Date.now() is the
+ * same system clock in every renderer process, so the difference of two pages' offsets estimates
+ * how far apart their high-resolution clocks are (to about a millisecond, Date.now()'s resolution).
+ */
+function clockOffset(peer: Peer): Promise<number> {
+  return peer.page.evaluate(() => {
+    const offsets: number[] = [];
+    for (let i = 0; i < 200; i++) offsets.push(performance.timeOrigin + performance.now() - Date.now());
+    offsets.sort((a, b) => a - b);
+    return offsets[offsets.length >> 1] as number;
+  });
+}
+
+async function publishScenario({ browser, server, options }: BenchEnv): Promise<PublishResult> {
+  const peers: Peer[] = [];
+  try {
+    log('publish: peer A creates a square');
+    const a = await openPeer(browser, server.url, 'A');
+    peers.push(a);
+    const link = await createSquare(a.page, 'Bench Court', 'Bench A');
+    log('publish: peer B joins via the invite link');
+    const b = await openPeer(browser, server.url, 'B');
+    peers.push(b);
+    await joinSquare(b.page, link, 'Bench B');
+    await Promise.all([waitForPeers(a.page, 1), waitForPeers(b.page, 1)]);
+    const connected = await webrtcPeers(a.page);
+    if (connected < 1) throw new Error('status line reports a peer but y-webrtc has no open data channel');
+    log(`publish: A and B connected over WebRTC (${connected} data channel(s) in A)`);
+
+    const runId = Date.now().toString(36);
+    const total = options.warmup + options.posts;
+    const notes = Array.from({ length: total }, (_, i) => `bench ${runId} #${String(i).padStart(4, '0')}`);
+
+    // In B: record when a list item whose note is one of ours first appears in the Posts list.
+    await b.page.evaluate((expected) => {
+      const w = window as ObserverWindow;
+      const list = document.querySelector('ul[aria-label="Posts"]');
+      if (!list) throw new Error('no Posts list in B');
+      const pending = new Set(expected);
+      const marks = new Map<string, RenderMark>();
+      w.__benchRender = marks;
+      new MutationObserver(() => {
+        if (pending.size === 0) return;
+        const now = performance.timeOrigin + performance.now();
+        for (const item of list.children) {
+          const note = item.querySelector(':scope > article > p.note')?.textContent?.trim();
+          if (note === undefined || !pending.has(note)) continue;
+          pending.delete(note);
+          const mark: RenderMark = { dom: now };
+          marks.set(note, mark);
+          requestAnimationFrame(() => setTimeout(() => (mark.frame = performance.timeOrigin + performance.now())));
+        }
+      }).observe(list, { childList: true, subtree: true, characterData: true });
+    }, notes);
+
+    // ASSUMPTION: A and B are pages of one Chromium on one machine, so performance.timeOrigin +
+    // performance.now() in both derive from the same system clock and are directly comparable.
+    // clockOffset() checks this against Date.now(); the offset is reported, not subtracted.
+    const [offsetA, offsetB] = [await clockOffset(a), await clockOffset(b)];
+    const clockOffsetMs = round(offsetB - offsetA, 2);
+    log(`publish: clock offset B − A ≈ ${clockOffsetMs} ms`);
+
+    const publishedAt = new Map<string, number>();
+    const callMs: number[] = [];
+    for (let i = 0; i < total; i++) {
+      const note = notes[i] as string;
+      const body = postBody(i, note);
+      const sent = await a.page.evaluate(async (post) => {
+        const board = (window as BenchWindow).kaifong?.board;
+        if (!board) throw new Error('window.kaifong is not set in A');
+        const start = performance.timeOrigin + performance.now();
+        const result = await board.publishPost(post);
+        return { start, end: performance.timeOrigin + performance.now(), result };
+      }, body);
+      if (!sent.result.ok) throw new Error(`publishPost refused: ${sent.result.reason}`);
+      await b.page.waitForFunction(
+        (n) => (window as ObserverWindow).__benchRender?.get(n)?.frame !== undefined,
+        note,
+        { timeout: 30_000, polling: 'raf' },
+      );
+      if (i >= options.warmup) {
+        publishedAt.set(note, sent.start);
+        callMs.push(sent.end - sent.start);
+      }
+      if ((i + 1) % 10 === 0 || i + 1 === total) log(`publish: ${i + 1}/${total} posts rendered in B`);
+      await sleep(options.gapMs);
+    }
+
+    const marks = await b.page.evaluate(() => [...((window as ObserverWindow).__benchRender ?? new Map<string, RenderMark>())]);
+    const rendered = new Map(marks);
+    const toDom: number[] = [];
+    const toFrame: number[] = [];
+    for (const [note, start] of publishedAt) {
+      const mark = rendered.get(note);
+      if (!mark || mark.frame === undefined) throw new Error(`no render mark for ${note}`);
+      toDom.push(round(mark.dom - start, 2));
+      toFrame.push(round(mark.frame - start, 2));
+    }
+    const summary = summarize(toDom);
+    return {
+      p50: summary.p50,
+      p95: summary.p95,
+      max: summary.max,
+      samples: toDom,
+      summary,
+      toFrame: summarize(toFrame),
+      publishCall: summarize(callMs),
+      clockOffsetMs,
+      warmup: options.warmup,
+      gapMs: options.gapMs,
+      webrtcPeers: connected,
+    };
+  } finally {
+    await Promise.all(peers.map((p) => p.context.close().catch(() => undefined)));
+  }
+}
+
+function printPublish(r: PublishResult): void {
+  const row = (name: string, s: Summary) => [name, ms(s.p50), ms(s.p95), ms(s.max), ms(s.min), ms(s.mean), String(s.n)];
+  printTable(
+    `Publish → render between two contexts over WebRTC (${r.summary.n} posts, ${r.warmup} warm-up, ${r.gapMs} ms gap; clock offset B−A ≈ ${r.clockOffsetMs} ms)`,
+    ['measure', 'p50', 'p95', 'max', 'min', 'mean', 'n'],
+    [
+      row('publish in A → item in B DOM', r.summary),
+      row('publish in A → B next frame', r.toFrame),
+      row('A publishPost() call', r.publishCall),
+    ],
+  );
+}
+
+// ---- scenario: cold start with N posts in IndexedDB ----------------------------------------------
+
+interface ColdStartRun {
+  /** Navigation start → Posts list has an item and the count text reads "N posts" (DOM). */
+  readonly listMs: number;
+  /** Navigation start → first list item in the DOM. */
+  readonly firstItemMs: number;
+  /** Navigation start → count text "N posts" in the DOM. */
+  readonly countMs: number;
+  /** Navigation start → the frame after the list was ready (rAF + setTimeout 0): roughly painted. */
+  readonly frameMs: number;
+  /** Navigation start → `window.kaifong` set: document loaded from y-indexeddb, board attached. */
+  readonly kaifongMs: number;
+  readonly domContentLoadedMs: number;
+  /** List items in the DOM once ready (equal to N when every post is rendered). */
+  readonly renderedItems: number;
+  readonly domNodes: number;
+  /** performance.memory.usedJSHeapSize when the list was ready (includes garbage). */
+  readonly jsHeapBytes: number | null;
+  /** JS heap in use after a forced garbage collection (CDP), once the board is idle. */
+  readonly jsHeapAfterGcBytes: number;
+  readonly serviceWorker: boolean;
+}
+
+interface ColdStartResult {
+  readonly posts: number;
+  /** Time to publish the N posts through board.publishPost, and until whenIdle resolved. */
+  readonly seedMs: number;
+  /** Of seedMs: until every publishPost call had resolved (signed, in the doc, rendered). */
+  readonly seedPublishMs: number;
+  readonly seedPostsPerSecond: number;
+  /** navigator.storage.estimate() usage after seeding (IndexedDB, caches, everything). */
+  readonly storageBytes: number | null;
+  readonly median: Pick<ColdStartRun, 'listMs' | 'firstItemMs' | 'countMs' | 'frameMs' | 'kaifongMs' | 'domContentLoadedMs'>;
+  readonly runs: ColdStartRun[];
+}
+
+interface ColdMarks {
+  firstItem?: number;
+  count?: number;
+  list?: number;
+  frame?: number;
+  kaifong?: number;
+  items?: number;
+}
+type ProbeWindow = BenchWindow & { __coldStart?: ColdMarks };
+
+/**
+ * Runs at document start of every navigation (page.addInitScript): records, on the page's own
+ * navigation-relative clock, when the list and the count text appear and when the app sets
+ * `window.kaifong` (through a setter on window, so no polling delay). Serialised into the page.
+ */
+function coldStartProbe(expected: number): void {
+  const marks: ColdMarks = {};
+  const w = window as ProbeWindow;
+  w.__coldStart = marks;
+  let handle: unknown;
+  Object.defineProperty(window, 'kaifong', {
+    configurable: true,
+    enumerable: true,
+    get: () => handle,
+    set: (value: unknown) => {
+      handle = value;
+      marks.kaifong ??= performance.now();
+    },
+  });
+  const countText = expected === 1 ? '1 post' : `${expected} posts`;
+  const observer = new MutationObserver(() => {
+    const now = performance.now();
+    const list = document.querySelector('ul[aria-label="Posts"]');
+    if (!list) return;
+    if (marks.firstItem === undefined && list.querySelector(':scope > li')) marks.firstItem = now;
+    if (marks.count === undefined) {
+      for (const p of document.querySelectorAll('p[aria-live="polite"]')) {
+        if (p.textContent?.trim() === countText) marks.count = now;
+      }
+    }
+    if (marks.firstItem !== undefined && marks.count !== undefined) {
+      marks.list = now;
+      marks.items = list.querySelectorAll(':scope > li').length;
+      observer.disconnect();
+      requestAnimationFrame(() => setTimeout(() => (marks.frame = performance.now())));
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+async function seedPosts(peer: Peer, count: number, chunk: number): Promise<{ publishMs: number; totalMs: number }> {
+  const start = performance.now();
+  let lastLog = start;
+  for (let done = 0; done < count; ) {
+    const n = Math.min(chunk, count - done);
+    const bodies = Array.from({ length: n }, (_, k) => postBody(done + k, `seed post ${done + k}: spare for a neighbour`));
+    const refused = await peer.page.evaluate(async (batch) => {
+      const board = (window as BenchWindow).kaifong?.board;
+      if (!board) throw new Error('window.kaifong is not set');
+      const results = await Promise.all(batch.map((body) => board.publishPost(body)));
+      return results.flatMap((r) => (r.ok ? [] : [r.reason]));
+    }, bodies);
+    if (refused.length > 0) throw new Error(`publishPost refused: ${refused[0]}`);
+    done += n;
+    const now = performance.now();
+    if (now - lastLog > 5000 || done === count) {
+      const rate = done / ((now - start) / 1000);
+      log(`coldstart ${count}: seeded ${done}/${count} (${rate.toFixed(0)} posts/s)`);
+      lastLog = now;
+    }
+  }
+  const publishMs = performance.now() - start;
+  log(`coldstart ${count}: all publishPost calls resolved; waiting for board.whenIdle()`);
+  await peer.page.evaluate(() => (window as BenchWindow).kaifong?.board.whenIdle());
+  return { publishMs, totalMs: performance.now() - start };
+}
+
+/** JS heap in use after a forced full garbage collection, through the DevTools protocol. */
+async function heapAfterGc(peer: Peer): Promise<number> {
+  const cdp = await peer.context.newCDPSession(peer.page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Lets y-indexeddb and the vault finish writing: a short pause (y-indexeddb compacts in chained
+ * transactions), then a read-write transaction on every store of both databases, which IndexedDB
+ * runs only after every earlier overlapping transaction has committed.
+ */
+async function flushIndexedDb(peer: Peer, room: string): Promise<void> {
+  await sleep(1500);
+  await peer.page.evaluate(async (names) => {
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const stores = [...db.objectStoreNames];
+      if (stores.length > 0) {
+        const tx = db.transaction(stores, 'readwrite');
+        await new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+      }
+      db.close();
+    }
+  }, [`kaifong-doc-${room}`, `kaifong-vault-${room}`]);
+}
+
+async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun> {
+  await peer.page.reload({ waitUntil: 'commit', timeout });
+  await peer.page.waitForFunction(
+    () => {
+      const m = (window as ProbeWindow).__coldStart;
+      return m?.frame !== undefined && m.kaifong !== undefined;
+    },
+    undefined,
+    { timeout, polling: 100 },
+  );
+  const run = await peer.page.evaluate(() => {
+    const m = (window as ProbeWindow).__coldStart as Required<ColdMarks>;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+    return {
+      listMs: m.list,
+      firstItemMs: m.firstItem,
+      countMs: m.count,
+      frameMs: m.frame,
+      kaifongMs: m.kaifong,
+      domContentLoadedMs: nav?.domContentLoadedEventEnd ?? NaN,
+      renderedItems: m.items,
+      domNodes: document.getElementsByTagName('*').length,
+      jsHeapBytes: memory?.usedJSHeapSize ?? null,
+      serviceWorker: navigator.serviceWorker?.controller != null,
+    };
+  });
+  // Let the board finish what it started (attach, y-indexeddb's write on open) before the next reload.
+  await peer.page.evaluate(() => (window as BenchWindow).kaifong?.board.whenIdle());
+  await sleep(1000);
+  const jsHeapAfterGcBytes = await heapAfterGc(peer);
+  return {
+    ...run,
+    jsHeapAfterGcBytes,
+    listMs: round(run.listMs),
+    firstItemMs: round(run.firstItemMs),
+    countMs: round(run.countMs),
+    frameMs: round(run.frameMs),
+    kaifongMs: round(run.kaifongMs),
+    domContentLoadedMs: round(run.domContentLoadedMs),
+  };
+}
+
+async function coldStartSize({ browser, server, options }: BenchEnv, size: number): Promise<ColdStartResult> {
+  const peer = await openPeer(browser, server.url, `cold-${size}`);
+  try {
+    await createSquare(peer.page, `Cold ${size}`, 'Bench seeder');
+    const room = await peer.page.evaluate(() => (window as BenchWindow).kaifong?.connection.invite.room ?? '');
+    log(`coldstart ${size}: seeding ${size} posts through board.publishPost (chunks of ${options.chunk})`);
+    const seed = await seedPosts(peer, size, options.chunk);
+    const seedMs = seed.totalMs;
+    await flushIndexedDb(peer, room);
+    const storageBytes = await peer.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null);
+    log(`coldstart ${size}: seeded in ${ms(seedMs)}; storage ${bytes(storageBytes ?? undefined)}`);
+
+    // From here on, every navigation of this context carries the probe.
+    await peer.context.addInitScript(coldStartProbe, size);
+    const timeout = 10 * 60_000;
+    const runs: ColdStartRun[] = [];
+    for (let i = 0; i < options.reloads; i++) {
+      const run = await coldStartOnce(peer, timeout);
+      if (run.renderedItems < 1) throw new Error('list ready without items');
+      runs.push(run);
+      log(`coldstart ${size}: reload ${i + 1}/${options.reloads}: list ${ms(run.listMs)}, kaifong ${ms(run.kaifongMs)}, ${run.renderedItems} items`);
+    }
+    const med = (key: keyof ColdStartResult['median']) => round(median(runs.map((r) => r[key])));
+    return {
+      posts: size,
+      seedMs: round(seedMs),
+      seedPublishMs: round(seed.publishMs),
+      seedPostsPerSecond: round(size / (seedMs / 1000)),
+      storageBytes,
+      median: {
+        listMs: med('listMs'),
+        firstItemMs: med('firstItemMs'),
+        countMs: med('countMs'),
+        frameMs: med('frameMs'),
+        kaifongMs: med('kaifongMs'),
+        domContentLoadedMs: med('domContentLoadedMs'),
+      },
+      runs,
+    };
+  } finally {
+    await peer.context.close().catch(() => undefined);
+  }
+}
+
+async function coldStartScenario(env: BenchEnv): Promise<Record<string, ColdStartResult>> {
+  const out: Record<string, ColdStartResult> = {};
+  for (const size of env.options.sizes) {
+    out[String(size)] = await coldStartSize(env, size);
+    // Visible in the JSON written on a later abort, too.
+    results.coldStart = out;
+  }
+  return out;
+}
+
+function printColdStart(r: Record<string, ColdStartResult>): void {
+  const rows: string[][] = [];
+  for (const [size, res] of Object.entries(r)) {
+    const each = (key: keyof ColdStartRun) => res.runs.map((run) => ms(run[key] as number)).join(', ');
+    rows.push([`${size} posts`, 'list rendered + count', ms(res.median.listMs), each('listMs')]);
+    rows.push(['', 'next frame after list', ms(res.median.frameMs), each('frameMs')]);
+    rows.push(['', 'window.kaifong (attached)', ms(res.median.kaifongMs), each('kaifongMs')]);
+    rows.push(['', 'DOMContentLoaded', ms(res.median.domContentLoadedMs), each('domContentLoadedMs')]);
+    const last = res.runs[res.runs.length - 1];
+    rows.push([
+      '',
+      'seed / storage / heap',
+      ms(res.seedMs),
+      `${ms(res.seedPublishMs)} publishing + rest until whenIdle(); ${bytes(res.storageBytes ?? undefined)} stored`,
+    ]);
+    rows.push([
+      '',
+      'after the last reload',
+      '',
+      `${last?.renderedItems} items, ${last?.domNodes} DOM nodes; JS heap ${bytes(last?.jsHeapBytes ?? undefined)} at list, ${bytes(last?.jsHeapAfterGcBytes)} after GC`,
+    ]);
+  }
+  printTable('Cold start (page.reload) to a rendered list; times from navigation start', ['board', 'measure', 'median', 'runs'], rows);
+}
+
+// ---- runner --------------------------------------------------------------------------------------
+
+interface Scenario<R> {
+  readonly key: string; // property in the JSON
+  readonly run: (env: BenchEnv) => Promise<R>;
+  readonly print: (result: R) => void;
+}
+
+/** A scenario with its result type hidden: runs, prints, and returns what goes in the JSON. */
+type RunnableScenario = { readonly key: string; readonly run: (env: BenchEnv) => Promise<unknown> };
+
+function scenario<R>({ key, run, print }: Scenario<R>): RunnableScenario {
+  return {
+    key,
+    run: async (env) => {
+      const result = await run(env);
+      print(result);
+      return result;
+    },
+  };
+}
+
+const SCENARIOS: Record<ScenarioName, RunnableScenario> = {
+  publish: scenario({ key: 'publishToRender', run: publishScenario, print: printPublish }),
+  coldstart: scenario({ key: 'coldStart', run: coldStartScenario, print: printColdStart }),
+};
+
+const results: Record<string, unknown> = {};
+
+function writeResults(options: Options, extra: Record<string, unknown> = {}): void {
+  mkdirSync(dirname(options.out), { recursive: true });
+  const json = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryBytes: totalmem(), node: process.version },
+    options: { ...options, out: undefined },
+    ...results,
+    ...extra,
+  };
+  writeFileSync(options.out, `${JSON.stringify(json, null, 2)}\n`);
+  log(`wrote ${options.out}`);
+}
+
+/** Things to undo on exit, newest first; each gets a bounded time so a hung close cannot block. */
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanUp(): Promise<void> {
+  for (const fn of cleanups.splice(0).reverse()) {
+    await Promise.race([fn().catch((error: unknown) => log(`cleanup failed: ${String(error)}`)), sleep(15_000)]);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (!process.env.KAIFONG_NETNS) log('note: not in a loopback-only network namespace (use npm run bench)');
+  log(`scenarios: ${options.only.join(', ')}; overall timeout ${options.timeoutMin} min`);
+
+  const abort = (message: string, code: number) => {
+    log(message);
+    try {
+      writeResults(options, { aborted: message });
+    } catch {
+      // nothing more to do
+    }
+    void cleanUp().finally(() => process.exit(code));
+    setTimeout(() => process.exit(code), 30_000).unref();
+  };
+  const timer = setTimeout(
+    () => abort(`ABORTED: the benchmark did not finish within ${options.timeoutMin} min (raise --timeout-min)`, 2),
+    options.timeoutMin * 60_000,
+  );
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+
+  try {
+    const server = new ServerProcess();
+    cleanups.push(() => server.stop());
+    await server.start();
+    log(`server at ${server.url}`);
+    const browser = await launchChromium();
+    cleanups.push(() => browser.close());
+    log(`Chromium ${browser.version()}`);
+
+    const env: BenchEnv = { browser, server, options };
+    for (const name of options.only) {
+      const { key, run } = SCENARIOS[name];
+      log(`== ${name}`);
+      results[key] = await run(env);
+    }
+    console.log('');
+    writeResults(options);
+  } finally {
+    clearTimeout(timer);
+    await cleanUp();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
