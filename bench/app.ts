@@ -28,6 +28,7 @@ import {
   ms,
   openPeer,
   printTable,
+  roomOf,
   round,
   sleep,
   summarize,
@@ -65,7 +66,8 @@ function parseArgs(argv: readonly string[]): Options {
     flags.set(m[1] as string, m[2] ?? 'true');
   }
   const known = ['only', 'sizes', 'posts', 'warmup', 'gap-ms', 'reloads', 'chunk', 'timeout-min', 'out'];
-  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.join(', ')}`);
+  for (const name of flags.keys())
+    if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.join(', ')}`);
   const int = (name: string, fallback: number, min = 0): number => {
     const raw = flags.get(name);
     if (raw === undefined) return fallback;
@@ -75,10 +77,12 @@ function parseArgs(argv: readonly string[]): Options {
   };
   const only = (flags.get('only') ?? SCENARIO_NAMES.join(',')).split(',').filter(Boolean);
   for (const name of only) {
-    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario ${name}; known: ${SCENARIO_NAMES.join(', ')}`);
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name))
+      throw new Error(`unknown scenario ${name}; known: ${SCENARIO_NAMES.join(', ')}`);
   }
   const sizes = (flags.get('sizes') ?? '1000,10000').split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers, e.g. --sizes=1000,10000');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error('--sizes must be positive integers, e.g. --sizes=1000,10000');
   return {
     only: only as ScenarioName[],
     sizes,
@@ -228,11 +232,10 @@ async function publishScenario({ browser, server, options }: BenchEnv): Promise<
         return { start, end: performance.timeOrigin + performance.now(), result };
       }, body);
       if (!sent.result.ok) throw new Error(`publishPost refused: ${sent.result.reason}`);
-      await b.page.waitForFunction(
-        (n) => (window as ObserverWindow).__benchRender?.get(n)?.frame !== undefined,
-        note,
-        { timeout: 30_000, polling: 'raf' },
-      );
+      await b.page.waitForFunction((n) => (window as ObserverWindow).__benchRender?.get(n)?.frame !== undefined, note, {
+        timeout: 30_000,
+        polling: 'raf',
+      });
       if (i >= options.warmup) {
         publishedAt.set(note, sent.start);
         callMs.push(sent.end - sent.start);
@@ -241,7 +244,9 @@ async function publishScenario({ browser, server, options }: BenchEnv): Promise<
       await sleep(options.gapMs);
     }
 
-    const marks = await b.page.evaluate(() => [...((window as ObserverWindow).__benchRender ?? new Map<string, RenderMark>())]);
+    const marks = await b.page.evaluate(() => [
+      ...((window as ObserverWindow).__benchRender ?? new Map<string, RenderMark>()),
+    ]);
     const rendered = new Map(marks);
     const toDom: number[] = [];
     const toFrame: number[] = [];
@@ -316,7 +321,10 @@ interface ColdStartResult {
   readonly seedPostsPerSecond: number;
   /** navigator.storage.estimate() usage after seeding (IndexedDB, caches, everything). */
   readonly storageBytes: number | null;
-  readonly median: Pick<ColdStartRun, 'listMs' | 'firstItemMs' | 'countMs' | 'frameMs' | 'kaifongMs' | 'domContentLoadedMs'>;
+  readonly median: Pick<
+    ColdStartRun,
+    'listMs' | 'firstItemMs' | 'countMs' | 'frameMs' | 'kaifongMs' | 'domContentLoadedMs'
+  >;
   readonly runs: ColdStartRun[];
 }
 
@@ -373,9 +381,11 @@ function coldStartProbe(expected: number): void {
 async function seedPosts(peer: Peer, count: number, chunk: number): Promise<{ publishMs: number; totalMs: number }> {
   const start = performance.now();
   let lastLog = start;
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const n = Math.min(chunk, count - done);
-    const bodies = Array.from({ length: n }, (_, k) => postBody(done + k, `seed post ${done + k}: spare for a neighbour`));
+    const bodies = Array.from({ length: n }, (_, k) =>
+      postBody(done + k, `seed post ${done + k}: spare for a neighbour`),
+    );
     const refused = await peer.page.evaluate(async (batch) => {
       const board = (window as BenchWindow).kaifong?.board;
       if (!board) throw new Error('window.kaifong is not set');
@@ -416,24 +426,27 @@ async function heapAfterGc(peer: Peer): Promise<number> {
  */
 async function flushIndexedDb(peer: Peer, room: string): Promise<void> {
   await sleep(1500);
-  await peer.page.evaluate(async (names) => {
-    for (const name of names) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open(name);
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-      const stores = [...db.objectStoreNames];
-      if (stores.length > 0) {
-        const tx = db.transaction(stores, 'readwrite');
-        await new Promise<void>((resolve, reject) => {
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
+  await peer.page.evaluate(
+    async (names) => {
+      for (const name of names) {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open(name);
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
         });
+        const stores = [...db.objectStoreNames];
+        if (stores.length > 0) {
+          const tx = db.transaction(stores, 'readwrite');
+          await new Promise<void>((resolve, reject) => {
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          });
+        }
+        db.close();
       }
-      db.close();
-    }
-  }, [`kaifong-doc-${room}`, `kaifong-vault-${room}`]);
+    },
+    [`kaifong-doc-${room}`, `kaifong-vault-${room}`],
+  );
 }
 
 async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun> {
@@ -483,7 +496,7 @@ async function coldStartSize({ browser, server, options }: BenchEnv, size: numbe
   const peer = await openPeer(browser, server.url, `cold-${size}`);
   try {
     await createSquare(peer.page, `Cold ${size}`, 'Bench seeder');
-    const room = await peer.page.evaluate(() => (window as BenchWindow).kaifong?.connection.invite.room ?? '');
+    const room = await roomOf(peer.page);
     log(`coldstart ${size}: seeding ${size} posts through board.publishPost (chunks of ${options.chunk})`);
     const seed = await seedPosts(peer, size, options.chunk);
     const seedMs = seed.totalMs;
@@ -499,7 +512,9 @@ async function coldStartSize({ browser, server, options }: BenchEnv, size: numbe
       const run = await coldStartOnce(peer, timeout);
       if (run.renderedItems < 1) throw new Error('list ready without items');
       runs.push(run);
-      log(`coldstart ${size}: reload ${i + 1}/${options.reloads}: list ${ms(run.listMs)}, kaifong ${ms(run.kaifongMs)}, ${run.renderedItems} items`);
+      log(
+        `coldstart ${size}: reload ${i + 1}/${options.reloads}: list ${ms(run.listMs)}, kaifong ${ms(run.kaifongMs)}, ${run.renderedItems} items`,
+      );
     }
     const med = (key: keyof ColdStartResult['median']) => round(median(runs.map((r) => r[key])));
     return {
@@ -555,7 +570,11 @@ function printColdStart(r: Record<string, ColdStartResult>): void {
       `${last?.renderedItems} items, ${last?.domNodes} DOM nodes; JS heap ${bytes(last?.jsHeapBytes ?? undefined)} at list, ${bytes(last?.jsHeapAfterGcBytes)} after GC`,
     ]);
   }
-  printTable('Cold start (page.reload) to a rendered list; times from navigation start', ['board', 'measure', 'median', 'runs'], rows);
+  printTable(
+    'Cold start (page.reload) to a rendered list; times from navigation start',
+    ['board', 'measure', 'median', 'runs'],
+    rows,
+  );
 }
 
 // ---- runner --------------------------------------------------------------------------------------
@@ -647,6 +666,10 @@ async function main(): Promise<void> {
     }
     console.log('');
     writeResults(options);
+  } catch (error) {
+    // Keep what finished, marked as incomplete, rather than leave an older run's file in place.
+    writeResults(options, { failed: error instanceof Error ? error.message : String(error) });
+    throw error;
   } finally {
     clearTimeout(timer);
     await cleanUp();

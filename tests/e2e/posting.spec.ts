@@ -18,7 +18,9 @@ test('the post form warns over the suggested quantity and refuses over three tim
   await expect(form.getByRole('button', { name: 'Publish' })).toBeEnabled();
 
   await quantity.fill('16');
-  await expect(form.getByRole('alert')).toHaveText('At most 15 pieces per post. Split it into smaller posts or ask a volunteer.');
+  await expect(form.getByRole('alert')).toHaveText(
+    'At most 15 pieces per post. Split it into smaller posts or ask a volunteer.',
+  );
   await expect(form.getByRole('button', { name: 'Publish' })).toBeDisabled();
 
   await quantity.fill('0');
@@ -65,8 +67,20 @@ test('sort by urgency, filter, and search in Chinese without spaces', async ({ o
   const page = await openPeer();
   await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
   await publishPost(page, { type: 'Need', item: 'Thermometer', quantity: 1, urgency: 'Stocking up', note: 'no rush' });
-  await publishPost(page, { type: 'Offer', item: 'Surgical mask', quantity: 5, urgency: 'Urgent: someone is ill now', note: 'spare masks' });
-  await publishPost(page, { type: 'Need', item: 'Children\'s ibuprofen or paracetamol suspension', quantity: 1, urgency: 'Urgent: someone is ill now', note: '孩子發燒需要退燒藥' });
+  await publishPost(page, {
+    type: 'Offer',
+    item: 'Surgical mask',
+    quantity: 5,
+    urgency: 'Urgent: someone is ill now',
+    note: 'spare masks',
+  });
+  await publishPost(page, {
+    type: 'Need',
+    item: "Children's ibuprofen or paracetamol suspension",
+    quantity: 1,
+    urgency: 'Urgent: someone is ill now',
+    note: '孩子發燒需要退燒藥',
+  });
   await publishPost(page, { type: 'Need', item: 'Cough medicine', quantity: 1, urgency: 'Soon', note: 'dry cough' });
 
   // Newest first by default.
@@ -104,7 +118,13 @@ test('progress, withdrawal, expiry and one-tap renewal', async ({ openPeer }) =>
   const page = await openPeer({ startTime: new Date('2026-11-25T08:00:00Z') });
   await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
   await expect(page.getByText('No open posts yet.')).toBeVisible();
-  await publishPost(page, { type: 'Need', item: 'Pulse oximeter', quantity: 1, urgency: 'Urgent: someone is ill now', note: 'oximeter for dad' });
+  await publishPost(page, {
+    type: 'Need',
+    item: 'Pulse oximeter',
+    quantity: 1,
+    urgency: 'Urgent: someone is ill now',
+    note: 'oximeter for dad',
+  });
   await publishPost(page, { type: 'Offer', item: 'Cough medicine', quantity: 1, urgency: 'Soon', note: 'cough syrup' });
 
   const oximeter = items(page).filter({ hasText: 'oximeter for dad' });
@@ -134,7 +154,9 @@ test('the landing page lists joined squares and rejects a bad invite link', asyn
   await expect(page.getByText('You have not joined a square on this device yet.')).toBeVisible();
   await page.getByRole('textbox', { name: 'Paste an invite link' }).fill('https://example.org/#r=nope');
   await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page.getByRole('alert')).toHaveText('That is not a Kaifong invite link. Ask a neighbour to share it again.');
+  await expect(page.getByRole('alert')).toHaveText(
+    'That is not a Kaifong invite link. Ask a neighbour to share it again.',
+  );
 
   await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
   await page.getByRole('button', { name: '← All squares' }).click();
@@ -157,7 +179,10 @@ test('the browser language picks Traditional or Simplified Chinese, and the swit
   await cn.getByRole('textbox', { name: '你的名字' }).fill('王阿姨');
   await cn.getByRole('button', { name: '创建广场' }).click();
   await cn.getByRole('button', { name: '发布新帖' }).click();
-  await cn.getByRole('dialog').getByRole('combobox', { name: '物品', exact: true }).selectOption({ label: '布洛芬 200毫克片' });
+  await cn
+    .getByRole('dialog')
+    .getByRole('combobox', { name: '物品', exact: true })
+    .selectOption({ label: '布洛芬 200毫克片' });
   await cn.getByRole('dialog').getByRole('button', { name: '发布' }).click();
   await expect(cn.getByRole('list', { name: '帖子' }).getByRole('listitem')).toContainText('布洛芬 200毫克片 × 1 片');
 
@@ -165,5 +190,7 @@ test('the browser language picks Traditional or Simplified Chinese, and the swit
   await expect(cn.getByRole('button', { name: 'New post' })).toBeVisible();
   await cn.reload();
   await expect(cn.getByRole('button', { name: 'New post' })).toBeVisible();
-  await expect(cn.getByRole('list', { name: 'Posts' }).getByRole('listitem')).toContainText('Ibuprofen 200 mg tablets × 1');
+  await expect(cn.getByRole('list', { name: 'Posts' }).getByRole('listitem')).toContainText(
+    'Ibuprofen 200 mg tablets × 1',
+  );
 });

@@ -6,7 +6,9 @@ async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
     }
   });
 }
@@ -30,13 +32,23 @@ test('three neighbours post, go offline, reload without a server, resolve, and c
 
   // It really is WebRTC between separate contexts, not a shared tab channel.
   const webrtcPeers = await a.evaluate(() => {
-    const handle = (globalThis as unknown as { kaifong: { connection: { provider: { room: { webrtcConns: Map<string, { connected: boolean }> } } } } }).kaifong;
+    const handle = (
+      globalThis as unknown as {
+        kaifong: { connection: { provider: { room: { webrtcConns: Map<string, { connected: boolean }> } } } };
+      }
+    ).kaifong;
     return [...handle.connection.provider.room.webrtcConns.values()].filter((c) => c.connected).length;
   });
   expect(webrtcPeers).toBe(2);
 
   // A needs ibuprofen for a feverish child; B and C see it.
-  await publishPost(a, { type: 'Need', item: 'Ibuprofen 200 mg tablets', quantity: 4, urgency: 'Urgent: someone is ill now', note: 'Feverish child, 38.9°C' });
+  await publishPost(a, {
+    type: 'Need',
+    item: 'Ibuprofen 200 mg tablets',
+    quantity: 4,
+    urgency: 'Urgent: someone is ill now',
+    note: 'Feverish child, 38.9°C',
+  });
   for (const page of [b, c]) {
     await expect(post(page, 'Feverish child')).toContainText('Ibuprofen 200 mg tablets × 4');
     await expect(post(page, 'Feverish child')).toContainText('by Ah Mei');
@@ -104,10 +116,13 @@ test('a record with a bad signature written straight into the document is never 
   // B copies A's genuine record, changes the note, keeps A's key and signature, and writes it
   // under a fresh key straight into the shared Y.Map, bypassing the record layer.
   await b.evaluate(() => {
-    const { doc } = (globalThis as unknown as { kaifong: { doc: { getMap(name: string): Map<string, unknown> } } }).kaifong;
+    const { doc } = (globalThis as unknown as { kaifong: { doc: { getMap(name: string): Map<string, unknown> } } })
+      .kaifong;
     const records = doc.getMap('records');
     const genuine = [...records.values()].find(
-      (r) => (r as { kind: string; body: { note?: string } }).kind === 'post' && (r as { body: { note?: string } }).body.note === 'Genuine post',
+      (r) =>
+        (r as { kind: string; body: { note?: string } }).kind === 'post' &&
+        (r as { body: { note?: string } }).body.note === 'Genuine post',
     ) as { body: Record<string, unknown> };
     records.set('FORGEDforgedFORGEDforg', { ...genuine, body: { ...genuine.body, note: 'FORGED: free N95 masks' } });
   });

@@ -4,32 +4,13 @@
 // connects over 127.0.0.1 and nothing leaves the machine (see ../shared/TESTING.md).
 // Usage: node tests/support/run-e2e.mjs [--bench] [playwright args…]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { ensureTools } from './ensure-tools.mjs';
 
 const args = process.argv.slice(2);
 const bench = args[0] === '--bench';
 const rest = bench ? args.slice(1) : args;
 
-function findChromium() {
-  const candidates = [process.env.KAIFONG_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((path) => path && existsSync(path));
-}
-
-function installChromium() {
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot && existsSync('/usr/bin/apt-get')) {
-    console.log('[e2e] installing Debian Chromium (apt-get install -y chromium)…');
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
-      stdio: 'inherit',
-    });
-    return findChromium();
-  }
-  console.log("[e2e] no system Chromium: using Playwright's own (npx playwright install chromium)…");
-  execFileSync('npx', ['playwright', 'install', 'chromium'], { stdio: 'inherit' });
-  return undefined; // Playwright finds its own browser
-}
-
-const chromium = findChromium() ?? installChromium();
+const chromium = ensureTools();
 if (chromium) process.env.KAIFONG_CHROMIUM = chromium;
 
 console.log('[e2e] building the app…');

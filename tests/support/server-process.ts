@@ -14,7 +14,14 @@ export class ServerProcess {
   async start(env: Record<string, string> = {}): Promise<void> {
     if (this.#child) throw new Error('server already running');
     const child = spawn('node_modules/.bin/tsx', ['signaling/main.ts'], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', STATIC_DIR: 'dist', LOG_LEVEL: 'warn', ...env },
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        STATIC_DIR: 'dist',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.#child = child;

@@ -56,7 +56,9 @@ describe('expiry', () => {
     const stocking = postState({ body: postBody({ urgency: 'stocking' }) });
     expect(needsRenewal(stocking, T0 + 23 * HOUR)).toBe(false);
     expect(needsRenewal(stocking, T0 + 7 * DAY - HOUR)).toBe(true);
-    expect(needsRenewal(postState({ status: 'resolved', body: postBody({ urgency: 'urgent' }) }), T0 + 2 * DAY)).toBe(false);
+    expect(needsRenewal(postState({ status: 'resolved', body: postBody({ urgency: 'urgent' }) }), T0 + 2 * DAY)).toBe(
+      false,
+    );
   });
 });
 
@@ -67,7 +69,10 @@ describe('selectPosts', () => {
     postState({ at: at(2), body: postBody({ note: 'need soon', urgency: 'soon' }) }),
     postState({ at: at(3), body: postBody({ note: 'need urgent', urgency: 'urgent' }) }),
     postState({ at: at(4), body: postBody({ note: 'need urgent child', urgency: 'urgent', groups: ['child'] }) }),
-    postState({ at: at(5), body: postBody({ note: 'need stocking elderly', urgency: 'stocking', groups: ['elderly'] }) }),
+    postState({
+      at: at(5),
+      body: postBody({ note: 'need stocking elderly', urgency: 'stocking', groups: ['elderly'] }),
+    }),
     postState({
       at: at(6),
       body: postBody({
@@ -154,7 +159,11 @@ describe('selectPosts', () => {
 describe('search', () => {
   const fever = postBody({ note: '孩子發燒需要布洛芬', items: [{ item: 'child-fever-suspension', qty: 1 }] });
   const paracetamol = postBody({ items: [{ item: 'paracetamol-500', qty: 2 }], note: 'For my grandmother' });
-  const masks = postBody({ items: [{ item: 'n95-mask', qty: 5 }], note: '給長者', where: { building: '大坑道 8 號', floor: '3' } });
+  const masks = postBody({
+    items: [{ item: 'n95-mask', qty: 5 }],
+    note: '給長者',
+    where: { building: '大坑道 8 號', floor: '3' },
+  });
   const matches = (body: typeof fever, q: string) => matchesQuery(searchTextOf(body), q);
 
   it('matches English case-insensitively, in item names and notes', () => {

@@ -66,7 +66,8 @@ function randomBody(rng: Rng): PostBody {
 
 /** A record of any shape the adversary can think of, other than the genuine one. */
 function garbageFor(rng: Rng, current: unknown, other: SignedRecord | undefined): unknown {
-  const record = typeof current === 'object' && current !== null && 'sig' in current ? (current as SignedRecord) : undefined;
+  const record =
+    typeof current === 'object' && current !== null && 'sig' in current ? (current as SignedRecord) : undefined;
   const choices: (() => unknown)[] = [
     () => 'garbage',
     () => 42,
@@ -74,7 +75,14 @@ function garbageFor(rng: Rng, current: unknown, other: SignedRecord | undefined)
     () => ({ hello: 'world' }),
     () => new Uint8Array([1, 2, 3]),
     () => 10n,
-    () => ({ v: 1, kind: 'post', author: 'ed25519:' + 'A'.repeat(43), at: '0000000000000000-0000', body: {}, sig: 'S'.repeat(86) }),
+    () => ({
+      v: 1,
+      kind: 'post',
+      author: 'ed25519:' + 'A'.repeat(43),
+      at: '0000000000000000-0000',
+      body: {},
+      sig: 'S'.repeat(86),
+    }),
   ];
   if (record) {
     choices.push(
@@ -153,7 +161,10 @@ async function step(world: World): Promise<void> {
     const theirs = posts.filter((p) => p.author !== peer.identity.author);
     if (theirs.length === 0) return;
     const writer = rng.chance(0.5) ? peer : evil;
-    await writeRaw(world, writer, 'update', { post: rng.pick(theirs).id, action: rng.pick(['resolve', 'withdraw'] as const) });
+    await writeRaw(world, writer, 'update', {
+      post: rng.pick(theirs).id,
+      action: rng.pick(['resolve', 'withdraw'] as const),
+    });
     damage.unauthorised++;
   } else if (roll < 36) {
     const result = await peer.board.saveProfile(`neighbour ${rng.int(100)}`, rng.chance(0.5) ? 'Block A' : undefined);

@@ -60,7 +60,11 @@ describe('status lifecycle', () => {
     expect(f.post(post.id)?.status).toBe('resolved');
 
     f.add([await signUpdate(alice, post.id, 'renew', T0 + 30 * HOUR)]);
-    expect(f.post(post.id)).toMatchObject({ status: 'open', activeSinceMs: T0 + 30 * HOUR, lastActivityMs: T0 + 30 * HOUR });
+    expect(f.post(post.id)).toMatchObject({
+      status: 'open',
+      activeSinceMs: T0 + 30 * HOUR,
+      lastActivityMs: T0 + 30 * HOUR,
+    });
 
     f.add([await signUpdate(alice, post.id, 'withdraw', T0 + 31 * HOUR)]);
     const state = f.post(post.id);
@@ -179,7 +183,9 @@ describe('order independence', () => {
     for (let i = 0; i < 24; i++) {
       const post = posts[i % posts.length]!;
       const honest = i % 5 !== 4;
-      const who = honest ? people.find((p) => p.author === post.author)! : people[(people.findIndex((p) => p.author === post.author) + 1) % 3]!;
+      const who = honest
+        ? people.find((p) => p.author === post.author)!
+        : people[(people.findIndex((p) => p.author === post.author) + 1) % 3]!;
       const note = i % 2 === 0 ? `note ${i}` : undefined;
       records.push(await signUpdate(who, post.id, actions[(i * 7) % 4]!, T0 + 10 * HOUR + (i % 4) * HOUR, note));
     }
@@ -212,7 +218,7 @@ describe('order independence', () => {
             .map((x) => x.record);
           const incremental = new BoardFold(founder.author);
           const sizes = batchSizes[Symbol.iterator]();
-          for (let i = 0; i < shuffled.length; ) {
+          for (let i = 0; i < shuffled.length;) {
             const n = sizes.next().value as number;
             incremental.add(shuffled.slice(i, i + n));
             i += n;

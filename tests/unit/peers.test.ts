@@ -20,7 +20,10 @@ describe('in-memory peers', () => {
   it('keeps partitions apart until they heal, then converges', async () => {
     const net = await PeerNetwork.create(4, { now: T0 });
     const [a, b, c, d] = net.peers;
-    net.partition([[0, 1], [2, 3]]);
+    net.partition([
+      [0, 1],
+      [2, 3],
+    ]);
     const left = await a!.board.publishPost(postBody({ note: 'left' }));
     const right = await c!.board.publishPost(postBody({ note: 'right' }));
     if (!left.ok || !right.ok) throw new Error('publish failed');

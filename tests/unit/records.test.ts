@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkQuantity } from '../../src/lib/domain/catalogue.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
-import { checkBody, parseRecord, signingText, type SignedRecord, type UnsignedRecord } from '../../src/lib/domain/records.ts';
+import {
+  checkBody,
+  parseRecord,
+  signingText,
+  type SignedRecord,
+  type UnsignedRecord,
+} from '../../src/lib/domain/records.ts';
 import { hlc, postBody, T0 } from './fixtures.ts';
 
 const AUTHOR = `ed25519:${'A'.repeat(43)}` as AuthorKey;
@@ -68,7 +74,7 @@ describe('signingText (canonical encoding)', () => {
       kind: 'profile',
       author: AUTHOR,
       at: hlc(T0),
-      body: { name: '陳太太 👵🏻', 'é': 1, z: 2, '街': 3 },
+      body: { name: '陳太太 👵🏻', é: 1, z: 2, 街: 3 },
     } as unknown as UnsignedRecord;
     const text = signingText(record);
     expect(text).toContain('"body":{"name":"陳太太 👵🏻","z":2,"é":1,"街":3}');
@@ -140,7 +146,14 @@ describe('parseRecord', () => {
   it('never throws, whatever it is given', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    for (const input of [undefined, 1n, Symbol('x'), cyclic, envelope('post', cyclic), envelope('post', { note: 1n })]) {
+    for (const input of [
+      undefined,
+      1n,
+      Symbol('x'),
+      cyclic,
+      envelope('post', cyclic),
+      envelope('post', { note: 1n }),
+    ]) {
       expect(() => parseRecord(input)).not.toThrow();
       expect(parseRecord(input).ok).toBe(false);
     }

@@ -48,7 +48,13 @@ describe.each(schemes)('%s', (_name, make) => {
 
   it.each([
     ['body', (r: SignedRecord) => ({ ...r, body: postBody({ note: 'for my son' }) })],
-    ['quantity', (r: SignedRecord) => ({ ...r, body: postBody({ note: 'for my daughter', items: [{ item: 'paracetamol-500', qty: 3 }] }) })],
+    [
+      'quantity',
+      (r: SignedRecord) => ({
+        ...r,
+        body: postBody({ note: 'for my daughter', items: [{ item: 'paracetamol-500', qty: 3 }] }),
+      }),
+    ],
     ['timestamp', (r: SignedRecord) => ({ ...r, at: hlc(T0 + 1) })],
     ['kind', (r: SignedRecord) => ({ ...r, kind: 'profile', body: { name: 'x' } })],
     ['signature', (r: SignedRecord) => ({ ...r, sig: flip(r.sig, 10) })],

@@ -61,11 +61,7 @@ const URGENCY_RANK: Readonly<Record<Urgency, number>> = { urgent: 0, soon: 1, st
 
 /** Sort key for "Most urgent": urgency, then needs before offers, then vulnerable people first. */
 function urgencyKey(post: PostState): readonly number[] {
-  return [
-    URGENCY_RANK[post.body.urgency],
-    post.body.type === 'need' ? 0 : 1,
-    post.body.groups.length > 0 ? 0 : 1,
-  ];
+  return [URGENCY_RANK[post.body.urgency], post.body.type === 'need' ? 0 : 1, post.body.groups.length > 0 ? 0 : 1];
 }
 
 /** Newest first; ties broken by id so every peer shows the same order. */

@@ -72,7 +72,9 @@ export function draftPublishable(draft: PostDraft): boolean {
 
 function toLine(line: ItemDraft): ItemLine {
   const text = line.text.trim();
-  return line.item === 'other' && text ? { item: line.item, qty: line.qty ?? 0, text } : { item: line.item, qty: line.qty ?? 0 };
+  return line.item === 'other' && text
+    ? { item: line.item, qty: line.qty ?? 0, text }
+    : { item: line.item, qty: line.qty ?? 0 };
 }
 
 /** The record body for a draft (checked again by the record schema before signing). */

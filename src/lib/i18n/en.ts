@@ -1,7 +1,8 @@
 /** English messages: the source every other language must match key for key. */
 export const en = {
   appName: 'Kaifong',
-  tagline: 'A mutual-aid square for your compound: post what you need or can spare. It works offline and syncs directly between neighbours.',
+  tagline:
+    'A mutual-aid square for your compound: post what you need or can spare. It works offline and syncs directly between neighbours.',
   language: 'Language',
   loading: 'Opening the square…',
   loadFailed: 'This square could not be opened on this device.',
@@ -93,7 +94,8 @@ export const en = {
   suggested: (max: number, unit: string) => `Suggested: at most ${max} ${unit} per post`,
   overSuggestion: (max: number, unit: string) =>
     `More than the suggested ${max} ${unit} per post. Please leave some for others.`,
-  refused: (limit: number, unit: string) => `At most ${limit} ${unit} per post. Split it into smaller posts or ask a volunteer.`,
+  refused: (limit: number, unit: string) =>
+    `At most ${limit} ${unit} per post. Split it into smaller posts or ask a volunteer.`,
   describeOther: 'Describe the item.',
   quantityInvalid: 'Enter a whole number of at least 1.',
   publishFailed: (reason: string) => `Could not publish: ${reason}`,

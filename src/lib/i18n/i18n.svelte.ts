@@ -46,7 +46,7 @@ export class I18n {
 
   /** A calendar date (YYYY-MM-DD) in the reader's language. */
   date(isoDate: string): string {
-    const parsed = new Date(`${isoDate}T00:00:00`);
-    return Number.isNaN(parsed.getTime()) ? isoDate : this.#date.format(parsed);
+    const ms = Date.parse(`${isoDate}T00:00:00`);
+    return Number.isNaN(ms) ? isoDate : this.#date.format(ms);
   }
 }

@@ -134,7 +134,9 @@ export class SquareSession {
     return this.#run((board) => board.updatePost(post, action, note));
   }
 
-  async #run(command: (board: Board) => Promise<{ ok: true } | { ok: false; reason: string }>): Promise<CommandOutcome> {
+  async #run(
+    command: (board: Board) => Promise<{ ok: true } | { ok: false; reason: string }>,
+  ): Promise<CommandOutcome> {
     if (!this.#board) return { ok: false, reason: 'the square is still opening' };
     try {
       const result = await command(this.#board);

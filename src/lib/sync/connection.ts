@@ -112,7 +112,12 @@ export class SquareConnection {
 
   #update(patch: Partial<SyncStatus>): void {
     const next = { ...this.#status, ...patch };
-    if (next.peers === this.#status.peers && next.signalling === this.#status.signalling && next.lastSyncedMs === this.#status.lastSyncedMs) return;
+    if (
+      next.peers === this.#status.peers &&
+      next.signalling === this.#status.signalling &&
+      next.lastSyncedMs === this.#status.lastSyncedMs
+    )
+      return;
     this.#status = next;
     for (const listener of this.#listeners) listener(next);
   }
