@@ -7,6 +7,10 @@
 //   --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200 (seeding
 //   concurrency), --timeout-min=30 (whole run), --out=bench/results/app.json.
 // No pass/fail targets: it measures, prints a table and writes JSON.
+// Conventions: percentiles are nearest-rank (p95 of 50 samples = the 48th smallest). "Rendered"
+// means inserted in the DOM, seen by a MutationObserver; "next frame" (requestAnimationFrame, then
+// setTimeout 0) approximates when it was painted. Cold-start times count from the reload's
+// navigation start, so they include unloading the previous (large) page.
 //
 // Adding a scenario: write `async function fooScenario(env): Promise<FooResult>` plus a printer,
 // add an entry to SCENARIOS, and (if it has its own knobs) a flag in parseArgs.
@@ -559,7 +563,7 @@ function printColdStart(r: Record<string, ColdStartResult>): void {
     const last = res.runs[res.runs.length - 1];
     rows.push([
       '',
-      'seed / storage / heap',
+      'seed (publish, then idle) / storage',
       ms(res.seedMs),
       `${ms(res.seedPublishMs)} publishing + rest until whenIdle(); ${bytes(res.storageBytes ?? undefined)} stored`,
     ]);
@@ -605,6 +609,8 @@ const SCENARIOS: Record<ScenarioName, RunnableScenario> = {
 };
 
 const results: Record<string, unknown> = {};
+/** Set once the global timeout or a signal has taken over the exit. */
+let aborting = false;
 
 function writeResults(options: Options, extra: Record<string, unknown> = {}): void {
   mkdirSync(dirname(options.out), { recursive: true });
@@ -633,6 +639,8 @@ async function main(): Promise<void> {
   log(`scenarios: ${options.only.join(', ')}; overall timeout ${options.timeoutMin} min`);
 
   const abort = (message: string, code: number) => {
+    if (aborting) return;
+    aborting = true;
     log(message);
     try {
       writeResults(options, { aborted: message });
@@ -667,6 +675,7 @@ async function main(): Promise<void> {
     console.log('');
     writeResults(options);
   } catch (error) {
+    if (aborting) return; // the abort path writes the file and exits
     // Keep what finished, marked as incomplete, rather than leave an older run's file in place.
     writeResults(options, { failed: error instanceof Error ? error.message : String(error) });
     throw error;
@@ -677,7 +686,9 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => {
+    if (!aborting) process.exit(0);
+  },
   (error: unknown) => {
     console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);

@@ -134,7 +134,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 async function startKaifong(): Promise<Server> {
   const need = CLIENTS + 256;
-  const nodeArgs = process.env['KAIFONG_JS'] ? [process.env['KAIFONG_JS']] : [
+  const nodeArgs = [
     '--import',
     'tsx',
     ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),

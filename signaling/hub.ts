@@ -3,7 +3,14 @@
 
 import { WebSocket } from 'ws';
 import type { Limits } from './limits.ts';
-import { CLOSE_HANDSHAKE_MS, CLOSE_INTERNAL_ERROR, CLOSE_POLICY, CLOSE_TOO_BIG, TokenBucket } from './limits.ts';
+import {
+  CLOSE_HANDSHAKE_MS,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_POLICY,
+  CLOSE_TOO_BIG,
+  HEARTBEAT_SLICES,
+  TokenBucket,
+} from './limits.ts';
 import type { Logger } from './log.ts';
 import type { DropReason, Metrics } from './metrics.ts';
 import { PONG_FRAME, parseClientMessage, publishFrame } from './protocol.ts';
@@ -19,6 +26,8 @@ export interface Client {
   readonly bucket: TokenBucket;
   readonly strikes: TokenBucket;
   alive: boolean;
+  /** Which heartbeat slice pings this client. */
+  readonly slot: number;
   closing: boolean;
   /** Close code this server sent, if it initiated the close. */
   sentCode: number | null;
@@ -32,6 +41,8 @@ export class Hub {
   readonly rooms: Rooms<Client>;
   #relay: Relay | null = null;
   #emptyWaiters: (() => void)[] = [];
+  #accepted = 0;
+  #heartbeatTick = 0;
 
   constructor(
     private readonly limits: Limits,
@@ -58,6 +69,7 @@ export class Hub {
       bucket: new TokenBucket(this.limits.messageRatePerSecond, this.limits.messageBurst, now),
       strikes: new TokenBucket(this.limits.strikeRatePerSecond, this.limits.strikeBurst, now),
       alive: true,
+      slot: this.#accepted++ % HEARTBEAT_SLICES,
       closing: false,
       sentCode: null,
     };
@@ -189,9 +201,14 @@ export class Hub {
     client.ws.once('close', () => clearTimeout(timer));
   }
 
-  /** Ping everyone; whoever did not answer the previous ping is gone. */
+  /**
+   * Ping one slice of the clients; whoever did not answer its previous ping is gone. Called
+   * HEARTBEAT_SLICES times per interval, so 10,000 pings do not all leave in one event-loop turn.
+   */
   heartbeat(): void {
+    const slice = this.#heartbeatTick++ % HEARTBEAT_SLICES;
     for (const client of this.clients) {
+      if (client.slot !== slice) continue;
       if (!client.alive) {
         this.log.debug('terminating dead connection');
         client.ws.terminate();

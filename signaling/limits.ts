@@ -20,6 +20,8 @@ export const STRIKE_RATE_PER_SECOND = 1;
 export const MAX_BUFFERED_BYTES = 2 * 1024 * 1024;
 /** Interval of the WebSocket-level ping; a client silent for a whole interval is dropped. */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
+/** The heartbeat pings 1/HEARTBEAT_SLICES of the clients at a time, spread over the interval. */
+export const HEARTBEAT_SLICES = 10;
 /** How long a closed client gets to complete the close handshake before its socket is destroyed. */
 export const CLOSE_HANDSHAKE_MS = 2_000;
 /** Upper bound for a graceful shutdown before remaining sockets are destroyed. */

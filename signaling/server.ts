@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { Hub } from './hub.ts';
-import { AddressCounter, CLOSE_GOING_AWAY, DEFAULT_LIMITS } from './limits.ts';
+import { AddressCounter, CLOSE_GOING_AWAY, DEFAULT_LIMITS, HEARTBEAT_SLICES } from './limits.ts';
 import type { Limits } from './limits.ts';
 import { silentLogger } from './log.ts';
 import type { Logger } from './log.ts';
@@ -242,7 +242,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // e.g. EMFILE on accept: without a listener node would throw it
   server.on('error', (err: NodeJS.ErrnoException) => log.error('server error', { code: err.code ?? 'unknown' }));
   const port = (server.address() as AddressInfo).port;
-  const heartbeat = setInterval(() => hub.heartbeat(), limits.heartbeatIntervalMs);
+  const heartbeat = setInterval(() => hub.heartbeat(), limits.heartbeatIntervalMs / HEARTBEAT_SLICES);
   heartbeat.unref();
 
   let closing: Promise<void> | null = null;

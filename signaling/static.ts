@@ -18,6 +18,9 @@ const NOT_BUILT =
   'Kaifong: the app is not built on this server (no index.html in STATIC_DIR).\n' +
   'Run `npm run build`, or set STATIC_DIR. Signalling on /signal works regardless.\n';
 
+/** A path segment starting with a dot (other than /.well-known/), raw or percent-encoded. */
+const HIDDEN = /\/(?:\.|%2e)(?!well-known\/)/i;
+
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 // compression's types are written for Express; it only uses node's req/res.
@@ -44,7 +47,9 @@ export function createStaticHandler(dir: string): HttpHandler {
     // checked per request until present, so building after the server started works
     if (!existsSync(join(dir, 'index.html'))) return null;
     const files = sirv(dir, {
-      dev: false,
+      // stat per request rather than a file list cached at start: a rebuild while the server
+      // runs must not serve new contents under old lengths (a few syscalls; fine at this scale)
+      dev: true,
       etag: true,
       single: true,
       setHeaders: (res, pathname) => {
@@ -58,6 +63,11 @@ export function createStaticHandler(dir: string): HttpHandler {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       text(res, 405, 'Method not allowed\n');
+      return;
+    }
+    if (HIDDEN.test((req.url ?? '/').split('?')[0] ?? '/')) {
+      // sirv's per-request mode does not filter dotfiles itself
+      text(res, 404, 'Not found\n');
       return;
     }
     serve ??= load();

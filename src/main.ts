@@ -17,7 +17,8 @@ registerSW({ immediate: true });
 const i18n = new I18n(localStorage, navigator.languages);
 try {
   const [identity, config] = await Promise.all([loadOrCreateIdentity(), loadConfig(location, localStorage)]);
-  const app = new AppState({ identity, config, storage: localStorage, location });
+  const exchangeMode = new URLSearchParams(location.search).get('sync') === 'stock' ? 'stock' : 'chunked';
+  const app = new AppState({ identity, config, storage: localStorage, location, exchangeMode });
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app }, context: appContext(i18n) });

@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../signaling/server.ts';
@@ -14,6 +16,19 @@ interface Response {
 function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Response> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function getRaw(port: number, path: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -99,6 +114,24 @@ describe('static app', () => {
     const etag = first.headers.etag;
     expect(etag).toBeTruthy();
     expect((await get(`${server.url}/sw.js`, { 'If-None-Match': String(etag) })).status).toBe(304);
+  });
+
+  it('serves a rebuilt file with its new contents and length', async () => {
+    const before = await get(`${server.url}/sw.js`);
+    writeFileSync(join(statics.dir, 'sw.js'), '/* rebuilt, and longer than before */\n'.repeat(3));
+    const after = await get(`${server.url}/sw.js`);
+    expect(after.body.toString()).toBe('/* rebuilt, and longer than before */\n'.repeat(3));
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
+  it('hides dotfiles and refuses traversal', async () => {
+    writeFileSync(join(statics.dir, '.env'), 'SECRET=1');
+    // raw paths: a URL object would normalise the dots away before sending
+    for (const path of ['/.env', '/%2eenv', '/assets/../.env', '/assets/%2e%2e/.env', '/%2e%2e/%2e%2e/etc/passwd']) {
+      const res = await getRaw(server.port, path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.toString(), path).not.toContain('SECRET');
+    }
   });
 
   it('refuses other methods', async () => {

@@ -98,6 +98,11 @@ export class BoardFold {
     return this.#posts.values();
   }
 
+  /** Posts known, whatever their status. */
+  get postCount(): number {
+    return this.#posts.size;
+  }
+
   profile(author: AuthorKey): ProfileBody | undefined {
     return this.#profiles.get(author)?.body;
   }

@@ -2,6 +2,7 @@ import { randomId } from '../crypto/base64url.ts';
 import type { Identity } from '../crypto/signing.ts';
 import type { RoomId } from '../domain/ids.ts';
 import type { SyncConfig } from '../sync/config.ts';
+import type { ExchangeMode } from '../sync/connection.ts';
 import { inviteFragment, parseInvite, type Invite } from '../sync/invite.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../sync/squares.ts';
 import { SquareSession } from './square.svelte.ts';
@@ -11,6 +12,8 @@ export interface AppDeps {
   readonly config: SyncConfig;
   readonly storage: Storage;
   readonly location: Location;
+  /** 'stock' runs y-webrtc's own document exchange, for measuring against it (`?sync=stock`). */
+  readonly exchangeMode?: ExchangeMode;
 }
 
 /** Which square, if any, is open: the URL fragment is the invite, so a reload stays put. */
@@ -33,7 +36,7 @@ export class AppState {
     await previous?.close();
     this.squares = listSquares(this.#deps.storage);
     if (!invite) return;
-    const session = new SquareSession(invite, this.#deps.identity, this.#deps.config);
+    const session = new SquareSession(invite, this.#deps.identity, this.#deps.config, this.#deps.exchangeMode);
     this.session = session;
     rememberSquare(this.#deps.storage, invite, '', Date.now());
     await session.open();

@@ -5,7 +5,8 @@ import type { PostState } from '../domain/fold.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { UpdateAction } from '../domain/records.ts';
 import type { SyncConfig } from '../sync/config.ts';
-import { SquareConnection, type SyncStatus } from '../sync/connection.ts';
+import { SquareConnection, type ExchangeMode, type SyncStatus } from '../sync/connection.ts';
+import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { IdbRecordStore } from '../sync/idb-record-store.ts';
 import type { Invite } from '../sync/invite.ts';
 
@@ -22,6 +23,7 @@ export class SquareSession {
   phase = $state<'loading' | 'ready' | 'failed'>('loading');
   failure = $state('');
   status = $state<SyncStatus>({ peers: 0, signalling: 'connecting', lastSyncedMs: null });
+  transfer = $state<TransferProgress | null>(null);
   query = $state<BoardQuery>(DEFAULT_QUERY);
   now = $state(Date.now());
   #version = $state(0);
@@ -46,17 +48,24 @@ export class SquareSession {
     return this.#board?.invalidCount ?? 0;
   });
   /** Whether the square holds any post at all, open or not: tells "empty" from "no match". */
-  readonly hasAnyPost: boolean = $derived.by(() => {
+  /** Every post this device holds, open or not. */
+  readonly postCount: number = $derived.by(() => {
     void this.#version;
-    return this.#board ? !this.#board.fold.posts().next().done : false;
+    return this.#board?.fold.postCount ?? 0;
   });
+  /** Whether the square holds any post at all: tells "empty" from "no match". */
+  readonly hasAnyPost: boolean = $derived(this.postCount > 0);
 
   constructor(
     readonly invite: Invite,
     readonly identity: Identity,
     config: SyncConfig,
+    mode: ExchangeMode = 'chunked',
   ) {
-    this.#connection = new SquareConnection(invite, config);
+    this.#connection = new SquareConnection(invite, config, {
+      mode,
+      countPosts: () => this.#board?.fold.postCount ?? 0,
+    });
   }
 
   get me(): AuthorKey {
@@ -79,6 +88,7 @@ export class SquareSession {
       await this.#connection.whenLoaded();
       await board.attach();
       this.#cleanup.push(this.#connection.onStatus((status) => (this.status = status)));
+      this.#cleanup.push(this.#connection.onTransfer((progress) => (this.transfer = progress)));
       this.#connection.connect();
       const timer = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
       this.#cleanup.push(() => clearInterval(timer));

@@ -2,7 +2,9 @@ import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { SyncConfig } from './config.ts';
+import { DocExchange, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from './invite.ts';
+import { RtcPeerChannel } from './peer-channel.ts';
 
 export type SignallingState = 'connecting' | 'connected' | 'unreachable';
 
@@ -19,6 +21,36 @@ export interface SyncStatus {
 export const STATUS_POLL_MS = 1000;
 /** After this long without a signalling connection the server is reported unreachable. */
 export const SIGNALLING_GRACE_MS = 4000;
+/**
+ * Stream id of the data channel the document exchange runs on. Both ends create it
+ * (`negotiated: true`), so it needs no renegotiation; simple-peer's own channel takes 0 or 1.
+ */
+export const EXCHANGE_CHANNEL_ID = 100;
+
+/** How a square exchanges its document with peers. */
+export type ExchangeMode =
+  /** Our chunked, flow-controlled exchange over y-webrtc's connections (the default). */
+  | 'chunked'
+  /** y-webrtc's own exchange of the whole document, kept only to measure it against. */
+  | 'stock';
+
+export interface ConnectionOptions {
+  readonly mode?: ExchangeMode;
+  /** Posts this device holds, announced to a newcomer before a transfer. */
+  readonly countPosts?: () => number;
+  readonly now?: () => number;
+}
+
+/** The parts of y-webrtc's WebrtcConn this module relies on. */
+interface WebrtcConnLike {
+  readonly connected: boolean;
+  readonly peer: {
+    once(event: 'connect', listener: () => void): void;
+    // NOTE: simple-peer's RTCPeerConnection is private API; the exchange opens a second data
+    // channel on it rather than sharing simple-peer's, whose messages y-webrtc alone reads.
+    readonly _pc: RTCPeerConnection;
+  };
+}
 
 /**
  * A square's document with its persistence (y-indexeddb) and peer network (y-webrtc).
@@ -27,18 +59,26 @@ export const SIGNALLING_GRACE_MS = 4000;
 export class SquareConnection {
   readonly doc = new Y.Doc();
   readonly #persistence: IndexeddbPersistence;
+  readonly #mode: ExchangeMode;
+  readonly #exchange: DocExchange | null;
   #provider: WebrtcProvider | null = null;
   #status: SyncStatus = { peers: 0, signalling: 'connecting', lastSyncedMs: null };
   readonly #listeners = new Set<(status: SyncStatus) => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #startedMs = 0;
 
+  readonly now: () => number;
+
   constructor(
     readonly invite: Invite,
     readonly config: SyncConfig,
-    readonly now: () => number = Date.now,
+    options: ConnectionOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
+    this.#mode = options.mode ?? 'chunked';
     this.#persistence = new IndexeddbPersistence(`kaifong-doc-${invite.room}`, this.doc);
+    this.#exchange =
+      this.#mode === 'chunked' ? new DocExchange(this.doc, { countPosts: options.countPosts ?? (() => 0) }) : null;
   }
 
   /** Resolves once the document holds everything stored on this device. */
@@ -49,20 +89,44 @@ export class SquareConnection {
   /** Joins the square's room on the configured signalling servers. */
   connect(): void {
     if (this.#provider) return;
-    const provider = new WebrtcProvider(this.invite.room, this.doc, {
+    // In chunked mode y-webrtc gets a document of its own that stays empty: it signals and
+    // connects, and the exchange carries the square over each connection it makes.
+    const providerDoc = this.#exchange ? new Y.Doc() : this.doc;
+    const provider = new WebrtcProvider(this.invite.room, providerDoc, {
       signaling: [...this.config.signaling],
       password: this.invite.secret,
       peerOpts: { config: { iceServers: [...this.config.iceServers] } },
     });
     this.#provider = provider;
     this.#startedMs = this.now();
-    provider.on('synced', ({ synced }: { synced: boolean }) => {
-      if (synced) this.#update({ lastSyncedMs: this.now() });
-    });
+    if (this.#exchange) {
+      // A finished transfer, even an empty one, means we hold everything that peer had.
+      this.#exchange.onProgress((progress) => {
+        if (!progress.receiving) this.#update({ lastSyncedMs: this.now() });
+      });
+    } else {
+      provider.on('synced', ({ synced }: { synced: boolean }) => {
+        if (synced) this.#update({ lastSyncedMs: this.now() });
+      });
+    }
     this.doc.on('update', this.#onUpdate);
-    provider.on('peers', () => this.#sample());
+    provider.on('peers', ({ added, removed }: { added: string[]; removed: string[] }) => {
+      for (const id of removed) this.#exchange?.removePeer(id);
+      for (const id of added) this.#attachExchange(id);
+      this.#sample();
+    });
     this.#timer = setInterval(() => this.#sample(), STATUS_POLL_MS);
     this.#sample();
+  }
+
+  /** Progress of any transfer a peer is sending us (chunked mode only). */
+  get transfer(): TransferProgress | null {
+    return this.#exchange?.progress ?? null;
+  }
+
+  /** Subscribes to transfer progress; returns the unsubscribe function. */
+  onTransfer(listener: (progress: TransferProgress) => void): () => void {
+    return this.#exchange?.onProgress(listener) ?? (() => {});
   }
 
   get status(): SyncStatus {
@@ -83,6 +147,7 @@ export class SquareConnection {
   async destroy(): Promise<void> {
     clearInterval(this.#timer);
     this.doc.off('update', this.#onUpdate);
+    this.#exchange?.destroy();
     this.#provider?.destroy();
     this.#provider = null;
     await this.#persistence.destroy();
@@ -90,9 +155,28 @@ export class SquareConnection {
   }
 
   readonly #onUpdate = (_update: Uint8Array, origin: unknown): void => {
-    // y-webrtc applies remote changes with its Room as the transaction origin.
-    if (this.#provider && origin === this.#provider.room) this.#update({ lastSyncedMs: this.now() });
+    // Remote changes arrive with y-webrtc's Room (stock) or an exchange link as their origin.
+    const fromPeer = this.#exchange ? this.#exchange.isPeerOrigin(origin) : origin === this.#provider?.room;
+    if (fromPeer) this.#update({ lastSyncedMs: this.now() });
   };
+
+  /** Runs the document exchange over a y-webrtc connection once it is up. */
+  #attachExchange(peerId: string): void {
+    const exchange = this.#exchange;
+    const conn = this.#provider?.room?.webrtcConns.get(peerId) as WebrtcConnLike | undefined;
+    if (!exchange || !conn) return;
+    const attach = () => {
+      if (this.#provider?.room?.webrtcConns.get(peerId) !== (conn as unknown)) return; // replaced meanwhile
+      const channel = conn.peer._pc.createDataChannel('kaifong-exchange', {
+        negotiated: true,
+        id: EXCHANGE_CHANNEL_ID,
+        ordered: true,
+      });
+      channel.addEventListener('open', () => exchange.addPeer(peerId, new RtcPeerChannel(channel)), { once: true });
+    };
+    if (conn.connected) attach();
+    else conn.peer.once('connect', attach);
+  }
 
   #sample(): void {
     const provider = this.#provider;

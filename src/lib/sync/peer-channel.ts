@@ -1,0 +1,115 @@
+/**
+ * A reliable, ordered, message-based channel to one peer: an RTCDataChannel in the app, an
+ * in-memory pair in tests. The document exchange needs nothing more.
+ */
+export interface PeerChannel {
+  send(message: Uint8Array): void;
+  /** Bytes handed to send() that the channel has not yet put on the wire. */
+  readonly bufferedAmount: number;
+  /** Resolves once bufferedAmount falls to the low-water mark, or the channel closes. */
+  drained(): Promise<void>;
+  onMessage(handler: (message: Uint8Array) => void): void;
+  onClose(handler: () => void): void;
+  readonly closed: boolean;
+  close(): void;
+}
+
+/** Below this many buffered bytes a sender may queue more (the channel's low-water mark). */
+export const LOW_WATER_BYTES = 256 * 1024;
+/** A sender waits while this many bytes are queued, so a big transfer never floods memory. */
+export const HIGH_WATER_BYTES = 1024 * 1024;
+
+/** PeerChannel over an open RTCDataChannel. */
+export class RtcPeerChannel implements PeerChannel {
+  readonly #channel: RTCDataChannel;
+
+  constructor(channel: RTCDataChannel) {
+    this.#channel = channel;
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
+  }
+
+  send(message: Uint8Array): void {
+    this.#channel.send(message as Uint8Array<ArrayBuffer>);
+  }
+
+  get bufferedAmount(): number {
+    return this.#channel.bufferedAmount;
+  }
+
+  get closed(): boolean {
+    return this.#channel.readyState === 'closing' || this.#channel.readyState === 'closed';
+  }
+
+  drained(): Promise<void> {
+    if (this.bufferedAmount <= LOW_WATER_BYTES || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#channel.addEventListener('bufferedamountlow', () => resolve(), { once: true });
+      this.#channel.addEventListener('close', () => resolve(), { once: true });
+    });
+  }
+
+  onMessage(handler: (message: Uint8Array) => void): void {
+    this.#channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
+      if (event.data instanceof ArrayBuffer) handler(new Uint8Array(event.data));
+    });
+  }
+
+  onClose(handler: () => void): void {
+    this.#channel.addEventListener('close', () => handler(), { once: true });
+  }
+
+  close(): void {
+    this.#channel.close();
+  }
+}
+
+/** Two connected in-memory channels; messages are delivered on later microtasks, in order. */
+export function createInMemoryChannelPair(): [InMemoryPeerChannel, InMemoryPeerChannel] {
+  const a = new InMemoryPeerChannel();
+  const b = new InMemoryPeerChannel();
+  a.remote = b;
+  b.remote = a;
+  return [a, b];
+}
+
+/** One end of an in-memory channel, for tests: can drop its connection at any moment. */
+export class InMemoryPeerChannel implements PeerChannel {
+  remote: InMemoryPeerChannel | null = null;
+  bufferedAmount = 0;
+  closed = false;
+  sent = 0;
+  readonly #handlers: ((message: Uint8Array) => void)[] = [];
+  readonly #closeHandlers: (() => void)[] = [];
+
+  send(message: Uint8Array): void {
+    if (this.closed) throw new Error('channel closed');
+    const remote = this.remote;
+    this.sent++;
+    this.bufferedAmount += message.length;
+    queueMicrotask(() => {
+      this.bufferedAmount -= message.length;
+      if (!this.closed && remote && !remote.closed) for (const handler of remote.#handlers) handler(message);
+    });
+  }
+
+  async drained(): Promise<void> {
+    while (this.bufferedAmount > LOW_WATER_BYTES && !this.closed) await Promise.resolve();
+  }
+
+  onMessage(handler: (message: Uint8Array) => void): void {
+    this.#handlers.push(handler);
+  }
+
+  onClose(handler: () => void): void {
+    this.#closeHandlers.push(handler);
+  }
+
+  /** Drops the connection at both ends, like a peer walking out of Wi-Fi range. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const handler of this.#closeHandlers) handler();
+    this.remote?.close();
+  }
+}

@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CHUNK_BYTES, DocExchange, MESSAGE, type TransferProgress } from '../../src/lib/sync/doc-exchange.ts';
+import { createInMemoryChannelPair, type InMemoryPeerChannel } from '../../src/lib/sync/peer-channel.ts';
+
+const exchanges: DocExchange[] = [];
+
+function peer(records = 0, prefix = 'a'): { doc: Y.Doc; exchange: DocExchange; progress: TransferProgress[] } {
+  const doc = new Y.Doc();
+  const map = doc.getMap('records');
+  doc.transact(() => {
+    for (let i = 0; i < records; i++) map.set(`${prefix}${i}`, { note: `post ${i}`, padding: 'x'.repeat(200) });
+  });
+  const exchange = new DocExchange(doc, { countPosts: () => map.size, maxTransferBytes: 50 * 1024 * 1024 });
+  exchanges.push(exchange);
+  const progress: TransferProgress[] = [];
+  exchange.onProgress((p) => progress.push(p));
+  return { doc, exchange, progress };
+}
+
+function connect(a: DocExchange, b: DocExchange, ids: [string, string] = ['b', 'a']) {
+  const [ca, cb] = createInMemoryChannelPair();
+  a.addPeer(ids[0], ca);
+  b.addPeer(ids[1], cb);
+  return { ca, cb };
+}
+
+/** Waits until a condition holds, letting queued microtasks and timers run. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Records the largest message a channel carries. */
+function measure(channel: InMemoryPeerChannel): { max: number; chunks: number } {
+  const stats = { max: 0, chunks: 0 };
+  const send = channel.send.bind(channel);
+  channel.send = (message: Uint8Array) => {
+    stats.max = Math.max(stats.max, message.length);
+    if (message[0] === MESSAGE.chunk) stats.chunks++;
+    send(message);
+  };
+  return stats;
+}
+
+afterEach(() => {
+  for (const e of exchanges.splice(0)) e.destroy();
+});
+
+describe('DocExchange', () => {
+  it('a newcomer receives a large square in bounded pieces, with progress', async () => {
+    const a = peer(5000);
+    const b = peer();
+    const [ca, cb] = createInMemoryChannelPair();
+    const stats = measure(ca);
+    a.exchange.addPeer('b', ca);
+    b.exchange.addPeer('a', cb);
+    await until(() => b.doc.getMap('records').size === 5000, 'all records');
+    expect(Y.encodeStateVector(b.doc)).toEqual(Y.encodeStateVector(a.doc));
+    expect(stats.chunks).toBeGreaterThan(50);
+    expect(stats.max).toBeLessThanOrEqual(CHUNK_BYTES + 16);
+    const during = b.progress.filter((p) => p.receiving);
+    expect(during.length).toBeGreaterThan(10);
+    expect(during.at(-1)!.postsAnnounced).toBe(5000);
+    expect(during.some((p) => p.piecesReceived > 0 && p.piecesReceived < p.piecesTotal)).toBe(true);
+    expect(b.exchange.progress.receiving).toBe(false);
+  });
+
+  it('a transfer cut halfway resumes on reconnect without starting over', async () => {
+    const a = peer(4000);
+    const b = peer();
+    const [ca, cb] = createInMemoryChannelPair();
+    const first = measure(ca);
+    a.exchange.addPeer('b', ca);
+    b.exchange.addPeer('a', cb);
+    let delivered = 0;
+    cb.onMessage((message) => {
+      if (message[0] === MESSAGE.chunk && ++delivered === 40) cb.close(); // the Wi-Fi drops
+    });
+    await until(() => ca.closed, 'the cut');
+    const partial = b.doc.getMap('records').size;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(4000);
+    expect(b.exchange.progress.receiving).toBe(false);
+
+    const [ca2, cb2] = createInMemoryChannelPair();
+    const second = measure(ca2);
+    a.exchange.addPeer('b', ca2);
+    b.exchange.addPeer('a', cb2);
+    await until(() => b.doc.getMap('records').size === 4000, 'the rest');
+    // Only the missing part travels again: about (1 - 40/total) of the pieces, not all of them.
+    expect(first.chunks).toBeGreaterThan(60);
+    expect(second.chunks).toBe(first.chunks - 40);
+  });
+
+  it('both sides get what they lack, and live changes reach peers further along a chain', async () => {
+    const a = peer(30, 'a');
+    const b = peer(20, 'b');
+    const c = peer(10, 'c');
+    connect(a.exchange, b.exchange, ['b', 'a']);
+    connect(b.exchange, c.exchange, ['c', 'b']);
+    await until(() => [a, b, c].every((p) => p.doc.getMap('records').size === 60), 'full convergence');
+    a.doc.getMap('records').set('live', { note: 'just posted' });
+    await until(() => c.doc.getMap('records').has('live'), 'the live post at the far end');
+    c.doc.getMap('records').set('big', { padding: 'y'.repeat(100_000) });
+    await until(() => a.doc.getMap('records').has('big'), 'a large live update, in pieces');
+  });
+
+  it('refuses a transfer announced as too large, with a clear error', async () => {
+    const a = peer(100);
+    const doc = new Y.Doc();
+    const small = new DocExchange(doc, { countPosts: () => 0, maxTransferBytes: 1000 });
+    exchanges.push(small);
+    connect(a.exchange, small, ['b', 'a']);
+    await until(() => small.progress.error === 'too-large', 'the refusal');
+    expect(doc.getMap('records').size).toBe(0);
+  });
+
+  it('survives malformed messages from a peer', async () => {
+    const a = peer(10);
+    const b = peer();
+    const { ca } = connect(a.exchange, b.exchange);
+    ca.send(Uint8Array.of(MESSAGE.chunk, 200, 1, 2));
+    ca.send(Uint8Array.of(99));
+    ca.send(new Uint8Array(0));
+    await until(() => b.doc.getMap('records').size === 10, 'the records despite garbage');
+  });
+});
