@@ -119,12 +119,11 @@ test('a record with a bad signature written straight into the document is never 
     const { doc } = (globalThis as unknown as { kaifong: { doc: { getMap(name: string): Map<string, unknown> } } })
       .kaifong;
     const records = doc.getMap('records');
-    const genuine = [...records.values()].find(
-      (r) =>
-        (r as { kind: string; body: { note?: string } }).kind === 'post' &&
-        (r as { body: { note?: string } }).body.note === 'Genuine post',
-    ) as { body: Record<string, unknown> };
-    records.set('FORGEDforgedFORGEDforg', { ...genuine, body: { ...genuine.body, note: 'FORGED: free N95 masks' } });
+    const genuine = [...records.values()]
+      .map((text) => JSON.parse(text as string) as { kind: string; body: { note?: string } })
+      .find((r) => r.kind === 'post' && r.body.note === 'Genuine post')!;
+    const forged = { ...genuine, body: { ...genuine.body, note: 'FORGED: free N95 masks' } };
+    records.set('FORGEDforgedFORGEDforg', JSON.stringify(forged));
   });
 
   // Every peer receives it (and counts it as invalid) but none shows it.

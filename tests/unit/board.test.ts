@@ -1,3 +1,4 @@
+import { parseStoredForm, storedForm } from '../../src/lib/board/stored-form.ts';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { Board } from '../../src/lib/board/board.ts';
@@ -36,7 +37,8 @@ async function device(who: Identity, store = new InMemoryRecordStore(), doc = ne
 
 /** Writes straight into the shared map, as a remote peer's update would. */
 function put(d: Device, key: string, value: unknown): void {
-  d.doc.transact(() => d.records.set(key, value), 'remote');
+  const entry = typeof value === 'object' && value !== null ? storedForm(value as SignedRecord) : value;
+  d.doc.transact(() => d.records.set(key, entry), 'remote');
 }
 
 describe('invalid entries in the shared map', () => {
@@ -133,12 +135,12 @@ describe('vault restores', () => {
     const d = await device(alice);
     const published = await d.board.publishPost(postBody({ note: 'two tablets please' }));
     if (!published.ok) throw new Error(published.reason);
-    const original = structuredClone(d.records.get(published.id)) as SignedRecord;
+    const original = parseStoredForm(d.records.get(published.id)) as SignedRecord;
     const tampered = { ...original, body: postBody({ note: 'send money to 1234' }) };
     put(d, published.id, tampered);
     await d.board.whenIdle();
     expect(d.board.fold.post(published.id)?.body.note).toBe('two tablets please');
-    expect(d.records.get(published.id)).toEqual(original);
+    expect(parseStoredForm(d.records.get(published.id))).toEqual(original);
     expect(d.store.verified.get(published.id)?.body).toEqual(original.body);
   });
 
@@ -166,7 +168,7 @@ describe('vault restores', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     d.doc.transact(() => {
       d.records.set(published.id, { ...(original as SignedRecord), body: { note: 10n } });
-      d.records.set(other.id, stored(other));
+      d.records.set(other.id, storedForm(other));
     }, 'remote');
     await d.board.whenIdle();
     expect(errors).not.toHaveBeenCalled();
@@ -193,7 +195,7 @@ describe('cold start', () => {
       await sign(founder, 'square', { name: 'Tai Hang' }, T0),
     ];
     first.doc.transact(() => {
-      for (const r of theirs) first.records.set(r.id, stored(r));
+      for (const r of theirs) first.records.set(r.id, storedForm(r));
     }, 'remote');
     await first.board.whenIdle();
     first.board.detach();
@@ -215,7 +217,7 @@ describe('cold start', () => {
 
     // The spy does see verification of a record the vault lacks.
     const fresh = await signPost(mallory, postBody({ note: 'new' }), T0 + HOUR);
-    doc.transact(() => doc.getMap(RECORDS_KEY).set(fresh.id, stored(fresh)), 'remote');
+    doc.transact(() => doc.getMap(RECORDS_KEY).set(fresh.id, storedForm(fresh)), 'remote');
     await board.whenIdle();
     expect(verify).toHaveBeenCalledTimes(1);
     expect(board.fold.post(fresh.id)).toBeDefined();

@@ -1,3 +1,4 @@
+import { parseStoredForm, storedForm } from '../../src/lib/board/stored-form.ts';
 /**
  * Seeded convergence fuzzing: 3–5 in-memory peers publish posts and updates (some of them
  * unauthorised), under random partitions and partial deliveries, while the last peer tampers
@@ -66,8 +67,9 @@ function randomBody(rng: Rng): PostBody {
 
 /** A record of any shape the adversary can think of, other than the genuine one. */
 function garbageFor(rng: Rng, current: unknown, other: SignedRecord | undefined): unknown {
+  const parsed = parseStoredForm(current);
   const record =
-    typeof current === 'object' && current !== null && 'sig' in current ? (current as SignedRecord) : undefined;
+    typeof parsed === 'object' && parsed !== null && 'sig' in parsed ? (parsed as SignedRecord) : undefined;
   const choices: (() => unknown)[] = [
     () => 'garbage',
     () => 42,
@@ -96,7 +98,16 @@ function garbageFor(rng: Rng, current: unknown, other: SignedRecord | undefined)
     );
   }
   if (other) choices.push(() => ({ ...other })); // a valid record, under the wrong key
-  return rng.pick(choices)();
+  const garbage = rng.pick(choices)();
+  // Mostly JSON text, the form records take; sometimes a raw Yjs value, which is never valid.
+  if (typeof garbage === 'object' && garbage !== null && !(garbage instanceof Uint8Array) && rng.chance(0.8)) {
+    try {
+      return JSON.stringify(garbage);
+    } catch {
+      return garbage; // BigInt: Yjs can hold it, JSON cannot
+    }
+  }
+  return garbage;
 }
 
 interface World {
@@ -116,7 +127,7 @@ interface World {
 }
 
 function remember(world: World, peer: Peer, id: RecordId): void {
-  world.published.set(id, structuredClone(peer.records.get(id)) as SignedRecord);
+  world.published.set(id, parseStoredForm(peer.records.get(id)) as SignedRecord);
 }
 
 /** Signs a valid record outside the Board's commands and writes it into a peer's map. */
@@ -129,7 +140,7 @@ async function writeRaw<K extends RecordKind>(
   const at = world.clocks.get(peer)!.tick();
   const unsigned = { v: RECORD_VERSION, kind, author: peer.identity.author, at, body } as UnsignedRecord;
   const { id, ...record } = await signRecord(unsigned, peer.identity);
-  peer.records.set(id, record);
+  peer.records.set(id, storedForm(record));
   if (peer === world.evil) {
     world.unkept.set(id, structuredClone(record));
   } else {
@@ -186,7 +197,7 @@ async function step(world: World): Promise<void> {
     const keys = [...evil.records.keys()];
     const key = keys.length > 0 && rng.chance(0.85) ? rng.pick(keys) : 'Z'.repeat(21) + String(rng.int(10));
     const otherKey = keys.length > 0 ? rng.pick(keys) : undefined;
-    const other = otherKey !== undefined && otherKey !== key ? evil.records.get(otherKey) : undefined;
+    const other = otherKey !== undefined && otherKey !== key ? parseStoredForm(evil.records.get(otherKey)) : undefined;
     evil.records.set(key, garbageFor(rng, evil.records.get(key), other as SignedRecord | undefined));
     damage.overwritten++;
   } else if (roll < 75) {
@@ -271,7 +282,7 @@ async function play(seed: number, steps: number): Promise<void> {
     // The vault holds exactly the surviving valid records: none published lost, no garbage.
     expect([...peer.store.verified.keys()].sort(), `${where}: vault`).toEqual(validIds);
     for (const [id, record] of survivors) {
-      expect(peer.records.get(id), `${where}: record ${id} in the shared map`).toEqual(record);
+      expect(parseStoredForm(peer.records.get(id)), `${where}: record ${id} in the shared map`).toEqual(record);
     }
     expect(docs[peer.index], `${where}: document`).toEqual(docs[0]);
   }

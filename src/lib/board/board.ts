@@ -15,6 +15,7 @@ import { toBase64url } from '../crypto/base64url.ts';
 import { signRecord, verifyRecord, type Identity } from '../crypto/signing.ts';
 import type { RecordStore } from './record-store.ts';
 import { LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
+import { parseStoredForm, storedForm } from './stored-form.ts';
 
 export interface BoardOptions {
   readonly doc: Y.Doc;
@@ -42,6 +43,10 @@ export class Board {
   readonly #store: RecordStore;
   readonly #clock: HybridClock;
   readonly #vault = new Map<string, AnyRecord>();
+  /** The stored (JSON) form of vault records, computed when first compared. */
+  readonly #storedForm = new Map<string, string>();
+  /** Records accepted but not yet written to the vault: written in one transaction per batch. */
+  #unsaved: AnyRecord[] = [];
   readonly #rejected = new Map<string, string>();
   readonly #listeners = new Set<Listener>();
   readonly #onStoreError: (error: unknown) => void;
@@ -143,7 +148,7 @@ export class Board {
       { v: RECORD_VERSION, kind, author: this.identity.author, at: this.#clock.tick(), body: checked.value },
       this.identity,
     )) as AnyRecord;
-    this.#doc.transact(() => this.#records.set(record.id, toStored(record)), LOCAL_ORIGIN);
+    this.#doc.transact(() => this.#records.set(record.id, this.#stored(record)), LOCAL_ORIGIN);
     this.#accept([record]);
     return { ok: true, id: record.id };
   }
@@ -160,21 +165,32 @@ export class Board {
   }
 
   async #ingest(keys: ReadonlySet<string>): Promise<void> {
+    const all = [...keys];
+    for (let start = 0; start < all.length; start += INGEST_SLICE) {
+      // NOTE: a big batch (a newcomer's first open) is handled in slices with a yield between
+      // them, so the page stays responsive while tens of thousands of records are checked.
+      if (start > 0) await yieldToEventLoop();
+      await this.#ingestSlice(all.slice(start, start + INGEST_SLICE));
+    }
+  }
+
+  async #ingestSlice(keys: readonly string[]): Promise<void> {
     const fresh: AnyRecord[] = [];
     const missing: AnyRecord[] = [];
     const rejected = new Map<string, string>();
     await Promise.all(
-      [...keys].map(async (key) => {
+      keys.map(async (key) => {
         const value = this.#records.get(key);
         const known = this.#vault.get(key);
         if (value === undefined) {
           if (known) missing.push(known);
           return;
         }
-        if (known && sameRecord(value, known)) return;
+        // The verification cache: the exact stored form of a record already verified.
+        if (known && value === this.#stored(known)) return;
         const fingerprint = await fingerprintOf(value);
         if (!known && this.#rejected.get(key) === fingerprint) return;
-        const parsed = parseRecord(value);
+        const parsed = parseRecord(parseStoredForm(value));
         const id = parsed.ok ? await verifyRecord(parsed.value) : null;
         if (parsed.ok && id === key) {
           fresh.push({ ...parsed.value, id } as AnyRecord);
@@ -189,7 +205,7 @@ export class Board {
     if (rejected.size > 0) this.#persist(() => this.#store.putRejected(rejected));
     if (missing.length > 0) {
       this.#doc.transact(() => {
-        for (const record of missing) this.#records.set(record.id, toStored(record));
+        for (const record of missing) this.#records.set(record.id, this.#stored(record));
       }, VAULT_ORIGIN);
     }
     if (fresh.length > 0) this.#accept(fresh);
@@ -201,8 +217,30 @@ export class Board {
       this.#vault.set(record.id, record);
       this.#clock.observe(record.at);
     }
-    this.#persist(() => this.#store.putVerified(records));
+    this.#saveToVault(records);
     this.#notify(this.fold.add(records));
+  }
+
+  /** Queues records for the vault; everything queued while a write runs goes in the next one. */
+  #saveToVault(records: readonly AnyRecord[]): void {
+    const first = this.#unsaved.length === 0;
+    this.#unsaved.push(...records);
+    if (!first) return;
+    this.#persist(() => {
+      const batch = this.#unsaved;
+      this.#unsaved = [];
+      return this.#store.putVerified(batch);
+    });
+  }
+
+  /** The form a record takes in the shared map: JSON text of the signed record, without its id. */
+  #stored(record: AnyRecord): string {
+    let json = this.#storedForm.get(record.id);
+    if (json === undefined) {
+      json = storedForm(record);
+      this.#storedForm.set(record.id, json);
+    }
+    return json;
   }
 
   #persist(write: () => Promise<void>): void {
@@ -214,10 +252,11 @@ export class Board {
   }
 }
 
-/** The form a record takes in the shared map: the signed record without its derived id. */
-function toStored(record: AnyRecord): SignedRecord {
-  const { id: _id, ...stored } = record;
-  return stored as SignedRecord;
+/** Records checked per slice before yielding to the event loop. */
+export const INGEST_SLICE = 2000;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 const encoder = new TextEncoder();
@@ -240,19 +279,4 @@ function jsonOf(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Cheap equality with a verified record, so a cold start does not verify it again. */
-function sameRecord(value: unknown, known: AnyRecord): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<SignedRecord>;
-  return (
-    v.sig === known.sig &&
-    v.at === known.at &&
-    v.author === known.author &&
-    v.kind === known.kind &&
-    v.v === known.v &&
-    Object.keys(value).length === 6 &&
-    jsonOf(v.body) === jsonOf(known.body)
-  );
 }

@@ -58,6 +58,7 @@ export const en = {
   searchPlaceholder: 'Medicine, place or note',
   posts: 'Posts',
   postCount: (n: number) => (n === 1 ? '1 post' : `${n} posts`),
+  showMore: (n: number) => `Show more (${n} more)`,
   emptyBoard: 'No open posts yet. Be the first to post a need or an offer.',
   emptyResults: 'No posts match your search and filters.',
 

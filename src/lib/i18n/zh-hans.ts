@@ -59,6 +59,7 @@ export const zhHans: Messages = {
   searchPlaceholder: '药品、地点或备注',
   posts: '帖子',
   postCount: (n: number) => `${n} 个帖子`,
+  showMore: (n: number) => `显示更多（还有 ${n} 个）`,
   emptyBoard: '暂时还没有帖子。来发布第一条需求或提供吧。',
   emptyResults: '没有符合搜索和筛选条件的帖子。',
 

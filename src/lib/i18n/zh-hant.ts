@@ -59,6 +59,7 @@ export const zhHant: Messages = {
   searchPlaceholder: '藥物、地點或備註',
   posts: '帖子',
   postCount: (n: number) => `${n} 個帖子`,
+  showMore: (n: number) => `顯示更多（還有 ${n} 個）`,
   emptyBoard: '暫時未有帖子。成為第一個發佈需要或提供的人吧。',
   emptyResults: '沒有符合搜尋和篩選的帖子。',
 

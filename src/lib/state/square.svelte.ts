@@ -13,6 +13,11 @@ import type { Invite } from '../sync/invite.ts';
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
 
+/** Resolves after the browser has painted what is on screen now. */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 export type CommandOutcome = { ok: true } | { ok: false; reason: string };
 
 /**
@@ -85,7 +90,8 @@ export class SquareSession {
       this.#cleanup.push(board.subscribe(() => this.#version++));
       this.#version++;
       this.phase = 'ready';
-      await this.#connection.whenLoaded();
+      await afterPaint();
+      await this.#connection.load();
       await board.attach();
       this.#cleanup.push(this.#connection.onStatus((status) => (this.status = status)));
       this.#cleanup.push(this.#connection.onTransfer((progress) => (this.transfer = progress)));

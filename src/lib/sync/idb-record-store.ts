@@ -3,7 +3,7 @@ import type { AnyRecord } from '../domain/records.ts';
 import type { RecordStore } from '../board/record-store.ts';
 import { committed, openDatabase, request } from './idb.ts';
 
-const VERIFIED = 'verified';
+const VERIFIED = 'verified-json';
 const REJECTED = 'rejected';
 
 /** The vault of one square in IndexedDB, separate from y-indexeddb's copy of the document. */
@@ -16,7 +16,8 @@ export class IdbRecordStore implements RecordStore {
 
   async loadVerified(): Promise<AnyRecord[]> {
     const db = await this.#db;
-    return request(db.transaction(VERIFIED).objectStore(VERIFIED).getAll() as IDBRequest<AnyRecord[]>);
+    const rows = await request(db.transaction(VERIFIED).objectStore(VERIFIED).getAll() as IDBRequest<string[]>);
+    return rows.map((json) => JSON.parse(json) as AnyRecord);
   }
 
   async loadRejected(): Promise<Map<string, string>> {
@@ -30,7 +31,9 @@ export class IdbRecordStore implements RecordStore {
     const db = await this.#db;
     const tx = db.transaction(VERIFIED, 'readwrite');
     const store = tx.objectStore(VERIFIED);
-    for (const record of records) store.put(record, record.id);
+    // NOTE: stored as JSON text: cloning one string per record out of IndexedDB is several
+    // times faster than cloning a nested object, and cold start reads every record.
+    for (const record of records) store.put(JSON.stringify(record), record.id);
     return committed(tx);
   }
 
