@@ -2,8 +2,10 @@
 // Nothing here measures anything by itself.
 
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { Board } from '../src/lib/board/board.ts';
+import type { PostId } from '../src/lib/domain/ids.ts';
+import type { PostBody } from '../src/lib/domain/records.ts';
 import type { SquareConnection } from '../src/lib/sync/connection.ts';
 import { newPeerContext } from '../tests/support/browser.ts';
 
@@ -107,19 +109,28 @@ export interface Peer {
   readonly page: Page;
 }
 
-/** Opens the app in a fresh peer context; page errors are printed, not swallowed. */
-export async function openPeer(browser: Browser, url: string, label: string): Promise<Peer> {
+/**
+ * Opens the app in a fresh peer context; page errors are printed, not swallowed. With `url`
+ * null the page stays blank, so the caller can add init scripts before the first navigation.
+ */
+export async function openPeer(browser: Browser, url: string | null, label: string): Promise<Peer> {
   const context = await newPeerContext(browser);
+  const page = await preparePage(context, label);
+  if (url !== null) await page.goto(url);
+  return { context, page };
+}
+
+/** A new page in `context`, ready for page.evaluate from tsx, with its errors printed. */
+export async function preparePage(context: BrowserContext, label: string): Promise<Page> {
   // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(...)` calls;
   // functions passed to page.evaluate carry those calls into the page, so define it there.
   await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => log(`[${label} page error] ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') log(`[${label} console.error] ${message.text()}`);
   });
-  await page.goto(url);
-  return { context, page };
+  return page;
 }
 
 /** Founds a square from the landing page (as tests/e2e/fixtures.ts does) and returns the invite link. */
@@ -176,4 +187,260 @@ export function roomOf(page: Page): Promise<string> {
     if (!handle) throw new Error('window.kaifong is not set');
     return handle.connection.invite.room;
   });
+}
+
+/** Waits until the board has verified, folded and stored everything it has seen. */
+export async function boardIdle(page: Page): Promise<void> {
+  await page.evaluate(() => (window as BenchWindow).kaifong?.board.whenIdle());
+}
+
+/** The square's IndexedDB databases: y-indexeddb's copy of the document and the record vault. */
+export function databasesOf(room: string): { doc: string; vault: string } {
+  return { doc: `kaifong-doc-${room}`, vault: `kaifong-vault-${room}` };
+}
+
+/**
+ * Lets y-indexeddb and the vault finish writing: a short pause (y-indexeddb compacts in chained
+ * transactions), then a read-write transaction on every store of both databases, which IndexedDB
+ * runs only after every earlier overlapping transaction has committed.
+ */
+export async function flushIndexedDb(page: Page, room: string): Promise<void> {
+  await sleep(1500);
+  const { doc, vault } = databasesOf(room);
+  await page.evaluate(
+    async (names) => {
+      for (const name of names) {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open(name);
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        const stores = [...db.objectStoreNames];
+        if (stores.length > 0) {
+          const tx = db.transaction(stores, 'readwrite');
+          await new Promise<void>((resolve, reject) => {
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          });
+        }
+        db.close();
+      }
+    },
+    [doc, vault],
+  );
+}
+
+// ---- post bodies and seeding ---------------------------------------------------------------------
+
+const SEED_ITEMS = [
+  'paracetamol-500',
+  'ibuprofen-200',
+  'antigen-test',
+  'n95-mask',
+  'surgical-mask',
+  'thermometer',
+  'oral-rehydration-salts',
+  'cough-medicine',
+  'fever-cooling-patch',
+] as const;
+const SEED_URGENCIES = ['urgent', 'soon', 'stocking'] as const;
+
+/** A valid post body (see src/lib/domain/records.ts); varied so the board is not all one item. */
+export function postBody(i: number, note: string): PostBody {
+  return {
+    type: i % 3 === 1 ? 'offer' : 'need',
+    items: [{ item: SEED_ITEMS[i % SEED_ITEMS.length] as PostBody['items'][number]['item'], qty: 1 + (i % 2) }],
+    urgency: SEED_URGENCIES[i % SEED_URGENCIES.length] as PostBody['urgency'],
+    groups: i % 5 === 0 ? ['elderly'] : [],
+    where: { building: `Block ${1 + (i % 12)}`, floor: String(1 + (i % 30)) },
+    note,
+  };
+}
+
+const UPDATE_NOTES = [
+  'Picked up two boxes at the lobby, thanks',
+  'Neighbour on 12/F is bringing the rest tonight',
+  'Still short of one pack, anyone nearby?',
+  'Left at the guard desk, please collect',
+] as const;
+
+/** A realistic progress note (what a resident writes in an update). */
+export function updateNote(i: number): string {
+  return UPDATE_NOTES[i % UPDATE_NOTES.length] as string;
+}
+
+/** How a seeded board is made up: `posts` posts, each followed by `updatesPerPost` updates. */
+export interface RecordMix {
+  readonly posts: number;
+  readonly updatesPerPost: number;
+}
+
+export function recordsOf(mix: RecordMix): number {
+  return mix.posts * (1 + mix.updatesPerPost);
+}
+
+/** "10000 posts" or "50000 records (10000 posts × 1 + 4 updates)". */
+export function describeMix(mix: RecordMix): string {
+  if (mix.updatesPerPost === 0) return `${mix.posts} posts`;
+  return `${recordsOf(mix)} records (${mix.posts} posts × 1 + ${mix.updatesPerPost} updates)`;
+}
+
+export interface SeedTiming {
+  /** Until every publishPost/updatePost call had resolved (signed, in the doc, folded). */
+  readonly publishMs: number;
+  /** publishMs plus the wait for board.whenIdle() (vault writes). */
+  readonly totalMs: number;
+}
+
+/**
+ * Seeds a board through its own record layer: batches of about `chunk` records, each batch a
+ * set of posts published concurrently, then their updates ('progress' with a note) concurrently.
+ */
+export async function seedRecords(page: Page, mix: RecordMix, chunk: number, label: string): Promise<SeedTiming> {
+  const start = performance.now();
+  let lastLog = start;
+  const postsPerBatch = Math.max(1, Math.floor(chunk / (1 + mix.updatesPerPost)));
+  const total = recordsOf(mix);
+  for (let done = 0; done < mix.posts; ) {
+    const n = Math.min(postsPerBatch, mix.posts - done);
+    const bodies = Array.from({ length: n }, (_, k) => postBody(done + k, `seed post ${done + k}: spare for a neighbour`));
+    const notes = Array.from({ length: mix.updatesPerPost }, (_, j) => updateNote(done + j));
+    const refused = await page.evaluate(
+      async ({ bodies, notes }) => {
+        const board = (window as BenchWindow).kaifong?.board;
+        if (!board) throw new Error('window.kaifong is not set');
+        const posted = await Promise.all(bodies.map((body) => board.publishPost(body)));
+        const updated = await Promise.all(
+          posted.flatMap((r) => (r.ok ? notes.map((note) => board.updatePost(r.id as PostId, 'progress', note)) : [])),
+        );
+        return [...posted, ...updated].flatMap((r) => (r.ok ? [] : [r.reason]));
+      },
+      { bodies, notes },
+    );
+    if (refused.length > 0) throw new Error(`board refused a seeded record: ${refused[0]}`);
+    done += n;
+    const now = performance.now();
+    if (now - lastLog > 5000 || done === mix.posts) {
+      const records = done * (1 + mix.updatesPerPost);
+      const rate = records / ((now - start) / 1000);
+      log(`${label}: seeded ${records}/${total} records (${rate.toFixed(0)} records/s)`);
+      lastLog = now;
+    }
+  }
+  const publishMs = performance.now() - start;
+  log(`${label}: all calls resolved; waiting for board.whenIdle()`);
+  await boardIdle(page);
+  return { publishMs, totalMs: performance.now() - start };
+}
+
+// ---- sizes of what is stored ---------------------------------------------------------------------
+
+export interface DocSize {
+  /** Entries in the shared map (records, whatever their state). */
+  readonly mapEntries: number;
+  /** Records the fold counts (verified and accepted). */
+  readonly foldRecords: number;
+  readonly posts: number;
+  /** Sum of the lengths of the map's values (JSON text of signed records; ASCII, so bytes). */
+  readonly jsonBytes: number;
+  /** Y.encodeStateAsUpdate(doc).length, rebuilt from y-indexeddb's entries: what stock y-webrtc sends a newcomer. */
+  readonly updateBytes: number;
+  /** y-indexeddb's entries and their summed length (more than updateBytes until it compacts). */
+  readonly idbUpdateEntries: number;
+  readonly idbUpdateBytes: number;
+}
+
+/**
+ * Measures the document in a page. The page has no Yjs of its own to call, so the encoded size
+ * comes from y-indexeddb's stored updates: one compacted entry is the document's encoding; more
+ * entries are copied here and merged with Yjs (call flushIndexedDb first).
+ */
+export async function docSize(page: Page, room: string): Promise<DocSize> {
+  const found = await page.evaluate(async (name) => {
+    const handle = (window as BenchWindow).kaifong;
+    if (!handle) throw new Error('window.kaifong is not set');
+    let jsonBytes = 0;
+    let mapEntries = 0;
+    handle.doc.getMap('records').forEach((value) => {
+      mapEntries++;
+      if (typeof value === 'string') jsonBytes += value.length;
+    });
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const updates = await new Promise<Uint8Array[]>((resolve, reject) => {
+      const req = db.transaction('updates').objectStore('updates').getAll();
+      req.onsuccess = () => resolve(req.result as Uint8Array[]);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    const toBase64 = (bytes: Uint8Array): string => {
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    };
+    return {
+      mapEntries,
+      jsonBytes,
+      foldRecords: handle.board.fold.recordCount,
+      posts: handle.board.fold.postCount,
+      idbUpdateEntries: updates.length,
+      idbUpdateBytes: updates.reduce((sum, u) => sum + u.byteLength, 0),
+      copies: updates.length > 1 ? updates.map(toBase64) : [],
+    };
+  }, databasesOf(room).doc);
+  let updateBytes = found.idbUpdateBytes;
+  if (found.copies.length > 0) {
+    const doc = new Y.Doc();
+    for (const copy of found.copies) Y.applyUpdate(doc, Buffer.from(copy, 'base64'));
+    updateBytes = Y.encodeStateAsUpdate(doc).length;
+    doc.destroy();
+  }
+  const { copies: _copies, ...rest } = found;
+  return { ...rest, updateBytes };
+}
+
+/** Logical size of IndexedDB databases: the summed lengths of keys and values, per database. */
+export async function idbLogicalBytes(page: Page, names: readonly string[]): Promise<Record<string, number>> {
+  return page.evaluate(async (names) => {
+    const sizeOf = (value: unknown): number => {
+      if (typeof value === 'string') return value.length;
+      if (value instanceof ArrayBuffer) return value.byteLength;
+      if (ArrayBuffer.isView(value)) return value.byteLength;
+      if (typeof value === 'number' || typeof value === 'boolean') return 8;
+      return JSON.stringify(value)?.length ?? 0;
+    };
+    const out: Record<string, number> = {};
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      let total = 0;
+      for (const store of db.objectStoreNames) {
+        total += await new Promise<number>((resolve, reject) => {
+          let sum = 0;
+          const req = db.transaction(store).objectStore(store).openCursor();
+          req.onsuccess = () => {
+            const cursor = req.result;
+            if (!cursor) return resolve(sum);
+            sum += sizeOf(cursor.key) + sizeOf(cursor.value);
+            cursor.continue();
+          };
+          req.onerror = () => reject(req.error);
+        });
+      }
+      db.close();
+      out[name] = total;
+    }
+    return out;
+  }, names);
+}
+
+/** navigator.storage.estimate().usage: everything the origin stores (IndexedDB, caches, …). */
+export function storageUsage(page: Page): Promise<number | null> {
+  return page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null);
 }

@@ -2,6 +2,8 @@
 // Hand-written rather than prom-client: one registry per server instance (tests run several in
 // one process) and no label hashing per frame.
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import type { ParseError } from './protocol.ts';
 
 export type DropReason =
@@ -60,7 +62,17 @@ export class Metrics {
   readonly closes = new Map<number, number>();
   readonly fanout = new Histogram(FANOUT_BUCKETS);
 
-  constructor(private readonly gauges: () => Gauges) {}
+  /** Event-loop delay since the last scrape: the first sign of an overloaded server. */
+  readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor(private readonly gauges: () => Gauges) {
+    this.#loopDelay.enable();
+  }
+
+  /** Stop background sampling (on shutdown). */
+  stop(): void {
+    this.#loopDelay.disable();
+  }
 
   messageIn(type: string): void {
     inc(this.messagesIn, type);
@@ -149,6 +161,20 @@ export class Metrics {
     metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [['', mem.rss]]);
     metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap used in bytes.', [['', mem.heapUsed]]);
     metric('process_uptime_seconds', 'gauge', 'Seconds since the process started.', [['', process.uptime()]]);
+    const d = this.#loopDelay;
+    metric(
+      'nodejs_eventloop_delay_seconds',
+      'gauge',
+      'Event-loop delay since the previous scrape (10 ms sampling).',
+      d.count === 0
+        ? []
+        : [
+            ['{quantile="0.5"}', d.percentile(50) / 1e9],
+            ['{quantile="0.99"}', d.percentile(99) / 1e9],
+            ['{quantile="1"}', d.max / 1e9],
+          ],
+    );
+    d.reset();
     return `${out.join('\n')}\n`;
   }
 }

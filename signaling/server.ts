@@ -261,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     hub.terminateAll();
     await hub.whenEmpty();
     clearInterval(heartbeat);
+    metrics.stop();
     server.closeAllConnections();
     await relay?.stop();
     await closed;

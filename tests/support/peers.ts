@@ -103,13 +103,16 @@ export class PeerNetwork {
   readonly peers: readonly Peer[];
   readonly founder: AuthorKey;
   readonly #clock: { now: number };
+  /** Per-peer clock error, added to the shared clock: devices never agree on the time exactly. */
+  readonly #skews: number[];
   readonly #queues = new Map<string, Uint8Array[]>();
   readonly #cut = new Set<string>();
 
-  private constructor(peers: Peer[], clock: { now: number }) {
+  private constructor(peers: Peer[], clock: { now: number }, skews: number[]) {
     this.peers = peers;
     this.founder = peers[0]!.identity.author;
     this.#clock = clock;
+    this.#skews = skews;
   }
 
   /** The shared fake wall clock every board reads, in ms. */
@@ -121,22 +124,34 @@ export class PeerNetwork {
     this.#clock.now = ms;
   }
 
+  /** Sets how far one peer's clock is ahead of the shared clock (negative: behind), in ms. */
+  skew(index: number, ms: number): void {
+    if (this.#skews[index] === undefined) throw new Error(`no peer ${index}`);
+    this.#skews[index] = ms;
+  }
+
+  /** The time a peer's board reads: the shared clock plus its skew. */
+  nowOf(index: number): number {
+    return this.#clock.now + (this.#skews[index] ?? 0);
+  }
+
   static async create(count: number, options: PeerNetworkOptions = {}): Promise<PeerNetwork> {
     if (count < 1) throw new Error('a network needs a peer');
     const rng = new Rng(options.seed ?? 1);
     const identities = await Promise.all(Array.from({ length: count }, () => identityFromSeed(rng.bytes(32))));
     const founder = identities[0]!.author;
     const clock = { now: options.now ?? Date.UTC(2022, 11, 20, 9) };
+    const skews = identities.map(() => 0);
     const peers: Peer[] = [];
     for (const [index, identity] of identities.entries()) {
       const doc = new Y.Doc();
       // Distinct, seeded client ids keep Yjs conflict resolution reproducible.
       doc.clientID = 1 + index + 1000 * rng.int(1000);
       const store = new InMemoryRecordStore();
-      const board = await Board.open({ doc, store, founder, identity, now: () => clock.now });
+      const board = await Board.open({ doc, store, founder, identity, now: () => clock.now + skews[index]! });
       peers.push({ index, doc, records: doc.getMap(RECORDS_KEY), store, identity, board });
     }
-    const network = new PeerNetwork(peers, clock);
+    const network = new PeerNetwork(peers, clock, skews);
     for (const peer of peers) {
       peer.doc.on('update', (update: Uint8Array, origin: unknown) => network.#broadcast(peer.index, update, origin));
     }

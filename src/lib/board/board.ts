@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { BoardFold, type FoldChange } from '../domain/fold.ts';
+import { closedAtMs, pastRetention } from '../domain/board-view.ts';
 import { HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import {
@@ -48,6 +49,9 @@ export class Board {
   /** Records accepted but not yet written to the vault: written in one transaction per batch. */
   #unsaved: AnyRecord[] = [];
   readonly #rejected = new Map<string, string>();
+  /** Record ids dropped by retention: ignored wherever they come from. */
+  readonly #pruned = new Set<string>();
+  readonly #now: () => number;
   readonly #listeners = new Set<Listener>();
   readonly #onStoreError: (error: unknown) => void;
   #work: Promise<void> = Promise.resolve();
@@ -59,7 +63,8 @@ export class Board {
     this.#records = options.doc.getMap(RECORDS_KEY);
     this.#store = options.store;
     this.identity = options.identity;
-    this.#clock = new HybridClock(options.now ?? Date.now);
+    this.#now = options.now ?? Date.now;
+    this.#clock = new HybridClock(this.#now);
     this.fold = new BoardFold(options.founder);
     this.#onStoreError = options.onStoreError ?? ((error) => console.error('vault write failed', error));
   }
@@ -67,7 +72,12 @@ export class Board {
   /** Opens a board from the vault alone, so the list can render before the document loads. */
   static async open(options: BoardOptions): Promise<Board> {
     const board = new Board(options);
-    const [verified, rejected] = await Promise.all([options.store.loadVerified(), options.store.loadRejected()]);
+    const [verified, rejected, pruned] = await Promise.all([
+      options.store.loadVerified(),
+      options.store.loadRejected(),
+      options.store.loadPruned(),
+    ]);
+    for (const id of pruned) board.#pruned.add(id);
     for (const record of verified) {
       board.#vault.set(record.id, record);
       board.#clock.observe(record.at);
@@ -114,6 +124,37 @@ export class Board {
     } while (work !== this.#work);
   }
 
+  /**
+   * Drops posts closed for longer than the square's retention period, with all their records,
+   * from the shared document and the vault; nobody restores them. Returns how many posts went.
+   */
+  prune(nowMs = this.#now()): number {
+    const days = this.fold.retentionDays();
+    const posts = [...this.fold.posts()].filter((post) => pastRetention(post, nowMs, days)).map((p) => p.id);
+    if (posts.length === 0) return 0;
+    const ids = posts.flatMap((post) => this.fold.recordIdsOf(post));
+    for (const id of ids) {
+      this.#pruned.add(id);
+      this.#vault.delete(id);
+      this.#storedForm.delete(id);
+    }
+    for (const post of posts) this.fold.forget(post);
+    this.#doc.transact(() => {
+      for (const id of ids) this.#records.delete(id);
+    }, LOCAL_ORIGIN);
+    this.#persist(() => this.#store.prune(ids));
+    this.#notify({ posts: new Set(posts), profiles: new Set(), square: false });
+    return posts.length;
+  }
+
+  /** Every verified record of posts that are closed now: what a volunteer saves before pruning. */
+  closedRecords(nowMs = this.#now()): AnyRecord[] {
+    return [...this.fold.posts()]
+      .filter((post) => closedAtMs(post, nowMs) !== null)
+      .flatMap((post) => this.fold.recordIdsOf(post.id))
+      .flatMap((id) => this.#vault.get(id) ?? []);
+  }
+
   /** Entries in the shared document that failed verification, schema or authorisation. */
   get invalidCount(): number {
     return this.#rejected.size + this.fold.rejectedCount;
@@ -134,11 +175,12 @@ export class Board {
     return this.#write('profile', building ? { name, building } : { name });
   }
 
-  nameSquare(name: string): Promise<CommandResult> {
+  /** The founder names the square and, optionally, sets how long closed posts are kept. */
+  nameSquare(name: string, retentionDays?: number): Promise<CommandResult> {
     if (this.fold.founder !== this.identity.author) {
       return Promise.resolve({ ok: false, reason: 'only the founder names the square' });
     }
-    return this.#write('square', { name });
+    return this.#write('square', retentionDays === undefined ? { name } : { name, retentionDays });
   }
 
   async #write(kind: RecordKind, body: unknown): Promise<CommandResult> {
@@ -178,12 +220,17 @@ export class Board {
     const fresh: AnyRecord[] = [];
     const missing: AnyRecord[] = [];
     const rejected = new Map<string, string>();
+    const stale: string[] = [];
     await Promise.all(
       keys.map(async (key) => {
         const value = this.#records.get(key);
         const known = this.#vault.get(key);
+        if (this.#pruned.has(key)) {
+          if (value !== undefined) stale.push(key);
+          return;
+        }
         if (value === undefined) {
-          if (known) missing.push(known);
+          if (known && !this.#dueForPruning(known)) missing.push(known);
           return;
         }
         // The verification cache: the exact stored form of a record already verified.
@@ -193,7 +240,13 @@ export class Board {
         const parsed = parseRecord(parseStoredForm(value));
         const id = parsed.ok ? await verifyRecord(parsed.value) : null;
         if (parsed.ok && id === key) {
-          fresh.push({ ...parsed.value, id } as AnyRecord);
+          const record = { ...parsed.value, id } as AnyRecord;
+          if (record.kind === 'update' && this.#pruned.has(record.body.post)) {
+            this.#pruned.add(key); // a late update to a post already dropped
+            stale.push(key);
+          } else {
+            fresh.push(record);
+          }
           return;
         }
         rejected.set(key, fingerprint);
@@ -203,13 +256,27 @@ export class Board {
     );
     for (const [key, sig] of rejected) this.#rejected.set(key, sig);
     if (rejected.size > 0) this.#persist(() => this.#store.putRejected(rejected));
-    if (missing.length > 0) {
+    if (missing.length > 0 || stale.length > 0) {
       this.#doc.transact(() => {
         for (const record of missing) this.#records.set(record.id, this.#stored(record));
+        // A peer that has not pruned yet sent back what we dropped: drop it again.
+        for (const key of stale) this.#records.delete(key);
       }, VAULT_ORIGIN);
     }
     if (fresh.length > 0) this.#accept(fresh);
     else if (rejected.size > 0) this.#notify({ posts: new Set(), profiles: new Set(), square: false });
+    this.prune();
+  }
+
+  /**
+   * Whether a record belongs to a post that is past, or within a day of, retention. Such a
+   * record deleted by a peer is not put back: that peer pruned it, perhaps with a clock a little
+   * ahead of ours, and restoring it would only start a tug of war.
+   */
+  #dueForPruning(record: AnyRecord): boolean {
+    const postId = record.kind === 'post' ? record.id : record.kind === 'update' ? record.body.post : null;
+    const post = postId === null ? undefined : this.fold.post(postId);
+    return post !== undefined && pastRetention(post, this.#now() + PRUNE_GRACE_MS, this.fold.retentionDays());
   }
 
   #accept(records: AnyRecord[]): void {
@@ -251,6 +318,9 @@ export class Board {
     for (const listener of this.#listeners) listener(change);
   }
 }
+
+/** Clock difference between devices tolerated when a peer prunes before we do. */
+export const PRUNE_GRACE_MS = 24 * 3_600_000;
 
 /** Records checked per slice before yielding to the event loop. */
 export const INGEST_SLICE = 2000;

@@ -12,14 +12,17 @@ export interface RecordStore {
   loadRejected(): Promise<Map<string, string>>;
   putVerified(records: readonly AnyRecord[]): Promise<void>;
   putRejected(entries: ReadonlyMap<string, string>): Promise<void>;
-  /** Drops records for good (retention). */
-  remove(ids: readonly RecordId[]): Promise<void>;
+  /** Ids dropped by retention: never taken back from a peer. */
+  loadPruned(): Promise<Set<string>>;
+  /** Drops records for good (retention) and remembers their ids. */
+  prune(ids: readonly RecordId[]): Promise<void>;
 }
 
 /** A RecordStore in memory, for tests and for squares opened without persistence. */
 export class InMemoryRecordStore implements RecordStore {
   readonly verified = new Map<RecordId, AnyRecord>();
   readonly rejected = new Map<string, string>();
+  readonly pruned = new Set<string>();
 
   async loadVerified(): Promise<AnyRecord[]> {
     return [...this.verified.values()];
@@ -33,7 +36,13 @@ export class InMemoryRecordStore implements RecordStore {
   async putRejected(entries: ReadonlyMap<string, string>): Promise<void> {
     for (const [k, v] of entries) this.rejected.set(k, v);
   }
-  async remove(ids: readonly RecordId[]): Promise<void> {
-    for (const id of ids) this.verified.delete(id);
+  async loadPruned(): Promise<Set<string>> {
+    return new Set(this.pruned);
+  }
+  async prune(ids: readonly RecordId[]): Promise<void> {
+    for (const id of ids) {
+      this.verified.delete(id);
+      this.pruned.add(id);
+    }
   }
 }

@@ -33,6 +33,31 @@ export function needsRenewal(post: PostState, nowMs: number): boolean {
   return remaining <= EXPIRY_MS[post.body.urgency] / 8;
 }
 
+/** How long closed posts stay in the live square unless the founder sets otherwise. */
+export const DEFAULT_RETENTION_DAYS = 30;
+const DAY = 24 * HOUR;
+
+/** When a post closed: resolved or withdrawn at its last update, or expired at its expiry. */
+export function closedAtMs(post: PostState, nowMs: number): number | null {
+  switch (displayStatus(post, nowMs)) {
+    case 'open':
+      return null;
+    case 'expired':
+      return expiresAtMs(post);
+    default:
+      return post.lastActivityMs;
+  }
+}
+
+/**
+ * Whether a post has been closed for longer than the retention period, so every device drops
+ * it from the live square. Same records and time give the same answer on every device.
+ */
+export function pastRetention(post: PostState, nowMs: number, retentionDays = DEFAULT_RETENTION_DAYS): boolean {
+  const closed = closedAtMs(post, nowMs);
+  return closed !== null && nowMs - closed > retentionDays * DAY;
+}
+
 export const SORTS = ['newest', 'urgent'] as const;
 export type SortOrder = (typeof SORTS)[number];
 

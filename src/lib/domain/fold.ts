@@ -85,6 +85,7 @@ export class BoardFold {
 
   /** Forgets a post and everything about it (retention pruning). */
   forget(id: PostId): void {
+    for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
     this.#posts.delete(id);
     this.#postRecords.delete(id);
     this.#updates.delete(id);
@@ -109,6 +110,18 @@ export class BoardFold {
 
   squareName(): string | undefined {
     return this.#square?.body.name;
+  }
+
+  /** The founder's retention setting, if any. */
+  retentionDays(): number | undefined {
+    return this.#square?.body.retentionDays;
+  }
+
+  /** Ids of every record about a post: the post itself and all updates to it. */
+  recordIdsOf(id: PostId): RecordId[] {
+    const ids: RecordId[] = (this.#updates.get(id) ?? []).map((u) => u.id);
+    if (this.#postRecords.has(id)) ids.push(id);
+    return ids;
   }
 
   /** Records that verified but were not allowed (e.g. someone else resolving my post). */

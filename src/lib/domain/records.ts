@@ -32,6 +32,7 @@ export const LIMITS = {
   itemText: 80,
   itemsPerPost: 10,
   updateNote: 500,
+  retentionDays: 365,
 } as const;
 
 const AUTHOR_PATTERN = /^(ed25519|p256):[A-Za-z0-9_-]{43,88}$/;
@@ -82,7 +83,11 @@ export const ProfileBodySchema = v.strictObject({
   building: v.optional(text(LIMITS.building)),
 });
 
-export const SquareBodySchema = v.strictObject({ name: requiredText(LIMITS.squareName) });
+export const SquareBodySchema = v.strictObject({
+  name: requiredText(LIMITS.squareName),
+  /** Days a closed post stays in the live square before every device drops it. */
+  retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.retentionDays))),
+});
 
 export type ItemLine = v.InferOutput<typeof ItemLineSchema>;
 export type PostBody = v.InferOutput<typeof PostBodySchema>;

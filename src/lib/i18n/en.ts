@@ -45,6 +45,17 @@ export const en = {
     invalid: (n: number) => `${n} invalid records ignored`,
   },
 
+  receiving: (received: string, total: string) => `Receiving the square: ${received} of ${total} posts`,
+  receivingLabel: 'Receiving the square',
+  tooLarge: 'This square is too large to receive on this device. Ask a volunteer for an archive file.',
+  squareSettings: 'Square settings and archive',
+  retentionNote: (days: number) =>
+    `Resolved, withdrawn and expired posts are removed from every device after ${days} days.`,
+  saveArchive: 'Save closed posts to a file',
+  retentionDays: 'Keep closed posts for (days)',
+  save: 'Save',
+  saved: 'Saved',
+
   sort: 'Sort',
   sortNewest: 'Newest',
   sortUrgent: 'Most urgent',

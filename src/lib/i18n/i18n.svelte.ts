@@ -19,6 +19,7 @@ export class I18n {
   readonly t: Messages = $derived(MESSAGES[this.locale]);
   readonly #relative = $derived(new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto', style: 'short' }));
   readonly #date = $derived(new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }));
+  readonly #number = $derived(new Intl.NumberFormat(this.locale));
 
   constructor(
     private readonly storage: Storage,
@@ -42,6 +43,11 @@ export class I18n {
     const hours = Math.round(minutes / 60);
     if (hours < 24) return this.#relative.format(-hours, 'hour');
     return this.#relative.format(-Math.round(hours / 24), 'day');
+  }
+
+  /** "3,200": a count in the reader's language. */
+  number(value: number): string {
+    return this.#number.format(value);
   }
 
   /** A calendar date (YYYY-MM-DD) in the reader's language. */

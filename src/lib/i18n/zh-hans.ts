@@ -46,6 +46,16 @@ export const zhHans: Messages = {
     invalid: (n: number) => `已忽略 ${n} 条无效记录`,
   },
 
+  receiving: (received: string, total: string) => `正在接收广场：${received} / ${total} 个帖子`,
+  receivingLabel: '正在接收广场',
+  tooLarge: '这个广场太大，无法在此设备上接收。请向志愿者索取存档文件。',
+  squareSettings: '广场设置和存档',
+  retentionNote: (days: number) => `已解决、已撤回和已过期的帖子会在 ${days} 天后从所有设备移除。`,
+  saveArchive: '把已结束的帖子存为文件',
+  retentionDays: '已结束帖子保留天数',
+  save: '保存',
+  saved: '已保存',
+
   sort: '排序',
   sortNewest: '最新',
   sortUrgent: '最紧急',

@@ -46,6 +46,16 @@ export const zhHant: Messages = {
     invalid: (n: number) => `已忽略 ${n} 條無效記錄`,
   },
 
+  receiving: (received: string, total: string) => `正在接收廣場：${received} / ${total} 個帖子`,
+  receivingLabel: '正在接收廣場',
+  tooLarge: '這個廣場太大，無法在此裝置上接收。請向義工索取存檔檔案。',
+  squareSettings: '廣場設定和存檔',
+  retentionNote: (days: number) => `已解決、已撤回和已過期的帖子會在 ${days} 天後從所有裝置移除。`,
+  saveArchive: '將已結束的帖子存成檔案',
+  retentionDays: '已結束帖子保留天數',
+  save: '儲存',
+  saved: '已儲存',
+
   sort: '排序',
   sortNewest: '最新',
   sortUrgent: '最緊急',

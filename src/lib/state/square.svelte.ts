@@ -1,6 +1,12 @@
 import { Board } from '../board/board.ts';
 import type { Identity } from '../crypto/signing.ts';
-import { DEFAULT_QUERY, needsRenewal, selectPosts, type BoardQuery } from '../domain/board-view.ts';
+import {
+  DEFAULT_QUERY,
+  DEFAULT_RETENTION_DAYS,
+  needsRenewal,
+  selectPosts,
+  type BoardQuery,
+} from '../domain/board-view.ts';
 import type { PostState } from '../domain/fold.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { UpdateAction } from '../domain/records.ts';
@@ -48,6 +54,10 @@ export class SquareSession {
     void this.#version;
     return this.#board?.fold.profile(this.me) !== undefined;
   });
+  readonly retentionDays: number = $derived.by(() => {
+    void this.#version;
+    return this.#board?.fold.retentionDays() ?? DEFAULT_RETENTION_DAYS;
+  });
   readonly invalidCount: number = $derived.by(() => {
     void this.#version;
     return this.#board?.invalidCount ?? 0;
@@ -77,6 +87,10 @@ export class SquareSession {
     return this.identity.author;
   }
 
+  get isFounder(): boolean {
+    return this.invite.founder === this.identity.author;
+  }
+
   /** Loads the vault (renders at once), then the stored document, then joins the network. */
   async open(): Promise<void> {
     try {
@@ -95,15 +109,19 @@ export class SquareSession {
       await board.attach();
       this.#cleanup.push(this.#connection.onStatus((status) => (this.status = status)));
       this.#cleanup.push(this.#connection.onTransfer((progress) => (this.transfer = progress)));
-      this.#connection.connect();
-      const timer = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
-      this.#cleanup.push(() => clearInterval(timer));
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
       (globalThis as { kaifong?: unknown }).kaifong = {
         doc: this.#connection.doc,
         board,
         connection: this.#connection,
       };
+      this.#connection.connect();
+      board.prune();
+      const timer = setInterval(() => {
+        this.now = Date.now();
+        board.prune(this.now);
+      }, CLOCK_TICK_MS);
+      this.#cleanup.push(() => clearInterval(timer));
     } catch (error) {
       this.phase = 'failed';
       this.failure = error instanceof Error ? error.message : String(error);
@@ -138,8 +156,28 @@ export class SquareSession {
     return this.#run((board) => board.saveProfile(name, building));
   }
 
-  nameSquare(name: string): Promise<CommandOutcome> {
-    return this.#run((board) => board.nameSquare(name));
+  nameSquare(name: string, retentionDays?: number): Promise<CommandOutcome> {
+    return this.#run((board) => board.nameSquare(name, retentionDays));
+  }
+
+  /** The founder's setting: how many days closed posts stay before every device drops them. */
+  setRetention(days: number): Promise<CommandOutcome> {
+    return this.nameSquare(this.squareName, days);
+  }
+
+  /** An archive of every closed post's records, for a volunteer to keep before they are dropped. */
+  archive(): { fileName: string; json: string } {
+    const records = this.#board?.closedRecords(this.now) ?? [];
+    const date = new Date(this.now).toISOString().slice(0, 10);
+    const json = JSON.stringify({
+      format: 'kaifong-archive',
+      version: 1,
+      square: this.squareName,
+      room: this.invite.room,
+      exportedAt: new Date(this.now).toISOString(),
+      records,
+    });
+    return { fileName: `kaifong-archive-${date}.json`, json };
   }
 
   publishPost(body: unknown): Promise<CommandOutcome> {

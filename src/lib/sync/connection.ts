@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { SyncConfig } from './config.ts';
-import { DocExchange, type TransferProgress } from './doc-exchange.ts';
+import { DocExchange, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from './invite.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
 
@@ -125,6 +125,11 @@ export class SquareConnection {
   /** Progress of any transfer a peer is sending us (chunked mode only). */
   get transfer(): TransferProgress | null {
     return this.#exchange?.progress ?? null;
+  }
+
+  /** Exchange counters (chunked mode only), for diagnostics. */
+  get exchangeStats(): ExchangeStats | null {
+    return this.#exchange?.stats ?? null;
   }
 
   /** Subscribes to transfer progress; returns the unsubscribe function. */

@@ -60,6 +60,19 @@ interface Incoming {
   posts: number;
 }
 
+/** Counters since this device opened the square, for diagnostics and tests. */
+export interface ExchangeStats {
+  /** Transfers peers began sending us (answers to our HELLOs). */
+  transfersBegun: number;
+  /** Pieces of transfers received, over all of them. */
+  piecesReceived: number;
+  /** Pieces peers announced, over all transfers. */
+  piecesAnnounced: number;
+  /** Messages sent to peers, and their bytes. */
+  messagesSent: number;
+  bytesSent: number;
+}
+
 /** One connected peer. */
 class PeerLink {
   readonly #queue: Uint8Array[] = [];
@@ -71,7 +84,10 @@ class PeerLink {
   incoming: Incoming | null = null;
   #helloTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(readonly channel: PeerChannel) {}
+  constructor(
+    readonly channel: PeerChannel,
+    private readonly stats: ExchangeStats,
+  ) {}
 
   /** Queues messages and sends them as the channel drains; never blocks the caller. */
   send(messages: readonly Uint8Array[]): void {
@@ -87,7 +103,10 @@ class PeerLink {
           await this.channel.drained();
           continue;
         }
-        this.channel.send(this.#queue.shift()!);
+        const message = this.#queue.shift()!;
+        this.channel.send(message);
+        this.stats.messagesSent++;
+        this.stats.bytesSent += message.length;
       }
     } catch {
       // The channel closed under us; the link is dropped by its close handler.
@@ -122,6 +141,13 @@ export class DocExchange {
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
   #error: TransferProgress['error'] = null;
+  readonly stats: ExchangeStats = {
+    transfersBegun: 0,
+    piecesReceived: 0,
+    piecesAnnounced: 0,
+    messagesSent: 0,
+    bytesSent: 0,
+  };
 
   constructor(doc: Y.Doc, options: DocExchangeOptions) {
     this.#doc = doc;
@@ -132,7 +158,7 @@ export class DocExchange {
   /** Starts exchanging with a peer over an open channel; replaces an older link to it. */
   addPeer(peerId: string, channel: PeerChannel): void {
     this.removePeer(peerId);
-    const link = new PeerLink(channel);
+    const link = new PeerLink(channel, this.stats);
     this.#links.set(peerId, link);
     channel.onMessage((message) => this.#receive(link, message));
     channel.onClose(() => {
@@ -209,6 +235,8 @@ export class DocExchange {
             link.channel.close();
           } else {
             link.incoming = { total, received: 0, posts };
+            this.stats.transfersBegun++;
+            this.stats.piecesAnnounced += total;
           }
           this.#emit();
           break;
@@ -216,6 +244,7 @@ export class DocExchange {
         case MESSAGE.chunk:
           Y.applyUpdate(this.#doc, decoding.readVarUint8Array(decoder), link);
           if (link.incoming) link.incoming.received++;
+          this.stats.piecesReceived++;
           this.#emit();
           break;
         case MESSAGE.end:

@@ -5,13 +5,14 @@ import { committed, openDatabase, request } from './idb.ts';
 
 const VERIFIED = 'verified-json';
 const REJECTED = 'rejected';
+const PRUNED = 'pruned';
 
 /** The vault of one square in IndexedDB, separate from y-indexeddb's copy of the document. */
 export class IdbRecordStore implements RecordStore {
   readonly #db: Promise<IDBDatabase>;
 
   constructor(room: RoomId) {
-    this.#db = openDatabase(`kaifong-vault-${room}`, [VERIFIED, REJECTED]);
+    this.#db = openDatabase(`kaifong-vault-${room}`, [VERIFIED, REJECTED, PRUNED]);
   }
 
   async loadVerified(): Promise<AnyRecord[]> {
@@ -45,10 +46,19 @@ export class IdbRecordStore implements RecordStore {
     return committed(tx);
   }
 
-  async remove(ids: readonly RecordId[]): Promise<void> {
+  async loadPruned(): Promise<Set<string>> {
     const db = await this.#db;
-    const tx = db.transaction(VERIFIED, 'readwrite');
-    for (const id of ids) tx.objectStore(VERIFIED).delete(id);
+    const keys = await request(db.transaction(PRUNED).objectStore(PRUNED).getAllKeys());
+    return new Set(keys.map(String));
+  }
+
+  async prune(ids: readonly RecordId[]): Promise<void> {
+    const db = await this.#db;
+    const tx = db.transaction([VERIFIED, PRUNED], 'readwrite');
+    for (const id of ids) {
+      tx.objectStore(VERIFIED).delete(id);
+      tx.objectStore(PRUNED).put(true, id);
+    }
     return committed(tx);
   }
 }

@@ -1,0 +1,366 @@
+// Scenario `receive` of bench/app.ts: how long a newcomer takes to receive a square of N records
+// from one peer, with our chunked exchange (src/lib/sync/doc-exchange.ts) and with y-webrtc's
+// own whole-document exchange (`?sync=stock`), in the same run and from the same seeded peer.
+//
+// Peer A founds a square in the UI, seeds it through `window.kaifong.board` and reloads, so it
+// serves from a clean, freshly loaded state (y-indexeddb compacts its log on that load). For
+// each exchange mode A is (re)loaded in that mode, then a fresh peer B opens the invite link in
+// the same mode; times count from B's navigation start. A probe installed before B's first
+// navigation (addInitScript) timestamps, on B's own clock: the board attached, the first open
+// WebRTC data channel, the transfer's BEGIN and END (chunked only), the first and last record
+// folded, and the first time "Receiving the square" appears anywhere in the page.
+
+import type { Browser } from '@playwright/test';
+import {
+  boardIdle,
+  bytes,
+  createSquare,
+  describeMix,
+  docSize,
+  flushIndexedDb,
+  log,
+  ms,
+  openPeer,
+  printTable,
+  recordsOf,
+  roomOf,
+  round,
+  seedRecords,
+  storageUsage,
+  waitForHandle,
+  type BenchWindow,
+  type DocSize,
+  type Peer,
+  type RecordMix,
+} from './app-support.ts';
+
+export const EXCHANGE_MODES = ['chunked', 'stock'] as const;
+export type ExchangeMode = (typeof EXCHANGE_MODES)[number];
+
+export interface ReceiveParams {
+  readonly mixes: readonly RecordMix[];
+  readonly modes: readonly ExchangeMode[];
+  /** Seeding concurrency, in records per batch. */
+  readonly chunk: number;
+  /** Chunked exchange: give up after this long (ms from B's navigation start). */
+  readonly timeoutMs: (records: number) => number;
+  /** Stock exchange: after this long (ms from B's navigation start) an incomplete transfer counts as stalled. */
+  readonly stallMs: number;
+  /** Called after each size, so a later abort still writes what finished. */
+  readonly onPartial?: (results: Record<string, ReceiveSizeResult>) => void;
+}
+
+/** What B's probe records; times are ms from B's navigation start (performance.now()). */
+interface ReceiveMarks {
+  kaifong?: number;
+  connected?: number;
+  transferBegin?: number;
+  transferEnd?: number;
+  piecesTotal?: number;
+  piecesReceived?: number;
+  postsAnnounced?: number;
+  firstRecord?: number;
+  complete?: number;
+  lastChange?: number;
+  progressText?: number;
+  progressSample?: string;
+  records: number;
+  posts: number;
+}
+type ReceiveWindow = BenchWindow & { __receive?: ReceiveMarks };
+
+export interface ReceiveRun {
+  readonly mode: ExchangeMode;
+  readonly outcome: 'complete' | 'stalled' | 'no-connection';
+  /** B's navigation start → B's fold holds every record A had (null unless complete). */
+  readonly completeMs: number | null;
+  /** complete → board.whenIdle() resolved in B (vault written). */
+  readonly idleMs: number | null;
+  /** Records and posts B's fold held when the run ended (complete, or at the stall deadline). */
+  readonly recordsReceived: number;
+  readonly postsReceived: number;
+  readonly recordsExpected: number;
+  /** How long the run waited in total (the deadline for a stall). */
+  readonly waitedMs: number;
+  readonly kaifongMs: number | null;
+  readonly connectedMs: number | null;
+  readonly firstRecordMs: number | null;
+  readonly transferBeginMs: number | null;
+  readonly transferEndMs: number | null;
+  readonly piecesTotal: number | null;
+  readonly postsAnnounced: number | null;
+  /** When "Receiving the square" first appeared in B's page; null if it never did. */
+  readonly progressTextMs: number | null;
+  readonly progressSample: string | null;
+  /** navigator.storage.estimate() usage in B at the end of the run. */
+  readonly storageBytes: number | null;
+}
+
+export interface ReceiveSizeResult {
+  readonly records: number;
+  readonly posts: number;
+  readonly updatesPerPost: number;
+  readonly mix: string;
+  readonly seedMs: number;
+  /** A's document after seeding and reloading (see DocSize). */
+  readonly doc: DocSize;
+  readonly runs: Partial<Record<ExchangeMode, ReceiveRun>>;
+}
+
+/** Installed in B before its first navigation; serialised into the page, so self-contained. */
+function receiveProbe(expected: number): void {
+  const marks: ReceiveMarks = { records: 0, posts: 0 };
+  (window as ReceiveWindow).__receive = marks;
+  const now = () => performance.now();
+  const hook = (handle: NonNullable<BenchWindow['kaifong']>) => {
+    const { board, connection } = handle;
+    const count = () => {
+      marks.records = board.fold.recordCount;
+      marks.posts = board.fold.postCount;
+      marks.lastChange = now();
+      if (marks.records > 0) marks.firstRecord ??= marks.lastChange;
+      if (marks.records >= expected) marks.complete ??= marks.lastChange;
+    };
+    board.subscribe(count);
+    count();
+    connection.onStatus((status) => {
+      if (status.peers > 0) marks.connected ??= now();
+    });
+    connection.onTransfer((progress) => {
+      if (progress.receiving) {
+        marks.transferBegin ??= now();
+        marks.piecesTotal = Math.max(marks.piecesTotal ?? 0, progress.piecesTotal);
+        marks.piecesReceived = progress.piecesReceived;
+        marks.postsAnnounced = progress.postsAnnounced;
+      } else if (marks.transferBegin !== undefined) {
+        marks.transferEnd ??= now();
+      }
+    });
+  };
+  let value: unknown;
+  Object.defineProperty(window, 'kaifong', {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set: (handle: NonNullable<BenchWindow['kaifong']>) => {
+      value = handle;
+      marks.kaifong ??= now();
+      hook(handle);
+    },
+  });
+  const pattern = /Receiving the square/;
+  const observer = new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      const texts =
+        mutation.type === 'characterData'
+          ? [mutation.target.textContent]
+          : [...mutation.addedNodes].map((node) => node.textContent);
+      const hit = texts.find((text) => text !== null && pattern.test(text));
+      if (hit) {
+        marks.progressText = now();
+        marks.progressSample = hit.trim().slice(0, 120);
+        observer.disconnect();
+        return;
+      }
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+function linkFor(base: string, fragment: string, mode: ExchangeMode): string {
+  return mode === 'stock' ? `${base}/?sync=stock#${fragment}` : `${base}/#${fragment}`;
+}
+
+/** Loads A in `mode` from scratch and waits until its board is attached and idle. */
+async function reloadServer(a: Peer, url: string): Promise<void> {
+  if (a.page.url() === url) await a.page.reload();
+  else await a.page.goto(url);
+  await waitForHandle(a.page, 120_000);
+  await boardIdle(a.page);
+}
+
+async function receiveOnce(
+  browser: Browser,
+  link: string,
+  mode: ExchangeMode,
+  expected: number,
+  deadlineMs: number,
+  label: string,
+): Promise<ReceiveRun> {
+  const b = await openPeer(browser, null, `${label} B`);
+  try {
+    await b.context.addInitScript(receiveProbe, expected);
+    await b.page.goto(link, { waitUntil: 'commit' });
+    // The deadline is on B's clock (from its navigation start), polled every 100 ms.
+    await b.page.waitForFunction(
+      (deadline) => {
+        const m = (window as ReceiveWindow).__receive;
+        return m?.complete !== undefined || performance.now() > deadline;
+      },
+      deadlineMs,
+      { timeout: deadlineMs + 60_000, polling: 100 },
+    );
+    const first = await b.page.evaluate(() => ({ ...(window as ReceiveWindow).__receive!, at: performance.now() }));
+    let idleMs: number | null = null;
+    if (first.complete !== undefined) {
+      const idleAt = await b.page.evaluate(async () => {
+        await (window as BenchWindow).kaifong?.board.whenIdle();
+        return performance.now();
+      });
+      idleMs = round(idleAt - first.complete);
+    }
+    const m = await b.page.evaluate(() => ({ ...(window as ReceiveWindow).__receive! }));
+    const storageBytes = await storageUsage(b.page);
+    const opt = (value: number | undefined) => (value === undefined ? null : round(value));
+    return {
+      mode,
+      outcome: m.complete !== undefined ? 'complete' : m.connected === undefined ? 'no-connection' : 'stalled',
+      completeMs: opt(m.complete),
+      idleMs,
+      // At the deadline (a stall) or at completion, not after the extra waits above.
+      recordsReceived: first.records,
+      postsReceived: first.posts,
+      recordsExpected: expected,
+      waitedMs: round(first.complete ?? first.at),
+      kaifongMs: opt(m.kaifong),
+      connectedMs: opt(m.connected),
+      firstRecordMs: opt(m.firstRecord),
+      transferBeginMs: opt(m.transferBegin),
+      transferEndMs: opt(m.transferEnd),
+      piecesTotal: m.piecesTotal ?? null,
+      postsAnnounced: m.postsAnnounced ?? null,
+      progressTextMs: opt(m.progressText),
+      progressSample: m.progressSample ?? null,
+      storageBytes,
+    };
+  } finally {
+    await b.context.close().catch(() => undefined);
+  }
+}
+
+async function receiveSize(
+  browser: Browser,
+  serverUrl: string,
+  mix: RecordMix,
+  params: ReceiveParams,
+): Promise<ReceiveSizeResult> {
+  const records = recordsOf(mix);
+  const label = `receive ${records}`;
+  const a = await openPeer(browser, serverUrl, `${label} A`);
+  try {
+    const link = await createSquare(a.page, `Receive ${records}`, 'Bench sender');
+    const room = await roomOf(a.page);
+    const fragment = link.slice(link.indexOf('#') + 1);
+    log(`${label}: seeding ${describeMix(mix)} in A (batches of ~${params.chunk} records)`);
+    const seed = await seedRecords(a.page, mix, params.chunk, label);
+    await flushIndexedDb(a.page, room);
+    log(`${label}: seeded in ${ms(seed.totalMs)}; reloading A`);
+
+    const runs: Partial<Record<ExchangeMode, ReceiveRun>> = {};
+    let doc: DocSize | null = null;
+    for (const mode of params.modes) {
+      const url = linkFor(serverUrl, fragment, mode);
+      await reloadServer(a, url);
+      if (!doc) {
+        // After the first reload y-indexeddb has compacted its log into one entry.
+        await flushIndexedDb(a.page, room);
+        doc = await docSize(a.page, room);
+        log(
+          `${label}: A holds ${doc.foldRecords} records, ${doc.posts} posts; document ${bytes(doc.updateBytes)} encoded, ${bytes(doc.jsonBytes)} of record JSON`,
+        );
+      }
+      const expected = doc.foldRecords;
+      const deadline = mode === 'stock' ? params.stallMs : params.timeoutMs(records);
+      log(`${label}: B joins with the ${mode} exchange (waiting up to ${ms(deadline)})`);
+      const run = await receiveOnce(browser, linkFor(serverUrl, fragment, mode), mode, expected, deadline, label);
+      runs[mode] = run;
+      log(
+        run.outcome === 'complete'
+          ? `${label}: ${mode}: all ${expected} records in ${ms(run.completeMs ?? undefined)} (connected ${ms(run.connectedMs ?? undefined)}, first record ${ms(run.firstRecordMs ?? undefined)})`
+          : `${label}: ${mode}: ${run.outcome.toUpperCase()} after ${ms(run.waitedMs)}: ${run.recordsReceived} of ${expected} records`,
+      );
+    }
+    if (!doc) throw new Error('no exchange mode given');
+    return {
+      records,
+      posts: mix.posts,
+      updatesPerPost: mix.updatesPerPost,
+      mix: describeMix(mix),
+      seedMs: round(seed.totalMs),
+      doc,
+      runs,
+    };
+  } finally {
+    await a.context.close().catch(() => undefined);
+  }
+}
+
+export async function receiveScenario(
+  browser: Browser,
+  serverUrl: string,
+  params: ReceiveParams,
+): Promise<Record<string, ReceiveSizeResult>> {
+  const out: Record<string, ReceiveSizeResult> = {};
+  for (const mix of params.mixes) {
+    out[String(recordsOf(mix))] = await receiveSize(browser, serverUrl, mix, params);
+    params.onPartial?.(out);
+  }
+  return out;
+}
+
+export function printReceive(results: Record<string, ReceiveSizeResult>): void {
+  const t = (value: number | null) => (value === null ? '—' : ms(value));
+  const rows: string[][] = [];
+  for (const r of Object.values(results)) {
+    let first = true;
+    for (const run of Object.values(r.runs)) {
+      const outcome =
+        run.outcome === 'complete'
+          ? ms(run.completeMs ?? undefined)
+          : `${run.outcome.toUpperCase()} (${run.recordsReceived}/${run.recordsExpected} after ${ms(run.waitedMs)})`;
+      rows.push([
+        first ? `${r.records}` : '',
+        first ? bytes(r.doc.updateBytes) : '',
+        run.mode,
+        outcome,
+        t(run.connectedMs),
+        t(run.transferBeginMs),
+        t(run.firstRecordMs),
+        t(run.transferEndMs),
+        t(run.idleMs),
+        run.progressTextMs === null ? 'no' : `yes, at ${ms(run.progressTextMs)}`,
+      ]);
+      first = false;
+    }
+  }
+  printTable(
+    'Newcomer receives a square from one peer (times from B’s navigation start)',
+    [
+      'records',
+      'doc bytes',
+      'exchange',
+      'all records in B',
+      'connected',
+      'BEGIN',
+      '1st record',
+      'END',
+      '+ until idle',
+      '"Receiving the square" shown',
+    ],
+    rows,
+  );
+  const mixRows = Object.values(results).map((r) => [
+    `${r.records}`,
+    r.mix,
+    `${r.doc.foldRecords} (+ square, profile)`,
+    bytes(r.doc.updateBytes),
+    bytes(r.doc.jsonBytes),
+    `${round(r.doc.updateBytes / r.doc.foldRecords)} B`,
+    ms(r.seedMs),
+  ]);
+  printTable(
+    'Receive: what A serves',
+    ['records', 'mix (each update: action progress + a ~40-char note)', 'in fold', 'Y update', 'record JSON', 'per record', 'seed'],
+    mixRows,
+  );
+}

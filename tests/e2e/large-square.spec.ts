@@ -1,0 +1,144 @@
+import type { Page } from '@playwright/test';
+import { createSquare, expect, postList, test, waitForPeers } from './fixtures.ts';
+
+interface Handle {
+  board: {
+    publishPost(body: unknown): Promise<{ ok: boolean; reason?: string }>;
+    whenIdle(): Promise<void>;
+    fold: { postCount: number };
+  };
+  connection: {
+    provider: { connect(): void; disconnect(): void };
+    exchangeStats: { transfersBegun: number; piecesReceived: number; piecesAnnounced: number; messagesSent: number };
+    onTransfer(listener: (p: { receiving: boolean; piecesReceived: number; piecesTotal: number }) => void): void;
+  };
+}
+
+/** Publishes `count` signed posts through the app's own record layer, in concurrent batches. */
+async function seedPosts(page: Page, count: number, noteBytes = 40): Promise<void> {
+  await page.evaluate(
+    async ({ count, noteBytes }) => {
+      const { board } = (globalThis as unknown as { kaifong: Handle }).kaifong;
+      const items = ['paracetamol-500', 'ibuprofen-200', 'antigen-test', 'n95-mask', 'surgical-mask'];
+      for (let start = 0; start < count; start += 250) {
+        const batch = [];
+        for (let i = start; i < Math.min(count, start + 250); i++) {
+          const note = `seed ${i} `.padEnd(noteBytes, '·');
+          batch.push(
+            board.publishPost({
+              type: i % 3 === 0 ? 'offer' : 'need',
+              items: [{ item: items[i % items.length], qty: 1 }],
+              urgency: 'stocking',
+              groups: [],
+              where: { building: `Block ${i % 12}`, floor: `${i % 30}/F` },
+              note,
+            }),
+          );
+        }
+        const results = await Promise.all(batch);
+        const failed = results.find((r) => !r.ok);
+        if (failed) throw new Error(`seeding failed: ${failed.reason}`);
+      }
+      await board.whenIdle();
+    },
+    { count, noteBytes },
+  );
+}
+
+/** Records in the page the text of every "Receiving the square" line it ever shows. */
+async function recordProgressLines(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { progressLines: string[] }).progressLines = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('.transfer p')?.textContent;
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+function postCount(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as { kaifong?: Handle }).kaifong?.board.fold.postCount ?? 0);
+}
+
+test.describe.configure({ timeout: 240_000 });
+
+test('a square of 10,000 posts reaches a newcomer completely, with progress shown as it arrives', async ({
+  openPeer,
+}) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Wah Fu Estate', 'Ah Mei');
+  await seedPosts(a, 10_000);
+  await expect(a.getByText('10000 posts')).toBeVisible();
+
+  const b = await openPeer();
+  await recordProgressLines(b);
+  await b.goto('about:blank'); // a full navigation, so the recorder runs from the start
+  await b.goto(link);
+  await expect(b.getByText('10000 posts')).toBeVisible({ timeout: 120_000 });
+  expect(await postCount(b)).toBe(10_000);
+  await expect(postList(b).getByRole('listitem').first()).toContainText('seed 9999');
+
+  // While it arrived, B said so, with numbers that grew, rather than showing an empty board.
+  const lines = await b.evaluate(() => (globalThis as unknown as { progressLines: string[] }).progressLines);
+  const counts = lines.map((line) => /Receiving the square: ([\d,]+) of ([\d,]+) posts/.exec(line)).filter(Boolean);
+  expect(counts.length).toBeGreaterThan(1);
+  const numbers = counts.map((m) => [Number(m![1]!.replace(/,/g, '')), Number(m![2]!.replace(/,/g, ''))] as const);
+  expect(numbers.some(([received, total]) => received > 0 && received < total && total === 10_000)).toBe(true);
+});
+
+test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Wah Fu Estate', 'Ah Mei');
+  await seedPosts(a, 6_000);
+
+  // A's connection fails once it has sent about 130 of the ~180 pieces B needs, as when the Wi-Fi drops
+  // mid-way (whatever is still buffered is lost); A reconnects a second later.
+  await a.evaluate(() => {
+    const { connection } = (globalThis as unknown as { kaifong: Handle }).kaifong;
+    const timer = setInterval(() => {
+      if (connection.exchangeStats.messagesSent >= 130) {
+        clearInterval(timer);
+        connection.provider.disconnect();
+        setTimeout(() => connection.provider.connect(), 1000);
+      }
+    }, 1);
+  });
+
+  // B notes every transfer it is offered, and how far each got, from the moment the app starts.
+  const b = await openPeer();
+  await b.addInitScript(() => {
+    const scope = globalThis as unknown as { transfers: { total: number; received: number }[]; handle?: Handle };
+    scope.transfers = [];
+    Object.defineProperty(globalThis, 'kaifong', {
+      configurable: true,
+      get: () => scope.handle,
+      set: (handle: Handle) => {
+        scope.handle = handle;
+        handle.connection.onTransfer((p) => {
+          if (!p.receiving) return;
+          const last = scope.transfers.at(-1);
+          if (last && last.total === p.piecesTotal && p.piecesReceived >= last.received)
+            last.received = p.piecesReceived;
+          else scope.transfers.push({ total: p.piecesTotal, received: p.piecesReceived });
+        });
+      },
+    });
+  });
+  await b.goto('about:blank');
+  await b.goto(link);
+  await expect(b.getByText('6000 posts')).toBeVisible({ timeout: 120_000 });
+  expect(await postCount(b)).toBe(6000);
+
+  const transfers = await b.evaluate(
+    () => (globalThis as unknown as { transfers: { total: number; received: number }[] }).transfers,
+  );
+  // The first transfer was cut part-way; the second carried only what was missing.
+  expect(transfers.length).toBe(2);
+  const [first, second] = transfers as [{ total: number; received: number }, { total: number; received: number }];
+  expect(first.received).toBeGreaterThan(0);
+  expect(first.received).toBeLessThan(first.total);
+  expect(second.total).toBeLessThanOrEqual(first.total - first.received + 2);
+  expect(second.received).toBe(second.total);
+  await waitForPeers(b, 1);
+});
