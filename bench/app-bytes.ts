@@ -149,7 +149,7 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
 
     const publish = async (n: number): Promise<string[]> => {
       const ids: string[] = [];
-      for (let done = 0; done < n; ) {
+      for (let done = 0; done < n;) {
         const k = Math.min(params.chunk, n - done);
         const bodies = Array.from({ length: k }, (_, j) => {
           const i = published + done + j;
@@ -172,13 +172,14 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
     };
     const update = async (orders: readonly UpdateOrder[]): Promise<void> => {
       for (let done = 0; done < orders.length; done += params.chunk) {
-        const refused = await page.evaluate(async (batch) => {
-          const board = (window as BenchWindow).kaifong!.board;
-          const results = await Promise.all(
-            batch.map((o) => board.updatePost(o.post as PostId, o.action, o.note)),
-          );
-          return results.flatMap((r) => (r.ok ? [] : [r.reason]));
-        }, orders.slice(done, done + params.chunk));
+        const refused = await page.evaluate(
+          async (batch) => {
+            const board = (window as BenchWindow).kaifong!.board;
+            const results = await Promise.all(batch.map((o) => board.updatePost(o.post as PostId, o.action, o.note)));
+            return results.flatMap((r) => (r.ok ? [] : [r.reason]));
+          },
+          orders.slice(done, done + params.chunk),
+        );
         if (refused.length > 0) throw new Error(`updatePost refused: ${refused[0]}`);
       }
       for (const o of orders) counts[o.action as keyof typeof counts]++;

@@ -53,6 +53,7 @@ export interface ReceiveParams {
 /** What B's probe records; times are ms from B's navigation start (performance.now()). */
 interface ReceiveMarks {
   kaifong?: number;
+  signalling?: number;
   connected?: number;
   transferBegin?: number;
   transferEnd?: number;
@@ -82,7 +83,11 @@ export interface ReceiveRun {
   readonly recordsExpected: number;
   /** How long the run waited in total (the deadline for a stall). */
   readonly waitedMs: number;
+  /** The board attached (window.kaifong set): vault and stored document loaded, before connecting. */
   readonly kaifongMs: number | null;
+  /** A signalling server connection is open. */
+  readonly signallingMs: number | null;
+  /** A WebRTC data channel to A is open (y-webrtc's). */
   readonly connectedMs: number | null;
   readonly firstRecordMs: number | null;
   readonly transferBeginMs: number | null;
@@ -123,9 +128,16 @@ function receiveProbe(expected: number): void {
     };
     board.subscribe(count);
     count();
-    connection.onStatus((status) => {
-      if (status.peers > 0) marks.connected ??= now();
-    });
+    // The status line samples connections once a second; look more often, until connected.
+    const started = now();
+    const poll = setInterval(() => {
+      const provider = connection.provider;
+      if (provider?.signalingConns.some((conn) => conn.connected)) marks.signalling ??= now();
+      provider?.room?.webrtcConns.forEach((conn) => {
+        if (conn.connected) marks.connected ??= now();
+      });
+      if (marks.connected !== undefined || now() - started > 300_000) clearInterval(poll);
+    }, 10);
     connection.onTransfer((progress) => {
       if (progress.receiving) {
         marks.transferBegin ??= now();
@@ -223,6 +235,7 @@ async function receiveOnce(
       recordsExpected: expected,
       waitedMs: round(first.complete ?? first.at),
       kaifongMs: opt(m.kaifong),
+      signallingMs: opt(m.signalling),
       connectedMs: opt(m.connected),
       firstRecordMs: opt(m.firstRecord),
       transferBeginMs: opt(m.transferBegin),
@@ -323,6 +336,8 @@ export function printReceive(results: Record<string, ReceiveSizeResult>): void {
         first ? bytes(r.doc.updateBytes) : '',
         run.mode,
         outcome,
+        t(run.kaifongMs),
+        t(run.signallingMs),
         t(run.connectedMs),
         t(run.transferBeginMs),
         t(run.firstRecordMs),
@@ -340,7 +355,9 @@ export function printReceive(results: Record<string, ReceiveSizeResult>): void {
       'doc bytes',
       'exchange',
       'all records in B',
-      'connected',
+      'attached',
+      'signalling',
+      'WebRTC up',
       'BEGIN',
       '1st record',
       'END',
@@ -352,7 +369,7 @@ export function printReceive(results: Record<string, ReceiveSizeResult>): void {
   const mixRows = Object.values(results).map((r) => [
     `${r.records}`,
     r.mix,
-    `${r.doc.foldRecords} (+ square, profile)`,
+    `${r.doc.foldRecords} (${r.records} + square + profile)`,
     bytes(r.doc.updateBytes),
     bytes(r.doc.jsonBytes),
     `${round(r.doc.updateBytes / r.doc.foldRecords)} B`,
@@ -360,7 +377,15 @@ export function printReceive(results: Record<string, ReceiveSizeResult>): void {
   ]);
   printTable(
     'Receive: what A serves',
-    ['records', 'mix (each update: action progress + a ~40-char note)', 'in fold', 'Y update', 'record JSON', 'per record', 'seed'],
+    [
+      'records',
+      'mix (each update: action progress + a ~40-char note)',
+      'in fold',
+      'Y update',
+      'record JSON',
+      'per record',
+      'seed',
+    ],
     mixRows,
   );
 }

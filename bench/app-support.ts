@@ -301,9 +301,11 @@ export async function seedRecords(page: Page, mix: RecordMix, chunk: number, lab
   let lastLog = start;
   const postsPerBatch = Math.max(1, Math.floor(chunk / (1 + mix.updatesPerPost)));
   const total = recordsOf(mix);
-  for (let done = 0; done < mix.posts; ) {
+  for (let done = 0; done < mix.posts;) {
     const n = Math.min(postsPerBatch, mix.posts - done);
-    const bodies = Array.from({ length: n }, (_, k) => postBody(done + k, `seed post ${done + k}: spare for a neighbour`));
+    const bodies = Array.from({ length: n }, (_, k) =>
+      postBody(done + k, `seed post ${done + k}: spare for a neighbour`),
+    );
     const notes = Array.from({ length: mix.updatesPerPost }, (_, j) => updateNote(done + j));
     const refused = await page.evaluate(
       async ({ bodies, notes }) => {

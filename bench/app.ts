@@ -3,9 +3,19 @@
 // loopback-only network namespace with KAIFONG_CHROMIUM set). To iterate on one scenario:
 //   node tests/support/run-e2e.mjs --bench --only=publish
 //   node tests/support/run-e2e.mjs --bench --only=coldstart --sizes=1000
-// Flags: --only=<scenario,…> (publish, coldstart), --sizes=1000,10000 (cold start board sizes),
-//   --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200 (seeding
-//   concurrency), --timeout-min=30 (whole run), --out=bench/results/app.json.
+//   node tests/support/run-e2e.mjs --bench --only=receive --sizes=1000
+// Scenarios: publish (publish → render latency between two peers), coldstart (reload with N
+//   posts stored), receive (a newcomer receives N records; chunked vs stock y-webrtc exchange; in
+//   bench/app-receive.ts), bytes (bytes per post after a simulated week; bench/app-bytes.ts).
+// Flags: --only=<scenario,…>; --sizes=… (both coldstart and receive) or --coldstart-sizes=… /
+//   --receive-sizes=…: a plain N is N posts for coldstart (no updates) and N records for receive;
+//   Nr is N records as posts with 4 updates each (1:4 post:update mix), e.g. 50000r = 10,000
+//   posts + 40,000 updates. Defaults: coldstart 1000,10000,50000r; receive 500r,1000r,10000r,50000r
+//   (500 records, about 180 KiB, is a size stock y-webrtc can still carry in one message).
+//   --modes=chunked,stock (receive), --stall-s=30 (stock: incomplete after this long = stalled),
+//   --receive-timeout-s (chunked: default 60 s + 2 ms per record), --days=7, --posts-per-day=300
+//   (bytes), --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200
+//   (seeding concurrency, records per batch), --timeout-min=30 (whole run), --out=bench/results/app.json.
 // No pass/fail targets: it measures, prints a table and writes JSON.
 // Conventions: percentiles are nearest-rank (p95 of 50 samples = the 48th smallest). "Rendered"
 // means inserted in the DOM, seen by a MutationObserver; "next frame" (requestAnimationFrame, then
@@ -20,26 +30,35 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from '@playwright/test';
-import type { PostBody } from '../src/lib/domain/records.ts';
 import { launchChromium } from '../tests/support/browser.ts';
 import { ServerProcess } from '../tests/support/server-process.ts';
+import { bytesScenario, printBytes } from './app-bytes.ts';
+import { EXCHANGE_MODES, printReceive, receiveScenario, type ExchangeMode } from './app-receive.ts';
 import {
+  boardIdle,
   bytes,
   createSquare,
+  describeMix,
+  flushIndexedDb,
   joinSquare,
   log,
   median,
   ms,
   openPeer,
+  postBody,
   printTable,
+  recordsOf,
   roomOf,
   round,
+  seedRecords,
   sleep,
+  storageUsage,
   summarize,
   waitForPeers,
   webrtcPeers,
   type BenchWindow,
   type Peer,
+  type RecordMix,
   type Summary,
 } from './app-support.ts';
 
@@ -47,12 +66,23 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // ---- options -------------------------------------------------------------------------------------
 
-const SCENARIO_NAMES = ['publish', 'coldstart'] as const;
+const SCENARIO_NAMES = ['publish', 'coldstart', 'receive', 'bytes'] as const;
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** Updates per post when a size is given in records (`Nr`): the 1:4 post:update mix. */
+const UPDATES_PER_POST = 4;
 
 interface Options {
   readonly only: readonly ScenarioName[];
-  readonly sizes: readonly number[];
+  /** Cold start boards: posts only, or records in the 1:4 mix. */
+  readonly coldstartSizes: readonly RecordMix[];
+  /** Receive: records, always in the 1:4 mix. */
+  readonly receiveSizes: readonly RecordMix[];
+  readonly modes: readonly ExchangeMode[];
+  readonly stallS: number;
+  readonly receiveTimeoutS: number | null;
+  readonly days: number;
+  readonly postsPerDay: number;
   readonly posts: number;
   readonly warmup: number;
   readonly gapMs: number;
@@ -69,7 +99,24 @@ function parseArgs(argv: readonly string[]): Options {
     if (!m) throw new Error(`unknown argument ${arg} (flags look like --name=value)`);
     flags.set(m[1] as string, m[2] ?? 'true');
   }
-  const known = ['only', 'sizes', 'posts', 'warmup', 'gap-ms', 'reloads', 'chunk', 'timeout-min', 'out'];
+  const known = [
+    'only',
+    'sizes',
+    'coldstart-sizes',
+    'receive-sizes',
+    'modes',
+    'stall-s',
+    'receive-timeout-s',
+    'days',
+    'posts-per-day',
+    'posts',
+    'warmup',
+    'gap-ms',
+    'reloads',
+    'chunk',
+    'timeout-min',
+    'out',
+  ];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.join(', ')}`);
   const int = (name: string, fallback: number, min = 0): number => {
@@ -84,12 +131,34 @@ function parseArgs(argv: readonly string[]): Options {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name))
       throw new Error(`unknown scenario ${name}; known: ${SCENARIO_NAMES.join(', ')}`);
   }
-  const sizes = (flags.get('sizes') ?? '1000,10000').split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error('--sizes must be positive integers, e.g. --sizes=1000,10000');
+  /** `N` (posts only, or records for receive) or `Nr` (N records in the 1:4 mix). */
+  const sizes = (name: string, fallback: string, recordsOnly: boolean): RecordMix[] =>
+    (flags.get(name) ?? flags.get('sizes') ?? fallback).split(',').map((raw) => {
+      const m = /^(\d+)(r?)$/.exec(raw.trim());
+      const n = Number(m?.[1]);
+      if (!m || !Number.isInteger(n) || n < 1)
+        throw new Error(`--${name}: sizes look like 1000 (posts) or 50000r (records), not ${raw}`);
+      if (!m[2] && !recordsOnly) return { posts: n, updatesPerPost: 0 };
+      const posts = Math.round(n / (1 + UPDATES_PER_POST));
+      if (posts < 1 || posts * (1 + UPDATES_PER_POST) !== n)
+        throw new Error(`--${name}: ${n} records is not a multiple of ${1 + UPDATES_PER_POST} (1 post + 4 updates)`);
+      return { posts, updatesPerPost: UPDATES_PER_POST };
+    });
+  const modes = (flags.get('modes') ?? EXCHANGE_MODES.join(',')).split(',').filter(Boolean);
+  for (const mode of modes) {
+    if (!(EXCHANGE_MODES as readonly string[]).includes(mode))
+      throw new Error(`unknown exchange mode ${mode}; known: ${EXCHANGE_MODES.join(', ')}`);
+  }
+  const receiveTimeout = flags.get('receive-timeout-s');
   return {
     only: only as ScenarioName[],
-    sizes,
+    coldstartSizes: sizes('coldstart-sizes', '1000,10000,50000r', false),
+    receiveSizes: sizes('receive-sizes', '500r,1000r,10000r,50000r', true),
+    modes: modes as ExchangeMode[],
+    stallS: int('stall-s', 30, 1),
+    receiveTimeoutS: receiveTimeout === undefined ? null : int('receive-timeout-s', 60, 1),
+    days: int('days', 7, 1),
+    postsPerDay: int('posts-per-day', 300, 1),
     posts: int('posts', 50, 1),
     warmup: int('warmup', 3),
     gapMs: int('gap-ms', 100),
@@ -105,33 +174,6 @@ interface BenchEnv {
   readonly browser: Browser;
   readonly server: ServerProcess;
   readonly options: Options;
-}
-
-// ---- post bodies ---------------------------------------------------------------------------------
-
-const SEED_ITEMS = [
-  'paracetamol-500',
-  'ibuprofen-200',
-  'antigen-test',
-  'n95-mask',
-  'surgical-mask',
-  'thermometer',
-  'oral-rehydration-salts',
-  'cough-medicine',
-  'fever-cooling-patch',
-] as const;
-const SEED_URGENCIES = ['urgent', 'soon', 'stocking'] as const;
-
-/** A valid post body (see src/lib/domain/records.ts); varied so the board is not all one item. */
-function postBody(i: number, note: string): PostBody {
-  return {
-    type: i % 3 === 1 ? 'offer' : 'need',
-    items: [{ item: SEED_ITEMS[i % SEED_ITEMS.length] as PostBody['items'][number]['item'], qty: 1 + (i % 2) }],
-    urgency: SEED_URGENCIES[i % SEED_URGENCIES.length] as PostBody['urgency'],
-    groups: i % 5 === 0 ? ['elderly'] : [],
-    where: { building: `Block ${1 + (i % 12)}`, floor: String(1 + (i % 30)) },
-    note,
-  };
 }
 
 // ---- scenario: publish-to-render latency ---------------------------------------------------------
@@ -318,10 +360,14 @@ interface ColdStartRun {
 
 interface ColdStartResult {
   readonly posts: number;
-  /** Time to publish the N posts through board.publishPost, and until whenIdle resolved. */
+  /** Records seeded: posts × (1 + updatesPerPost). */
+  readonly records: number;
+  readonly updatesPerPost: number;
+  /** Time to write the records through board.publishPost/updatePost, and until whenIdle resolved. */
   readonly seedMs: number;
-  /** Of seedMs: until every publishPost call had resolved (signed, in the doc, rendered). */
+  /** Of seedMs: until every publishPost/updatePost call had resolved (signed, in the doc, rendered). */
   readonly seedPublishMs: number;
+  /** Records per second (equal to posts per second without updates). */
   readonly seedPostsPerSecond: number;
   /** navigator.storage.estimate() usage after seeding (IndexedDB, caches, everything). */
   readonly storageBytes: number | null;
@@ -382,35 +428,6 @@ function coldStartProbe(expected: number): void {
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 }
 
-async function seedPosts(peer: Peer, count: number, chunk: number): Promise<{ publishMs: number; totalMs: number }> {
-  const start = performance.now();
-  let lastLog = start;
-  for (let done = 0; done < count;) {
-    const n = Math.min(chunk, count - done);
-    const bodies = Array.from({ length: n }, (_, k) =>
-      postBody(done + k, `seed post ${done + k}: spare for a neighbour`),
-    );
-    const refused = await peer.page.evaluate(async (batch) => {
-      const board = (window as BenchWindow).kaifong?.board;
-      if (!board) throw new Error('window.kaifong is not set');
-      const results = await Promise.all(batch.map((body) => board.publishPost(body)));
-      return results.flatMap((r) => (r.ok ? [] : [r.reason]));
-    }, bodies);
-    if (refused.length > 0) throw new Error(`publishPost refused: ${refused[0]}`);
-    done += n;
-    const now = performance.now();
-    if (now - lastLog > 5000 || done === count) {
-      const rate = done / ((now - start) / 1000);
-      log(`coldstart ${count}: seeded ${done}/${count} (${rate.toFixed(0)} posts/s)`);
-      lastLog = now;
-    }
-  }
-  const publishMs = performance.now() - start;
-  log(`coldstart ${count}: all publishPost calls resolved; waiting for board.whenIdle()`);
-  await peer.page.evaluate(() => (window as BenchWindow).kaifong?.board.whenIdle());
-  return { publishMs, totalMs: performance.now() - start };
-}
-
 /** JS heap in use after a forced full garbage collection, through the DevTools protocol. */
 async function heapAfterGc(peer: Peer): Promise<number> {
   const cdp = await peer.context.newCDPSession(peer.page);
@@ -421,36 +438,6 @@ async function heapAfterGc(peer: Peer): Promise<number> {
   } finally {
     await cdp.detach();
   }
-}
-
-/**
- * Lets y-indexeddb and the vault finish writing: a short pause (y-indexeddb compacts in chained
- * transactions), then a read-write transaction on every store of both databases, which IndexedDB
- * runs only after every earlier overlapping transaction has committed.
- */
-async function flushIndexedDb(peer: Peer, room: string): Promise<void> {
-  await sleep(1500);
-  await peer.page.evaluate(
-    async (names) => {
-      for (const name of names) {
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const req = indexedDB.open(name);
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error);
-        });
-        const stores = [...db.objectStoreNames];
-        if (stores.length > 0) {
-          const tx = db.transaction(stores, 'readwrite');
-          await new Promise<void>((resolve, reject) => {
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          });
-        }
-        db.close();
-      }
-    },
-    [`kaifong-doc-${room}`, `kaifong-vault-${room}`],
-  );
 }
 
 async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun> {
@@ -481,7 +468,7 @@ async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun>
     };
   });
   // Let the board finish what it started (attach, y-indexeddb's write on open) before the next reload.
-  await peer.page.evaluate(() => (window as BenchWindow).kaifong?.board.whenIdle());
+  await boardIdle(peer.page);
   await sleep(1000);
   const jsHeapAfterGcBytes = await heapAfterGc(peer);
   return {
@@ -496,20 +483,27 @@ async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun>
   };
 }
 
-async function coldStartSize({ browser, server, options }: BenchEnv, size: number): Promise<ColdStartResult> {
+/** The key of a cold start size in the results: "10000" (posts) or "50000r" (records in the mix). */
+function sizeKey(mix: RecordMix): string {
+  return mix.updatesPerPost === 0 ? String(mix.posts) : `${recordsOf(mix)}r`;
+}
+
+async function coldStartSize({ browser, server, options }: BenchEnv, mix: RecordMix): Promise<ColdStartResult> {
+  const size = sizeKey(mix);
+  const records = recordsOf(mix);
   const peer = await openPeer(browser, server.url, `cold-${size}`);
   try {
     await createSquare(peer.page, `Cold ${size}`, 'Bench seeder');
     const room = await roomOf(peer.page);
-    log(`coldstart ${size}: seeding ${size} posts through board.publishPost (chunks of ${options.chunk})`);
-    const seed = await seedPosts(peer, size, options.chunk);
+    log(`coldstart ${size}: seeding ${describeMix(mix)} through the board (batches of ~${options.chunk} records)`);
+    const seed = await seedRecords(peer.page, mix, options.chunk, `coldstart ${size}`);
     const seedMs = seed.totalMs;
-    await flushIndexedDb(peer, room);
-    const storageBytes = await peer.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null);
+    await flushIndexedDb(peer.page, room);
+    const storageBytes = await storageUsage(peer.page);
     log(`coldstart ${size}: seeded in ${ms(seedMs)}; storage ${bytes(storageBytes ?? undefined)}`);
 
     // From here on, every navigation of this context carries the probe.
-    await peer.context.addInitScript(coldStartProbe, size);
+    await peer.context.addInitScript(coldStartProbe, mix.posts);
     const timeout = 10 * 60_000;
     const runs: ColdStartRun[] = [];
     for (let i = 0; i < options.reloads; i++) {
@@ -522,10 +516,12 @@ async function coldStartSize({ browser, server, options }: BenchEnv, size: numbe
     }
     const med = (key: keyof ColdStartResult['median']) => round(median(runs.map((r) => r[key])));
     return {
-      posts: size,
+      posts: mix.posts,
+      records,
+      updatesPerPost: mix.updatesPerPost,
       seedMs: round(seedMs),
       seedPublishMs: round(seed.publishMs),
-      seedPostsPerSecond: round(size / (seedMs / 1000)),
+      seedPostsPerSecond: round(records / (seedMs / 1000)),
       storageBytes,
       median: {
         listMs: med('listMs'),
@@ -544,8 +540,8 @@ async function coldStartSize({ browser, server, options }: BenchEnv, size: numbe
 
 async function coldStartScenario(env: BenchEnv): Promise<Record<string, ColdStartResult>> {
   const out: Record<string, ColdStartResult> = {};
-  for (const size of env.options.sizes) {
-    out[String(size)] = await coldStartSize(env, size);
+  for (const mix of env.options.coldstartSizes) {
+    out[sizeKey(mix)] = await coldStartSize(env, mix);
     // Visible in the JSON written on a later abort, too.
     results.coldStart = out;
   }
@@ -554,9 +550,14 @@ async function coldStartScenario(env: BenchEnv): Promise<Record<string, ColdStar
 
 function printColdStart(r: Record<string, ColdStartResult>): void {
   const rows: string[][] = [];
-  for (const [size, res] of Object.entries(r)) {
+  for (const res of Object.values(r)) {
     const each = (key: keyof ColdStartRun) => res.runs.map((run) => ms(run[key] as number)).join(', ');
-    rows.push([`${size} posts`, 'list rendered + count', ms(res.median.listMs), each('listMs')]);
+    rows.push([
+      describeMix({ posts: res.posts, updatesPerPost: res.updatesPerPost }),
+      'list rendered + count',
+      ms(res.median.listMs),
+      each('listMs'),
+    ]);
     rows.push(['', 'next frame after list', ms(res.median.frameMs), each('frameMs')]);
     rows.push(['', 'window.kaifong (attached)', ms(res.median.kaifongMs), each('kaifongMs')]);
     rows.push(['', 'DOMContentLoaded', ms(res.median.domContentLoadedMs), each('domContentLoadedMs')]);
@@ -565,7 +566,7 @@ function printColdStart(r: Record<string, ColdStartResult>): void {
       '',
       'seed (publish, then idle) / storage',
       ms(res.seedMs),
-      `${ms(res.seedPublishMs)} publishing + rest until whenIdle(); ${bytes(res.storageBytes ?? undefined)} stored`,
+      `${ms(res.seedPublishMs)} writing + rest until whenIdle(); ${bytes(res.storageBytes ?? undefined)} stored`,
     ]);
     rows.push([
       '',
@@ -606,6 +607,31 @@ function scenario<R>({ key, run, print }: Scenario<R>): RunnableScenario {
 const SCENARIOS: Record<ScenarioName, RunnableScenario> = {
   publish: scenario({ key: 'publishToRender', run: publishScenario, print: printPublish }),
   coldstart: scenario({ key: 'coldStart', run: coldStartScenario, print: printColdStart }),
+  receive: scenario({
+    key: 'receive',
+    run: ({ browser, server, options }) =>
+      receiveScenario(browser, server.url, {
+        mixes: options.receiveSizes,
+        modes: options.modes,
+        chunk: options.chunk,
+        stallMs: options.stallS * 1000,
+        timeoutMs: (records) =>
+          options.receiveTimeoutS !== null ? options.receiveTimeoutS * 1000 : 60_000 + 2 * records,
+        onPartial: (partial) => (results.receive = partial),
+      }),
+    print: printReceive,
+  }),
+  bytes: scenario({
+    key: 'bytes',
+    run: ({ server, options }) =>
+      bytesScenario(server.url, {
+        days: options.days,
+        postsPerDay: options.postsPerDay,
+        chunk: options.chunk,
+        seed: 5,
+      }),
+    print: printBytes,
+  }),
 };
 
 const results: Record<string, unknown> = {};

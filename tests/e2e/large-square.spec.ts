@@ -142,3 +142,49 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   expect(second.received).toBe(second.total);
   await waitForPeers(b, 1);
 });
+
+test('a 50 MB square arrives whole on a newcomer (or would stop with a clear message)', async ({ openPeer }) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Wah Fu Estate', 'Ah Mei');
+  // Posts as large as the schema allows: ten described items and a 1,000-character note each.
+  const posts = 21_000;
+  await a.evaluate(async (count) => {
+    const { board } = (globalThis as unknown as { kaifong: Handle }).kaifong;
+    for (let start = 0; start < count; start += 250) {
+      const batch = [];
+      for (let i = start; i < Math.min(count, start + 250); i++) {
+        batch.push(
+          board.publishPost({
+            type: 'offer',
+            items: Array.from({ length: 10 }, (_, k) => ({
+              item: 'other',
+              qty: 1,
+              text: `item ${k} of post ${i} `.padEnd(80, '·'),
+            })),
+            urgency: 'stocking',
+            groups: [],
+            where: { building: 'Block 1', floor: '1/F' },
+            note: `big ${i} `.padEnd(1000, '·'),
+          }),
+        );
+      }
+      const results = await Promise.all(batch);
+      if (results.some((r) => !r.ok)) throw new Error('seeding failed');
+    }
+    await board.whenIdle();
+  }, posts);
+  const bytes = await a.evaluate(() => {
+    const { doc } = (globalThis as unknown as { kaifong: { doc: { getMap(n: string): Map<string, string> } } }).kaifong;
+    let total = 0;
+    for (const value of doc.getMap('records').values()) total += value.length;
+    return total;
+  });
+  expect(bytes).toBeGreaterThan(50_000_000);
+
+  const b = await openPeer();
+  await b.goto(link);
+  await expect(b.getByText(/Receiving the square: [\d,]+ of 21,000 posts/)).toBeVisible({ timeout: 60_000 });
+  await expect(b.getByText(`${posts} posts`).or(b.getByRole('alert'))).toBeVisible({ timeout: 180_000 });
+  await expect(b.getByRole('alert')).toHaveCount(0);
+  expect(await postCount(b)).toBe(posts);
+});

@@ -16,6 +16,9 @@ import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { IdbRecordStore } from '../sync/idb-record-store.ts';
 import type { Invite } from '../sync/invite.ts';
 
+/** The shortest interval between two re-renders of the board during bulk changes. */
+export const REFRESH_MS = 100;
+
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
 
@@ -101,7 +104,7 @@ export class SquareSession {
         identity: this.identity,
       });
       this.#board = board;
-      this.#cleanup.push(board.subscribe(() => this.#version++));
+      this.#cleanup.push(board.subscribe(() => this.#refresh()));
       this.#version++;
       this.phase = 'ready';
       await afterPaint();
@@ -128,7 +131,28 @@ export class SquareSession {
     }
   }
 
+  #lastRefreshMs = 0;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Re-renders after board changes: at once when changes are sparse (a neighbour's post shows
+   * within milliseconds), at most every REFRESH_MS during a bulk transfer, when thousands of
+   * records arrive and re-sorting the list for each would starve the page.
+   */
+  #refresh(): void {
+    if (this.#refreshTimer !== undefined) return;
+    const wait = this.#lastRefreshMs + REFRESH_MS - performance.now();
+    const run = () => {
+      this.#refreshTimer = undefined;
+      this.#lastRefreshMs = performance.now();
+      this.#version++;
+    };
+    if (wait <= 0) run();
+    else this.#refreshTimer = setTimeout(run, wait);
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.#refreshTimer);
     for (const fn of this.#cleanup.splice(0)) fn();
     this.#board?.detach();
     await this.#connection.destroy();
