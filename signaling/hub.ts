@@ -40,7 +40,7 @@ export class Hub {
   readonly clients = new Set<Client>();
   readonly rooms: Rooms<Client>;
   #relay: Relay | null = null;
-  #emptyWaiters: (() => void)[] = [];
+  readonly #emptyWaiters: (() => void)[] = [];
   #accepted = 0;
   #heartbeatTick = 0;
 
@@ -77,7 +77,7 @@ export class Hub {
     this.metrics.connectionsAccepted++;
     ws.on('message', (data, isBinary) => {
       try {
-        this.#onFrame(client, data as Buffer, isBinary);
+        this.#onFrame(client, data as Buffer, isBinary); // binaryType 'nodebuffer': always one Buffer
       } catch (err) {
         // a bug here must cost one connection, not the process
         this.log.error('frame handler failed', { error: String(err) });

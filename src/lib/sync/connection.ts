@@ -98,6 +98,9 @@ export class SquareConnection {
     const provider = new WebrtcProvider(this.invite.room, providerDoc, {
       signaling: [...this.config.signaling],
       password: this.invite.secret,
+      // Tabs of one browser get no document over y-webrtc's BroadcastChannel in chunked mode,
+      // so they connect over WebRTC like any other peer.
+      filterBcConns: this.#exchange === null,
       peerOpts: { config: { iceServers: [...this.config.iceServers] } },
     });
     this.#provider = provider;
