@@ -6,11 +6,13 @@
 // clock is installed at (now − days) before the first load. Each simulated day: publish
 // `postsPerDay` posts (concurrent batches); 4 h later about half of them get 1–2 'progress'
 // updates; 4 h later 60 % are resolved and 10 % withdrawn (the rest stay open and expire by
-// urgency: 1, 3 or 7 days); 16 h later `board.prune(Date.now())` runs. The square keeps the
-// default 30-day retention (the founder cannot set another yet: nameSquare takes a name only),
-// so nothing goes during the week; at the end `board.prune(now + 29 days)` shows what 1-day
-// retention would keep (30-day retention evaluated 29 days later drops exactly the posts closed
-// for more than a day now). Then a reload shows the effect of y-indexeddb compacting its log.
+// urgency: 1, 3 or 7 days); 16 h later `board.prune(Date.now())` runs. Two runs by default:
+// - the default 30-day retention: nothing goes during the week; at the end
+//   `board.prune(now + 29 days)` shows what 1-day retention would keep (30-day retention evaluated
+//   29 days later drops exactly the posts closed for more than a day now);
+// - retention set to 1 day by the founder (`board.nameSquare(name, 1)` right after founding), so
+//   the daily prune works all week: the steady state of a square that keeps little.
+// Each run ends with a reload (y-indexeddb compacts its log on load only from 500 entries on).
 
 import { chromium } from '@playwright/test';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -43,6 +45,8 @@ import {
 const DAY_MS = 24 * 3_600_000;
 
 export interface BytesParams {
+  /** The founder's retention setting; null keeps the app's default (30 days). */
+  readonly retentionDays: number | null;
   readonly days: number;
   readonly postsPerDay: number;
   /** Records per concurrent batch. */
@@ -77,14 +81,18 @@ export interface BytesSnapshot {
 }
 
 export interface BytesResult {
+  readonly retentionDays: number | null;
   readonly days: number;
   readonly postsPerDay: number;
   readonly published: number;
   readonly updates: { readonly progress: number; readonly resolve: number; readonly withdraw: number };
-  /** Posts pruned by each day's board.prune(Date.now()) (30-day retention). */
+  /**
+   * Posts pruned each simulated day: by the app itself (it prunes on every 30-second clock tick
+   * and after every ingest, so during fastForward) and by the bench's board.prune(Date.now()).
+   */
   readonly prunedDaily: number[];
-  /** Posts pruned by prune(now + 29 days), i.e. as with 1-day retention now. */
-  readonly prunedOneDay: number;
+  /** Default retention only: posts pruned by prune(now + 29 days), i.e. as with 1-day retention now. */
+  readonly prunedOneDay: number | null;
   readonly baseline: { readonly storageBytes: number | null; readonly diskBytes: number };
   readonly snapshots: BytesSnapshot[];
 }
@@ -135,11 +143,19 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
     await page.goto(serverUrl);
     await createSquare(page, 'Week Court', 'Bench resident');
     const room = await roomOf(page);
+    if (params.retentionDays !== null) {
+      const set = await page.evaluate(
+        (days) => (window as BenchWindow).kaifong!.board.nameSquare('Week Court', days),
+        params.retentionDays,
+      );
+      if (!set.ok) throw new Error(`could not set retention: ${set.reason}`);
+    }
+    const tag = `bytes (${params.retentionDays === null ? 'default' : params.retentionDays + '-day'} retention)`;
     const { doc: docDb, vault: vaultDb } = databasesOf(room);
     await flushIndexedDb(page, room);
     const baseline = { storageBytes: await storageUsage(page), diskBytes: indexedDbDiskBytes(profile) };
     log(
-      `bytes: baseline (square + profile, app caches) storage ${bytes(baseline.storageBytes ?? undefined)}, IndexedDB files ${bytes(baseline.diskBytes)}`,
+      `${tag}: baseline (square + profile, app caches) storage ${bytes(baseline.storageBytes ?? undefined)}, IndexedDB files ${bytes(baseline.diskBytes)}`,
     );
 
     const random = rng(params.seed);
@@ -185,7 +201,9 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
       for (const o of orders) counts[o.action as keyof typeof counts]++;
     };
 
+    const postCount = () => page.evaluate(() => (window as BenchWindow).kaifong!.board.fold.postCount);
     for (let day = 1; day <= params.days; day++) {
+      const before = await postCount();
       const ids = await publish(params.postsPerDay);
       await page.clock.fastForward('04:00:00');
       const progress: UpdateOrder[] = [];
@@ -204,15 +222,16 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
       }
       await update(closing);
       await page.clock.fastForward('16:00:00');
-      const pruned = await page.evaluate(() => (window as BenchWindow).kaifong!.board.prune(Date.now()));
-      prunedDaily.push(pruned);
+      await page.evaluate(() => (window as BenchWindow).kaifong!.board.prune(Date.now()));
       await boardIdle(page);
       const state = await page.evaluate(() => {
         const { board, doc } = (window as BenchWindow).kaifong!;
         return { posts: board.fold.postCount, entries: doc.getMap('records').size, at: new Date().toISOString() };
       });
+      const pruned = before + ids.length - state.posts;
+      prunedDaily.push(pruned);
       log(
-        `bytes: day ${day} (${state.at.slice(0, 16)}): +${ids.length} posts, +${progress.length} progress, +${closing.length} resolve/withdraw; pruned ${pruned}; ${state.posts} posts, ${state.entries} records in the doc`,
+        `${tag}: day ${day} (${state.at.slice(0, 16)}): +${ids.length} posts, +${progress.length} progress, +${closing.length} resolve/withdraw; pruned ${pruned}; ${state.posts} posts, ${state.entries} records in the doc`,
       );
     }
 
@@ -248,23 +267,27 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
         diskBytes: indexedDbDiskBytes(profile) - baseline.diskBytes,
       };
       log(
-        `bytes: ${label}: ${snap.livePosts} posts (${snap.openPosts} open), ${snap.mapEntries} records; doc ${bytes(snap.updateBytes)}, storage +${bytes(snap.storageBytes ?? undefined)}, disk +${bytes(snap.diskBytes)}`,
+        `${tag}: ${label}: ${snap.livePosts} posts (${snap.openPosts} open), ${snap.mapEntries} records; doc ${bytes(snap.updateBytes)}, storage +${bytes(snap.storageBytes ?? undefined)}, disk +${bytes(snap.diskBytes)}`,
       );
       return snap;
     };
 
     const snapshots: BytesSnapshot[] = [];
-    snapshots.push(await snapshot(`after ${params.days} days, 30-day retention`));
-    const prunedOneDay = await page.evaluate(
-      (ahead) => (window as BenchWindow).kaifong!.board.prune(Date.now() + ahead),
-      29 * DAY_MS,
-    );
-    log(`bytes: prune(now + 29 days), i.e. 1-day retention now: ${prunedOneDay} posts dropped`);
-    snapshots.push(await snapshot('after pruning as 1-day retention'));
+    snapshots.push(await snapshot(`after ${params.days} days`));
+    let prunedOneDay: number | null = null;
+    if (params.retentionDays === null) {
+      prunedOneDay = await page.evaluate(
+        (ahead) => (window as BenchWindow).kaifong!.board.prune(Date.now() + ahead),
+        29 * DAY_MS,
+      );
+      log(`${tag}: prune(now + 29 days), i.e. 1-day retention now: ${prunedOneDay} posts dropped`);
+      snapshots.push(await snapshot('then prune(now + 29 d)'));
+    }
     await page.reload();
     await waitForHandle(page, 60_000);
-    snapshots.push(await snapshot('after a reload (y-indexeddb compacts)'));
+    snapshots.push(await snapshot('then a reload'));
     return {
+      retentionDays: params.retentionDays,
       days: params.days,
       postsPerDay: params.postsPerDay,
       published,
@@ -280,13 +303,32 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
   }
 }
 
+export async function bytesScenarios(
+  serverUrl: string,
+  params: Omit<BytesParams, 'retentionDays'>,
+  retentions: readonly (number | null)[],
+): Promise<Record<string, BytesResult>> {
+  const out: Record<string, BytesResult> = {};
+  for (const retentionDays of retentions) {
+    out[retentionDays === null ? 'defaultRetention' : `retention${retentionDays}d`] = await bytesScenario(serverUrl, {
+      ...params,
+      retentionDays,
+    });
+  }
+  return out;
+}
+
+export function printBytesAll(results: Record<string, BytesResult>): void {
+  for (const r of Object.values(results)) printBytes(r);
+}
+
 export function printBytes(r: BytesResult): void {
   const per = (value: number | null, posts: number) =>
     value === null || posts === 0 ? '—' : `${bytes(round(value / posts, 0))}`;
   const cols = r.snapshots;
   const row = (name: string, f: (s: BytesSnapshot) => string) => [name, ...cols.map(f)];
   printTable(
-    `Bytes after ${r.days} simulated days (${r.published} posts published, ${r.updates.progress} progress, ${r.updates.resolve} resolve, ${r.updates.withdraw} withdraw updates; daily prune dropped ${r.prunedDaily.reduce((a, b) => a + b, 0)}; as 1-day retention: ${r.prunedOneDay} dropped)`,
+    `Bytes after ${r.days} simulated days, ${r.retentionDays === null ? 'default (30-day)' : `${r.retentionDays}-day`} retention (${r.published} posts published; ${r.updates.progress} progress, ${r.updates.resolve} resolve, ${r.updates.withdraw} withdraw updates; daily prune dropped ${r.prunedDaily.join('+')} posts${r.prunedOneDay === null ? '' : `; prune(now + 29 d), as 1-day retention, dropped ${r.prunedOneDay}`})`,
     ['measure', ...cols.map((s) => s.label)],
     [
       row('live posts (open)', (s) => `${s.livePosts} (${s.openPosts})`),

@@ -13,8 +13,8 @@
 //   posts + 40,000 updates. Defaults: coldstart 1000,10000,50000r; receive 500r,1000r,10000r,50000r
 //   (500 records, about 180 KiB, is a size stock y-webrtc can still carry in one message).
 //   --modes=chunked,stock (receive), --stall-s=30 (stock: incomplete after this long = stalled),
-//   --receive-timeout-s (chunked: default 60 s + 2 ms per record), --days=7, --posts-per-day=300
-//   (bytes), --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200
+//   --receive-timeout-s (chunked: default 60 s + 2 ms per record), --days=7, --posts-per-day=300,
+//   --retention=default,1 (bytes: one run per retention setting, in days or the app's default), --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200
 //   (seeding concurrency, records per batch), --timeout-min=30 (whole run), --out=bench/results/app.json.
 // No pass/fail targets: it measures, prints a table and writes JSON.
 // Conventions: percentiles are nearest-rank (p95 of 50 samples = the 48th smallest). "Rendered"
@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from '@playwright/test';
 import { launchChromium } from '../tests/support/browser.ts';
 import { ServerProcess } from '../tests/support/server-process.ts';
-import { bytesScenario, printBytes } from './app-bytes.ts';
+import { bytesScenarios, printBytesAll } from './app-bytes.ts';
 import { EXCHANGE_MODES, printReceive, receiveScenario, type ExchangeMode } from './app-receive.ts';
 import {
   boardIdle,
@@ -83,6 +83,8 @@ interface Options {
   readonly receiveTimeoutS: number | null;
   readonly days: number;
   readonly postsPerDay: number;
+  /** Bytes runs: the founder's retention setting in days, or null for the app's default. */
+  readonly retentions: readonly (number | null)[];
   readonly posts: number;
   readonly warmup: number;
   readonly gapMs: number;
@@ -109,6 +111,7 @@ function parseArgs(argv: readonly string[]): Options {
     'receive-timeout-s',
     'days',
     'posts-per-day',
+    'retention',
     'posts',
     'warmup',
     'gap-ms',
@@ -159,6 +162,12 @@ function parseArgs(argv: readonly string[]): Options {
     receiveTimeoutS: receiveTimeout === undefined ? null : int('receive-timeout-s', 60, 1),
     days: int('days', 7, 1),
     postsPerDay: int('posts-per-day', 300, 1),
+    retentions: (flags.get('retention') ?? 'default,1').split(',').map((raw) => {
+      if (raw === 'default') return null;
+      const days = Number(raw);
+      if (!Number.isInteger(days) || days < 1) throw new Error('--retention: days ≥ 1 or "default", e.g. default,1');
+      return days;
+    }),
     posts: int('posts', 50, 1),
     warmup: int('warmup', 3),
     gapMs: int('gap-ms', 100),
@@ -624,13 +633,12 @@ const SCENARIOS: Record<ScenarioName, RunnableScenario> = {
   bytes: scenario({
     key: 'bytes',
     run: ({ server, options }) =>
-      bytesScenario(server.url, {
-        days: options.days,
-        postsPerDay: options.postsPerDay,
-        chunk: options.chunk,
-        seed: 5,
-      }),
-    print: printBytes,
+      bytesScenarios(
+        server.url,
+        { days: options.days, postsPerDay: options.postsPerDay, chunk: options.chunk, seed: 5 },
+        options.retentions,
+      ),
+    print: printBytesAll,
   }),
 };
 

@@ -3,13 +3,16 @@ import { parseStoredForm, storedForm } from '../../src/lib/board/stored-form.ts'
  * Seeded convergence fuzzing: 3–5 in-memory peers publish posts and updates (some of them
  * unauthorised), under random partitions and partial deliveries, while the last peer tampers
  * with its copy of the shared map: deleting entries, overwriting them with garbage, forged or
- * tampered copies. After healing and settling, every peer must fold to the state the valid
- * records define, with none lost and no garbage shown.
+ * tampered copies. Now and then the shared clock jumps 10–40 days and some peers prune posts
+ * past retention. After healing and settling, every peer must fold to the state the valid
+ * records define, with no garbage shown and none lost, except whole posts past retention,
+ * which must then be gone from every peer.
  *
  * `npm test` runs a short batch; `FUZZ=long` (npm run test:fuzz) runs many more. A failure
  * names its seed; replay it with `FUZZ_SEED=<seed> FUZZ_RUNS=1 npx vitest run tests/unit/convergence.test.ts`.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { pastRetention } from '../../src/lib/domain/board-view.ts';
 import { signRecord } from '../../src/lib/crypto/signing.ts';
 import { catalogueItem, CATALOGUE_IDS } from '../../src/lib/domain/catalogue.ts';
 import { BoardFold } from '../../src/lib/domain/fold.ts';
@@ -27,6 +30,7 @@ import {
   type RecordKind,
   type SignedRecord,
   type UnsignedRecord,
+  type UpdateBody,
 } from '../../src/lib/domain/records.ts';
 import { PeerNetwork, Rng, type Peer } from '../support/peers.ts';
 import { HOUR, T0 } from './fixtures.ts';
@@ -44,6 +48,12 @@ const REGRESSION_SEEDS: readonly { seed: number; why: string }[] = [
 
 /** How often the adversary got to do each kind of damage, across all runs. */
 const damage = { deleted: 0, overwritten: 0, unauthorised: 0 };
+/** How often retention got to act, across all runs. */
+const retention = { jumps: 0, pruned: 0, dropped: 0 };
+
+const DAY = 24 * HOUR;
+/** Chance, before each step, that the clock jumps 10–40 days and some peers prune. */
+const JUMP_CHANCE = 0.03;
 
 function randomLine(rng: Rng): ItemLine {
   const item = rng.pick(CATALOGUE_IDS);
@@ -112,6 +122,11 @@ function garbageFor(rng: Rng, current: unknown, other: SignedRecord | undefined)
 
 interface World {
   readonly rng: Rng;
+  /**
+   * Clock jumps draw from their own stream, so seeds kept as regressions replay the steps they
+   * were kept for; the jumps come on top.
+   */
+  readonly jumps: Rng;
   readonly net: PeerNetwork;
   readonly honest: readonly Peer[];
   readonly evil: Peer;
@@ -150,7 +165,16 @@ async function writeRaw<K extends RecordKind>(
   }
 }
 
+/** The clock jumps 10–40 days; a random subset of honest peers prunes at once. */
+function jump(world: World): void {
+  const { jumps, net, honest } = world;
+  net.advance((10 + jumps.int(31)) * DAY);
+  retention.jumps++;
+  for (const peer of honest) if (jumps.chance(0.5)) retention.pruned += peer.board.prune();
+}
+
 async function step(world: World): Promise<void> {
+  if (world.jumps.chance(JUMP_CHANCE)) jump(world);
   const { rng, net, honest, evil, posts } = world;
   const peer = rng.pick(honest);
   const roll = rng.int(100);
@@ -164,7 +188,14 @@ async function step(world: World): Promise<void> {
     if (mine.length === 0) return;
     const action = rng.pick(UPDATE_ACTIONS);
     const note = rng.chance(0.5) ? `${action} ${rng.int(100)}` : undefined;
-    const result = await peer.board.updatePost(rng.pick(mine).id, action, note);
+    const target = rng.pick(mine).id;
+    if (!peer.board.fold.post(target)) {
+      // An author always has their own post, unless retention dropped it.
+      await peer.board.whenIdle();
+      if (!peer.store.pruned.has(target)) throw new Error(`author lost their post ${target}`);
+      return;
+    }
+    const result = await peer.board.updatePost(target, action, note);
     if (!result.ok) throw new Error(`update refused: ${result.reason}`);
     remember(world, peer, result.id);
   } else if (roll < 32) {
@@ -252,6 +283,7 @@ async function play(seed: number, steps: number): Promise<void> {
   evil.board.detach();
   const world: World = {
     rng,
+    jumps: new Rng(seed ^ 0x5eed),
     net,
     honest: net.peers.slice(0, -1),
     evil,
@@ -272,8 +304,24 @@ async function play(seed: number, steps: number): Promise<void> {
   for (const [id, record] of world.unkept) if (net.peers[0]!.store.verified.has(id)) survivors.set(id, record);
   const reference = new BoardFold(net.founder);
   reference.add([...survivors].map(([id, record]) => ({ ...record, id }) as AnyRecord));
+
+  // Retention may have dropped records, but only of posts past it, and then from every peer.
+  const dropped = new Set<RecordId>();
+  for (const [id, record] of survivors) {
+    if (net.peers.some((p) => p.store.verified.has(id))) continue;
+    const postId = record.kind === 'post' ? id : record.kind === 'update' ? (record.body as UpdateBody).post : null;
+    const post = postId === null ? undefined : reference.post(postId);
+    expect(post, `record ${id} dropped, though of no post`).toBeDefined();
+    expect(pastRetention(post!, net.now, reference.retentionDays()), `record ${id} of a live post dropped`).toBe(true);
+    dropped.add(id);
+  }
+  retention.dropped += dropped.size;
+  for (const id of dropped) survivors.delete(id);
+  const expectedFold = new BoardFold(net.founder);
+  expectedFold.add([...survivors].map(([id, record]) => ({ ...record, id }) as AnyRecord));
+
   const authors = net.peers.map((p) => p.identity.author);
-  const expected = snapshot(reference, authors);
+  const expected = snapshot(expectedFold, authors);
   const validIds = [...survivors.keys()].sort();
   const docs = net.peers.map((p) => p.records.toJSON());
   for (const peer of net.peers) {
@@ -284,6 +332,7 @@ async function play(seed: number, steps: number): Promise<void> {
     for (const [id, record] of survivors) {
       expect(parseStoredForm(peer.records.get(id)), `${where}: record ${id} in the shared map`).toEqual(record);
     }
+    for (const id of dropped) expect(peer.records.has(id), `${where}: dropped record ${id} in the shared map`).toBe(false);
     expect(docs[peer.index], `${where}: document`).toEqual(docs[0]);
   }
 }
@@ -308,6 +357,9 @@ describe('convergence under partitions and a malicious peer', () => {
         expect(damage.deleted).toBeGreaterThan(RUNS);
         expect(damage.overwritten).toBeGreaterThan(RUNS);
         expect(damage.unauthorised).toBeGreaterThan(RUNS);
+        expect(retention.jumps).toBeGreaterThan(RUNS);
+        expect(retention.pruned).toBeGreaterThan(RUNS);
+        expect(retention.dropped).toBeGreaterThan(RUNS);
       }
     },
     LONG ? 1_800_000 : 30_000,

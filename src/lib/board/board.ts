@@ -9,7 +9,6 @@ import {
   RECORD_VERSION,
   type AnyRecord,
   type RecordKind,
-  type SignedRecord,
   type UpdateAction,
 } from '../domain/records.ts';
 import { toBase64url } from '../crypto/base64url.ts';
@@ -51,6 +50,14 @@ export class Board {
   readonly #rejected = new Map<string, string>();
   /** Record ids dropped by retention: ignored wherever they come from. */
   readonly #pruned = new Set<string>();
+  /** Verified records of pruned posts that peers sent back, by id: see #takeBack. */
+  readonly #returned = new Map<string, AnyRecord>();
+  /**
+   * Returned records deleted again this session. Each is deleted again once only, so that two
+   * devices that still disagree about a post (a clock more than a day off) cannot delete and
+   * restore it forever: the record then stays in the document, unused here.
+   */
+  readonly #deletedAgain = new Set<string>();
   readonly #now: () => number;
   readonly #listeners = new Set<Listener>();
   readonly #onStoreError: (error: unknown) => void;
@@ -77,7 +84,9 @@ export class Board {
       options.store.loadRejected(),
       options.store.loadPruned(),
     ]);
-    for (const id of pruned) board.#pruned.add(id);
+    const kept = new Set<string>(verified.map((record) => record.id));
+    // NOTE: a record both pruned and in the vault was taken back after it was pruned.
+    for (const id of pruned) if (!kept.has(id)) board.#pruned.add(id);
     for (const record of verified) {
       board.#vault.set(record.id, record);
       board.#clock.observe(record.at);
@@ -220,15 +229,11 @@ export class Board {
     const fresh: AnyRecord[] = [];
     const missing: AnyRecord[] = [];
     const rejected = new Map<string, string>();
-    const stale: string[] = [];
+    const returned: AnyRecord[] = [];
     await Promise.all(
       keys.map(async (key) => {
         const value = this.#records.get(key);
         const known = this.#vault.get(key);
-        if (this.#pruned.has(key)) {
-          if (value !== undefined) stale.push(key);
-          return;
-        }
         if (value === undefined) {
           if (known && !this.#dueForPruning(known)) missing.push(known);
           return;
@@ -241,12 +246,10 @@ export class Board {
         const id = parsed.ok ? await verifyRecord(parsed.value) : null;
         if (parsed.ok && id === key) {
           const record = { ...parsed.value, id } as AnyRecord;
-          if (record.kind === 'update' && this.#pruned.has(record.body.post)) {
-            this.#pruned.add(key); // a late update to a post already dropped
-            stale.push(key);
-          } else {
-            fresh.push(record);
-          }
+          const post = postOf(record);
+          // A record of a post we dropped: sent back by a peer, or a late update.
+          if (post !== null && this.#pruned.has(post)) returned.push(record);
+          else fresh.push(record);
           return;
         }
         rejected.set(key, fingerprint);
@@ -254,13 +257,20 @@ export class Board {
         if (known) missing.push(known);
       }),
     );
+    const back = this.#takeBack(returned);
+    for (const record of back) {
+      fresh.push(record);
+      if (!this.#records.has(record.id)) missing.push(record);
+    }
+    const stale = returned.filter((record) => !back.includes(record) && !this.#deletedAgain.has(record.id));
+    for (const record of stale) this.#deletedAgain.add(record.id);
     for (const [key, sig] of rejected) this.#rejected.set(key, sig);
     if (rejected.size > 0) this.#persist(() => this.#store.putRejected(rejected));
     if (missing.length > 0 || stale.length > 0) {
       this.#doc.transact(() => {
         for (const record of missing) this.#records.set(record.id, this.#stored(record));
         // A peer that has not pruned yet sent back what we dropped: drop it again.
-        for (const key of stale) this.#records.delete(key);
+        for (const record of stale) this.#records.delete(record.id);
       }, VAULT_ORIGIN);
     }
     if (fresh.length > 0) this.#accept(fresh);
@@ -269,12 +279,37 @@ export class Board {
   }
 
   /**
+   * Takes back a pruned post when the records peers sent back show it is not past retention
+   * after all: a peer that saw an update we did not (a renewal, or a resolution after expiry)
+   * restores it, and deleting it again would start a tug of war. Records sent back in separate
+   * batches are kept until the post record comes, and judged together. Returns the records
+   * taken back.
+   */
+  #takeBack(returned: readonly AnyRecord[]): AnyRecord[] {
+    for (const record of returned) this.#returned.set(record.id, record);
+    const back: AnyRecord[] = [];
+    for (const post of new Set(returned.map(postOf))) {
+      const records = [...this.#returned.values()].filter((record) => postOf(record) === post);
+      const probe = new BoardFold(this.fold.founder);
+      probe.add(records);
+      const state = post === null ? undefined : probe.post(post);
+      if (!state || pastRetention(state, this.#now(), this.fold.retentionDays())) continue;
+      for (const record of records) {
+        this.#pruned.delete(record.id);
+        this.#returned.delete(record.id);
+        back.push(record);
+      }
+    }
+    return back;
+  }
+
+  /**
    * Whether a record belongs to a post that is past, or within a day of, retention. Such a
    * record deleted by a peer is not put back: that peer pruned it, perhaps with a clock a little
    * ahead of ours, and restoring it would only start a tug of war.
    */
   #dueForPruning(record: AnyRecord): boolean {
-    const postId = record.kind === 'post' ? record.id : record.kind === 'update' ? record.body.post : null;
+    const postId = postOf(record);
     const post = postId === null ? undefined : this.fold.post(postId);
     return post !== undefined && pastRetention(post, this.#now() + PRUNE_GRACE_MS, this.fold.retentionDays());
   }
@@ -317,6 +352,11 @@ export class Board {
   #notify(change: FoldChange): void {
     for (const listener of this.#listeners) listener(change);
   }
+}
+
+/** The post a record belongs to, if any. */
+function postOf(record: AnyRecord): PostId | null {
+  return record.kind === 'post' ? record.id : record.kind === 'update' ? record.body.post : null;
 }
 
 /** Clock difference between devices tolerated when a peer prunes before we do. */

@@ -11,6 +11,7 @@ import type { PostState } from '../domain/fold.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { UpdateAction } from '../domain/records.ts';
 import type { SyncConfig } from '../sync/config.ts';
+import { buildArchive, type ArchiveFile } from './archive.ts';
 import { SquareConnection, type ExchangeMode, type SyncStatus } from '../sync/connection.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { IdbRecordStore } from '../sync/idb-record-store.ts';
@@ -190,18 +191,8 @@ export class SquareSession {
   }
 
   /** An archive of every closed post's records, for a volunteer to keep before they are dropped. */
-  archive(): { fileName: string; json: string } {
-    const records = this.#board?.closedRecords(this.now) ?? [];
-    const date = new Date(this.now).toISOString().slice(0, 10);
-    const json = JSON.stringify({
-      format: 'kaifong-archive',
-      version: 1,
-      square: this.squareName,
-      room: this.invite.room,
-      exportedAt: new Date(this.now).toISOString(),
-      records,
-    });
-    return { fileName: `kaifong-archive-${date}.json`, json };
+  archive(): ArchiveFile {
+    return buildArchive(this.squareName, this.invite.room, this.now, this.#board?.closedRecords(this.now) ?? []);
   }
 
   publishPost(body: unknown): Promise<CommandOutcome> {
