@@ -14,7 +14,6 @@ import { silentLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import type { Gauges, RejectReason } from './metrics.ts';
-import { RedisRelay } from './relay.ts';
 import type { Relay } from './relay.ts';
 import { createStaticHandler, withCompression } from './static.ts';
 import type { HttpHandler } from './static.ts';
@@ -136,6 +135,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }));
   const hub: Hub = new Hub(limits, metrics, log);
   if (options.redisUrl) {
+    // loaded only when used: ioredis is dead weight on a single laptop
+    const { RedisRelay } = await import('./relay.ts');
     relay = new RedisRelay({ url: options.redisUrl, deliver: (t, raw) => hub.deliver(t, raw), metrics, log });
     hub.useRelay(relay);
   }
