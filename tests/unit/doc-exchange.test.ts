@@ -109,6 +109,19 @@ describe('DocExchange', () => {
     await until(() => a.doc.getMap('records').has('big'), 'a large live update, in pieces');
   });
 
+  it('serves newcomers the same transfer until the document changes, then a fresh one', async () => {
+    const a = peer(2000);
+    const b = peer();
+    const c = peer();
+    connect(a.exchange, b.exchange, ['b', 'a']);
+    await until(() => b.doc.getMap('records').size === 2000, 'B complete');
+    a.doc.getMap('records').set('late', { note: 'written after B joined' });
+    await until(() => b.doc.getMap('records').has('late'), 'B live update');
+    connect(a.exchange, c.exchange, ['c', 'a']);
+    await until(() => c.doc.getMap('records').size === 2001, 'C complete, with the late record');
+    expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(a.doc));
+  });
+
   it('refuses a transfer announced as too large, with a clear error', async () => {
     const a = peer(100);
     const doc = new Y.Doc();

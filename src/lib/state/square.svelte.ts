@@ -120,15 +120,22 @@ export class SquareSession {
         connection: this.#connection,
       };
       this.#connection.connect();
-      board.prune();
+      this.#prune(board);
       const timer = setInterval(() => {
         this.now = Date.now();
-        board.prune(this.now);
+        this.#prune(board);
       }, CLOCK_TICK_MS);
       this.#cleanup.push(() => clearInterval(timer));
     } catch (error) {
       this.phase = 'failed';
       this.failure = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Applies retention; when posts went, rewrites the stored document so the disk shrinks too. */
+  #prune(board: Board): void {
+    if (board.prune(Date.now()) > 0) {
+      this.#connection.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
     }
   }
 

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import type { SyncConfig } from './config.ts';
 import { DocExchange, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from './invite.ts';
@@ -87,6 +87,14 @@ export class SquareConnection {
   async load(): Promise<void> {
     this.#persistence ??= new IndexeddbPersistence(`kaifong-doc-${this.invite.room}`, this.doc);
     await this.#persistence.whenSynced;
+  }
+
+  /**
+   * Rewrites the stored document as one row. y-indexeddb compacts only after 500 writes, so
+   * after retention drops posts the disk would otherwise keep their bytes for a long while.
+   */
+  async compact(): Promise<void> {
+    if (this.#persistence) await storeState(this.#persistence, true);
   }
 
   /** Joins the square's room on the configured signalling servers. */

@@ -32,8 +32,8 @@ export const CHUNK_BYTES = 16 * 1024;
 /** A transfer announced as larger than this is refused with a clear message, not attempted. */
 export const MAX_TRANSFER_BYTES = 256 * 1024 * 1024;
 /** Until a peer answers, HELLO is repeated this often, this many times. */
-export const HELLO_RETRY_MS = 500;
-export const HELLO_ATTEMPTS = 20;
+export const HELLO_RETRY_MS = 250;
+export const HELLO_ATTEMPTS = 40;
 
 /** What a receiving peer knows about transfers in progress. */
 export interface TransferProgress {
@@ -141,6 +141,9 @@ export class DocExchange {
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
   #error: TransferProgress['error'] = null;
+  /** Counts document changes, so a cached transfer is known to be current. */
+  #version = 0;
+  #lastTransfer: { key: string; version: number; messages: Uint8Array[]; bytes: number } | null = null;
   readonly stats: ExchangeStats = {
     transfersBegun: 0,
     piecesReceived: 0,
@@ -265,21 +268,33 @@ export class DocExchange {
 
   /** Answers a HELLO: everything the peer's state vector lacks, in pieces. */
   #sendMissing(link: PeerLink, stateVector: Uint8Array): void {
-    const missing = Y.encodeStateAsUpdate(this.#doc, stateVector);
-    const pieces = splitUpdate(missing, CHUNK_BYTES).filter((piece) => !isEmptyUpdate(piece));
+    const { messages, bytes } = this.#transfer(stateVector);
     const begin = encoding.createEncoder();
     encoding.writeVarUint(begin, MESSAGE.begin);
-    encoding.writeVarUint(begin, pieces.length);
+    encoding.writeVarUint(begin, messages.length);
     encoding.writeVarUint(begin, this.#options.countPosts());
-    encoding.writeVarUint(begin, missing.length);
-    link.send([
-      encoding.toUint8Array(begin),
-      ...pieces.map((piece) => frame(MESSAGE.chunk, piece)),
-      Uint8Array.of(MESSAGE.end),
-    ]);
+    encoding.writeVarUint(begin, bytes);
+    link.send([encoding.toUint8Array(begin), ...messages, Uint8Array.of(MESSAGE.end)]);
+  }
+
+  /**
+   * The CHUNK messages for a state vector. The last result is kept until the document changes:
+   * on launch day every newcomer arrives with the same empty state vector, and encoding and
+   * splitting a large square takes the sender about half a second each time.
+   */
+  #transfer(stateVector: Uint8Array): { messages: Uint8Array[]; bytes: number } {
+    const key = stateVectorKey(stateVector);
+    if (this.#lastTransfer?.key === key && this.#lastTransfer.version === this.#version) return this.#lastTransfer;
+    const missing = Y.encodeStateAsUpdate(this.#doc, stateVector);
+    const messages = splitUpdate(missing, CHUNK_BYTES)
+      .filter((piece) => !isEmptyUpdate(piece))
+      .map((piece) => frame(MESSAGE.chunk, piece));
+    this.#lastTransfer = { key, version: this.#version, messages, bytes: missing.length };
+    return this.#lastTransfer;
   }
 
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.#version++;
     if (this.#links.size === 0) return;
     const pieces = update.length > CHUNK_BYTES ? splitUpdate(update, CHUNK_BYTES) : [update];
     const messages = pieces.map((piece) => frame(MESSAGE.update, piece));
@@ -292,6 +307,12 @@ export class DocExchange {
     const progress = this.progress;
     for (const listener of this.#listeners) listener(progress);
   }
+}
+
+function stateVectorKey(stateVector: Uint8Array): string {
+  let key = '';
+  for (const byte of stateVector) key += String.fromCharCode(byte);
+  return key;
 }
 
 function frame(type: number, payload: Uint8Array): Uint8Array {
