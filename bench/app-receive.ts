@@ -14,7 +14,6 @@ import type { Browser } from '@playwright/test';
 import {
   boardIdle,
   bytes,
-  createSquare,
   describeMix,
   docSize,
   flushIndexedDb,
@@ -23,15 +22,14 @@ import {
   openPeer,
   printTable,
   recordsOf,
-  roomOf,
   round,
-  seedRecords,
   storageUsage,
   waitForHandle,
   type BenchWindow,
   type DocSize,
   type Peer,
   type RecordMix,
+  type SquarePool,
 } from './app-support.ts';
 
 export const EXCHANGE_MODES = ['chunked', 'stock'] as const;
@@ -106,7 +104,9 @@ export interface ReceiveSizeResult {
   readonly posts: number;
   readonly updatesPerPost: number;
   readonly mix: string;
+  /** Seeding A (board calls and whenIdle), and then until IndexedDB had committed it all. */
   readonly seedMs: number;
+  readonly seedFlushMs: number;
   /** A's document after seeding and reloading (see DocSize). */
   readonly doc: DocSize;
   readonly runs: Partial<Record<ExchangeMode, ReceiveRun>>;
@@ -254,25 +254,21 @@ async function receiveOnce(
 async function receiveSize(
   browser: Browser,
   serverUrl: string,
+  pool: SquarePool,
   mix: RecordMix,
   params: ReceiveParams,
 ): Promise<ReceiveSizeResult> {
   const records = recordsOf(mix);
   const label = `receive ${records}`;
-  const a = await openPeer(browser, serverUrl, `${label} A`);
+  const square = await pool.take(mix, `${label} A`);
+  const { peer: a, link, room, seed } = square;
   try {
-    const link = await createSquare(a.page, `Receive ${records}`, 'Bench sender');
-    const room = await roomOf(a.page);
     const fragment = link.slice(link.indexOf('#') + 1);
-    log(`${label}: seeding ${describeMix(mix)} in A (batches of ~${params.chunk} records)`);
-    const seed = await seedRecords(a.page, mix, params.chunk, label);
-    await flushIndexedDb(a.page, room);
-    log(`${label}: seeded in ${ms(seed.totalMs)}; reloading A`);
-
     const runs: Partial<Record<ExchangeMode, ReceiveRun>> = {};
     let doc: DocSize | null = null;
     for (const mode of params.modes) {
       const url = linkFor(serverUrl, fragment, mode);
+      log(`${label}: (re)loading A with the ${mode} exchange`);
       await reloadServer(a, url);
       if (!doc) {
         // After the first reload y-indexeddb has compacted its log into one entry.
@@ -285,11 +281,11 @@ async function receiveSize(
       const expected = doc.foldRecords;
       const deadline = mode === 'stock' ? params.stallMs : params.timeoutMs(records);
       log(`${label}: B joins with the ${mode} exchange (waiting up to ${ms(deadline)})`);
-      const run = await receiveOnce(browser, linkFor(serverUrl, fragment, mode), mode, expected, deadline, label);
+      const run = await receiveOnce(browser, url, mode, expected, deadline, label);
       runs[mode] = run;
       log(
         run.outcome === 'complete'
-          ? `${label}: ${mode}: all ${expected} records in ${ms(run.completeMs ?? undefined)} (connected ${ms(run.connectedMs ?? undefined)}, first record ${ms(run.firstRecordMs ?? undefined)})`
+          ? `${label}: ${mode}: all ${expected} records in ${ms(run.completeMs ?? undefined)} (WebRTC up ${ms(run.connectedMs ?? undefined)}, first record ${ms(run.firstRecordMs ?? undefined)})`
           : `${label}: ${mode}: ${run.outcome.toUpperCase()} after ${ms(run.waitedMs)}: ${run.recordsReceived} of ${expected} records`,
       );
     }
@@ -300,22 +296,24 @@ async function receiveSize(
       updatesPerPost: mix.updatesPerPost,
       mix: describeMix(mix),
       seedMs: round(seed.totalMs),
+      seedFlushMs: round(seed.flushMs),
       doc,
       runs,
     };
   } finally {
-    await a.context.close().catch(() => undefined);
+    await pool.release(square);
   }
 }
 
 export async function receiveScenario(
   browser: Browser,
   serverUrl: string,
+  pool: SquarePool,
   params: ReceiveParams,
 ): Promise<Record<string, ReceiveSizeResult>> {
   const out: Record<string, ReceiveSizeResult> = {};
   for (const mix of params.mixes) {
-    out[String(recordsOf(mix))] = await receiveSize(browser, serverUrl, mix, params);
+    out[String(recordsOf(mix))] = await receiveSize(browser, serverUrl, pool, mix, params);
     params.onPartial?.(out);
   }
   return out;
@@ -373,7 +371,7 @@ export function printReceive(results: Record<string, ReceiveSizeResult>): void {
     bytes(r.doc.updateBytes),
     bytes(r.doc.jsonBytes),
     `${round(r.doc.updateBytes / r.doc.foldRecords)} B`,
-    ms(r.seedMs),
+    `${ms(r.seedMs)} + ${ms(r.seedFlushMs)} IndexedDB`,
   ]);
   printTable(
     'Receive: what A serves',

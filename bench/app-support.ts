@@ -290,13 +290,25 @@ export interface SeedTiming {
   readonly publishMs: number;
   /** publishMs plus the wait for board.whenIdle() (vault writes). */
   readonly totalMs: number;
+  /**
+   * After that, until IndexedDB had committed everything (flushIndexedDb, 1.5 s pause included):
+   * mostly y-indexeddb, which writes every Yjs update (one per record here) in its own
+   * transaction and rewrites the whole document once 500 entries have piled up.
+   */
+  readonly flushMs: number;
 }
 
 /**
  * Seeds a board through its own record layer: batches of about `chunk` records, each batch a
  * set of posts published concurrently, then their updates ('progress' with a note) concurrently.
  */
-export async function seedRecords(page: Page, mix: RecordMix, chunk: number, label: string): Promise<SeedTiming> {
+export async function seedRecords(
+  page: Page,
+  room: string,
+  mix: RecordMix,
+  chunk: number,
+  label: string,
+): Promise<SeedTiming> {
   const start = performance.now();
   let lastLog = start;
   const postsPerBatch = Math.max(1, Math.floor(chunk / (1 + mix.updatesPerPost)));
@@ -330,9 +342,15 @@ export async function seedRecords(page: Page, mix: RecordMix, chunk: number, lab
     }
   }
   const publishMs = performance.now() - start;
-  log(`${label}: all calls resolved; waiting for board.whenIdle()`);
+  log(`${label}: all calls resolved; waiting for board.whenIdle(), then for IndexedDB`);
   await boardIdle(page);
-  return { publishMs, totalMs: performance.now() - start };
+  const totalMs = performance.now() - start;
+  await flushIndexedDb(page, room);
+  const flushMs = performance.now() - start - totalMs;
+  log(
+    `${label}: seeded: calls ${(publishMs / 1000).toFixed(1)} s, whenIdle +${((totalMs - publishMs) / 1000).toFixed(1)} s, IndexedDB flush +${(flushMs / 1000).toFixed(1)} s`,
+  );
+  return { publishMs, totalMs, flushMs };
 }
 
 // ---- sizes of what is stored ---------------------------------------------------------------------
@@ -445,4 +463,79 @@ export async function idbLogicalBytes(page: Page, names: readonly string[]): Pro
 /** navigator.storage.estimate().usage: everything the origin stores (IndexedDB, caches, …). */
 export function storageUsage(page: Page): Promise<number | null> {
   return page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null);
+}
+
+// ---- seeded squares, shared between scenarios --------------------------------------------------
+
+/** A square founded in the UI by a peer of its own and seeded through its board. */
+export interface SeededSquare {
+  readonly key: string;
+  readonly mix: RecordMix;
+  readonly peer: Peer;
+  readonly link: string;
+  readonly room: string;
+  readonly seed: SeedTiming;
+  /** navigator.storage.estimate() usage right after seeding. */
+  readonly storageBytes: number | null;
+  /** True when an earlier scenario seeded it (its timings are from then). */
+  readonly reused: boolean;
+}
+
+export function mixKey(mix: RecordMix): string {
+  return `${mix.posts}x${1 + mix.updatesPerPost}`;
+}
+
+/**
+ * Seeds squares for scenarios, and keeps one for a later scenario when asked to. Seeding is
+ * slow at scale (IndexedDB takes minutes to commit 50,000 separate y-indexeddb writes), so a
+ * board size that two scenarios need is seeded once: the first scenario releases it, the next
+ * one takes it, reloads it and closes it.
+ */
+export class SquarePool {
+  readonly #kept = new Map<string, SeededSquare>();
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly serverUrl: string,
+    private readonly chunk: number,
+    /** Keys (mixKey) that more than one scenario of this run seeds. */
+    private readonly shared: ReadonlySet<string>,
+  ) {}
+
+  async take(mix: RecordMix, label: string): Promise<SeededSquare> {
+    const key = mixKey(mix);
+    const kept = this.#kept.get(key);
+    if (kept) {
+      this.#kept.delete(key);
+      log(`${label}: reusing the square seeded earlier with ${describeMix(mix)}`);
+      return kept;
+    }
+    const peer = await openPeer(this.browser, this.serverUrl, label);
+    try {
+      const link = await createSquare(peer.page, `Bench ${key}`, 'Bench seeder');
+      const room = await roomOf(peer.page);
+      log(`${label}: seeding ${describeMix(mix)} through the board (batches of ~${this.chunk} records)`);
+      const seed = await seedRecords(peer.page, room, mix, this.chunk, label);
+      const storageBytes = await storageUsage(peer.page);
+      return { key, mix, peer, link, room, seed, storageBytes, reused: false };
+    } catch (error) {
+      await peer.context.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Done with a square: kept for the next scenario that seeds the same, or closed. */
+  async release(square: SeededSquare): Promise<void> {
+    if (!square.reused && this.shared.has(square.key) && !this.#kept.has(square.key) && !square.peer.page.isClosed()) {
+      this.#kept.set(square.key, { ...square, reused: true });
+      return;
+    }
+    await square.peer.context.close().catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const squares = [...this.#kept.values()];
+    this.#kept.clear();
+    await Promise.all(squares.map((s) => s.peer.context.close().catch(() => undefined)));
+  }
 }

@@ -14,8 +14,11 @@
 //   (500 records, about 180 KiB, is a size stock y-webrtc can still carry in one message).
 //   --modes=chunked,stock (receive), --stall-s=30 (stock: incomplete after this long = stalled),
 //   --receive-timeout-s (chunked: default 60 s + 2 ms per record), --days=7, --posts-per-day=300,
-//   --retention=default,1 (bytes: one run per retention setting, in days or the app's default), --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200
-//   (seeding concurrency, records per batch), --timeout-min=30 (whole run), --out=bench/results/app.json.
+//   --retention=default,1 (bytes: one run per retention setting, in days or the app's default),
+//   --posts=50 (publish samples), --warmup=3, --gap-ms=100, --reloads=3, --chunk=200 (seeding
+//   concurrency, records per batch), --timeout-min=30 (whole run), --out=bench/results/app.json.
+// Seeding 50,000 records takes minutes (IndexedDB commits one y-indexeddb write per record), so a
+// size both coldstart and receive use is seeded once and handed on (SquarePool in app-support.ts).
 // No pass/fail targets: it measures, prints a table and writes JSON.
 // Conventions: percentiles are nearest-rank (p95 of 50 samples = the 48th smallest). "Rendered"
 // means inserted in the DOM, seen by a MutationObserver; "next frame" (requestAnimationFrame, then
@@ -39,7 +42,6 @@ import {
   bytes,
   createSquare,
   describeMix,
-  flushIndexedDb,
   joinSquare,
   log,
   median,
@@ -48,11 +50,8 @@ import {
   postBody,
   printTable,
   recordsOf,
-  roomOf,
   round,
-  seedRecords,
   sleep,
-  storageUsage,
   summarize,
   waitForPeers,
   webrtcPeers,
@@ -60,6 +59,8 @@ import {
   type Peer,
   type RecordMix,
   type Summary,
+  mixKey,
+  SquarePool,
 } from './app-support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -178,11 +179,12 @@ function parseArgs(argv: readonly string[]): Options {
   };
 }
 
-/** What every scenario gets: a running server, one browser, and the options. */
+/** What every scenario gets: a running server, one browser, the options and the seeded squares. */
 interface BenchEnv {
   readonly browser: Browser;
   readonly server: ServerProcess;
   readonly options: Options;
+  readonly pool: SquarePool;
 }
 
 // ---- scenario: publish-to-render latency ---------------------------------------------------------
@@ -376,6 +378,8 @@ interface ColdStartResult {
   readonly seedMs: number;
   /** Of seedMs: until every publishPost/updatePost call had resolved (signed, in the doc, rendered). */
   readonly seedPublishMs: number;
+  /** After seedMs, until IndexedDB had committed everything (see SeedTiming.flushMs). */
+  readonly seedFlushMs: number;
   /** Records per second (equal to posts per second without updates). */
   readonly seedPostsPerSecond: number;
   /** navigator.storage.estimate() usage after seeding (IndexedDB, caches, everything). */
@@ -497,18 +501,13 @@ function sizeKey(mix: RecordMix): string {
   return mix.updatesPerPost === 0 ? String(mix.posts) : `${recordsOf(mix)}r`;
 }
 
-async function coldStartSize({ browser, server, options }: BenchEnv, mix: RecordMix): Promise<ColdStartResult> {
+async function coldStartSize({ options, pool }: BenchEnv, mix: RecordMix): Promise<ColdStartResult> {
   const size = sizeKey(mix);
   const records = recordsOf(mix);
-  const peer = await openPeer(browser, server.url, `cold-${size}`);
+  const square = await pool.take(mix, `coldstart ${size}`);
+  const { peer, seed, storageBytes } = square;
   try {
-    await createSquare(peer.page, `Cold ${size}`, 'Bench seeder');
-    const room = await roomOf(peer.page);
-    log(`coldstart ${size}: seeding ${describeMix(mix)} through the board (batches of ~${options.chunk} records)`);
-    const seed = await seedRecords(peer.page, mix, options.chunk, `coldstart ${size}`);
     const seedMs = seed.totalMs;
-    await flushIndexedDb(peer.page, room);
-    const storageBytes = await storageUsage(peer.page);
     log(`coldstart ${size}: seeded in ${ms(seedMs)}; storage ${bytes(storageBytes ?? undefined)}`);
 
     // From here on, every navigation of this context carries the probe.
@@ -530,6 +529,7 @@ async function coldStartSize({ browser, server, options }: BenchEnv, mix: Record
       updatesPerPost: mix.updatesPerPost,
       seedMs: round(seedMs),
       seedPublishMs: round(seed.publishMs),
+      seedFlushMs: round(seed.flushMs),
       seedPostsPerSecond: round(records / (seedMs / 1000)),
       storageBytes,
       median: {
@@ -543,7 +543,7 @@ async function coldStartSize({ browser, server, options }: BenchEnv, mix: Record
       runs,
     };
   } finally {
-    await peer.context.close().catch(() => undefined);
+    await pool.release(square);
   }
 }
 
@@ -575,7 +575,7 @@ function printColdStart(r: Record<string, ColdStartResult>): void {
       '',
       'seed (publish, then idle) / storage',
       ms(res.seedMs),
-      `${ms(res.seedPublishMs)} writing + rest until whenIdle(); ${bytes(res.storageBytes ?? undefined)} stored`,
+      `${ms(res.seedPublishMs)} writing + rest until whenIdle(); then ${ms(res.seedFlushMs)} until IndexedDB committed; ${bytes(res.storageBytes ?? undefined)} stored`,
     ]);
     rows.push([
       '',
@@ -618,8 +618,8 @@ const SCENARIOS: Record<ScenarioName, RunnableScenario> = {
   coldstart: scenario({ key: 'coldStart', run: coldStartScenario, print: printColdStart }),
   receive: scenario({
     key: 'receive',
-    run: ({ browser, server, options }) =>
-      receiveScenario(browser, server.url, {
+    run: ({ browser, server, options, pool }) =>
+      receiveScenario(browser, server.url, pool, {
         mixes: options.receiveSizes,
         modes: options.modes,
         chunk: options.chunk,
@@ -700,7 +700,14 @@ async function main(): Promise<void> {
     cleanups.push(() => browser.close());
     log(`Chromium ${browser.version()}`);
 
-    const env: BenchEnv = { browser, server, options };
+    // A board size both coldstart and receive need is seeded once (see SquarePool).
+    const wanted = (name: ScenarioName, mixes: readonly RecordMix[]) =>
+      options.only.includes(name) ? mixes.map(mixKey) : [];
+    const coldKeys = new Set(wanted('coldstart', options.coldstartSizes));
+    const shared = new Set(wanted('receive', options.receiveSizes).filter((key) => coldKeys.has(key)));
+    const pool = new SquarePool(browser, server.url, options.chunk, shared);
+    cleanups.push(() => pool.closeAll());
+    const env: BenchEnv = { browser, server, options, pool };
     for (const name of options.only) {
       const { key, run } = SCENARIOS[name];
       log(`== ${name}`);
