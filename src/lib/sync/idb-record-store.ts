@@ -3,22 +3,40 @@ import type { AnyRecord } from '../domain/records.ts';
 import type { RecordStore } from '../board/record-store.ts';
 import { committed, openDatabase, request } from './idb.ts';
 
-const VERIFIED = 'verified-json';
+const PAGES = 'pages';
 const REJECTED = 'rejected';
 const PRUNED = 'pruned';
 
-/** The vault of one square in IndexedDB, separate from y-indexeddb's copy of the document. */
+/** Records per page when the vault is rewritten. */
+export const PAGE_RECORDS = 1000;
+/** More pages than this at load time (many small local writes) and the vault is rewritten. */
+export const MAX_PAGES = 200;
+
+/**
+ * The vault of one square in IndexedDB, separate from y-indexeddb's copy of the document.
+ *
+ * NOTE: records are kept in pages, each the JSON text of an array of records, one page per
+ * batch written. Cold start reads every record, and reading 50,000 rows took about 370 ms in
+ * Chromium where 50 pages of 1,000 took about 30 ms. Pages are rewritten when they grow many
+ * or when retention drops records.
+ */
 export class IdbRecordStore implements RecordStore {
   readonly #db: Promise<IDBDatabase>;
 
   constructor(room: RoomId) {
-    this.#db = openDatabase(`kaifong-vault-${room}`, [VERIFIED, REJECTED, PRUNED]);
+    this.#db = openDatabase(`kaifong-vault-${room}`, [PAGES, REJECTED, PRUNED]);
   }
 
   async loadVerified(): Promise<AnyRecord[]> {
     const db = await this.#db;
-    const rows = await request(db.transaction(VERIFIED).objectStore(VERIFIED).getAll() as IDBRequest<string[]>);
-    return rows.map((json) => JSON.parse(json) as AnyRecord);
+    const tx = db.transaction([PAGES, PRUNED]);
+    const [pages, pruned] = await Promise.all([
+      request(tx.objectStore(PAGES).getAll() as IDBRequest<string[]>),
+      request(tx.objectStore(PRUNED).getAllKeys()),
+    ]);
+    const dropped = new Set(pruned.map(String));
+    if (pages.length > MAX_PAGES) return this.#rewrite(dropped);
+    return recordsOf(pages, dropped);
   }
 
   async loadRejected(): Promise<Map<string, string>> {
@@ -29,12 +47,10 @@ export class IdbRecordStore implements RecordStore {
   }
 
   async putVerified(records: readonly AnyRecord[]): Promise<void> {
+    if (records.length === 0) return;
     const db = await this.#db;
-    const tx = db.transaction(VERIFIED, 'readwrite');
-    const store = tx.objectStore(VERIFIED);
-    // NOTE: stored as JSON text: cloning one string per record out of IndexedDB is several
-    // times faster than cloning a nested object, and cold start reads every record.
-    for (const record of records) store.put(JSON.stringify(record), record.id);
+    const tx = db.transaction(PAGES, 'readwrite');
+    tx.objectStore(PAGES).add(JSON.stringify(records), Date.now() * 1000 + (sequence++ % 1000));
     return committed(tx);
   }
 
@@ -52,13 +68,41 @@ export class IdbRecordStore implements RecordStore {
     return new Set(keys.map(String));
   }
 
+  /** Remembers the ids, then rewrites the pages without their records. */
   async prune(ids: readonly RecordId[]): Promise<void> {
+    if (ids.length === 0) return;
     const db = await this.#db;
-    const tx = db.transaction([VERIFIED, PRUNED], 'readwrite');
-    for (const id of ids) {
-      tx.objectStore(VERIFIED).delete(id);
-      tx.objectStore(PRUNED).put(true, id);
+    const tx = db.transaction(PRUNED, 'readwrite');
+    for (const id of ids) tx.objectStore(PRUNED).put(true, id);
+    await committed(tx);
+    await this.#rewrite(await this.loadPruned());
+  }
+
+  /** Rewrites every page, without dropped records, as full pages, in one transaction. */
+  async #rewrite(dropped: ReadonlySet<string>): Promise<AnyRecord[]> {
+    const db = await this.#db;
+    const tx = db.transaction(PAGES, 'readwrite');
+    const store = tx.objectStore(PAGES);
+    const records = recordsOf(await request(store.getAll() as IDBRequest<string[]>), dropped);
+    store.clear();
+    for (let start = 0; start < records.length; start += PAGE_RECORDS) {
+      store.add(JSON.stringify(records.slice(start, start + PAGE_RECORDS)), start / PAGE_RECORDS);
     }
-    return committed(tx);
+    await committed(tx);
+    return records;
   }
 }
+
+/** The records of some pages, each once, leaving out dropped ones. */
+function recordsOf(pages: readonly string[], dropped: ReadonlySet<string>): AnyRecord[] {
+  const byId = new Map<string, AnyRecord>();
+  for (const page of pages) {
+    for (const record of JSON.parse(page) as AnyRecord[]) {
+      if (!dropped.has(record.id)) byId.set(record.id, record);
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Orders pages written within one millisecond. */
+let sequence = 0;
