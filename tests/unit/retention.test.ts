@@ -259,13 +259,52 @@ describe('pruning one board', () => {
     expect(d.store.verified.size).toBe(0);
     expect(sorted(d.store.pruned)).toEqual(sorted([post.id, resolve.id]));
 
-    // An update signed after the post was dropped would only wait for a post that never comes.
-    const late = await signUpdate(mallory, post.id, 'renew', T0 + 40 * DAY);
+    // A note signed after the post was dropped would only wait for a post that never comes.
+    // (Not the author's: an author's note is activity, and would keep the post longer.)
+    const late = await signUpdate(alice, post.id, 'progress', T0 + 40 * DAY, 'found some');
     const records = d.board.fold.recordCount;
     await receive(d, late);
     expect(d.records.has(late.id)).toBe(false);
     expect(d.store.verified.has(late.id)).toBe(false);
     expect(d.board.fold.recordCount).toBe(records);
+  });
+
+  it("takes a dropped post back when its author's late renewal makes it live again", async () => {
+    // The author renewed on a device that had not pruned yet; ours had.
+    const store = new InMemoryRecordStore();
+    const d = await device(alice, { store, now: T0 + 40 * DAY });
+    const post = await signPost(mallory, postBody(), T0);
+    const resolve = await signUpdate(mallory, post.id, 'resolve', T0 + HOUR);
+    await receive(d, post, resolve);
+    expect(d.board.fold.post(post.id)).toBeUndefined();
+
+    const renew = await signUpdate(mallory, post.id, 'renew', T0 + 40 * DAY - HOUR);
+    await receive(d, renew);
+    expect(d.board.fold.post(post.id)?.status).toBe('open');
+    for (const record of [post, resolve, renew]) {
+      expect(d.records.get(record.id), `${record.id} in the document`).toEqual(storedForm(record));
+      expect(store.verified.get(record.id)).toEqual(record);
+    }
+    // It stays taken back after a restart, though the store still lists it as pruned.
+    d.board.detach();
+    const again = await device(alice, { store, doc: d.doc, now: T0 + 40 * DAY });
+    expect(again.board.fold.post(post.id)?.status).toBe('open');
+    expect(again.records.has(post.id)).toBe(true);
+  });
+
+  it('does not write an update to a post pruned while it was being signed', async () => {
+    const d = await device(alice);
+    const post = await publish(d);
+    d.clock.now = T0 + HOUR;
+    await update(d, post, 'resolve');
+    d.clock.now = T0 + HOUR + RETENTION + 1;
+    const keys = d.records.size;
+    const late = d.board.updatePost(post, 'progress', 'too late');
+    expect(d.board.prune()).toBe(1);
+    expect(await late).toEqual({ ok: false, reason: 'unknown post' });
+    expect(d.records.size).toBe(keys - 2);
+    await d.board.whenIdle();
+    expect(d.store.verified.size).toBe(0);
   });
 });
 
@@ -395,36 +434,39 @@ describe('nobody restores what retention dropped', () => {
     for (const peer of net.peers) expectGone(peer, post, ids);
   });
 
-  it('deletes records re-sent from an old copy again, never folds them, and remembers after a restart', async () => {
-    const { net, post, ids, resolvedAt, unresolved } = await resolvedPost(1);
+  it('deletes records re-sent from an old copy again, never shows them, and remembers after a restart', async () => {
+    const { net, post, ids, resolvedAt } = await resolvedPost(1);
     const a = net.peers[0]!;
     await net.settle();
-    const entry = a.records.get(post);
-    // An old copy that missed the resolution: there, the post merely expired on day 7, so a
-    // board that had forgotten the pruning would take it back as a recently closed post.
+    const entries = new Map(ids.map((id) => [id, a.records.get(id)]));
+    // An old copy of the document that holds the same records, as separate writes (a device
+    // running old software that puts back what its vault holds, say).
     const old = new Y.Doc();
-    Y.applyUpdate(old, unresolved);
+    Y.applyUpdate(old, Y.encodeStateAsUpdate(a.doc));
 
     net.now = resolvedAt + RETENTION + 1;
     expect(a.board.prune()).toBe(1);
     const shown = vi.fn();
     a.board.subscribe(() => shown(a.board.fold.post(post)));
-    // The old copy puts the post back, as a vault restore does, and syncs with a.
-    old.getMap(RECORDS_KEY).set(post, entry);
+    for (const [id, entry] of entries) old.getMap(RECORDS_KEY).set(id, entry);
     Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(old), 'old copy');
-    expect(a.records.get(post)).toEqual(entry);
+    for (const id of ids) expect(a.records.has(id)).toBe(true);
     await a.board.whenIdle();
     expectGone(a, post, ids);
     for (const [state] of shown.mock.calls) expect(state).toBeUndefined();
     // The deletion reaches the old copy in turn.
     Y.applyUpdate(old, Y.encodeStateAsUpdate(a.doc));
-    expect(old.getMap(RECORDS_KEY).has(post)).toBe(false);
+    for (const id of ids) expect(old.getMap(RECORDS_KEY).has(id)).toBe(false);
 
-    // Cold start: the same vault, and a document that holds the post again.
+    // Cold start: the same vault, and a document that holds the records again, with someone's
+    // note added since. Without the pruned ids a board would verify and show them, if briefly,
+    // and keep the note.
     a.board.detach();
+    const note = await signUpdate(mallory, post, 'progress', net.now, 'still here?');
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(a.doc));
-    doc.getMap(RECORDS_KEY).set(post, entry);
+    for (const [id, entry] of entries) doc.getMap(RECORDS_KEY).set(id, entry);
+    doc.getMap(RECORDS_KEY).set(note.id, storedForm(note));
     const board = await Board.open({
       doc,
       store: a.store,
@@ -432,11 +474,110 @@ describe('nobody restores what retention dropped', () => {
       identity: a.identity,
       now: () => net.now,
     });
-    expect(board.fold.post(post)).toBeUndefined();
+    const shownAgain = vi.fn();
+    board.subscribe(() => shownAgain(board.fold.post(post)));
     await board.attach();
     expect(board.fold.post(post)).toBeUndefined();
-    expect(doc.getMap(RECORDS_KEY).has(post)).toBe(false);
-    expect(a.store.verified.has(post)).toBe(false);
+    for (const [state] of shownAgain.mock.calls) expect(state).toBeUndefined();
+    for (const id of [...ids, note.id]) {
+      expect(doc.getMap(RECORDS_KEY).has(id), `${id} in the document`).toBe(false);
+      expect(a.store.verified.has(id), `${id} in the vault`).toBe(false);
+    }
+  });
+});
+
+describe('devices that disagree about a post settle instead of fighting', () => {
+  // Before: the pruning device deleted the records again each time the other put them back,
+  // for ever (the network never settled). Each case below is one way two devices disagree.
+
+  it('a device that missed the resolution keeps the post, and the others take it back', async () => {
+    const { net, post, ids, resolvedAt, unresolved } = await resolvedPost(3);
+    const [a, b, c] = net.peers as [Peer, Peer, Peer];
+    // c saw the post but not its resolution: to c, it expired on day 7.
+    net.disconnect(0, 2);
+    net.disconnect(1, 2);
+    await net.settle();
+    Y.applyUpdate(c.doc, unresolved, 'old sync');
+    await net.settle();
+    expect(c.board.fold.post(post)?.status).toBe('open');
+    net.now = resolvedAt + RETENTION + 1;
+    expect(a.board.prune()).toBe(1);
+    await net.settle();
+    expect(b.board.fold.post(post)).toBeUndefined();
+
+    net.heal();
+    await net.settle();
+    // Everyone shows what c knows: a post that expired 24 days ago. The resolution is gone.
+    for (const peer of net.peers) {
+      expect(peer.board.fold.post(post), `peer ${peer.index}`).toMatchObject({ status: 'open' });
+      expect(peer.records.has(ids[1]!)).toBe(false);
+    }
+    net.now = T0 + EXPIRY_MS.stocking + RETENTION + 1;
+    for (const peer of net.peers) peer.board.prune();
+    await net.settle();
+    for (const peer of net.peers) expectGone(peer, post, ids);
+  });
+
+  it('a renewal the pruning device had not seen brings the post back everywhere', async () => {
+    const net = await PeerNetwork.create(2, { now: T0, seed: 7 });
+    const [author, other] = net.peers as [Peer, Peer];
+    const post = await author.board.publishPost(postBody({ urgency: 'urgent' }));
+    if (!post.ok) throw new Error(post.reason);
+    await net.settle();
+    net.partition([[0], [1]]);
+    // Offline, the author answers "Still needed?" just before retention ends.
+    net.now = T0 + EXPIRY_MS.urgent + RETENTION - 2 * HOUR;
+    const renew = await author.board.updatePost(post.id, 'renew');
+    if (!renew.ok) throw new Error(renew.reason);
+    net.advance(3 * HOUR);
+    expect(other.board.prune()).toBe(1);
+
+    net.heal();
+    await net.settle();
+    for (const peer of [author, other]) {
+      expect(peer.board.fold.post(post.id)?.status, `peer ${peer.index}`).toBe('open');
+      expect(peer.store.verified.has(renew.id)).toBe(true);
+      expect(peer.records.has(renew.id)).toBe(true);
+    }
+  });
+
+  it('a device whose clock is two days behind puts the post back, and the exchange stops', async () => {
+    const { net, post, ids, resolvedAt } = await resolvedPost(2);
+    const [a, b] = net.peers as [Peer, Peer];
+    await net.settle();
+    net.skew(1, -2 * DAY);
+    net.now = resolvedAt + RETENTION + 1;
+    expect(a.board.prune()).toBe(1);
+    await net.settle(); // threw "did not settle" before
+    // a deleted what b put back once, then left it: b shows the post until its clock says so.
+    expect(a.board.fold.post(post)).toBeUndefined();
+    expect(b.board.fold.post(post)?.status).toBe('resolved');
+    for (const id of ids) expect(a.records.has(id)).toBe(true);
+    net.advance(2 * DAY);
+    expect(b.board.prune()).toBe(1);
+    await net.settle();
+    for (const peer of [a, b]) expectGone(peer, post, ids);
+  });
+
+  it('a device that never had the post drops a late update to it when a pruning device does', async () => {
+    const { net, post, resolvedAt } = await resolvedPost(3);
+    const [a, , newcomer] = net.peers as [Peer, Peer, Peer];
+    net.partition([[0, 1], [2]]);
+    await net.settle();
+    net.now = resolvedAt + RETENTION + 1;
+    expect(a.board.prune()).toBe(1);
+    await net.settle();
+    // Someone signs a note on the dropped post; only the newcomer sees it first.
+    const note = await signUpdate(mallory, post, 'progress', net.now, 'anyone?');
+    newcomer.records.set(note.id, storedForm(note));
+    await net.settle();
+    expect(newcomer.store.verified.has(note.id)).toBe(true);
+    net.heal();
+    await net.settle();
+    for (const peer of net.peers) {
+      expect(peer.records.has(note.id), `peer ${peer.index}: document`).toBe(false);
+      expect(peer.store.verified.has(note.id), `peer ${peer.index}: vault`).toBe(false);
+    }
   });
 });
 
@@ -466,5 +607,39 @@ describe('the vault still restores what is not due', () => {
       expect(peer.board.fold.post(post)?.status).toBe('resolved');
       expect(peer.records.get(open.id)).toEqual(original.get(open.id));
     }
+  });
+
+  it('puts back an update deleted within that day while its post is still there', async () => {
+    // Pruning deletes a post with its updates: a lone update deleted is not a pruning.
+    const { net, ids, resolvedAt } = await resolvedPost(3);
+    const [a, , hostile] = net.peers as [Peer, Peer, Peer];
+    hostile.board.detach();
+    await net.settle();
+    net.now = resolvedAt + RETENTION - HOUR;
+    const resolution = a.records.get(ids[1]!);
+    hostile.records.delete(ids[1]!);
+    await net.settle();
+    for (const peer of net.peers) expect(peer.records.get(ids[1]!)).toEqual(resolution);
+  });
+
+  it('puts back what it let go within that day once the post is live again', async () => {
+    const { net, post, ids, resolvedAt } = await resolvedPost(3);
+    const [a, b, hostile] = net.peers as [Peer, Peer, Peer];
+    hostile.board.detach();
+    await net.settle();
+    net.now = resolvedAt + RETENTION - HOUR;
+    const original = entries(a, ids);
+    for (const id of ids) hostile.records.delete(id);
+    await net.settle();
+    expect(b.records.has(post)).toBe(false);
+    // The author reopens the post: it is live again, so its records go back for everyone.
+    const renew = await a.board.updatePost(post, 'renew');
+    if (!renew.ok) throw new Error(renew.reason);
+    await net.settle();
+    for (const peer of net.peers) {
+      expect(entries(peer, ids), `peer ${peer.index}`).toEqual(original);
+      expect(peer.records.has(renew.id)).toBe(true);
+    }
+    expect(b.board.fold.post(post)?.status).toBe('open');
   });
 });

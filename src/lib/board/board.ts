@@ -50,14 +50,14 @@ export class Board {
   readonly #rejected = new Map<string, string>();
   /** Record ids dropped by retention: ignored wherever they come from. */
   readonly #pruned = new Set<string>();
-  /** Verified records of pruned posts that peers sent back, by id: see #takeBack. */
+  /** Verified records of pruned posts that came back, by id, until judged (see #sentBack). */
   readonly #returned = new Map<string, AnyRecord>();
-  /**
-   * Returned records deleted again this session. Each is deleted again once only, so that two
-   * devices that still disagree about a post (a clock more than a day off) cannot delete and
-   * restore it forever: the record then stays in the document, unused here.
-   */
+  /** Records pruned this session, by post, in case the post turns out not past retention. */
+  readonly #graveyard = new Map<PostId, AnyRecord[]>();
+  /** Records of pruned posts deleted again this session: each is deleted again once only. */
   readonly #deletedAgain = new Set<string>();
+  /** Ids of records a peer deleted that we did not put back, their post being due for pruning. */
+  readonly #heldBack = new Set<string>();
   readonly #now: () => number;
   readonly #listeners = new Set<Listener>();
   readonly #onStoreError: (error: unknown) => void;
@@ -142,11 +142,7 @@ export class Board {
     const posts = [...this.fold.posts()].filter((post) => pastRetention(post, nowMs, days)).map((p) => p.id);
     if (posts.length === 0) return 0;
     const ids = posts.flatMap((post) => this.fold.recordIdsOf(post));
-    for (const id of ids) {
-      this.#pruned.add(id);
-      this.#vault.delete(id);
-      this.#storedForm.delete(id);
-    }
+    for (const id of ids) this.#bury(id);
     for (const post of posts) this.fold.forget(post);
     this.#doc.transact(() => {
       for (const id of ids) this.#records.delete(id);
@@ -199,6 +195,8 @@ export class Board {
       { v: RECORD_VERSION, kind, author: this.identity.author, at: this.#clock.tick(), body: checked.value },
       this.identity,
     )) as AnyRecord;
+    // The post may have been pruned while we signed: an update to it would only be dropped.
+    if (record.kind === 'update' && !this.fold.post(record.body.post)) return { ok: false, reason: 'unknown post' };
     this.#doc.transact(() => this.#records.set(record.id, this.#stored(record)), LOCAL_ORIGIN);
     this.#accept([record]);
     return { ok: true, id: record.id };
@@ -230,12 +228,13 @@ export class Board {
     const missing: AnyRecord[] = [];
     const rejected = new Map<string, string>();
     const returned: AnyRecord[] = [];
+    const lost: AnyRecord[] = [];
     await Promise.all(
       keys.map(async (key) => {
         const value = this.#records.get(key);
         const known = this.#vault.get(key);
         if (value === undefined) {
-          if (known && !this.#dueForPruning(known)) missing.push(known);
+          if (known) lost.push(known);
           return;
         }
         // The verification cache: the exact stored form of a record already verified.
@@ -253,17 +252,23 @@ export class Board {
           return;
         }
         rejected.set(key, fingerprint);
-        // A valid record overwritten with something else counts as deleted: put it back.
-        if (known) missing.push(known);
+        // A valid record overwritten with something else counts as deleted.
+        if (known) lost.push(known);
       }),
     );
-    const back = this.#takeBack(returned);
-    for (const record of back) {
-      fresh.push(record);
-      if (!this.#records.has(record.id)) missing.push(record);
+    // Put back what a peer deleted, unless the peer may have pruned it. NOTE: an update whose
+    // post we never had is dropped: most likely a peer pruned the post; if not, a device that
+    // has the post puts the update back.
+    const dropped: RecordId[] = [];
+    for (const record of lost) {
+      if (record.kind === 'update' && !this.fold.post(record.body.post)) dropped.push(record.id);
+      else if (this.#dueForPruning(record)) this.#heldBack.add(record.id);
+      else missing.push(record);
     }
-    const stale = returned.filter((record) => !back.includes(record) && !this.#deletedAgain.has(record.id));
-    for (const record of stale) this.#deletedAgain.add(record.id);
+    if (dropped.length > 0) this.#drop(dropped);
+    const { keep, putBack, stale } = this.#sentBack(returned);
+    fresh.push(...keep);
+    missing.push(...putBack);
     for (const [key, sig] of rejected) this.#rejected.set(key, sig);
     if (rejected.size > 0) this.#persist(() => this.#store.putRejected(rejected));
     if (missing.length > 0 || stale.length > 0) {
@@ -279,39 +284,136 @@ export class Board {
   }
 
   /**
-   * Takes back a pruned post when the records peers sent back show it is not past retention
-   * after all: a peer that saw an update we did not (a renewal, or a resolution after expiry)
-   * restores it, and deleting it again would start a tug of war. Records sent back in separate
-   * batches are kept until the post record comes, and judged together. Returns the records
-   * taken back.
+   * Judges records of posts this device pruned that came back: sent back by a peer that kept
+   * them, or late updates. A peer puts a post back only while, by the records it holds, the post
+   * is not past retention; when the records sent back show that too (that peer saw an update we
+   * did not: a renewal, a resolution after expiry), the post is taken back here, or the two
+   * devices would delete and restore it forever. Otherwise they are deleted again, but once
+   * only: one sent back after that comes from a peer that still disagrees (a clock more than a
+   * day off), and is left in the document, unused here, until that peer prunes it too. Records
+   * that come in separate batches are judged together.
    */
-  #takeBack(returned: readonly AnyRecord[]): AnyRecord[] {
-    for (const record of returned) this.#returned.set(record.id, record);
-    const back: AnyRecord[] = [];
-    for (const post of new Set(returned.map(postOf))) {
-      const records = [...this.#returned.values()].filter((record) => postOf(record) === post);
-      const probe = new BoardFold(this.fold.founder);
-      probe.add(records);
-      const state = post === null ? undefined : probe.post(post);
-      if (!state || pastRetention(state, this.#now(), this.fold.retentionDays())) continue;
-      for (const record of records) {
-        this.#pruned.delete(record.id);
-        this.#returned.delete(record.id);
-        back.push(record);
+  #sentBack(records: readonly AnyRecord[]): { keep: AnyRecord[]; putBack: AnyRecord[]; stale: AnyRecord[] } {
+    const keep: AnyRecord[] = [];
+    const putBack: AnyRecord[] = [];
+    const stale: AnyRecord[] = [];
+    for (const record of records) this.#returned.set(record.id, record);
+    for (const post of new Set(records.map(postOf))) {
+      if (post === null) continue;
+      // What peers hold now, so that devices that pruned the post judge the same records; what
+      // else we know of it (pruned, or sent back and deleted again) counts only if it keeps the
+      // post live too.
+      const returned = [...this.#returned.values()].filter((record) => postOf(record) === post);
+      const sent = returned.filter((record) => this.#records.get(record.id) === this.#stored(record));
+      const known = new Map([...(this.#graveyard.get(post) ?? []), ...returned].map((r) => [r.id, r]));
+      const buried = [...known.values()].filter((record) => !sent.includes(record));
+      const waiting = this.#held(post); // updates kept since wait in the fold for their post
+      // A device that saw only some of a post's records may find it closed later than we did.
+      const back = this.#live(post, [...sent, ...buried, ...waiting])
+        ? [...sent, ...buried]
+        : this.#live(post, [...sent, ...waiting])
+          ? sent
+          : [];
+      this.#takeBack(post, back);
+      for (const record of back) {
+        keep.push(record);
+        if (!this.#records.has(record.id)) putBack.push(record);
       }
     }
-    return back;
+    for (const record of records) {
+      if (!this.#returned.has(record.id) || this.#deletedAgain.has(record.id)) continue;
+      this.#deletedAgain.add(record.id);
+      stale.push(record);
+    }
+    return { keep, putBack, stale };
+  }
+
+  /** Forgets that records of a post were pruned: they are about to be accepted again. */
+  #takeBack(post: PostId, records: readonly AnyRecord[]): void {
+    const ids = new Set(records.map((record) => record.id));
+    for (const id of ids) {
+      this.#pruned.delete(id);
+      this.#returned.delete(id);
+    }
+    const buried = (this.#graveyard.get(post) ?? []).filter((record) => !ids.has(record.id));
+    if (buried.length > 0) this.#graveyard.set(post, buried);
+    else this.#graveyard.delete(post);
+  }
+
+  /**
+   * After posts changed, puts back what is missing from the document of those that are no longer
+   * due for pruning (a late renewal, say): records a peer deleted that we let go while the post
+   * was due, and records we pruned ourselves before a peer showed the post was not past
+   * retention, if it stays live with them.
+   */
+  #reconcile(posts: ReadonlySet<PostId>): void {
+    const missing: AnyRecord[] = [];
+    const buried: AnyRecord[] = [];
+    for (const post of posts) {
+      const state = this.fold.post(post);
+      if (!state || pastRetention(state, this.#now() + PRUNE_GRACE_MS, this.fold.retentionDays())) continue;
+      const held = this.#held(post);
+      for (const record of held) {
+        if (this.#heldBack.delete(record.id) && this.#records.get(record.id) !== this.#stored(record)) {
+          missing.push(record);
+        }
+      }
+      const pruned = this.#graveyard.get(post);
+      if (!pruned || !this.#live(post, [...held, ...pruned])) continue;
+      this.#takeBack(post, pruned);
+      buried.push(...pruned);
+    }
+    if (missing.length === 0 && buried.length === 0) return;
+    this.#doc.transact(() => {
+      for (const record of [...missing, ...buried]) this.#records.set(record.id, this.#stored(record));
+    }, VAULT_ORIGIN);
+    if (buried.length > 0) this.#accept(buried);
+  }
+
+  /** The records of a post in the vault. */
+  #held(post: PostId): AnyRecord[] {
+    return this.fold.recordIdsOf(post).flatMap((id) => this.#vault.get(id) ?? []);
+  }
+
+  /** Whether these records of a post make it a post not past retention. */
+  #live(post: PostId, records: readonly AnyRecord[]): boolean {
+    const probe = new BoardFold(this.fold.founder);
+    probe.add(records);
+    const state = probe.post(post);
+    return state !== undefined && !pastRetention(state, this.#now(), this.fold.retentionDays());
+  }
+
+  /** Drops updates waiting for a post that a peer pruned, as if we had pruned them. */
+  #drop(ids: readonly RecordId[]): void {
+    for (const id of ids) {
+      const record = this.#vault.get(id);
+      if (record?.kind === 'update') this.fold.forgetWaiting(id, record.body.post);
+      this.#bury(id);
+    }
+    this.#persist(() => this.#store.prune(ids));
+  }
+
+  /** Moves a record from the vault to the graveyard. */
+  #bury(id: string): void {
+    const record = this.#vault.get(id);
+    const post = record ? postOf(record) : null;
+    if (record && post !== null) this.#graveyard.set(post, [...(this.#graveyard.get(post) ?? []), record]);
+    this.#pruned.add(id);
+    this.#vault.delete(id);
+    this.#storedForm.delete(id);
   }
 
   /**
    * Whether a record belongs to a post that is past, or within a day of, retention. Such a
    * record deleted by a peer is not put back: that peer pruned it, perhaps with a clock a little
-   * ahead of ours, and restoring it would only start a tug of war.
+   * ahead of ours, and restoring it would only start a tug of war. A peer that prunes deletes the
+   * post record too, so an update deleted while its post is still there is put back.
    */
   #dueForPruning(record: AnyRecord): boolean {
     const postId = postOf(record);
     const post = postId === null ? undefined : this.fold.post(postId);
-    return post !== undefined && pastRetention(post, this.#now() + PRUNE_GRACE_MS, this.fold.retentionDays());
+    if (post === undefined || (record.kind === 'update' && this.#records.has(post.id))) return false;
+    return pastRetention(post, this.#now() + PRUNE_GRACE_MS, this.fold.retentionDays());
   }
 
   #accept(records: AnyRecord[]): void {
@@ -320,7 +422,9 @@ export class Board {
       this.#clock.observe(record.at);
     }
     this.#saveToVault(records);
-    this.#notify(this.fold.add(records));
+    const change = this.fold.add(records);
+    this.#notify(change);
+    this.#reconcile(change.posts);
   }
 
   /** Queues records for the vault; everything queued while a write runs goes in the next one. */

@@ -91,6 +91,15 @@ export class BoardFold {
     this.#updates.delete(id);
   }
 
+  /** Forgets an update still waiting for its post, which a peer dropped by retention. */
+  forgetWaiting(update: RecordId, post: PostId): void {
+    if (this.#postRecords.has(post)) return;
+    const waiting = (this.#updates.get(post) ?? []).filter((u) => u.id !== update);
+    if (waiting.length > 0) this.#updates.set(post, waiting);
+    else this.#updates.delete(post);
+    this.#seen.delete(update);
+  }
+
   post(id: PostId): PostState | undefined {
     return this.#posts.get(id);
   }
