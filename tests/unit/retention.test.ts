@@ -12,7 +12,7 @@ import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { closedAtMs, DEFAULT_RETENTION_DAYS, EXPIRY_MS, pastRetention } from '../../src/lib/domain/board-view.ts';
-import { BoardFold, type FoldChange, type PostState } from '../../src/lib/domain/fold.ts';
+import { BoardFold, type FoldChange } from '../../src/lib/domain/fold.ts';
 import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
 import type { AnyRecord, PostBody, UpdateAction } from '../../src/lib/domain/records.ts';
 import { PeerNetwork, type Peer } from '../support/peers.ts';
