@@ -290,6 +290,22 @@ describe('pruning one board', () => {
     const again = await device(alice, { store, doc: d.doc, now: T0 + 40 * DAY });
     expect(again.board.fold.post(post.id)?.status).toBe('open');
     expect(again.records.has(post.id)).toBe(true);
+
+    // IdbRecordStore leaves out of loadVerified what it lists as pruned: the board then judges
+    // the records in the document again at attach, and takes the post back again.
+    class ForgettingStore extends InMemoryRecordStore {
+      override async loadVerified() {
+        return [...this.verified.values()].filter((record) => !this.pruned.has(record.id));
+      }
+    }
+    const forgetting = new ForgettingStore();
+    for (const [id, record] of store.verified) forgetting.verified.set(id, record);
+    for (const id of store.pruned) forgetting.pruned.add(id);
+    expect(await forgetting.loadVerified()).not.toContainEqual(post);
+    again.board.detach();
+    const third = await device(alice, { store: forgetting, doc: d.doc, now: T0 + 40 * DAY });
+    expect(third.board.fold.post(post.id)?.status).toBe('open');
+    for (const record of [post, resolve, renew]) expect(third.records.get(record.id)).toEqual(storedForm(record));
   });
 
   it('does not write an update to a post pruned while it was being signed', async () => {
