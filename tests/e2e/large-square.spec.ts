@@ -93,14 +93,14 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   await seedPosts(a, 6_000);
 
   // A's connection fails once it has sent about 130 of the ~180 pieces B needs, as when the Wi-Fi drops
-  // mid-way (whatever is still buffered is lost); A reconnects a second later.
+  // mid-way (whatever is still buffered is lost); A reconnects three seconds later, once B has seen the old connection close.
   await a.evaluate(() => {
     const { connection } = (globalThis as unknown as { kaifong: Handle }).kaifong;
     const timer = setInterval(() => {
       if (connection.exchangeStats.messagesSent >= 130) {
         clearInterval(timer);
         connection.provider.disconnect();
-        setTimeout(() => connection.provider.connect(), 1000);
+        setTimeout(() => connection.provider.connect(), 3000);
       }
     }, 1);
   });
