@@ -92,15 +92,19 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   const link = await createSquare(a, 'Wah Fu Estate', 'Ah Mei');
   await seedPosts(a, 6_000);
 
-  // A's connection fails once it has sent about 130 of the ~180 pieces B needs, as when the Wi-Fi drops
-  // mid-way (whatever is still buffered is lost); A reconnects three seconds later, once B has seen the old connection close.
+  // A's connection fails once it has sent about 130 of the ~180 pieces B needs, as when the
+  // Wi-Fi drops mid-way (whatever is still buffered is lost). A then comes back on a new page.
   await a.evaluate(() => {
-    const { connection } = (globalThis as unknown as { kaifong: Handle }).kaifong;
+    const scope = globalThis as unknown as {
+      kaifong: Handle & { connection: { provider: { destroy(): void } } };
+      cut?: boolean;
+    };
+    const { connection } = scope.kaifong;
     const timer = setInterval(() => {
       if (connection.exchangeStats.messagesSent >= 130) {
         clearInterval(timer);
-        connection.provider.disconnect();
-        setTimeout(() => connection.provider.connect(), 3000);
+        connection.provider.destroy();
+        scope.cut = true;
       }
     }, 1);
   });
@@ -127,6 +131,11 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   });
   await b.goto('about:blank');
   await b.goto(link);
+  await a.waitForFunction(() => (globalThis as unknown as { cut?: boolean }).cut === true, undefined, {
+    timeout: 60_000,
+  });
+  const aAgain = await a.context().newPage();
+  await aAgain.goto(link);
   await expect(b.getByText('6000 posts')).toBeVisible({ timeout: 120_000 });
   expect(await postCount(b)).toBe(6000);
 
