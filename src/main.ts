@@ -4,7 +4,7 @@ import App from './App.svelte';
 import { I18n } from './lib/i18n/i18n.svelte.ts';
 import { AppState } from './lib/state/app.svelte.ts';
 import { loadConfig } from './lib/sync/config.ts';
-import { loadOrCreateIdentity } from './lib/sync/identity-store.ts';
+import { loadOrCreateIdentity } from './lib/storage/identity-store.ts';
 import { appContext } from './lib/ui/context.ts';
 import './app.css';
 

@@ -10,47 +10,13 @@
  */
 import * as Y from 'yjs';
 import { Board } from '../../src/lib/board/board.ts';
-import { InMemoryRecordStore } from '../../src/lib/board/record-store.ts';
+import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
+import { Rng } from './random.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed replays the same run. */
-export class Rng {
-  #state: number;
-
-  constructor(readonly seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
-    return items[this.int(items.length)] as T;
-  }
-
-  bytes(n: number): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.int(256);
-    return out;
-  }
-}
+export { Rng };
 
 // PKCS #8 wrapping of a raw 32-byte Ed25519 seed (RFC 8410).
 const ED25519_PKCS8_PREFIX = [
@@ -76,7 +42,7 @@ export interface Peer {
   readonly doc: Y.Doc;
   /** The shared map of records, for tests that tamper with it directly. */
   readonly records: Y.Map<unknown>;
-  readonly store: InMemoryRecordStore;
+  readonly store: InMemoryVaultStore;
   readonly identity: Identity;
   readonly board: Board;
 }
@@ -147,7 +113,7 @@ export class PeerNetwork {
       const doc = new Y.Doc();
       // Distinct, seeded client ids keep Yjs conflict resolution reproducible.
       doc.clientID = 1 + index + 1000 * rng.int(1000);
-      const store = new InMemoryRecordStore();
+      const store = new InMemoryVaultStore();
       const board = await Board.open({ doc, store, founder, identity, now: () => clock.now + skews[index]! });
       peers.push({ index, doc, records: doc.getMap(RECORDS_KEY), store, identity, board });
     }

@@ -2,7 +2,7 @@ import { parseStoredForm, storedForm } from '../../src/lib/board/stored-form.ts'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { Board } from '../../src/lib/board/board.ts';
-import { InMemoryRecordStore } from '../../src/lib/board/record-store.ts';
+import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
@@ -25,11 +25,11 @@ afterEach(() => {
 interface Device {
   doc: Y.Doc;
   records: Y.Map<unknown>;
-  store: InMemoryRecordStore;
+  store: InMemoryVaultStore;
   board: Board;
 }
 
-async function device(who: Identity, store = new InMemoryRecordStore(), doc = new Y.Doc()): Promise<Device> {
+async function device(who: Identity, store = new InMemoryVaultStore(), doc = new Y.Doc()): Promise<Device> {
   const board = await Board.open({ doc, store, founder: founder.author, identity: who, now: () => T0 });
   await board.attach();
   return { doc, records: doc.getMap(RECORDS_KEY), store, board };
@@ -117,7 +117,7 @@ describe('vault restores', () => {
   });
 
   it('puts back a record deleted while the board was closed', async () => {
-    const store = new InMemoryRecordStore();
+    const store = new InMemoryVaultStore();
     const first = await device(alice, store);
     const published = await first.board.publishPost(postBody());
     if (!published.ok) throw new Error(published.reason);
@@ -179,7 +179,7 @@ describe('vault restores', () => {
 
 describe('cold start', () => {
   it('folds everything from the vault before and after attach, without verifying it again', async () => {
-    const store = new InMemoryRecordStore();
+    const store = new InMemoryVaultStore();
     const first = await device(alice, store);
     const ids: RecordId[] = [];
     for (let i = 0; i < 3; i++) {
@@ -224,7 +224,7 @@ describe('cold start', () => {
   });
 
   it('does not verify known-invalid entries again on a cold start', async () => {
-    const store = new InMemoryRecordStore();
+    const store = new InMemoryVaultStore();
     const first = await device(alice, store);
     const post = await signPost(mallory, postBody(), T0);
     put(first, post.id, { ...stored(post), body: postBody({ note: 'tampered' }) });

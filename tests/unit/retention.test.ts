@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { Board, PRUNE_GRACE_MS } from '../../src/lib/board/board.ts';
-import { InMemoryRecordStore } from '../../src/lib/board/record-store.ts';
+import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
@@ -113,7 +113,7 @@ describe('when a post closed, and when retention has passed', () => {
 interface Device {
   readonly doc: Y.Doc;
   readonly records: Y.Map<unknown>;
-  readonly store: InMemoryRecordStore;
+  readonly store: InMemoryVaultStore;
   readonly board: Board;
   readonly clock: { now: number };
   readonly changes: FoldChange[];
@@ -121,7 +121,7 @@ interface Device {
 
 async function device(
   who: Identity,
-  { store = new InMemoryRecordStore(), doc = new Y.Doc(), now = T0 } = {},
+  { store = new InMemoryVaultStore(), doc = new Y.Doc(), now = T0 } = {},
 ): Promise<Device> {
   const clock = { now };
   const board = await Board.open({ doc, store, founder: founder.author, identity: who, now: () => clock.now });
@@ -271,7 +271,7 @@ describe('pruning one board', () => {
 
   it("takes a dropped post back when its author's late renewal makes it live again", async () => {
     // The author renewed on a device that had not pruned yet; ours had.
-    const store = new InMemoryRecordStore();
+    const store = new InMemoryVaultStore();
     const d = await device(alice, { store, now: T0 + 40 * DAY });
     const post = await signPost(mallory, postBody(), T0);
     const resolve = await signUpdate(mallory, post.id, 'resolve', T0 + HOUR);
@@ -291,9 +291,9 @@ describe('pruning one board', () => {
     expect(again.board.fold.post(post.id)?.status).toBe('open');
     expect(again.records.has(post.id)).toBe(true);
 
-    // IdbRecordStore leaves out of loadVerified what it lists as pruned: the board then judges
+    // IdbVaultStore leaves out of loadVerified what it lists as pruned: the board then judges
     // the records in the document again at attach, and takes the post back again.
-    class ForgettingStore extends InMemoryRecordStore {
+    class ForgettingStore extends InMemoryVaultStore {
       override async loadVerified() {
         return [...this.verified.values()].filter((record) => !this.pruned.has(record.id));
       }

@@ -13,13 +13,13 @@ import {
 } from '../domain/records.ts';
 import { toBase64url } from '../crypto/base64url.ts';
 import { signRecord, verifyRecord, type Identity } from '../crypto/signing.ts';
-import type { RecordStore } from './record-store.ts';
+import type { VaultStore } from '../storage/vault-store.ts';
 import { LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
 import { parseStoredForm, storedForm } from './stored-form.ts';
 
 export interface BoardOptions {
   readonly doc: Y.Doc;
-  readonly store: RecordStore;
+  readonly store: VaultStore;
   readonly founder: AuthorKey;
   readonly identity: Identity;
   readonly now?: () => number;
@@ -40,7 +40,7 @@ export class Board {
   readonly identity: Identity;
   readonly #doc: Y.Doc;
   readonly #records: Y.Map<unknown>;
-  readonly #store: RecordStore;
+  readonly #store: VaultStore;
   readonly #clock: HybridClock;
   readonly #vault = new Map<string, AnyRecord>();
   /** The stored (JSON) form of vault records, computed when first compared. */

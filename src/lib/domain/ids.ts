@@ -6,3 +6,13 @@ export type AuthorKey = string & { readonly __brand: 'AuthorKey' };
 export type RoomId = string & { readonly __brand: 'RoomId' };
 /** A post is identified by the id of the record that created it. */
 export type PostId = RecordId;
+
+/** 128 bits in base64url: record ids, room ids and room secrets. */
+export const ID_128_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** A public signing key with its algorithm. */
+export const AUTHOR_PATTERN = /^(ed25519|p256):[A-Za-z0-9_-]{43,88}$/;
+/** A signature in base64url (Ed25519: 86 characters; P-256: 86 to 96). */
+export const SIG_PATTERN = /^[A-Za-z0-9_-]{80,200}$/;
+
+export const isAuthorKey = (text: string): text is AuthorKey => AUTHOR_PATTERN.test(text);
+export const isRecordId = (text: string): text is RecordId => ID_128_PATTERN.test(text);

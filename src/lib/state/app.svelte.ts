@@ -3,8 +3,8 @@ import type { Identity } from '../crypto/signing.ts';
 import type { RoomId } from '../domain/ids.ts';
 import type { SyncConfig } from '../sync/config.ts';
 import type { ExchangeMode } from '../sync/connection.ts';
-import { inviteFragment, parseInvite, type Invite } from '../sync/invite.ts';
-import { listSquares, rememberSquare, type JoinedSquare } from '../sync/squares.ts';
+import { inviteFragment, parseInvite, type Invite } from '../domain/invite.ts';
+import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import { SquareSession } from './square.svelte.ts';
 
 export interface AppDeps {

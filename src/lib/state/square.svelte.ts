@@ -14,8 +14,8 @@ import type { SyncConfig } from '../sync/config.ts';
 import { buildArchive, type ArchiveFile } from './archive.ts';
 import { SquareConnection, type ExchangeMode, type SyncStatus } from '../sync/connection.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
-import { IdbRecordStore } from '../sync/idb-record-store.ts';
-import type { Invite } from '../sync/invite.ts';
+import { IdbVaultStore } from '../storage/idb-vault-store.ts';
+import type { Invite } from '../domain/invite.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
@@ -100,7 +100,7 @@ export class SquareSession {
     try {
       const board = await Board.open({
         doc: this.#connection.doc,
-        store: new IdbRecordStore(this.invite.room),
+        store: new IdbVaultStore(this.invite.room),
         founder: this.invite.founder,
         identity: this.identity,
       });

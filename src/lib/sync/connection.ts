@@ -3,7 +3,7 @@ import { WebrtcProvider } from 'y-webrtc';
 import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import type { SyncConfig } from './config.ts';
 import { DocExchange, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
-import type { Invite } from './invite.ts';
+import type { Invite } from '../domain/invite.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
 
 export type SignallingState = 'connecting' | 'connected' | 'unreachable';

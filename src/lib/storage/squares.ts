@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import type { Invite } from './invite.ts';
-import { parseInvite, inviteFragment } from './invite.ts';
+import type { Invite } from '../domain/invite.ts';
+import { parseInvite, inviteFragment } from '../domain/invite.ts';
 
 /** A square this device has joined, as listed on the landing page. */
 export interface JoinedSquare {

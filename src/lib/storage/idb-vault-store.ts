@@ -1,6 +1,6 @@
 import type { RecordId, RoomId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/records.ts';
-import type { RecordStore } from '../board/record-store.ts';
+import type { VaultStore } from './vault-store.ts';
 import { committed, openDatabase, request } from './idb.ts';
 
 const PAGES = 'pages';
@@ -20,7 +20,7 @@ export const MAX_PAGES = 200;
  * Chromium where 50 pages of 1,000 took about 30 ms. Pages are rewritten when they grow many
  * or when retention drops records.
  */
-export class IdbRecordStore implements RecordStore {
+export class IdbVaultStore implements VaultStore {
   readonly #db: Promise<IDBDatabase>;
 
   constructor(room: RoomId) {

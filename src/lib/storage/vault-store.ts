@@ -5,7 +5,7 @@ import type { AnyRecord } from '../domain/records.ts';
  * The device-local vault: every valid record this device has seen, kept outside the shared
  * document so records a peer deletes can be put back. Doubles as the verification cache.
  */
-export interface RecordStore {
+export interface VaultStore {
   /** Every verified record in the vault. */
   loadVerified(): Promise<AnyRecord[]>;
   /** Entries known to be invalid, as record key → fingerprint of the entry, so they are not verified again. */
@@ -18,8 +18,8 @@ export interface RecordStore {
   prune(ids: readonly RecordId[]): Promise<void>;
 }
 
-/** A RecordStore in memory, for tests and for squares opened without persistence. */
-export class InMemoryRecordStore implements RecordStore {
+/** A VaultStore in memory, for tests and for squares opened without persistence. */
+export class InMemoryVaultStore implements VaultStore {
   readonly verified = new Map<RecordId, AnyRecord>();
   readonly rejected = new Map<string, string>();
   readonly pruned = new Set<string>();
