@@ -9,11 +9,9 @@
  * the other lacks, as y-webrtc's sync step does. Messages queued on a link that is cut are lost.
  */
 import * as Y from 'yjs';
-import { Board } from '../../src/lib/board/board.ts';
-import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
-import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
+import { openTestDevice, type TestDevice } from './device.ts';
 import { Rng } from './random.ts';
 
 export { Rng };
@@ -37,14 +35,8 @@ export async function identityFromSeed(seed: Uint8Array): Promise<Identity> {
 }
 
 /** One simulated device. */
-export interface Peer {
+export interface Peer extends TestDevice {
   readonly index: number;
-  readonly doc: Y.Doc;
-  /** The shared map of records, for tests that tamper with it directly. */
-  readonly records: Y.Map<unknown>;
-  readonly store: InMemoryVaultStore;
-  readonly identity: Identity;
-  readonly board: Board;
 }
 
 export interface PeerNetworkOptions {
@@ -113,9 +105,14 @@ export class PeerNetwork {
       const doc = new Y.Doc();
       // Distinct, seeded client ids keep Yjs conflict resolution reproducible.
       doc.clientID = 1 + index + 1000 * rng.int(1000);
-      const store = new InMemoryVaultStore();
-      const board = await Board.open({ doc, store, founder, identity, now: () => clock.now + skews[index]! });
-      peers.push({ index, doc, records: doc.getMap(RECORDS_KEY), store, identity, board });
+      const device = await openTestDevice({
+        identity,
+        founder,
+        doc,
+        now: () => clock.now + skews[index]!,
+        attach: false,
+      });
+      peers.push({ ...device, index });
     }
     const network = new PeerNetwork(peers, clock, skews);
     for (const peer of peers) {

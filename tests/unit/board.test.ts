@@ -7,6 +7,7 @@ import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
 import type { AnyRecord, SignedRecord } from '../../src/lib/domain/records.ts';
+import { openTestDevice, type TestDevice } from '../support/device.ts';
 import { PeerNetwork } from '../support/peers.ts';
 import { HOUR, identity, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
 
@@ -22,17 +23,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-interface Device {
-  doc: Y.Doc;
-  records: Y.Map<unknown>;
-  store: InMemoryVaultStore;
-  board: Board;
-}
+type Device = TestDevice;
 
-async function device(who: Identity, store = new InMemoryVaultStore(), doc = new Y.Doc()): Promise<Device> {
-  const board = await Board.open({ doc, store, founder: founder.author, identity: who, now: () => T0 });
-  await board.attach();
-  return { doc, records: doc.getMap(RECORDS_KEY), store, board };
+function device(who: Identity, store = new InMemoryVaultStore(), doc = new Y.Doc()): Promise<Device> {
+  return openTestDevice({ identity: who, founder: founder.author, store, doc, now: () => T0 });
 }
 
 /** Writes straight into the shared map, as a remote peer's update would. */

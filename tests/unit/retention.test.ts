@@ -12,9 +12,10 @@ import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { closedAtMs, DEFAULT_RETENTION_DAYS, EXPIRY_MS, pastRetention } from '../../src/lib/domain/board-view.ts';
-import { BoardFold, type FoldChange } from '../../src/lib/domain/fold.ts';
+import { BoardFold } from '../../src/lib/domain/fold.ts';
 import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
-import type { AnyRecord, PostBody, UpdateAction } from '../../src/lib/domain/records.ts';
+import type { PostBody, UpdateAction } from '../../src/lib/domain/records.ts';
+import { openTestDevice, receive, type TestDevice } from '../support/device.ts';
 import { PeerNetwork, type Peer } from '../support/peers.ts';
 import { HOUR, identity, postBody, postState, sign, signPost, signUpdate, T0 } from './fixtures.ts';
 
@@ -109,14 +110,8 @@ describe('when a post closed, and when retention has passed', () => {
   });
 });
 
-/** One device with its own clock, vault and document. */
-interface Device {
-  readonly doc: Y.Doc;
-  readonly records: Y.Map<unknown>;
-  readonly store: InMemoryVaultStore;
-  readonly board: Board;
+interface Device extends TestDevice {
   readonly clock: { now: number };
-  readonly changes: FoldChange[];
 }
 
 async function device(
@@ -124,19 +119,8 @@ async function device(
   { store = new InMemoryVaultStore(), doc = new Y.Doc(), now = T0 } = {},
 ): Promise<Device> {
   const clock = { now };
-  const board = await Board.open({ doc, store, founder: founder.author, identity: who, now: () => clock.now });
-  const changes: FoldChange[] = [];
-  board.subscribe((change) => changes.push(change));
-  await board.attach();
-  return { doc, records: doc.getMap(RECORDS_KEY), store, board, clock, changes };
-}
-
-/** Writes records straight into the shared map, as a remote peer's update would. */
-async function receive(d: Device, ...records: AnyRecord[]): Promise<void> {
-  d.doc.transact(() => {
-    for (const record of records) d.records.set(record.id, storedForm(record));
-  }, 'remote');
-  await d.board.whenIdle();
+  const d = await openTestDevice({ identity: who, founder: founder.author, store, doc, now: () => clock.now });
+  return { ...d, clock };
 }
 
 async function publish(d: Device, body: PostBody = postBody()): Promise<PostId> {
