@@ -1,5 +1,5 @@
 import type { RecordId, RoomId } from '../domain/ids.ts';
-import type { AnyRecord } from '../domain/records.ts';
+import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from './vault-store.ts';
 import { committed, openDatabase, request } from './idb.ts';
 
@@ -34,9 +34,10 @@ export class IdbVaultStore implements VaultStore {
       request(tx.objectStore(PAGES).getAll() as IDBRequest<string[]>),
       request(tx.objectStore(PRUNED).getAllKeys()),
     ]);
-    const dropped = new Set(pruned.map(String));
-    if (pages.length > MAX_PAGES) return this.#rewrite(dropped);
-    return recordsOf(pages, dropped);
+    if (pages.length > MAX_PAGES) return readWrite(db, rewrite);
+    // NOTE: pages no longer hold a pruned record, but a vault written before putVerified forgot
+    // pruned ids may: such a record stays out, and the board takes it back from the document.
+    return recordsOf(pages, new Set(pruned.map(String)));
   }
 
   async loadRejected(): Promise<Map<string, string>> {
@@ -46,12 +47,16 @@ export class IdbVaultStore implements VaultStore {
     return new Map(keys.map((key, i) => [String(key), String(values[i])]));
   }
 
+  /** Writes one page; its key follows the last page's, so a later put of a record wins on load. */
   async putVerified(records: readonly AnyRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const db = await this.#db;
-    const tx = db.transaction(PAGES, 'readwrite');
-    tx.objectStore(PAGES).add(JSON.stringify(records), Date.now() * 1000 + (sequence++ % 1000));
-    return committed(tx);
+    await readWrite(await this.#db, async (tx) => {
+      // A record put after it was pruned was taken back (the post was not past retention after all).
+      for (const record of records) tx.objectStore(PRUNED).delete(record.id);
+      const pages = tx.objectStore(PAGES);
+      const last = await request(pages.openKeyCursor(null, 'prev'));
+      pages.add(JSON.stringify(records), last ? Number(last.key) + 1 : 0);
+    });
   }
 
   async putRejected(entries: ReadonlyMap<string, string>): Promise<void> {
@@ -68,29 +73,39 @@ export class IdbVaultStore implements VaultStore {
     return new Set(keys.map(String));
   }
 
-  /** Remembers the ids, then rewrites the pages without their records. */
+  /** Remembers the ids and rewrites the pages without their records, in one transaction. */
   async prune(ids: readonly RecordId[]): Promise<void> {
     if (ids.length === 0) return;
-    const db = await this.#db;
-    const tx = db.transaction(PRUNED, 'readwrite');
-    for (const id of ids) tx.objectStore(PRUNED).put(true, id);
-    await committed(tx);
-    await this.#rewrite(await this.loadPruned());
+    await readWrite(await this.#db, (tx) => {
+      for (const id of ids) tx.objectStore(PRUNED).put(true, id);
+      return rewrite(tx);
+    });
   }
+}
 
-  /** Rewrites every page, without dropped records, as full pages, in one transaction. */
-  async #rewrite(dropped: ReadonlySet<string>): Promise<AnyRecord[]> {
-    const db = await this.#db;
-    const tx = db.transaction(PAGES, 'readwrite');
-    const store = tx.objectStore(PAGES);
-    const records = recordsOf(await request(store.getAll() as IDBRequest<string[]>), dropped);
-    store.clear();
-    for (let start = 0; start < records.length; start += PAGE_RECORDS) {
-      store.add(JSON.stringify(records.slice(start, start + PAGE_RECORDS)), start / PAGE_RECORDS);
-    }
-    await committed(tx);
-    return records;
+/** Runs work in a read-write transaction over pages and pruned ids; resolves once it commits. */
+async function readWrite<T>(db: IDBDatabase, work: (tx: IDBTransaction) => Promise<T>): Promise<T> {
+  const tx = db.transaction([PAGES, PRUNED], 'readwrite');
+  const [result] = await Promise.all([work(tx), committed(tx)]);
+  return result;
+}
+
+/**
+ * Rewrites every page, without pruned records, as full pages. The pruned ids are read in the
+ * same transaction, so a record taken back meanwhile is not dropped.
+ */
+async function rewrite(tx: IDBTransaction): Promise<AnyRecord[]> {
+  const store = tx.objectStore(PAGES);
+  const [pages, pruned] = await Promise.all([
+    request(store.getAll() as IDBRequest<string[]>),
+    request(tx.objectStore(PRUNED).getAllKeys()),
+  ]);
+  const records = recordsOf(pages, new Set(pruned.map(String)));
+  store.clear();
+  for (let start = 0; start < records.length; start += PAGE_RECORDS) {
+    store.add(JSON.stringify(records.slice(start, start + PAGE_RECORDS)), start / PAGE_RECORDS);
   }
+  return records;
 }
 
 /** The records of some pages, each once, leaving out dropped ones. */
@@ -103,6 +118,3 @@ function recordsOf(pages: readonly string[], dropped: ReadonlySet<string>): AnyR
   }
   return [...byId.values()];
 }
-
-/** Orders pages written within one millisecond. */
-let sequence = 0;

@@ -1,5 +1,5 @@
 import type { RecordId } from '../domain/ids.ts';
-import type { AnyRecord } from '../domain/records.ts';
+import type { AnyRecord } from '../domain/kinds/registry.ts';
 
 /**
  * The device-local vault: every valid record this device has seen, kept outside the shared
@@ -10,9 +10,11 @@ export interface VaultStore {
   loadVerified(): Promise<AnyRecord[]>;
   /** Entries known to be invalid, as record key → fingerprint of the entry, so they are not verified again. */
   loadRejected(): Promise<Map<string, string>>;
+  /** Adds or replaces records by id; an id put after it was pruned is no longer pruned (taken back). */
   putVerified(records: readonly AnyRecord[]): Promise<void>;
+  /** Adds or replaces rejected entries by record key. */
   putRejected(entries: ReadonlyMap<string, string>): Promise<void>;
-  /** Ids dropped by retention: never taken back from a peer. */
+  /** Ids dropped by retention and not put back since: never taken back from a peer. */
   loadPruned(): Promise<Set<string>>;
   /** Drops records for good (retention) and remembers their ids. */
   prune(ids: readonly RecordId[]): Promise<void>;
@@ -31,7 +33,10 @@ export class InMemoryVaultStore implements VaultStore {
     return new Map(this.rejected);
   }
   async putVerified(records: readonly AnyRecord[]): Promise<void> {
-    for (const r of records) this.verified.set(r.id, r);
+    for (const r of records) {
+      this.verified.set(r.id, r);
+      this.pruned.delete(r.id);
+    }
   }
   async putRejected(entries: ReadonlyMap<string, string>): Promise<void> {
     for (const [k, v] of entries) this.rejected.set(k, v);
