@@ -7,12 +7,11 @@
 import { execFileSync, fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LIMITS } from '../signaling/limits.ts';
+import { ServerProcess, signalingServer, type Launch } from '../tests/support/server-process.ts';
 import { LatencyHistogram } from './signaling-worker.ts';
 import type { PhaseResult, WorkerCommand, WorkerReply } from './signaling-worker.ts';
 
@@ -48,9 +47,9 @@ function fdLimits(): { soft: number; hard: number } {
 }
 
 /** Wrap a command so the child gets at least `need` file descriptors, or explain why it cannot. */
-function withFdLimit(need: number, command: string, args: string[]): [string, string[]] {
+function withFdLimit(need: number, command: string, args: readonly string[]): [string, string[]] {
   const { soft, hard } = fdLimits();
-  if (soft >= need) return [command, args];
+  if (soft >= need) return [command, [...args]];
   if (hard < need) {
     throw new Error(
       `need ${need} open files per process but the hard limit is ${hard}: raise it (e.g. \`ulimit -Hn 65536\` as root, ` +
@@ -60,15 +59,10 @@ function withFdLimit(need: number, command: string, args: string[]): [string, st
   return ['sh', ['-c', `ulimit -Sn ${need} && exec "$0" "$@"`, command, ...args]];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const a = probe.address();
-      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+/** A server's command line under withFdLimit: one descriptor per client, and some to spare. */
+function withClientFds(launch: Launch): Launch {
+  const [command, args] = withFdLimit(CLIENTS + 256, launch.command, launch.args);
+  return { ...launch, command, args };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,34 +79,15 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
 
-function waitForTcp(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listening on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
 interface Server {
   name: string;
-  child: ChildProcess;
+  process: ServerProcess;
   url: string;
   /** Our server only: /metrics, for its event-loop delay. */
   metricsUrl: string | null;
-  stop(): Promise<void>;
 }
 
+// Load workers only; ServerProcess kills the servers on exit.
 const children = new Set<ChildProcess>();
 function track(child: ChildProcess): ChildProcess {
   children.add(child);
@@ -123,75 +98,41 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-    await exited;
-    clearTimeout(timer);
-  };
-}
-
 async function startKaifong(): Promise<Server> {
-  const need = CLIENTS + 256;
-  const nodeArgs = [
-    '--import',
-    'tsx',
-    ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-    'signaling/main.ts',
-  ];
-  const [cmd, args] = withFdLimit(need, process.execPath, nodeArgs);
-  const extra: Record<string, string> =
-    CLIENTS > DEFAULT_LIMITS.maxConnections ? { MAX_CONNECTIONS: String(CLIENTS + 100) } : {};
-  const child = track(
-    spawn(cmd, args, {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', STATIC_DIR: '/nonexistent', ...extra },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`kaifong server exited (${code})`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (process.env['BENCH_SERVER_LOG']) console.log(`  [kaifong] ${line}`);
-      if (!line.startsWith('{')) return; // e.g. NODE_OPTIONS=--trace-gc output
-      const entry = JSON.parse(line) as { msg?: string; port?: number };
-      if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
-    });
+  const server = signalingServer({
+    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    env: CLIENTS > DEFAULT_LIMITS.maxConnections ? { MAX_CONNECTIONS: String(CLIENTS + 100) } : {},
+    wrap: withClientFds,
+    onLine: process.env['BENCH_SERVER_LOG'] ? (line) => console.log(`  [kaifong] ${line}`) : undefined,
+    stopTimeoutMs: 8_000,
   });
+  await server.start();
   return {
     name: 'kaifong',
-    child,
-    url: `ws://127.0.0.1:${port}/signal`,
-    metricsUrl: `http://127.0.0.1:${port}/metrics`,
-    stop: stopper(child),
+    process: server,
+    url: `ws://127.0.0.1:${server.port}/signal`,
+    metricsUrl: `${server.url}/metrics`,
   };
 }
 
 async function startReference(): Promise<Server> {
-  const port = await freePort();
-  const need = CLIENTS + 256;
-  const [cmd, args] = withFdLimit(need, process.execPath, [
-    '--import',
-    './bench/signaling-loopback.mjs',
-    'node_modules/y-webrtc/bin/server.js',
-  ]);
-  const child = track(
-    spawn(cmd, args, {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
-  );
-  await waitForTcp(port);
+  const server = new ServerProcess({
+    name: 'y-webrtc bin/server.js',
+    launch: (port) =>
+      withClientFds({
+        command: process.execPath,
+        args: ['--import', './bench/signaling-loopback.mjs', 'node_modules/y-webrtc/bin/server.js'],
+        env: { PORT: String(port) },
+      }),
+    ready: { kind: 'tcp' },
+    stopTimeoutMs: 8_000,
+  });
+  await server.start();
   return {
     name: 'y-webrtc bin/server.js',
-    child,
-    url: `ws://127.0.0.1:${port}/signal`,
+    process: server,
+    url: `ws://127.0.0.1:${server.port}/signal`,
     metricsUrl: null,
-    stop: stopper(child),
   };
 }
 
@@ -280,7 +221,7 @@ interface ServerResult {
 }
 
 async function runAgainst(server: Server): Promise<ServerResult> {
-  const pid = server.child.pid!;
+  const pid = server.process.pid!;
   await sleep(500);
   const rssBase = rssBytes(pid);
   const workers = Array.from({ length: WORKERS }, () => Worker.spawn());
@@ -494,7 +435,7 @@ async function main(): Promise<void> {
       try {
         rounds[which].push(await runAgainst(server));
       } finally {
-        await server.stop();
+        await server.process.stop();
       }
     }
   }

@@ -1,6 +1,6 @@
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { launchChromium, newPeerContext } from '../support/browser.ts';
-import { ServerProcess } from '../support/server-process.ts';
+import { signalingServer, type ServerProcess } from '../support/server-process.ts';
 
 export interface PeerOptions {
   /** The browser's language, e.g. 'zh-HK'. */
@@ -25,7 +25,7 @@ export const test = base.extend<Fixtures, { sharedBrowser: Browser }>({
     { scope: 'worker' },
   ],
   server: async ({}, use) => {
-    const server = new ServerProcess();
+    const server = signalingServer({ staticDir: 'dist' });
     await server.start();
     await use(server);
     await server.stop();

@@ -5,74 +5,64 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_CONNECTIONS_PER_ADDRESS, MAX_FRAME_BYTES, MAX_TOPICS_PER_CONNECTION } from '../../signaling/limits.ts';
-import { TestClient, isPublish, killServerProcess, sleep, spawnServerProcess } from './helpers.ts';
-import type { ServerProcess } from './helpers.ts';
+import { Rng } from '../support/random.ts';
+import { signalingServer } from '../support/server-process.ts';
+import { TestClient, isPublish, sleep } from './helpers.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 32));
 const FRAMES = process.env['FUZZ'] === 'long' ? 200_000 : 12_000;
 const FUZZ_CONNECTIONS = 40;
 
-/** mulberry32: small, fast, good enough to drive a fuzzer. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Frame = string | Buffer;
 
-function frameGenerator(random: () => number): () => Frame | Frame[] {
-  const int = (n: number): number => Math.floor(random() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+function frameGenerator(rng: Rng): () => Frame | Frame[] {
   const topic = (): string =>
-    pick(['a', 'b', 'c', 'pair-room', '__proto__', 'constructor', `t${int(500)}`, 'x'.repeat(int(300))]);
+    rng.pick(['a', 'b', 'c', 'pair-room', '__proto__', 'constructor', `t${rng.int(500)}`, 'x'.repeat(rng.int(300))]);
   const junkValue = (depth = 0): unknown =>
     depth > 3
       ? null
-      : pick<() => unknown>([
-          () => int(1e9) - 5e8,
-          () => random().toString(36),
+      : rng.pick<() => unknown>([
+          () => rng.int(1e9) - 5e8,
+          () => rng.next().toString(36),
           () => null,
           () => true,
-          () => Array.from({ length: int(5) }, () => junkValue(depth + 1)),
+          () => Array.from({ length: rng.int(5) }, () => junkValue(depth + 1)),
           () => ({ [topic()]: junkValue(depth + 1) }),
         ])();
   const generators: (() => Frame | Frame[])[] = [
     // not JSON at all
-    () => Buffer.from(Array.from({ length: 1 + int(200) }, () => 32 + int(95))).toString('latin1'),
-    () => pick(['', '{', '}', '{"type":', 'null', 'undefined', '[]', '""', '1e999', '{"type":"publish"', '\u0000']),
+    () => Buffer.from(Array.from({ length: 1 + rng.int(200) }, () => 32 + rng.int(95))).toString('latin1'),
+    () => rng.pick(['', '{', '}', '{"type":', 'null', 'undefined', '[]', '""', '1e999', '{"type":"publish"', '\u0000']),
     // JSON, wrong shape or types
     () => JSON.stringify(junkValue()),
     () =>
       JSON.stringify({
-        type: pick(['subscribe', 'unsubscribe', 'publish', 'ping', 'pong', 'PING', 42, null]),
+        type: rng.pick(['subscribe', 'unsubscribe', 'publish', 'ping', 'pong', 'PING', 42, null]),
         topics: junkValue(),
         topic: junkValue(),
       }),
-    () => JSON.stringify({ type: 'subscribe', topics: Array.from({ length: int(200) }, topic) }),
+    () => JSON.stringify({ type: 'subscribe', topics: Array.from({ length: rng.int(200) }, topic) }),
     () => JSON.stringify({ type: 'subscribe', topics: Array.from({ length: 5_000 }, (_, i) => `flood-${i}`) }),
     () =>
-      `{"__proto__":{"type":"ping"},"constructor":{"prototype":{"polluted":true}},"type":"${pick(['ping', 'subscribe'])}"}`,
+      `{"__proto__":{"type":"ping"},"constructor":{"prototype":{"polluted":true}},"type":"${rng.pick(['ping', 'subscribe'])}"}`,
     // deep nesting, as deep as a frame allows
-    () => `{"type":"publish","topic":"${topic()}","data":${'['.repeat(20_000 + int(10_000))}${']'.repeat(20_000)}}`,
+    () => `{"type":"publish","topic":"${topic()}","data":${'['.repeat(20_000 + rng.int(10_000))}${']'.repeat(20_000)}}`,
     () => `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
     // binary and oversized
-    () => Buffer.from(Array.from({ length: 1 + int(1_000) }, () => int(256))),
+    () => Buffer.from(Array.from({ length: 1 + rng.int(1_000) }, () => rng.int(256))),
     () => JSON.stringify({ type: 'publish', topic: topic(), data: 'z'.repeat(MAX_FRAME_BYTES) }),
     // valid traffic to random topics
     () =>
-      JSON.stringify({ type: pick(['subscribe', 'unsubscribe']), topics: Array.from({ length: 1 + int(10) }, topic) }),
+      JSON.stringify({
+        type: rng.pick(['subscribe', 'unsubscribe']),
+        topics: Array.from({ length: 1 + rng.int(10) }, topic),
+      }),
     () => JSON.stringify({ type: 'publish', topic: topic(), data: junkValue(), clients: 'spoofed' }),
     // floods
-    () => Array.from({ length: 300 + int(500) }, () => '{"type":"ping"}'),
+    () => Array.from({ length: 300 + rng.int(500) }, () => '{"type":"ping"}'),
     () => Array.from({ length: 200 }, () => JSON.stringify({ type: 'subscribe', topics: [topic(), topic()] })),
   ];
-  return () => pick(generators)();
+  return () => rng.pick(generators)();
 }
 
 const vmRss = (pid: number): number => {
@@ -90,20 +80,21 @@ async function scrape(port: number): Promise<Map<string, number>> {
   return values;
 }
 
-let server: ServerProcess | undefined;
+const server = signalingServer({ env: { LOG_LEVEL: 'error' } });
 const sockets = new Set<WebSocket>();
 afterAll(async () => {
   for (const ws of sockets) ws.terminate();
-  if (server) await killServerProcess(server);
+  await server.kill();
 });
 
 describe('fuzz', () => {
   it(`survives ${FRAMES} hostile frames (seed ${SEED})`, async () => {
     console.log(`signalling fuzz seed: ${SEED} (rerun with FUZZ_SEED=${SEED})`);
-    const random = prng(SEED);
-    const next = frameGenerator(random);
-    server = await spawnServerProcess({ LOG_LEVEL: 'error' });
-    const { port, child } = server;
+    const rng = new Rng(SEED);
+    const next = frameGenerator(rng);
+    await server.start();
+    const { port } = server;
+    const pid = server.pid!;
     const url = `ws://127.0.0.1:${port}/signal`;
     const context = `seed ${SEED}`;
 
@@ -144,11 +135,11 @@ describe('fuzz', () => {
         ws.on('close', () => sockets.delete(ws));
       });
 
-    const rssBefore = vmRss(child.pid!);
+    const rssBefore = vmRss(pid);
     let sent = 0;
     // on a fast machine the frames go out quickly; keep going until the pair has had its turns too
     while (sent < FRAMES || exchanged < 30) {
-      const slot = Math.floor(random() * FUZZ_CONNECTIONS);
+      const slot = rng.int(FUZZ_CONNECTIONS);
       let ws = fuzzers[slot] ?? null;
       if (ws === null || ws.readyState !== WebSocket.OPEN) {
         ws = await open();
@@ -195,7 +186,7 @@ describe('fuzz', () => {
     };
     const m = await settled();
     if (process.env['FUZZ_DEBUG']) console.log([...m].filter(([k]) => k.startsWith('signaling')));
-    expect(child.exitCode, context).toBeNull();
+    expect(server.running, context).toBe(true);
     expect(m.get('signaling_connections'), context).toBe(2);
     expect(m.get('signaling_topics'), context).toBe(1);
     expect(m.get('signaling_subscriptions'), context).toBe(2);
@@ -204,7 +195,7 @@ describe('fuzz', () => {
     expect(m.get('signaling_closes_total{code="4008"}') ?? 0, context).toBeGreaterThan(0);
     expect(m.get('signaling_closes_total{code="1009"}') ?? 0, context).toBeGreaterThan(0);
     // memory: what 12k frames leave behind must be small (generous bound; a leak per frame is not)
-    const growth = vmRss(child.pid!) - rssBefore;
+    const growth = vmRss(pid) - rssBefore;
     if (process.env['FUZZ_DEBUG']) console.log({ sent, exchanged, growth });
     expect(growth, `${context}: RSS grew by ${(growth / 1e6).toFixed(1)} MB`).toBeLessThan(150e6);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -1,14 +1,11 @@
 // Shared helpers for the signalling tests: real servers on port 0, a small WebSocket test client.
+// Servers as child processes: tests/support/server-process.ts.
 
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import type { ClientOptions, RawData } from 'ws';
-import { REPO_ROOT } from '../../signaling/config.ts';
 import { startServer } from '../../signaling/server.ts';
 import type { RunningServer, ServerOptions } from '../../signaling/server.ts';
 
@@ -153,39 +150,4 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
-}
-
-export interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly port: number;
-  /** Every stdout line so far. */
-  readonly lines: string[];
-  /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>;
-}
-
-/** Spawn `signaling/main.ts` (PORT=0) and resolve once its "listening" line gives the port. */
-export function spawnServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines: string[] = [];
-  return new Promise((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`server exited early (${code}): ${lines.join('\n')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      const entry = JSON.parse(line) as { msg?: string; port?: number };
-      if (entry.msg === 'listening' && typeof entry.port === 'number')
-        resolve({ child, port: entry.port, lines, exited });
-    });
-  });
-}
-
-/** Stop a spawned server if it is still running. */
-export async function killServerProcess(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
-  await server.exited;
 }

@@ -1,24 +1,19 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_GOING_AWAY } from '../../signaling/limits.ts';
-import { REPO_ROOT } from '../../signaling/config.ts';
-import { ServerPool, TestClient, isPublish, killServerProcess, spawnServerProcess, wsUrl } from './helpers.ts';
-import type { ServerProcess } from './helpers.ts';
+import { signalingServer, type ServerProcess } from '../support/server-process.ts';
+import { ServerPool, TestClient, isPublish, wsUrl } from './helpers.ts';
 
 const pool = new ServerPool();
 const spawned: ServerProcess[] = [];
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(spawned.splice(0).map(killServerProcess));
+  await Promise.all(spawned.splice(0).map((server) => server.kill()));
   await pool.closeAll();
 });
 
-async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const server = await spawnServerProcess(env);
+/** A signalling server process, not started yet, killed after the test. */
+function serverProcess(env: Record<string, string>): ServerProcess {
+  const server = signalingServer({ env });
   spawned.push(server);
   return server;
 }
@@ -67,34 +62,29 @@ describe('graceful shutdown in process', () => {
 
 describe('main.ts as a process', () => {
   it('prints the listening line, then exits 0 on SIGTERM after closing clients with 1001', async () => {
-    const { child, port, lines, exited } = await spawnServer({ LOG_LEVEL: 'error' });
+    const server = serverProcess({ LOG_LEVEL: 'error' });
+    await server.start();
+    const { port, lines } = server;
     // the listening line is printed whatever LOG_LEVEL says
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'info', msg: 'listening', port, host: '127.0.0.1' });
     const a = await pool.client(`ws://127.0.0.1:${port}/signal`);
     await a.sync();
-    child.kill('SIGTERM');
+    const stopped = server.stop('SIGTERM');
     expect(await a.closed).toBe(CLOSE_GOING_AWAY);
-    expect(await exited).toBe(0);
+    expect(await stopped).toBe(0);
   });
 
   it('exits on SIGINT too', async () => {
-    const { child, exited } = await spawnServer({});
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    const server = serverProcess({});
+    await server.start();
+    expect(await server.stop('SIGINT')).toBe(0);
   });
 
   it('refuses a bad configuration with a readable error', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', ICE_SERVERS: '{"urls":"stun:x"}' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(2);
-    expect(JSON.parse(out)).toMatchObject({
+    const server = serverProcess({ ICE_SERVERS: '{"urls":"stun:x"}' });
+    await expect(server.start()).rejects.toThrow(/exited \(2\) before it was ready/);
+    expect(await server.exited).toBe(2);
+    expect(JSON.parse(server.lines.join('\n'))).toMatchObject({
       level: 'error',
       msg: 'bad configuration',
       error: expect.stringMatching(/ICE_SERVERS/),
