@@ -1,17 +1,40 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CHUNK_BYTES, DocExchange, MESSAGE, type TransferProgress } from '../../src/lib/sync/doc-exchange.ts';
-import { createInMemoryChannelPair, type InMemoryPeerChannel } from '../../src/lib/sync/peer-channel.ts';
+import {
+  CHUNK_BYTES,
+  DocExchange,
+  HELLO_ATTEMPTS,
+  HELLO_RETRY_MS,
+  MESSAGE,
+  type TransferProgress,
+} from '../../src/lib/sync/doc-exchange.ts';
+import {
+  createInMemoryChannelPair,
+  HIGH_WATER_BYTES,
+  type InMemoryPeerChannel,
+} from '../../src/lib/sync/peer-channel.ts';
+import { ChannelPair } from '../support/channel-pair.ts';
+import { ManualScheduler } from '../support/manual-scheduler.ts';
 
 const exchanges: DocExchange[] = [];
 
-function peer(records = 0, prefix = 'a'): { doc: Y.Doc; exchange: DocExchange; progress: TransferProgress[] } {
+interface TestPeer {
+  doc: Y.Doc;
+  exchange: DocExchange;
+  progress: TransferProgress[];
+}
+
+function peer(records = 0, prefix = 'a', scheduler?: ManualScheduler): TestPeer {
   const doc = new Y.Doc();
   const map = doc.getMap('records');
   doc.transact(() => {
     for (let i = 0; i < records; i++) map.set(`${prefix}${i}`, { note: `post ${i}`, padding: 'x'.repeat(200) });
   });
-  const exchange = new DocExchange(doc, { countPosts: () => map.size, maxTransferBytes: 50 * 1024 * 1024 });
+  const exchange = new DocExchange(doc, {
+    countPosts: () => map.size,
+    maxTransferBytes: 50 * 1024 * 1024,
+    ...(scheduler ? { scheduler } : {}),
+  });
   exchanges.push(exchange);
   const progress: TransferProgress[] = [];
   exchange.onProgress((p) => progress.push(p));
@@ -140,5 +163,71 @@ describe('DocExchange', () => {
     ca.send(Uint8Array.of(99));
     ca.send(new Uint8Array(0));
     await until(() => b.doc.getMap('records').size === 10, 'the records despite garbage');
+  });
+
+  it('repeats HELLO on its scheduler until the peer, started late, answers; then stops', () => {
+    const scheduler = new ManualScheduler();
+    const a = peer(10, 'a', scheduler);
+    const b = peer(0, 'b', scheduler);
+    const pair = new ChannelPair();
+    a.exchange.addPeer('b', pair.a);
+    pair.flush(); // B has not added A yet: A's first HELLO is lost
+    expect(pair.lost).toBe(1);
+    b.exchange.addPeer('a', pair.b);
+    pair.flush();
+    expect(b.doc.getMap('records').size).toBe(10); // A answered B's HELLO
+    expect(a.exchange.stats.transfersBegun).toBe(0); // but nobody has answered A's
+    scheduler.advance(HELLO_RETRY_MS);
+    pair.flush();
+    expect(a.exchange.stats.transfersBegun).toBe(1);
+    scheduler.advance(HELLO_RETRY_MS);
+    expect(scheduler.active).toBe(0);
+    const sent = a.exchange.stats.messagesSent;
+    scheduler.advance(10 * HELLO_RETRY_MS);
+    expect(a.exchange.stats.messagesSent).toBe(sent);
+  });
+
+  it('gives up repeating HELLO after HELLO_ATTEMPTS', () => {
+    const scheduler = new ManualScheduler();
+    const a = peer(0, 'a', scheduler);
+    const pair = new ChannelPair();
+    a.exchange.addPeer('b', pair.a);
+    scheduler.advance(2 * HELLO_ATTEMPTS * HELLO_RETRY_MS);
+    expect(pair.a.outbox).toHaveLength(HELLO_ATTEMPTS);
+    expect(scheduler.active).toBe(0);
+  });
+
+  it('waits for a slow channel to drain, and stops waiting when it closes', async () => {
+    const a = peer(300);
+    const b = peer();
+    // Each byte counts 1,000 times: about 20 pieces of 1 KiB fill the channel.
+    const slow = new ChannelPair({ scale: 1000 });
+    const small = { countPosts: () => 0, chunkBytes: 1024 };
+    const sender = new DocExchange(a.doc, small);
+    const receiver = new DocExchange(b.doc, small);
+    exchanges.push(sender, receiver);
+    sender.addPeer('b', slow.a);
+    receiver.addPeer('a', slow.b);
+    slow.flush(); // the HELLOs, and the start of the answer
+    await Promise.resolve();
+    expect(slow.a.bufferedAmount).toBeGreaterThanOrEqual(HIGH_WATER_BYTES);
+    const queued = slow.a.outbox.length;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(slow.a.outbox).toHaveLength(queued); // nothing more until it drains
+    for (let i = 0; i < 100 && slow.pending > 0; i++) {
+      slow.flush();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(b.doc.getMap('records').size).toBe(300);
+
+    a.doc.transact(() => {
+      for (let i = 0; i < 100; i++) a.doc.getMap('records').set(`late${i}`, { padding: 'z'.repeat(500) });
+    });
+    const waiting = slow.a.outbox.length;
+    expect(waiting).toBeGreaterThan(0);
+    slow.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sender.peerCount).toBe(0);
+    expect(slow.a.outbox).toHaveLength(0);
   });
 });

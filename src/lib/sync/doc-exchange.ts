@@ -1,8 +1,12 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { HIGH_WATER_BYTES, type PeerChannel } from './peer-channel.ts';
+import type { PeerChannel } from './peer-channel.ts';
+import { PeerLink, type ExchangeStats } from './peer-link.ts';
+import { realTimers, type Scheduler } from './scheduler.ts';
 import { splitUpdate } from './update-chunks.ts';
+
+export { HELLO_ATTEMPTS, HELLO_RETRY_MS, type ExchangeStats } from './peer-link.ts';
 
 /**
  * The document exchange between peers, in bounded pieces with flow control.
@@ -31,9 +35,6 @@ export const MESSAGE = { hello: 0, begin: 1, chunk: 2, end: 3, update: 4 } as co
 export const CHUNK_BYTES = 16 * 1024;
 /** A transfer announced as larger than this is refused with a clear message, not attempted. */
 export const MAX_TRANSFER_BYTES = 256 * 1024 * 1024;
-/** Until a peer answers, HELLO is repeated this often, this many times. */
-export const HELLO_RETRY_MS = 250;
-export const HELLO_ATTEMPTS = 40;
 
 /** What a receiving peer knows about transfers in progress. */
 export interface TransferProgress {
@@ -52,92 +53,17 @@ export interface DocExchangeOptions {
   readonly countPosts: () => number;
   /** Refuse transfers announced as larger than this (default MAX_TRANSFER_BYTES). */
   readonly maxTransferBytes?: number;
-}
-
-interface Incoming {
-  total: number;
-  received: number;
-  posts: number;
-}
-
-/** Counters since this device opened the square, for diagnostics and tests. */
-export interface ExchangeStats {
-  /** Transfers peers began sending us (answers to our HELLOs). */
-  transfersBegun: number;
-  /** Pieces of transfers received, over all of them. */
-  piecesReceived: number;
-  /** Pieces peers announced, over all transfers. */
-  piecesAnnounced: number;
-  /** Messages sent to peers, and their bytes. */
-  messagesSent: number;
-  bytesSent: number;
-}
-
-/** One connected peer. */
-class PeerLink {
-  readonly #queue: Uint8Array[] = [];
-  #pumping = false;
-  /** The peer has begun answering our HELLO. */
-  answered = false;
-  /** We have answered the peer's HELLO; repeats of it are ignored. */
-  answeredPeer = false;
-  incoming: Incoming | null = null;
-  #helloTimer: ReturnType<typeof setInterval> | undefined;
-
-  constructor(
-    readonly channel: PeerChannel,
-    private readonly stats: ExchangeStats,
-  ) {}
-
-  /** Queues messages and sends them as the channel drains; never blocks the caller. */
-  send(messages: readonly Uint8Array[]): void {
-    this.#queue.push(...messages);
-    if (!this.#pumping) void this.#pump();
-  }
-
-  async #pump(): Promise<void> {
-    this.#pumping = true;
-    try {
-      while (this.#queue.length > 0 && !this.channel.closed) {
-        if (this.channel.bufferedAmount >= HIGH_WATER_BYTES) {
-          await this.channel.drained();
-          continue;
-        }
-        const message = this.#queue.shift()!;
-        this.channel.send(message);
-        this.stats.messagesSent++;
-        this.stats.bytesSent += message.length;
-      }
-    } catch {
-      // The channel closed under us; the link is dropped by its close handler.
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  repeatHello(makeHello: () => Uint8Array): void {
-    let attempts = 0;
-    const attempt = () => {
-      if (this.answered || this.channel.closed || attempts++ >= HELLO_ATTEMPTS) {
-        clearInterval(this.#helloTimer);
-        return;
-      }
-      this.send([makeHello()]);
-    };
-    attempt();
-    this.#helloTimer = setInterval(attempt, HELLO_RETRY_MS);
-  }
-
-  stop(): void {
-    clearInterval(this.#helloTimer);
-    this.#queue.length = 0;
-  }
+  /** Largest piece of document per message (default CHUNK_BYTES); tests use small ones to make many. */
+  readonly chunkBytes?: number;
+  /** Runs the HELLO retries (default: the platform's timers); tests pass a clock of their own. */
+  readonly scheduler?: Scheduler;
 }
 
 /** Exchanges one Y.Doc with any number of peers over PeerChannels. */
 export class DocExchange {
   readonly #doc: Y.Doc;
   readonly #options: DocExchangeOptions;
+  readonly #chunkBytes: number;
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
   #error: TransferProgress['error'] = null;
@@ -155,13 +81,14 @@ export class DocExchange {
   constructor(doc: Y.Doc, options: DocExchangeOptions) {
     this.#doc = doc;
     this.#options = options;
+    this.#chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
     doc.on('update', this.#onDocUpdate);
   }
 
   /** Starts exchanging with a peer over an open channel; replaces an older link to it. */
   addPeer(peerId: string, channel: PeerChannel): void {
     this.removePeer(peerId);
-    const link = new PeerLink(channel, this.stats);
+    const link = new PeerLink(channel, this.stats, this.#options.scheduler ?? realTimers);
     this.#links.set(peerId, link);
     channel.onMessage((message) => this.#receive(link, message));
     channel.onClose(() => {
@@ -286,7 +213,7 @@ export class DocExchange {
     const key = stateVectorKey(stateVector);
     if (this.#lastTransfer?.key === key && this.#lastTransfer.version === this.#version) return this.#lastTransfer;
     const missing = Y.encodeStateAsUpdate(this.#doc, stateVector);
-    const messages = splitUpdate(missing, CHUNK_BYTES)
+    const messages = splitUpdate(missing, this.#chunkBytes)
       .filter((piece) => !isEmptyUpdate(piece))
       .map((piece) => frame(MESSAGE.chunk, piece));
     this.#lastTransfer = { key, version: this.#version, messages, bytes: missing.length };
@@ -296,7 +223,7 @@ export class DocExchange {
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.#version++;
     if (this.#links.size === 0) return;
-    const pieces = update.length > CHUNK_BYTES ? splitUpdate(update, CHUNK_BYTES) : [update];
+    const pieces = update.length > this.#chunkBytes ? splitUpdate(update, this.#chunkBytes) : [update];
     const messages = pieces.map((piece) => frame(MESSAGE.update, piece));
     for (const link of this.#links.values()) {
       if (link !== origin) link.send(messages);

@@ -1,0 +1,89 @@
+import { HIGH_WATER_BYTES, type PeerChannel } from './peer-channel.ts';
+import type { Scheduler } from './scheduler.ts';
+
+/** Until a peer answers, HELLO is repeated this often, this many times. */
+export const HELLO_RETRY_MS = 250;
+export const HELLO_ATTEMPTS = 40;
+
+/** What a receiving peer knows about one transfer in progress. */
+export interface Incoming {
+  total: number;
+  received: number;
+  posts: number;
+}
+
+/** Counters since this device opened the square, for diagnostics and tests. */
+export interface ExchangeStats {
+  /** Transfers peers began sending us (answers to our HELLOs). */
+  transfersBegun: number;
+  /** Pieces of transfers received, over all of them. */
+  piecesReceived: number;
+  /** Pieces peers announced, over all transfers. */
+  piecesAnnounced: number;
+  /** Messages sent to peers, and their bytes. */
+  messagesSent: number;
+  bytesSent: number;
+}
+
+/** One connected peer of a DocExchange: its outgoing queue, HELLO retries and transfer state. */
+export class PeerLink {
+  readonly #queue: Uint8Array[] = [];
+  #pumping = false;
+  /** The peer has begun answering our HELLO. */
+  answered = false;
+  /** We have answered the peer's HELLO; repeats of it are ignored. */
+  answeredPeer = false;
+  incoming: Incoming | null = null;
+  #stopHello: (() => void) | undefined;
+
+  constructor(
+    readonly channel: PeerChannel,
+    private readonly stats: ExchangeStats,
+    private readonly scheduler: Scheduler,
+  ) {}
+
+  /** Queues messages and sends them as the channel drains; never blocks the caller. */
+  send(messages: readonly Uint8Array[]): void {
+    this.#queue.push(...messages);
+    if (!this.#pumping) void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0 && !this.channel.closed) {
+        if (this.channel.bufferedAmount >= HIGH_WATER_BYTES) {
+          await this.channel.drained();
+          continue;
+        }
+        const message = this.#queue.shift()!;
+        this.channel.send(message);
+        this.stats.messagesSent++;
+        this.stats.bytesSent += message.length;
+      }
+    } catch {
+      // The channel closed under us; the link is dropped by its close handler.
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Sends HELLO now and again every HELLO_RETRY_MS until answered, closed or out of attempts. */
+  repeatHello(makeHello: () => Uint8Array): void {
+    let attempts = 0;
+    const attempt = () => {
+      if (this.answered || this.channel.closed || attempts++ >= HELLO_ATTEMPTS) {
+        this.#stopHello?.();
+        return;
+      }
+      this.send([makeHello()]);
+    };
+    attempt();
+    this.#stopHello = this.scheduler.every(HELLO_RETRY_MS, attempt);
+  }
+
+  stop(): void {
+    this.#stopHello?.();
+    this.#queue.length = 0;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The exchange's only use of time, behind an interface so tests run it on a clock of their own
+ * (the core starts no timers of its own, as in tldraw's sync-core).
+ */
+export interface Scheduler {
+  /** Calls `fn` every `ms` milliseconds until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+/** The platform's timers: what the app uses. */
+export const realTimers: Scheduler = {
+  every(ms, fn) {
+    const timer = setInterval(fn, ms);
+    return () => clearInterval(timer);
+  },
+};
