@@ -3,9 +3,10 @@ import { registerSW } from 'virtual:pwa-register';
 import App from './App.svelte';
 import { I18n } from './lib/i18n/i18n.svelte.ts';
 import { AppState } from './lib/state/app.svelte.ts';
-import { loadConfig } from './lib/sync/config.ts';
 import { loadOrCreateIdentity } from './lib/storage/identity-store.ts';
+import { loadConfig } from './lib/sync/config.ts';
 import { appContext } from './lib/ui/context.ts';
+import { browserServices } from './services.ts';
 import './app.css';
 
 // Composition root: the only place that wires the browser's globals into the app.
@@ -18,15 +19,16 @@ const i18n = new I18n(localStorage, navigator.languages);
 try {
   const [identity, config] = await Promise.all([loadOrCreateIdentity(), loadConfig(location, localStorage)]);
   const exchangeMode = new URLSearchParams(location.search).get('sync') === 'stock' ? 'stock' : 'chunked';
-  const app = new AppState({ identity, config, storage: localStorage, location, exchangeMode });
+  const app = new AppState(browserServices(identity, config, exchangeMode));
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app }, context: appContext(i18n) });
   await app.followLocation();
 } catch (error) {
   // Without storage or WebCrypto there is no identity and nothing can be signed.
+  console.error('kaifong: could not start', error);
   const message = document.createElement('p');
   message.setAttribute('role', 'alert');
-  message.textContent = `${i18n.t.loadFailed} (${error instanceof Error ? error.message : String(error)})`;
+  message.textContent = i18n.t.loadFailed;
   target.replaceChildren(message);
 }

@@ -4,14 +4,14 @@
  * all build devices here, so a change to how a board opens is made once.
  */
 import * as Y from 'yjs';
-import { Board } from '../../src/lib/board/board.ts';
+import { Board, type BoardChange } from '../../src/lib/board/board.ts';
 import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
-import type { FoldChange } from '../../src/lib/domain/fold.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
-import type { AnyRecord } from '../../src/lib/domain/records.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
+import { clockReading } from './fake-clock.ts';
 
 export interface TestDevice {
   readonly doc: Y.Doc;
@@ -21,7 +21,7 @@ export interface TestDevice {
   readonly identity: Identity;
   readonly board: Board;
   /** Every change the board announced, in order. */
-  readonly changes: FoldChange[];
+  readonly changes: BoardChange[];
 }
 
 export interface TestDeviceOptions {
@@ -44,9 +44,9 @@ export async function openTestDevice(options: TestDeviceOptions): Promise<TestDe
     store,
     founder: options.founder,
     identity: options.identity,
-    now: options.now,
+    clock: clockReading(options.now),
   });
-  const changes: FoldChange[] = [];
+  const changes: BoardChange[] = [];
   board.subscribe((change) => changes.push(change));
   if (options.attach ?? true) await board.attach();
   return { doc, records: doc.getMap(RECORDS_KEY), store, identity: options.identity, board, changes };

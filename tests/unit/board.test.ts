@@ -6,8 +6,9 @@ import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
-import type { AnyRecord, SignedRecord } from '../../src/lib/domain/records.ts';
+import type { AnyRecord, SignedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { openTestDevice, type TestDevice } from '../support/device.ts';
+import { clockReading } from '../support/fake-clock.ts';
 import { PeerNetwork } from '../support/peers.ts';
 import { HOUR, identity, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
 
@@ -42,8 +43,8 @@ describe('invalid entries in the shared map', () => {
     const forged = { ...stored(genuine), body: postBody({ note: 'forged' }) };
     put(d, genuine.id, forged);
     await d.board.whenIdle();
-    expect(d.board.fold.post(genuine.id as PostId)).toBeUndefined();
-    expect(d.board.fold.recordCount).toBe(0);
+    expect(d.board.view.post(genuine.id as PostId)).toBeUndefined();
+    expect(d.board.view.recordCount).toBe(0);
     expect(d.board.invalidCount).toBe(1);
     expect(d.store.verified.size).toBe(0);
   });
@@ -55,7 +56,7 @@ describe('invalid entries in the shared map', () => {
     const asAlice = { ...stored(forged), author: alice.author };
     put(d, forged.id, asAlice);
     await d.board.whenIdle();
-    expect([...d.board.fold.posts()]).toEqual([]);
+    expect([...d.board.view.posts()]).toEqual([]);
     expect(d.board.invalidCount).toBe(1);
   });
 
@@ -66,7 +67,7 @@ describe('invalid entries in the shared map', () => {
     put(d, 'B'.repeat(22), { hello: 'world' });
     put(d, 'C'.repeat(22), 42);
     await d.board.whenIdle();
-    expect([...d.board.fold.posts()]).toEqual([]);
+    expect([...d.board.view.posts()]).toEqual([]);
     expect(d.board.invalidCount).toBe(3);
   });
 
@@ -75,19 +76,19 @@ describe('invalid entries in the shared map', () => {
     const post = await signPost(mallory, postBody({ note: 'real' }), T0);
     put(d, post.id, stored(post));
     await d.board.whenIdle();
-    expect(d.board.fold.post(post.id as PostId)?.body.note).toBe('real');
+    expect(d.board.view.post(post.id as PostId)?.body.note).toBe('real');
     expect(d.store.verified.get(post.id)).toEqual(post);
     expect(d.board.invalidCount).toBe(0);
   });
 
   it('counts an update by someone other than the author as invalid', async () => {
     const d = await device(alice);
-    const published = await d.board.publishPost(postBody());
+    const published = await d.board.commands.publishPost(postBody());
     if (!published.ok) throw new Error(published.reason);
     const hijack = await signUpdate(mallory, published.id, 'resolve', T0 + HOUR);
     put(d, hijack.id, stored(hijack));
     await d.board.whenIdle();
-    expect(d.board.fold.post(published.id)?.status).toBe('open');
+    expect(d.board.view.post(published.id)?.status).toBe('open');
     expect(d.board.invalidCount).toBe(1);
   });
 });
@@ -96,11 +97,11 @@ describe('vault restores', () => {
   it('puts back a valid record a peer deleted', async () => {
     const net = await PeerNetwork.create(2, { now: T0 });
     const [a, b] = net.peers as [(typeof net.peers)[0], (typeof net.peers)[0]];
-    const published = await a.board.publishPost(postBody({ note: 'please keep me' }));
+    const published = await a.board.commands.publishPost(postBody({ note: 'please keep me' }));
     if (!published.ok) throw new Error(published.reason);
     const original = structuredClone(a.records.get(published.id));
     await net.settle();
-    expect(b.board.fold.post(published.id)).toBeDefined();
+    expect(b.board.view.post(published.id)).toBeDefined();
 
     b.records.delete(published.id); // b is hostile (or buggy)
     net.flush();
@@ -113,7 +114,7 @@ describe('vault restores', () => {
   it('puts back a record deleted while the board was closed', async () => {
     const store = new InMemoryVaultStore();
     const first = await device(alice, store);
-    const published = await first.board.publishPost(postBody());
+    const published = await first.board.commands.publishPost(postBody());
     if (!published.ok) throw new Error(published.reason);
     await first.board.whenIdle();
     first.board.detach();
@@ -127,13 +128,13 @@ describe('vault restores', () => {
 
   it('rejects a tampered copy under a known key and restores the vault copy', async () => {
     const d = await device(alice);
-    const published = await d.board.publishPost(postBody({ note: 'two tablets please' }));
+    const published = await d.board.commands.publishPost(postBody({ note: 'two tablets please' }));
     if (!published.ok) throw new Error(published.reason);
     const original = parseStoredForm(d.records.get(published.id)) as SignedRecord;
     const tampered = { ...original, body: postBody({ note: 'send money to 1234' }) };
     put(d, published.id, tampered);
     await d.board.whenIdle();
-    expect(d.board.fold.post(published.id)?.body.note).toBe('two tablets please');
+    expect(d.board.view.post(published.id)?.body.note).toBe('two tablets please');
     expect(parseStoredForm(d.records.get(published.id))).toEqual(original);
     expect(d.store.verified.get(published.id)?.body).toEqual(original.body);
   });
@@ -145,17 +146,17 @@ describe('vault restores', () => {
     const genuine = await signPost(mallory, postBody({ note: 'genuine' }), T0);
     put(d, genuine.id, { ...stored(genuine), body: postBody({ note: 'tampered' }) });
     await d.board.whenIdle();
-    expect(d.board.fold.post(genuine.id)).toBeUndefined();
+    expect(d.board.view.post(genuine.id)).toBeUndefined();
     put(d, genuine.id, stored(genuine));
     await d.board.whenIdle();
-    expect(d.board.fold.post(genuine.id)?.body.note).toBe('genuine');
+    expect(d.board.view.post(genuine.id)?.body.note).toBe('genuine');
   });
 
   it('survives a copy with a body Yjs can hold but JSON cannot', async () => {
     // Regression: a BigInt in a tampered copy made the whole batch throw, losing the restore
     // and every other record that arrived with it.
     const d = await device(alice);
-    const published = await d.board.publishPost(postBody());
+    const published = await d.board.commands.publishPost(postBody());
     if (!published.ok) throw new Error(published.reason);
     const original = structuredClone(d.records.get(published.id));
     const other = await signPost(mallory, postBody({ note: 'arrived alongside' }), T0);
@@ -167,7 +168,7 @@ describe('vault restores', () => {
     await d.board.whenIdle();
     expect(errors).not.toHaveBeenCalled();
     expect(d.records.get(published.id)).toEqual(original);
-    expect(d.board.fold.post(other.id)?.body.note).toBe('arrived alongside');
+    expect(d.board.view.post(other.id)?.body.note).toBe('arrived alongside');
   });
 });
 
@@ -177,11 +178,11 @@ describe('cold start', () => {
     const first = await device(alice, store);
     const ids: RecordId[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await first.board.publishPost(postBody({ note: `mine ${i}` }));
+      const r = await first.board.commands.publishPost(postBody({ note: `mine ${i}` }));
       if (!r.ok) throw new Error(r.reason);
       ids.push(r.id);
     }
-    const resolved = await first.board.updatePost(ids[0]!, 'resolve', 'thank you');
+    const resolved = await first.board.commands.updatePost(ids[0]!, 'resolve', 'thank you');
     expect(resolved.ok).toBe(true);
     const theirs: AnyRecord[] = [
       await signPost(mallory, postBody({ note: 'theirs' }), T0),
@@ -193,17 +194,23 @@ describe('cold start', () => {
     }, 'remote');
     await first.board.whenIdle();
     first.board.detach();
-    const expectedPosts = [...first.board.fold.posts()].sort((a, b) => a.id.localeCompare(b.id));
+    const expectedPosts = [...first.board.view.posts()].sort((a, b) => a.id.localeCompare(b.id));
     expect(expectedPosts).toHaveLength(4);
 
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(first.doc));
     const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
-    const board = await Board.open({ doc, store, founder: founder.author, identity: alice, now: () => T0 });
-    const posts = () => [...board.fold.posts()].sort((a, b) => a.id.localeCompare(b.id));
+    const board = await Board.open({
+      doc,
+      store,
+      founder: founder.author,
+      identity: alice,
+      clock: clockReading(() => T0),
+    });
+    const posts = () => [...board.view.posts()].sort((a, b) => a.id.localeCompare(b.id));
     expect(posts()).toEqual(expectedPosts);
-    expect(board.fold.squareName()).toBe('Tai Hang');
-    expect(board.fold.profile(mallory.author)).toEqual({ name: 'Mallory' });
+    expect(board.view.squareName()).toBe('Tai Hang');
+    expect(board.view.profile(mallory.author)).toEqual({ name: 'Mallory' });
 
     await board.attach();
     expect(posts()).toEqual(expectedPosts);
@@ -214,7 +221,7 @@ describe('cold start', () => {
     doc.transact(() => doc.getMap(RECORDS_KEY).set(fresh.id, storedForm(fresh)), 'remote');
     await board.whenIdle();
     expect(verify).toHaveBeenCalledTimes(1);
-    expect(board.fold.post(fresh.id)).toBeDefined();
+    expect(board.view.post(fresh.id)).toBeDefined();
   });
 
   it('does not verify known-invalid entries again on a cold start', async () => {
@@ -231,7 +238,7 @@ describe('cold start', () => {
     const second = await device(alice, store, doc);
     expect(verify).not.toHaveBeenCalled();
     expect(second.board.invalidCount).toBe(1);
-    expect([...second.board.fold.posts()]).toEqual([]);
+    expect([...second.board.view.posts()]).toEqual([]);
   });
 });
 
@@ -239,29 +246,29 @@ describe('commands', () => {
   it("refuses to update another author's post and leaves it unchanged", async () => {
     const net = await PeerNetwork.create(2, { now: T0 });
     const [a, b] = net.peers as [(typeof net.peers)[0], (typeof net.peers)[0]];
-    const published = await a.board.publishPost(postBody());
+    const published = await a.board.commands.publishPost(postBody());
     if (!published.ok) throw new Error(published.reason);
     await net.settle();
-    expect(await b.board.updatePost(published.id, 'resolve')).toEqual({ ok: false, reason: 'not your post' });
-    expect(await a.board.updatePost(published.id, 'resolve')).toMatchObject({ ok: true });
+    expect(await b.board.commands.updatePost(published.id, 'resolve')).toEqual({ ok: false, reason: 'not-author' });
+    expect(await a.board.commands.updatePost(published.id, 'resolve')).toMatchObject({ ok: true });
     await net.settle();
-    expect(b.board.fold.post(published.id)?.status).toBe('resolved');
+    expect(b.board.view.post(published.id)?.status).toBe('resolved');
   });
 
   it('refuses a body the schema refuses, writing nothing', async () => {
     const d = await device(alice);
-    const result = await d.board.publishPost(postBody({ items: [{ item: 'ibuprofen-200', qty: 100 }] }));
-    expect(result).toEqual({ ok: false, reason: 'quantity refused' });
+    const result = await d.board.commands.publishPost(postBody({ items: [{ item: 'ibuprofen-200', qty: 100 }] }));
+    expect(result).toEqual({ ok: false, reason: 'quantity-refused', field: 'items.0' });
     expect(d.records.size).toBe(0);
   });
 
   it('lets only the founder name the square', async () => {
     const net = await PeerNetwork.create(2, { now: T0 });
     const [founderPeer, other] = net.peers as [(typeof net.peers)[0], (typeof net.peers)[0]];
-    expect((await other.board.nameSquare('Mine now')).ok).toBe(false);
-    expect((await founderPeer.board.nameSquare('Tai Hang 街坊')).ok).toBe(true);
+    expect((await other.board.commands.nameSquare('Mine now')).ok).toBe(false);
+    expect((await founderPeer.board.commands.nameSquare('Tai Hang 街坊')).ok).toBe(true);
     await net.settle();
-    expect(other.board.fold.squareName()).toBe('Tai Hang 街坊');
+    expect(other.board.view.squareName()).toBe('Tai Hang 街坊');
   });
 
   it('timestamps a new record after every record it has seen', async () => {
@@ -269,8 +276,8 @@ describe('commands', () => {
     const ahead = await signPost(mallory, postBody(), T0 + 60_000);
     put(d, ahead.id, stored(ahead));
     await d.board.whenIdle();
-    const mine = await d.board.publishPost(postBody());
+    const mine = await d.board.commands.publishPost(postBody());
     if (!mine.ok) throw new Error(mine.reason);
-    expect(d.board.fold.post(mine.id)!.at > ahead.at).toBe(true);
+    expect(d.board.view.post(mine.id)!.at > ahead.at).toBe(true);
   });
 });

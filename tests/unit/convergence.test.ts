@@ -12,27 +12,23 @@ import { parseStoredForm, storedForm } from '../../src/lib/board/stored-form.ts'
  * names its seed; replay it with `FUZZ_SEED=<seed> FUZZ_RUNS=1 npx vitest run tests/unit/convergence.test.ts`.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { pastRetention } from '../../src/lib/domain/board-view.ts';
-import { PRUNE_GRACE_MS } from '../../src/lib/board/board.ts';
+import { pastRetention } from '../../src/lib/domain/retention.ts';
+import { PRUNE_GRACE_MS } from '../../src/lib/domain/retention.ts';
 import { signRecord } from '../../src/lib/crypto/signing.ts';
 import { catalogueItem, CATALOGUE_IDS } from '../../src/lib/domain/catalogue.ts';
-import { BoardFold } from '../../src/lib/domain/fold.ts';
+import { BoardFold, type BoardView } from '../../src/lib/domain/fold/board-fold.ts';
 import { HybridClock } from '../../src/lib/domain/hlc.ts';
 import type { AuthorKey, RecordId } from '../../src/lib/domain/ids.ts';
 import {
   POST_TYPES,
-  RECORD_VERSION,
-  UPDATE_ACTIONS,
   URGENCIES,
   VULNERABLE_GROUPS,
-  type AnyRecord,
   type ItemLine,
   type PostBody,
-  type RecordKind,
-  type SignedRecord,
-  type UnsignedRecord,
-  type UpdateBody,
-} from '../../src/lib/domain/records.ts';
+} from '../../src/lib/domain/kinds/post.ts';
+import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
+import { UPDATE_ACTIONS, type UpdateBody } from '../../src/lib/domain/kinds/update.ts';
+import type { AnyRecord, RecordKind, SignedRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { PeerNetwork, Rng, type Peer } from '../support/peers.ts';
 import { HOUR, T0 } from './fixtures.ts';
 
@@ -180,7 +176,7 @@ async function step(world: World): Promise<void> {
   const peer = rng.pick(honest);
   const roll = rng.int(100);
   if (roll < 14) {
-    const result = await peer.board.publishPost(randomBody(rng));
+    const result = await peer.board.commands.publishPost(randomBody(rng));
     if (!result.ok) throw new Error(`publish refused: ${result.reason}`);
     remember(world, peer, result.id);
     posts.push({ id: result.id, author: peer.identity.author });
@@ -190,14 +186,14 @@ async function step(world: World): Promise<void> {
     const action = rng.pick(UPDATE_ACTIONS);
     const note = rng.chance(0.5) ? `${action} ${rng.int(100)}` : undefined;
     const target = rng.pick(mine).id;
-    if (!peer.board.fold.post(target)) {
+    if (!peer.board.view.post(target)) {
       // An author always has their own post, unless retention dropped it.
       await peer.board.whenIdle();
       if (!peer.store.pruned.has(target)) throw new Error(`author lost their post ${target}`);
       return;
     }
-    const result = await peer.board.updatePost(target, action, note);
-    if (!result.ok && result.reason === 'unknown post' && !peer.board.fold.post(target)) return; // pruned meanwhile
+    const result = await peer.board.commands.updatePost(target, action, note);
+    if (!result.ok && result.reason === 'unknown-post' && !peer.board.view.post(target)) return; // pruned meanwhile
     if (!result.ok) throw new Error(`update refused: ${result.reason}`);
     remember(world, peer, result.id);
   } else if (roll < 32) {
@@ -211,12 +207,15 @@ async function step(world: World): Promise<void> {
     });
     damage.unauthorised++;
   } else if (roll < 36) {
-    const result = await peer.board.saveProfile(`neighbour ${rng.int(100)}`, rng.chance(0.5) ? 'Block A' : undefined);
+    const result = await peer.board.commands.saveProfile(
+      `neighbour ${rng.int(100)}`,
+      rng.chance(0.5) ? 'Block A' : undefined,
+    );
     if (!result.ok) throw new Error(result.reason);
     remember(world, peer, result.id);
   } else if (roll < 38) {
     const founder = net.peers[0]!;
-    const result = await founder.board.nameSquare(`Tai Hang ${rng.int(100)}`);
+    const result = await founder.board.commands.nameSquare(`Tai Hang ${rng.int(100)}`);
     if (!result.ok) throw new Error(result.reason);
     remember(world, founder, result.id);
   } else if (roll < 39) {
@@ -255,7 +254,7 @@ async function step(world: World): Promise<void> {
 }
 
 /** Everything a fold shows, in a form that can be compared. */
-function snapshot(fold: BoardFold, authors: readonly AuthorKey[]) {
+function snapshot(fold: BoardView, authors: readonly AuthorKey[]) {
   return {
     posts: [...fold.posts()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     profiles: authors.map((a) => fold.profile(a) ?? null),
@@ -333,7 +332,7 @@ async function play(seed: number, steps: number): Promise<void> {
   const docs = net.peers.map((p) => p.records.toJSON());
   for (const peer of net.peers) {
     const where = `peer ${peer.index} of ${count}`;
-    expect(snapshot(peer.board.fold, authors), `${where}: fold`).toEqual(expected);
+    expect(snapshot(peer.board.view, authors), `${where}: fold`).toEqual(expected);
     // The vault holds exactly the surviving valid records: none published lost, no garbage.
     expect([...peer.store.verified.keys()].sort(), `${where}: vault`).toEqual(validIds);
     for (const [id, record] of survivors) {

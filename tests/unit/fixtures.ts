@@ -2,16 +2,11 @@
 import { signRecord, type Identity } from '../../src/lib/crypto/signing.ts';
 import { encodeHlc, type Hlc } from '../../src/lib/domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../../src/lib/domain/ids.ts';
-import type { PostState } from '../../src/lib/domain/fold.ts';
-import {
-  RECORD_VERSION,
-  type AnyRecord,
-  type PostBody,
-  type RecordKind,
-  type SignedRecord,
-  type UnsignedRecord,
-  type UpdateAction,
-} from '../../src/lib/domain/records.ts';
+import type { PostState } from '../../src/lib/domain/fold/posts.ts';
+import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
+import type { AnyRecord, RecordKind, SignedRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
+import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
+import type { UpdateAction } from '../../src/lib/domain/kinds/update.ts';
 import { identityFromSeed } from '../support/peers.ts';
 
 export const HOUR = 3_600_000;

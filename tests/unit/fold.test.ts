@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
-import { BoardFold } from '../../src/lib/domain/fold.ts';
+import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { AuthorKey, PostId } from '../../src/lib/domain/ids.ts';
-import type { AnyRecord } from '../../src/lib/domain/records.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { HOUR, identity, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
 
 let founder: Identity;

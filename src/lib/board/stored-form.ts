@@ -1,4 +1,4 @@
-import type { SignedRecord } from '../domain/records.ts';
+import type { SignedRecord } from '../domain/kinds/registry.ts';
 
 /**
  * Records are stored in the shared map as JSON text, not as nested Yjs values: text decodes far

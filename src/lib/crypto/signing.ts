@@ -1,5 +1,6 @@
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
-import { signingText, type SignedRecord, type UnsignedRecord, type VerifiedRecord } from '../domain/records.ts';
+import { signingText } from '../domain/envelope.ts';
+import type { SignedRecord, UnsignedRecord, VerifiedRecord } from '../domain/kinds/registry.ts';
 import { fromBase64url, toBase64url } from './base64url.ts';
 
 /** The signature schemes an author key may use; Ed25519 where the browser has it. */

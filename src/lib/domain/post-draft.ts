@@ -1,5 +1,5 @@
 import { catalogueItem, checkQuantity, REFUSE_FACTOR, type CatalogueId } from './catalogue.ts';
-import type { ItemLine, PostBody, PostType, Urgency, VulnerableGroup } from './records.ts';
+import type { ItemLine, PostBody, PostType, Urgency, VulnerableGroup } from './kinds/post.ts';
 
 /** One item row of the post form, as typed. */
 export interface ItemDraft {

@@ -1,6 +1,6 @@
 import { catalogueItem } from './catalogue.ts';
 import { LOCALES } from './locale.ts';
-import type { ItemLine, PostBody } from './records.ts';
+import type { ItemLine, PostBody } from './kinds/post.ts';
 
 /** Folds case, width and compatibility forms so 'ＡＢＣ', 'abc' and 'ABC' match. */
 export function normalise(text: string): string {

@@ -1,3 +1,5 @@
+import type { ReasonCode } from '../domain/reasons.ts';
+
 /** English messages: the source every other language must match key for key. */
 export const en = {
   appName: 'Kaifong',
@@ -129,6 +131,25 @@ export const en = {
   renew: 'Renew',
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
+
+  /** Why something was refused: one line per reason code (domain/reasons.ts). */
+  reasons: {
+    required: 'Please fill in every required field.',
+    'too-long': 'Some text is too long. Please shorten it.',
+    'quantity-refused':
+      'That quantity is more than three times the suggestion. Please ask for less, so there is enough for everyone.',
+    'describe-other': 'Please describe the “other” item.',
+    'duplicate-group': 'A group is chosen twice.',
+    'swap-wants': 'A swap needs to say what you want in return.',
+    'need-expiry': 'A need has no expiry date.',
+    invalid: 'Something in the form is not valid. Please check it.',
+    'not-normal-form': 'This record is not in the form it was signed in.',
+    'not-author': 'Only the person who posted it can change this post.',
+    'not-founder': 'Only the founder of the square can do this.',
+    'unknown-post': 'This post is no longer in the square.',
+    opening: 'The square is still opening. Try again in a moment.',
+    failed: 'Something went wrong on this device. Please try again.',
+  } satisfies Record<ReasonCode, string>,
 };
 
 /** The shape every language's messages must have. */

@@ -127,4 +127,21 @@ export const zhHans: Messages = {
   renew: '续期',
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
+
+  reasons: {
+    required: '请填写所有必填栏位。',
+    'too-long': '有些文字太长，请缩短。',
+    'quantity-refused': '这个数量超过建议的三倍。请少要一些，让大家都有。',
+    'describe-other': '请说明“其他”是什么物品。',
+    'duplicate-group': '有一个群组选了两次。',
+    'swap-wants': '交换需要写明你想换什么。',
+    'need-expiry': '求助帖子没有到期日。',
+    invalid: '表格中有内容无效，请检查。',
+    'not-normal-form': '这项记录与签署时的格式不符。',
+    'not-author': '只有发帖人可以更改这个帖子。',
+    'not-founder': '只有广场的创建人可以这样做。',
+    'unknown-post': '这个帖子已不在广场上。',
+    opening: '广场仍在打开中，请稍后再试。',
+    failed: '此设备出了问题，请再试一次。',
+  },
 };

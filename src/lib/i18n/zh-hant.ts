@@ -127,4 +127,21 @@ export const zhHant: Messages = {
   renew: '續期',
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
+
+  reasons: {
+    required: '請填寫所有必填欄位。',
+    'too-long': '有些文字太長，請縮短。',
+    'quantity-refused': '這個數量超過建議的三倍。請少要一些，讓大家都有。',
+    'describe-other': '請說明「其他」是甚麼物品。',
+    'duplicate-group': '有一個群組選了兩次。',
+    'swap-wants': '交換需要寫明你想換甚麼。',
+    'need-expiry': '求助帖子沒有到期日。',
+    invalid: '表格中有內容無效，請檢查。',
+    'not-normal-form': '這項紀錄與簽署時的格式不符。',
+    'not-author': '只有發帖人可以更改這個帖子。',
+    'not-founder': '只有廣場的創建人可以這樣做。',
+    'unknown-post': '這個帖子已不在廣場上。',
+    opening: '廣場仍在打開中，請稍後再試。',
+    failed: '此裝置出了問題，請再試一次。',
+  },
 };

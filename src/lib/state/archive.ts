@@ -1,4 +1,4 @@
-import type { AnyRecord } from '../domain/records.ts';
+import type { AnyRecord } from '../domain/kinds/registry.ts';
 
 /** The archive file a volunteer saves before closed posts are dropped from the square. */
 export interface ArchiveFile {

@@ -1,21 +1,13 @@
-import { Board } from '../board/board.ts';
-import type { Identity } from '../crypto/signing.ts';
-import {
-  DEFAULT_QUERY,
-  DEFAULT_RETENTION_DAYS,
-  needsRenewal,
-  selectPosts,
-  type BoardQuery,
-} from '../domain/board-view.ts';
-import type { PostState } from '../domain/fold.ts';
+import { Board, type BoardChange } from '../board/board.ts';
+import type { Commands } from '../board/commands.ts';
+import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
-import type { UpdateAction } from '../domain/records.ts';
-import type { SyncConfig } from '../sync/config.ts';
-import { buildArchive, type ArchiveFile } from './archive.ts';
-import { SquareConnection, type ExchangeMode, type SyncStatus } from '../sync/connection.ts';
-import type { TransferProgress } from '../sync/doc-exchange.ts';
-import { IdbVaultStore } from '../storage/idb-vault-store.ts';
 import type { Invite } from '../domain/invite.ts';
+import type { TransferProgress } from '../sync/doc-exchange.ts';
+import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
+import { PostFeed } from './feed.svelte.ts';
+import { SquareInfo } from './info.svelte.ts';
+import type { AppServices, SquareServices } from './services.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
@@ -23,202 +15,121 @@ export const REFRESH_MS = 100;
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
 
-/** Resolves after the browser has painted what is on screen now. */
-function afterPaint(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
-
-export type CommandOutcome = { ok: true } | { ok: false; reason: string };
-
 /**
- * One open square, as the UI sees it: reactive board state and the commands a resident can
- * run. Components read fields and call methods; they never touch the board or Yjs.
+ * One open square, as the UI sees it: its feed of posts, its information, its connection, and
+ * its lifecycle (vault first, then the stored document, then the network). Components read
+ * fields and call methods; they never touch the board or Yjs.
  */
 export class SquareSession {
   phase = $state<'loading' | 'ready' | 'failed'>('loading');
-  failure = $state('');
-  status = $state<SyncStatus>({ peers: 0, signalling: 'connecting', lastSyncedMs: null });
+  status = $state<SyncStatus>(INITIAL_STATUS);
   transfer = $state<TransferProgress | null>(null);
-  query = $state<BoardQuery>(DEFAULT_QUERY);
-  now = $state(Date.now());
-  #version = $state(0);
+  now = $state(0);
+  readonly feed: PostFeed;
+  readonly info: SquareInfo;
+  readonly #app: AppServices;
+  readonly #services: SquareServices;
   #board: Board | null = null;
-  readonly #connection: SquareConnection;
   readonly #cleanup: (() => void)[] = [];
-
-  readonly posts: PostState[] = $derived.by(() => {
-    void this.#version;
-    return this.#board ? selectPosts(this.#board.fold.posts(), this.query, this.now) : [];
-  });
-  readonly squareName: string = $derived.by(() => {
-    void this.#version;
-    return this.#board?.fold.squareName() ?? '';
-  });
-  readonly joined: boolean = $derived.by(() => {
-    void this.#version;
-    return this.#board?.fold.profile(this.me) !== undefined;
-  });
-  readonly retentionDays: number = $derived.by(() => {
-    void this.#version;
-    return this.#board?.fold.retentionDays() ?? DEFAULT_RETENTION_DAYS;
-  });
-  readonly invalidCount: number = $derived.by(() => {
-    void this.#version;
-    return this.#board?.invalidCount ?? 0;
-  });
-  /** Whether the square holds any post at all, open or not: tells "empty" from "no match". */
-  /** Every post this device holds, open or not. */
-  readonly postCount: number = $derived.by(() => {
-    void this.#version;
-    return this.#board?.fold.postCount ?? 0;
-  });
-  /** Whether the square holds any post at all: tells "empty" from "no match". */
-  readonly hasAnyPost: boolean = $derived(this.postCount > 0);
+  /** Posts changed since the last re-render, while re-renders are throttled. */
+  #changed: PostId[] = [];
+  #lastRefreshMs = Number.NEGATIVE_INFINITY;
+  #refreshPending: (() => void) | null = null;
 
   constructor(
     readonly invite: Invite,
-    readonly identity: Identity,
-    config: SyncConfig,
-    mode: ExchangeMode = 'chunked',
+    app: AppServices,
   ) {
-    this.#connection = new SquareConnection(invite, config, {
-      mode,
-      countPosts: () => this.#board?.fold.postCount ?? 0,
-    });
+    this.#app = app;
+    this.now = app.clock.now();
+    this.#services = app.openSquare(invite, () => this.#board?.view.postCount ?? 0);
+    const context = {
+      me: app.identity.author,
+      invite,
+      now: () => this.now,
+      view: (): BoardView | null => this.#board?.view ?? null,
+      commands: (): Commands | null => this.#board?.commands ?? null,
+      board: () => this.#board,
+    };
+    this.feed = new PostFeed(context);
+    this.info = new SquareInfo(context);
   }
 
   get me(): AuthorKey {
-    return this.identity.author;
-  }
-
-  get isFounder(): boolean {
-    return this.invite.founder === this.identity.author;
+    return this.#app.identity.author;
   }
 
   /** Loads the vault (renders at once), then the stored document, then joins the network. */
   async open(): Promise<void> {
+    const { doc, transport, persistence, vault } = this.#services;
     try {
       const board = await Board.open({
-        doc: this.#connection.doc,
-        store: new IdbVaultStore(this.invite.room),
+        doc,
+        store: vault,
         founder: this.invite.founder,
-        identity: this.identity,
+        identity: this.#app.identity,
+        clock: this.#app.clock,
       });
       this.#board = board;
-      this.#cleanup.push(board.subscribe(() => this.#refresh()));
-      this.#version++;
+      this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
+      this.feed.reselect();
+      this.info.refresh();
       this.phase = 'ready';
-      await afterPaint();
-      await this.#connection.load();
+      await this.#app.afterPaint();
+      await persistence.load();
       await board.attach();
-      this.#cleanup.push(this.#connection.onStatus((status) => (this.status = status)));
-      this.#cleanup.push(this.#connection.onTransfer((progress) => (this.transfer = progress)));
+      this.#cleanup.push(transport.onStatus((status) => (this.status = status)));
+      this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
+      this.status = transport.status;
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
-      (globalThis as { kaifong?: unknown }).kaifong = {
-        doc: this.#connection.doc,
-        board,
-        connection: this.#connection,
-      };
-      this.#connection.connect();
-      this.#prune(board);
-      const timer = setInterval(() => {
-        this.now = Date.now();
-        this.#prune(board);
-      }, CLOCK_TICK_MS);
-      this.#cleanup.push(() => clearInterval(timer));
+      (globalThis as { kaifong?: unknown }).kaifong = { doc, board, connection: transport };
+      transport.connect();
+      this.#cleanup.push(this.#app.clock.every(CLOCK_TICK_MS, () => this.#tick()));
     } catch (error) {
+      console.error('kaifong: the square could not be opened', error);
       this.phase = 'failed';
-      this.failure = error instanceof Error ? error.message : String(error);
     }
   }
 
-  /** Applies retention; when posts went, rewrites the stored document so the disk shrinks too. */
-  #prune(board: Board): void {
-    if (board.prune(Date.now()) > 0) {
-      this.#connection.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
-    }
+  async close(): Promise<void> {
+    this.#refreshPending?.();
+    for (const stop of this.#cleanup.splice(0)) stop();
+    this.#board?.detach();
+    await this.#services.transport.destroy();
+    await this.#services.persistence.destroy();
   }
 
-  #lastRefreshMs = 0;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #tick(): void {
+    this.now = this.#app.clock.now();
+    this.feed.reselect();
+  }
+
+  #onChange(change: BoardChange): void {
+    this.#changed.push(...change.posts);
+    // Retention dropped posts: rewrite the stored document so the disk shrinks too.
+    if (change.pruned > 0) {
+      this.#services.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
+    }
+    this.#refresh();
+  }
 
   /**
    * Re-renders after board changes: at once when changes are sparse (a neighbour's post shows
    * within milliseconds), at most every REFRESH_MS during a bulk transfer, when thousands of
-   * records arrive and re-sorting the list for each would starve the page.
+   * records arrive and patching the list for each would starve the page.
    */
   #refresh(): void {
-    if (this.#refreshTimer !== undefined) return;
-    const wait = this.#lastRefreshMs + REFRESH_MS - performance.now();
+    if (this.#refreshPending) return;
+    const clock = this.#app.clock;
     const run = () => {
-      this.#refreshTimer = undefined;
-      this.#lastRefreshMs = performance.now();
-      this.#version++;
+      this.#refreshPending = null;
+      this.#lastRefreshMs = clock.now();
+      this.feed.patch(this.#changed);
+      this.#changed = [];
+      this.info.refresh();
     };
+    const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();
-    else this.#refreshTimer = setTimeout(run, wait);
-  }
-
-  async close(): Promise<void> {
-    clearTimeout(this.#refreshTimer);
-    for (const fn of this.#cleanup.splice(0)) fn();
-    this.#board?.detach();
-    await this.#connection.destroy();
-  }
-
-  /** The name a post's author goes by: their profile name, or a short form of their key. */
-  nameOf(author: AuthorKey): string | undefined {
-    void this.#version;
-    return this.#board?.fold.profile(author)?.name;
-  }
-
-  isMine(post: PostState): boolean {
-    return post.author === this.me;
-  }
-
-  shouldAskRenewal(post: PostState): boolean {
-    return this.isMine(post) && needsRenewal(post, this.now);
-  }
-
-  setQuery(patch: Partial<BoardQuery>): void {
-    this.query = { ...this.query, ...patch };
-  }
-
-  join(name: string, building?: string): Promise<CommandOutcome> {
-    return this.#run((board) => board.saveProfile(name, building));
-  }
-
-  nameSquare(name: string, retentionDays?: number): Promise<CommandOutcome> {
-    return this.#run((board) => board.nameSquare(name, retentionDays));
-  }
-
-  /** The founder's setting: how many days closed posts stay before every device drops them. */
-  setRetention(days: number): Promise<CommandOutcome> {
-    return this.nameSquare(this.squareName, days);
-  }
-
-  /** An archive of every closed post's records, for a volunteer to keep before they are dropped. */
-  archive(): ArchiveFile {
-    return buildArchive(this.squareName, this.invite.room, this.now, this.#board?.closedRecords(this.now) ?? []);
-  }
-
-  publishPost(body: unknown): Promise<CommandOutcome> {
-    return this.#run((board) => board.publishPost(body));
-  }
-
-  updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandOutcome> {
-    return this.#run((board) => board.updatePost(post, action, note));
-  }
-
-  async #run(
-    command: (board: Board) => Promise<{ ok: true } | { ok: false; reason: string }>,
-  ): Promise<CommandOutcome> {
-    if (!this.#board) return { ok: false, reason: 'the square is still opening' };
-    try {
-      const result = await command(this.#board);
-      return result.ok ? { ok: true } : result;
-    } catch (error) {
-      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-    }
+    else this.#refreshPending = clock.after(wait, run);
   }
 }

@@ -9,11 +9,14 @@ export interface JoinedSquare {
   readonly lastOpenedMs: number;
 }
 
+/** Where the list lives: localStorage in the browser. */
+export type SquareListStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
 const KEY = 'kaifong.squares';
 const StoredSchema = v.array(v.object({ fragment: v.string(), name: v.string(), lastOpenedMs: v.number() }));
 
 /** The squares this device has joined, most recently opened first. */
-export function listSquares(storage: Storage): JoinedSquare[] {
+export function listSquares(storage: SquareListStorage): JoinedSquare[] {
   try {
     const parsed = v.safeParse(StoredSchema, JSON.parse(storage.getItem(KEY) ?? '[]'));
     if (!parsed.success) return [];
@@ -29,7 +32,7 @@ export function listSquares(storage: Storage): JoinedSquare[] {
 }
 
 /** Adds or refreshes a square in the list; an empty name keeps the one already known. */
-export function rememberSquare(storage: Storage, invite: Invite, name: string, nowMs: number): void {
+export function rememberSquare(storage: SquareListStorage, invite: Invite, name: string, nowMs: number): void {
   const squares = listSquares(storage);
   const existing = squares.find((s) => s.invite.room === invite.room);
   const others = squares.filter((s) => s.invite.room !== invite.room);

@@ -1,6 +1,6 @@
 import { catalogueItem } from '../domain/catalogue.ts';
 import type { Locale } from '../domain/locale.ts';
-import type { ItemLine } from '../domain/records.ts';
+import type { ItemLine } from '../domain/kinds/post.ts';
 
 /** "Ibuprofen 200 mg tablets × 4", or the description of an "Other" item. */
 export function formatItemLine(line: ItemLine, locale: Locale): string {

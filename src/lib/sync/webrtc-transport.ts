@@ -1,21 +1,10 @@
 import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
-import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import type { SyncConfig } from './config.ts';
 import { DocExchange, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
-
-export type SignallingState = 'connecting' | 'connected' | 'unreachable';
-
-/** What the status line shows about the square's connections. */
-export interface SyncStatus {
-  /** Peers with an open WebRTC data channel. */
-  readonly peers: number;
-  readonly signalling: SignallingState;
-  /** When a peer last sent us changes or confirmed we are in sync; null if never this session. */
-  readonly lastSyncedMs: number | null;
-}
+import { INITIAL_STATUS, type SignallingState, type SyncStatus, type Transport } from './transport.ts';
 
 /** How often connection state is sampled; y-webrtc emits no event for every change we show. */
 export const STATUS_POLL_MS = 1000;
@@ -53,16 +42,14 @@ interface WebrtcConnLike {
 }
 
 /**
- * A square's document with its persistence (y-indexeddb) and peer network (y-webrtc).
- * Writing works before, without and after the network; y-webrtc merges when peers meet.
+ * A square's peer network: y-webrtc for signalling and connections, and the document exchange
+ * over each connection (or y-webrtc's own, in stock mode). y-webrtc merges when peers meet.
  */
-export class SquareConnection {
-  readonly doc = new Y.Doc();
-  #persistence: IndexeddbPersistence | null = null;
+export class WebrtcTransport implements Transport {
   readonly #mode: ExchangeMode;
   readonly #exchange: DocExchange | null;
   #provider: WebrtcProvider | null = null;
-  #status: SyncStatus = { peers: 0, signalling: 'connecting', lastSyncedMs: null };
+  #status: SyncStatus = INITIAL_STATUS;
   readonly #listeners = new Set<(status: SyncStatus) => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #startedMs = 0;
@@ -70,6 +57,7 @@ export class SquareConnection {
   readonly now: () => number;
 
   constructor(
+    readonly doc: Y.Doc,
     readonly invite: Invite,
     readonly config: SyncConfig,
     options: ConnectionOptions = {},
@@ -78,23 +66,6 @@ export class SquareConnection {
     this.#mode = options.mode ?? 'chunked';
     this.#exchange =
       this.#mode === 'chunked' ? new DocExchange(this.doc, { countPosts: options.countPosts ?? (() => 0) }) : null;
-  }
-
-  /**
-   * Loads the document stored on this device. NOTE: y-indexeddb applies it in one synchronous
-   * step (about a second for 10,000 posts), so callers first paint from the vault, then load.
-   */
-  async load(): Promise<void> {
-    this.#persistence ??= new IndexeddbPersistence(`kaifong-doc-${this.invite.room}`, this.doc);
-    await this.#persistence.whenSynced;
-  }
-
-  /**
-   * Rewrites the stored document as one row. y-indexeddb compacts only after 500 writes, so
-   * after retention drops posts the disk would otherwise keep their bytes for a long while.
-   */
-  async compact(): Promise<void> {
-    if (this.#persistence) await storeState(this.#persistence, true);
   }
 
   /** Joins the square's room on the configured signalling servers. */
@@ -169,8 +140,6 @@ export class SquareConnection {
     this.#exchange?.destroy();
     this.#provider?.destroy();
     this.#provider = null;
-    await this.#persistence?.destroy();
-    this.doc.destroy();
   }
 
   readonly #onUpdate = (_update: Uint8Array, origin: unknown): void => {

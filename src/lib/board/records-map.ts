@@ -1,0 +1,83 @@
+import * as Y from 'yjs';
+import type { AnyRecord } from '../domain/kinds/registry.ts';
+import { LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
+import { storedForm } from './stored-form.ts';
+
+/** Who writes to the shared map: this device's own commands, or the vault putting records back. */
+export type WriteOrigin = typeof LOCAL_ORIGIN | typeof VAULT_ORIGIN;
+
+/** A batch of changes to the shared map, applied in one transaction. */
+export interface MapWriter {
+  put(record: AnyRecord): void;
+  delete(id: string): void;
+}
+
+/**
+ * The shared map of signed records: the only code that touches the Y.Doc layout and the form
+ * records take in it (JSON text, see stored-form.ts).
+ */
+export class RecordsMap {
+  readonly #doc: Y.Doc;
+  readonly #map: Y.Map<unknown>;
+  /** The stored form of records, computed when first compared. */
+  readonly #forms = new Map<string, string>();
+
+  constructor(doc: Y.Doc) {
+    this.#doc = doc;
+    this.#map = doc.getMap(RECORDS_KEY);
+  }
+
+  /** The raw entry under a key: anything a peer wrote, to be verified before use. */
+  get(key: string): unknown {
+    return this.#map.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#map.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#map.keys();
+  }
+
+  /** Whether the map holds exactly this record under its id: the verification cache's test. */
+  holds(record: AnyRecord): boolean {
+    return this.#map.get(record.id) === this.storedForm(record);
+  }
+
+  /** The form a record takes in the map, cached by id. */
+  storedForm(record: AnyRecord): string {
+    let json = this.#forms.get(record.id);
+    if (json === undefined) {
+      json = storedForm(record);
+      this.#forms.set(record.id, json);
+    }
+    return json;
+  }
+
+  /** Forgets the cached form of a record that left the vault. */
+  forget(id: string): void {
+    this.#forms.delete(id);
+  }
+
+  /** Applies a batch of writes in one transaction, marked with its origin. */
+  write(origin: WriteOrigin, batch: (writer: MapWriter) => void): void {
+    this.#doc.transact(() => {
+      batch({
+        put: (record) => this.#map.set(record.id, this.storedForm(record)),
+        delete: (id) => this.#map.delete(id),
+      });
+    }, origin);
+  }
+
+  /** Calls back with the keys every change made by someone else touched; returns the unsubscribe. */
+  observeRemote(listener: (keys: ReadonlySet<string>) => void): () => void {
+    const observer = (event: Y.YMapEvent<unknown>): void => {
+      const origin = event.transaction.origin;
+      if (origin === LOCAL_ORIGIN || origin === VAULT_ORIGIN) return;
+      listener(new Set(event.keysChanged));
+    };
+    this.#map.observe(observer);
+    return () => this.#map.unobserve(observer);
+  }
+}

@@ -1,0 +1,89 @@
+import type { RecordId } from '../domain/ids.ts';
+import type { AnyRecord } from '../domain/kinds/registry.ts';
+import type { VaultStore } from '../storage/vault-store.ts';
+
+/** What a cold start reads from the device's store before the document loads. */
+export interface VaultContents {
+  readonly verified: readonly AnyRecord[];
+  readonly rejected: ReadonlyMap<string, string>;
+  readonly pruned: ReadonlySet<string>;
+}
+
+/**
+ * Every valid record this device holds, in memory, with write-behind to its store: records
+ * accepted while a write runs go in the next one, so a big transfer costs a few transactions.
+ */
+export class Vault {
+  readonly #store: VaultStore;
+  readonly #records = new Map<string, AnyRecord>();
+  readonly #onError: (error: unknown) => void;
+  #unsaved: AnyRecord[] = [];
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(store: VaultStore, onError: (error: unknown) => void) {
+    this.#store = store;
+    this.#onError = onError;
+  }
+
+  /** Reads the store; the caller adds the verified records with `remember`. */
+  static async load(store: VaultStore): Promise<VaultContents> {
+    const [verified, rejected, pruned] = await Promise.all([
+      store.loadVerified(),
+      store.loadRejected(),
+      store.loadPruned(),
+    ]);
+    return { verified, rejected, pruned };
+  }
+
+  get(id: string): AnyRecord | undefined {
+    return this.#records.get(id);
+  }
+
+  ids(): IterableIterator<string> {
+    return this.#records.keys();
+  }
+
+  /** Holds records already in the store (a cold start). */
+  remember(records: readonly AnyRecord[]): void {
+    for (const record of records) this.#records.set(record.id, record);
+  }
+
+  /** Holds records and queues them for the store. */
+  save(records: readonly AnyRecord[]): void {
+    this.remember(records);
+    const first = this.#unsaved.length === 0;
+    this.#unsaved.push(...records);
+    if (!first) return;
+    this.#write(() => {
+      const batch = this.#unsaved;
+      this.#unsaved = [];
+      return this.#store.putVerified(batch);
+    });
+  }
+
+  /** Lets go of a record in memory (its pruning is stored with `prune`). */
+  release(id: string): AnyRecord | undefined {
+    const record = this.#records.get(id);
+    this.#records.delete(id);
+    return record;
+  }
+
+  /** Drops records from the store for good and remembers that they were pruned. */
+  prune(ids: readonly RecordId[]): void {
+    if (ids.length > 0) this.#write(() => this.#store.prune(ids));
+  }
+
+  /** Stores entries found invalid, so a cold start does not verify them again. */
+  reject(entries: ReadonlyMap<string, string>): void {
+    if (entries.size > 0) this.#write(() => this.#store.putRejected(entries));
+  }
+
+  /** Resolves when every write queued so far has finished. */
+  whenWritten(): Promise<void> {
+    return this.#writing;
+  }
+
+  #write(write: () => Promise<void>): void {
+    this.#writing = this.#writing.then(write).catch(this.#onError);
+  }
+}

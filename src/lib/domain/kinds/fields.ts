@@ -1,0 +1,31 @@
+import * as v from 'valibot';
+import { ID_128_PATTERN, type RecordId } from '../ids.ts';
+
+/** Limits on free text and list sizes, so one record cannot bloat every device. */
+export const LIMITS = {
+  name: 40,
+  squareName: 80,
+  building: 40,
+  floor: 20,
+  note: 1000,
+  itemText: 80,
+  itemsPerPost: 10,
+  updateNote: 500,
+  retentionDays: 365,
+} as const;
+
+// NOTE: validator messages are reason codes (domain/reasons.ts), translated by the UI.
+
+/** Optional free text, trimmed, at most `max` characters. */
+export const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too-long'));
+
+/** Free text that must not be empty once trimmed. */
+export const requiredText = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'too-long'));
+
+/** A reference to another record by its id. */
+export const recordRef = v.pipe(
+  v.string(),
+  v.regex(ID_128_PATTERN),
+  v.transform((id) => id as RecordId),
+);

@@ -1,0 +1,24 @@
+import type * as v from 'valibot';
+import type { Authority } from '../authority.ts';
+import type { AuthorKey, RecordId } from '../ids.ts';
+import type { Verdict } from '../reasons.ts';
+
+/** What a kind's rule sees of a record: who wrote it and what it says (signed or about to be). */
+export interface Authored<B> {
+  readonly author: AuthorKey;
+  readonly body: B;
+}
+
+/**
+ * One record kind: its body schema, what it is about, and the one rule that says who may write
+ * it. The fold judges received records with `authorise`, and commands call the same function
+ * before signing, so a rule is written once.
+ */
+export interface KindSpec<B, S> {
+  /** Validates an untrusted body; messages are reason codes. */
+  readonly body: v.GenericSchema<unknown, B>;
+  /** The record this one is about (a post, for an update), for folding and retention; null if none. */
+  subjectOf(record: Authored<B> & { readonly id: RecordId }): RecordId | null;
+  /** Whether the author may write this record, given the current state of its subject. */
+  authorise(record: Authored<B>, subject: S | undefined, authority: Authority): Verdict;
+}

@@ -1,0 +1,60 @@
+import * as v from 'valibot';
+import { CATALOGUE_IDS, checkQuantity } from '../catalogue.ts';
+import { ALLOWED } from '../reasons.ts';
+import { LIMITS, text } from './fields.ts';
+import type { KindSpec } from './kind.ts';
+
+export const POST_TYPES = ['need', 'offer', 'swap'] as const;
+export type PostType = (typeof POST_TYPES)[number];
+
+export const URGENCIES = ['urgent', 'soon', 'stocking'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export const VULNERABLE_GROUPS = ['pregnant', 'child', 'elderly', 'chronic', 'disability'] as const;
+export type VulnerableGroup = (typeof VULNERABLE_GROUPS)[number];
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+const ItemLineSchema = v.pipe(
+  v.strictObject({
+    item: v.picklist(CATALOGUE_IDS),
+    qty: v.pipe(v.number(), v.integer(), v.minValue(1, 'required')),
+    text: v.optional(text(LIMITS.itemText)),
+  }),
+  v.check((line) => checkQuantity(line.item, line.qty) !== 'refused', 'quantity-refused'),
+  v.check((line) => line.item !== 'other' || (line.text ?? '').length > 0, 'describe-other'),
+);
+const ItemListSchema = v.pipe(
+  v.array(ItemLineSchema),
+  v.minLength(1, 'required'),
+  v.maxLength(LIMITS.itemsPerPost, 'too-long'),
+);
+
+export const PostBodySchema = v.pipe(
+  v.strictObject({
+    type: v.picklist(POST_TYPES),
+    items: ItemListSchema,
+    wants: v.optional(ItemListSchema),
+    urgency: v.picklist(URGENCIES),
+    groups: v.pipe(
+      v.array(v.picklist(VULNERABLE_GROUPS)),
+      v.check((groups) => new Set(groups).size === groups.length, 'duplicate-group'),
+    ),
+    where: v.strictObject({ building: text(LIMITS.building), floor: text(LIMITS.floor) }),
+    note: text(LIMITS.note),
+    medicineExpiry: v.optional(v.pipe(v.string(), v.regex(DATE_PATTERN))),
+  }),
+  v.check((post) => (post.type === 'swap') === (post.wants !== undefined), 'swap-wants'),
+  v.check((post) => post.type !== 'need' || post.medicineExpiry === undefined, 'need-expiry'),
+);
+
+export type ItemLine = v.InferOutput<typeof ItemLineSchema>;
+export type PostBody = v.InferOutput<typeof PostBodySchema>;
+
+/** A need, an offer or a swap: its own subject, which updates refer to. */
+export const postKind: KindSpec<PostBody, never> = {
+  body: PostBodySchema,
+  subjectOf: (record) => record.id,
+  // Anyone who holds the link may post (per-author limits come with the trust rules).
+  authorise: () => ALLOWED,
+};

@@ -1,0 +1,76 @@
+import {
+  checkWith,
+  inNormalForm,
+  parseEnvelope,
+  type ParseResult,
+  type Signed,
+  type Unsigned,
+  type Verified,
+} from '../envelope.ts';
+import type { RecordId } from '../ids.ts';
+import type { KindSpec } from './kind.ts';
+import { postKind, type PostBody } from './post.ts';
+import { profileKind, type ProfileBody } from './profile.ts';
+import { squareKind, type SquareBody } from './square.ts';
+import { updateKind, type UpdateBody, type UpdateSubject } from './update.ts';
+
+/** Each kind's body type. A new kind adds a line here and one in KINDS. */
+export interface BodyByKind {
+  square: SquareBody;
+  profile: ProfileBody;
+  post: PostBody;
+  update: UpdateBody;
+}
+export type RecordKind = keyof BodyByKind;
+
+/** What each kind's rule judges against: the state of the record's subject. */
+interface SubjectByKind {
+  square: never;
+  profile: never;
+  post: never;
+  update: UpdateSubject;
+}
+
+/** Every kind this version knows. */
+export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], SubjectByKind[K]> } = {
+  square: squareKind,
+  profile: profileKind,
+  post: postKind,
+  update: updateKind,
+};
+
+export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
+export type SignedRecord<K extends RecordKind = RecordKind> = Signed<K, BodyByKind[K]>;
+export type VerifiedRecord<K extends RecordKind = RecordKind> = Verified<K, BodyByKind[K]>;
+/** Any record kind, discriminated on `kind`. */
+export type AnyRecord = { [K in RecordKind]: VerifiedRecord<K> }[RecordKind];
+
+export function isKnownKind(kind: string): kind is RecordKind {
+  return Object.hasOwn(KINDS, kind);
+}
+
+/**
+ * Parses untrusted data (from a peer, a file or storage) into a signed record of a known kind.
+ * Never throws. Bodies must be exactly in the form their schema produces, or the signature
+ * would be checked over something else than what is shown.
+ */
+export function parseRecord(input: unknown): ParseResult<SignedRecord> {
+  const envelope = parseEnvelope(input);
+  if (!envelope.ok) return envelope;
+  const { kind, body } = envelope.value;
+  if (!isKnownKind(kind)) return { ok: false, reason: 'invalid' };
+  const checked = checkWith<unknown>(KINDS[kind].body, body);
+  if (!checked.ok) return checked;
+  if (!inNormalForm(checked.value, body)) return { ok: false, reason: 'not-normal-form' };
+  return { ok: true, value: { ...envelope.value, kind, body: checked.value } as SignedRecord };
+}
+
+/** Checks a body a local user is about to sign; returns the first problem found as a code. */
+export function checkBody<K extends RecordKind>(kind: K, body: unknown): ParseResult<BodyByKind[K]> {
+  return checkWith(KINDS[kind].body as KindSpec<BodyByKind[K], unknown>['body'], body);
+}
+
+/** The record a record is about, by its kind's rule (a post is its own subject). */
+export function subjectOf(record: AnyRecord): RecordId | null {
+  return (KINDS[record.kind].subjectOf as (r: AnyRecord) => RecordId | null)(record);
+}

@@ -1,0 +1,52 @@
+/**
+ * Why something was refused, as a code: the UI translates it into the resident's language, so
+ * no validator or rule text ever reaches the screen.
+ */
+export const REASONS = [
+  /** A field that must be filled in is empty. */
+  'required',
+  /** A text or list is longer than its limit. */
+  'too-long',
+  /** More than three times the suggested quantity of an item. */
+  'quantity-refused',
+  /** An "other" item without a description. */
+  'describe-other',
+  /** The same vulnerable group twice. */
+  'duplicate-group',
+  /** A swap without what is wanted in return, or a non-swap with it. */
+  'swap-wants',
+  /** A need with a medicine expiry date. */
+  'need-expiry',
+  /** Any other malformed input (only a modified client sends such). */
+  'invalid',
+  /** A record whose body is not in the normal form its signature covers. */
+  'not-normal-form',
+  /** Only a post's author may change it. */
+  'not-author',
+  /** Only the founder may do this. */
+  'not-founder',
+  /** The post is not (or no longer) in the square. */
+  'unknown-post',
+  /** The square is still opening on this device. */
+  'opening',
+  /** Something outside the rules went wrong (storage, crypto). */
+  'failed',
+] as const;
+export type ReasonCode = (typeof REASONS)[number];
+
+const CODES: ReadonlySet<string> = new Set(REASONS);
+
+/** Narrows a validator's message to a reason code; anything else is 'invalid'. */
+export function reasonOf(message: string | undefined): ReasonCode {
+  return message !== undefined && CODES.has(message) ? (message as ReasonCode) : 'invalid';
+}
+
+/** The outcome of a rule: allowed, or refused with a reason. */
+export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: ReasonCode };
+
+export const ALLOWED: Verdict = { ok: true };
+
+/** A refusal with its reason. */
+export function refused(reason: ReasonCode): Verdict {
+  return { ok: false, reason };
+}

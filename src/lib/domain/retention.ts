@@ -1,0 +1,67 @@
+import type { AuthorKey, PostId } from './ids.ts';
+import { closedAtMs } from './expiry.ts';
+import { BoardFold } from './fold/board-fold.ts';
+import type { PostState } from './fold/posts.ts';
+import type { AnyRecord } from './kinds/registry.ts';
+
+/**
+ * Retention's decisions, pure: same records and time give the same answer on every device.
+ * The board's retention arbiter (board/retention.ts) keeps the state these judge.
+ */
+
+/** How long closed posts stay in the live square unless the founder sets otherwise. */
+export const DEFAULT_RETENTION_DAYS = 30;
+/** Clock difference between devices tolerated when a peer prunes before we do. */
+export const PRUNE_GRACE_MS = 24 * 3_600_000;
+const DAY = 24 * 3_600_000;
+
+/** Whether a post has been closed for longer than the retention period, so every device drops it. */
+export function pastRetention(post: PostState, nowMs: number, retentionDays = DEFAULT_RETENTION_DAYS): boolean {
+  const closed = closedAtMs(post, nowMs);
+  return closed !== null && nowMs - closed > retentionDays * DAY;
+}
+
+/** Whether a post is past, or within the grace period of, retention: a peer may have pruned it. */
+export function dueForPruning(post: PostState, nowMs: number, retentionDays?: number): boolean {
+  return pastRetention(post, nowMs + PRUNE_GRACE_MS, retentionDays);
+}
+
+/** The square's settings retention judges with. */
+export interface RetentionContext {
+  readonly founder: AuthorKey;
+  readonly nowMs: number;
+  readonly retentionDays: number | undefined;
+}
+
+/** Whether these records of a post make it a post not past retention. */
+export function liveWith(post: PostId, records: readonly AnyRecord[], context: RetentionContext): boolean {
+  const probe = new BoardFold(context.founder);
+  probe.add(records);
+  const state = probe.post(post);
+  return state !== undefined && !pastRetention(state, context.nowMs, context.retentionDays);
+}
+
+/** What a device knows of a post it pruned, when some of its records come back from a peer. */
+export interface ReturnedPost {
+  /** Records of the post that peers hold in the document now. */
+  readonly sent: readonly AnyRecord[];
+  /** Records of it this device pruned, or that were sent back and deleted again. */
+  readonly buried: readonly AnyRecord[];
+  /** Updates this device kept since, waiting in the fold for their post. */
+  readonly waiting: readonly AnyRecord[];
+}
+
+/**
+ * Which records of a pruned post to take back. A peer puts a post back only while, by the
+ * records it holds, the post is not past retention; when the records sent back show that too
+ * (that peer saw an update we did not: a renewal, a resolution after expiry), the post is taken
+ * back, or two devices would delete and restore it for ever. A device that saw only some of a
+ * post's records may find it closed later than we did, so what else we know counts only if it
+ * keeps the post live too.
+ */
+export function recordsToTakeBack(post: PostId, known: ReturnedPost, context: RetentionContext): AnyRecord[] {
+  const { sent, buried, waiting } = known;
+  if (liveWith(post, [...sent, ...buried, ...waiting], context)) return [...sent, ...buried];
+  if (liveWith(post, [...sent, ...waiting], context)) return [...sent];
+  return [];
+}

@@ -1,0 +1,82 @@
+import type { Board } from '../board/board.ts';
+import type { AuthorKey } from '../domain/ids.ts';
+import type { Invite } from '../domain/invite.ts';
+import { DEFAULT_RETENTION_DAYS } from '../domain/retention.ts';
+import { buildArchive, type ArchiveFile } from './archive.ts';
+import { runCommand, type CommandOutcome } from './command.ts';
+
+/** What the square's information reads from its session. */
+export interface InfoContext {
+  readonly invite: Invite;
+  readonly me: AuthorKey;
+  now(): number;
+  board(): Board | null;
+}
+
+/** The square as a whole: its name and settings, who is in it, and how many entries were refused. */
+export class SquareInfo {
+  #version = $state(0);
+  readonly #context: InfoContext;
+
+  readonly squareName: string = $derived.by(() => {
+    void this.#version;
+    return this.#context.board()?.view.squareName() ?? '';
+  });
+  readonly retentionDays: number = $derived.by(() => {
+    void this.#version;
+    return this.#context.board()?.view.retentionDays() ?? DEFAULT_RETENTION_DAYS;
+  });
+  /** Whether this device's resident has a profile here. */
+  readonly joined: boolean = $derived.by(() => {
+    void this.#version;
+    return this.#context.board()?.view.profile(this.#context.me) !== undefined;
+  });
+  /** Entries in the shared document that failed verification, schema or authorisation. */
+  readonly invalidCount: number = $derived.by(() => {
+    void this.#version;
+    return this.#context.board()?.invalidCount ?? 0;
+  });
+
+  constructor(context: InfoContext) {
+    this.#context = context;
+  }
+
+  /** Reads the board again after it changed. */
+  refresh(): void {
+    this.#version++;
+  }
+
+  get isFounder(): boolean {
+    return this.#context.invite.founder === this.#context.me;
+  }
+
+  /** The name a resident goes by, if they have a profile. */
+  nameOf(author: AuthorKey): string | undefined {
+    void this.#version;
+    return this.#context.board()?.view.profile(author)?.name;
+  }
+
+  join(name: string, building?: string): Promise<CommandOutcome> {
+    return runCommand(this.#commands(), (c) => c.saveProfile(name, building));
+  }
+
+  nameSquare(name: string, retentionDays?: number): Promise<CommandOutcome> {
+    return runCommand(this.#commands(), (c) => c.nameSquare(name, retentionDays));
+  }
+
+  /** The founder's setting: how many days closed posts stay before every device drops them. */
+  setRetention(days: number): Promise<CommandOutcome> {
+    return this.nameSquare(this.squareName, days);
+  }
+
+  /** An archive of every closed post's records, for a volunteer to keep before they are dropped. */
+  archive(): ArchiveFile {
+    const now = this.#context.now();
+    const records = this.#context.board()?.closedRecords(now) ?? [];
+    return buildArchive(this.squareName, this.#context.invite.room, now, records);
+  }
+
+  #commands() {
+    return this.#context.board()?.commands ?? null;
+  }
+}

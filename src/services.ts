@@ -1,0 +1,42 @@
+import * as Y from 'yjs';
+import type { Identity } from './lib/crypto/signing.ts';
+import type { Clock } from './lib/domain/clock.ts';
+import type { AppServices } from './lib/state/services.ts';
+import { IdbDocPersistence } from './lib/storage/doc-persistence.ts';
+import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
+import type { SyncConfig } from './lib/sync/config.ts';
+import { WebrtcTransport, type ExchangeMode } from './lib/sync/webrtc-transport.ts';
+
+/** The browser's clock and timers. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  after(ms, task) {
+    const timer = setTimeout(task, ms);
+    return () => clearTimeout(timer);
+  },
+  every(ms, task) {
+    const timer = setInterval(task, ms);
+    return () => clearInterval(timer);
+  },
+  yield: () => new Promise((resolve) => setTimeout(resolve, 0)),
+};
+
+/** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */
+export function browserServices(identity: Identity, config: SyncConfig, exchangeMode: ExchangeMode): AppServices {
+  return {
+    identity,
+    clock: systemClock,
+    storage: localStorage,
+    location,
+    openSquare(invite, countPosts) {
+      const doc = new Y.Doc();
+      return {
+        doc,
+        transport: new WebrtcTransport(doc, invite, config, { mode: exchangeMode, countPosts }),
+        persistence: new IdbDocPersistence(invite.room, doc),
+        vault: new IdbVaultStore(invite.room),
+      };
+    },
+    afterPaint: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+  };
+}
