@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { createSquare, expect, publishPost, test } from './fixtures.ts';
+import { createSquare, publishPost } from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
 
 async function violations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();

@@ -1,48 +1,43 @@
 import type { Page } from '@playwright/test';
-import { createSquare, expect, postList, test, waitForPeers } from './fixtures.ts';
+import {
+  boardIdle,
+  createSquare,
+  postCountOf,
+  postList,
+  publishThroughBoard,
+  roomOf,
+  waitForPeers,
+  type KaifongHandle,
+  type KaifongWindow,
+} from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
 
-interface Handle {
-  board: {
-    publishPost(body: unknown): Promise<{ ok: boolean; reason?: string }>;
-    whenIdle(): Promise<void>;
-    fold: { postCount: number };
-  };
-  connection: {
-    provider: { connect(): void; disconnect(): void };
-    exchangeStats: { transfersBegun: number; piecesReceived: number; piecesAnnounced: number; messagesSent: number };
-    onTransfer(listener: (p: { receiving: boolean; piecesReceived: number; piecesTotal: number }) => void): void;
+/** Posts published per page.evaluate (concurrently, in the page). */
+const SEED_BATCH = 250;
+const SEED_ITEMS = ['paracetamol-500', 'ibuprofen-200', 'antigen-test', 'n95-mask', 'surgical-mask'];
+
+/** A small post with a 40-character note. */
+function seedBody(i: number): unknown {
+  return {
+    type: i % 3 === 0 ? 'offer' : 'need',
+    items: [{ item: SEED_ITEMS[i % SEED_ITEMS.length], qty: 1 }],
+    urgency: 'stocking',
+    groups: [],
+    where: { building: `Block ${i % 12}`, floor: `${i % 30}/F` },
+    note: `seed ${i} `.padEnd(40, '·'),
   };
 }
 
 /** Publishes `count` signed posts through the app's own record layer, in concurrent batches. */
-async function seedPosts(page: Page, count: number, noteBytes = 40): Promise<void> {
-  await page.evaluate(
-    async ({ count, noteBytes }) => {
-      const { board } = (globalThis as unknown as { kaifong: Handle }).kaifong;
-      const items = ['paracetamol-500', 'ibuprofen-200', 'antigen-test', 'n95-mask', 'surgical-mask'];
-      for (let start = 0; start < count; start += 250) {
-        const batch = [];
-        for (let i = start; i < Math.min(count, start + 250); i++) {
-          const note = `seed ${i} `.padEnd(noteBytes, '·');
-          batch.push(
-            board.publishPost({
-              type: i % 3 === 0 ? 'offer' : 'need',
-              items: [{ item: items[i % items.length], qty: 1 }],
-              urgency: 'stocking',
-              groups: [],
-              where: { building: `Block ${i % 12}`, floor: `${i % 30}/F` },
-              note,
-            }),
-          );
-        }
-        const results = await Promise.all(batch);
-        const failed = results.find((r) => !r.ok);
-        if (failed) throw new Error(`seeding failed: ${failed.reason}`);
-      }
-      await board.whenIdle();
-    },
-    { count, noteBytes },
-  );
+async function seedPosts(page: Page, count: number, body: (i: number) => unknown = seedBody): Promise<void> {
+  for (let start = 0; start < count; start += SEED_BATCH) {
+    const n = Math.min(SEED_BATCH, count - start);
+    await publishThroughBoard(
+      page,
+      Array.from({ length: n }, (_, k) => body(start + k)),
+    );
+  }
+  await boardIdle(page);
 }
 
 /** Records in the page the text of every "Receiving the square" line it ever shows. */
@@ -55,10 +50,6 @@ async function recordProgressLines(page: Page): Promise<void> {
       if (text && seen.at(-1) !== text) seen.push(text);
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
-}
-
-function postCount(page: Page): Promise<number> {
-  return page.evaluate(() => (globalThis as unknown as { kaifong?: Handle }).kaifong?.board.fold.postCount ?? 0);
 }
 
 test.describe.configure({ timeout: 240_000 });
@@ -76,7 +67,7 @@ test('a square of 10,000 posts reaches a newcomer completely, with progress show
   await b.goto('about:blank'); // a full navigation, so the recorder runs from the start
   await b.goto(link);
   await expect(b.getByText('10000 posts')).toBeVisible({ timeout: 120_000 });
-  expect(await postCount(b)).toBe(10_000);
+  expect(await postCountOf(b)).toBe(10_000);
   await expect(postList(b).getByRole('listitem').first()).toContainText('seed 9999');
 
   // While it arrived, B said so, with numbers that grew, rather than showing an empty board.
@@ -95,15 +86,12 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   // A's connection fails once it has sent about 130 of the ~180 pieces B needs, as when the
   // Wi-Fi drops mid-way (whatever is still buffered is lost). A then comes back on a new page.
   await a.evaluate(() => {
-    const scope = globalThis as unknown as {
-      kaifong: Handle & { connection: { provider: { destroy(): void } } };
-      cut?: boolean;
-    };
-    const { connection } = scope.kaifong;
+    const scope = window as KaifongWindow & { cut?: boolean };
+    const { connection } = scope.kaifong!;
     const timer = setInterval(() => {
-      if (connection.exchangeStats.messagesSent >= 130) {
+      if ((connection.exchangeStats?.messagesSent ?? 0) >= 130) {
         clearInterval(timer);
-        connection.provider.destroy();
+        connection.provider!.destroy();
         scope.cut = true;
       }
     }, 1);
@@ -112,12 +100,15 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   // B notes every transfer it is offered, and how far each got, from the moment the app starts.
   const b = await openPeer();
   await b.addInitScript(() => {
-    const scope = globalThis as unknown as { transfers: { total: number; received: number }[]; handle?: Handle };
+    const scope = globalThis as unknown as {
+      transfers: { total: number; received: number }[];
+      handle?: KaifongHandle;
+    };
     scope.transfers = [];
     Object.defineProperty(globalThis, 'kaifong', {
       configurable: true,
       get: () => scope.handle,
-      set: (handle: Handle) => {
+      set: (handle: KaifongHandle) => {
         scope.handle = handle;
         handle.connection.onTransfer((p) => {
           if (!p.receiving) return;
@@ -137,7 +128,7 @@ test('a transfer cut halfway resumes where it stopped', async ({ openPeer }) => 
   const aAgain = await a.context().newPage();
   await aAgain.goto(link);
   await expect(b.getByText('6000 posts')).toBeVisible({ timeout: 120_000 });
-  expect(await postCount(b)).toBe(6000);
+  expect(await postCountOf(b)).toBe(6000);
 
   const transfers = await b.evaluate(
     () => (globalThis as unknown as { transfers: { total: number; received: number }[] }).transfers,
@@ -157,35 +148,22 @@ test('a 50 MB square arrives whole on a newcomer (or would stop with a clear mes
   const link = await createSquare(a, 'Wah Fu Estate', 'Ah Mei');
   // Posts as large as the schema allows: ten described items and a 1,000-character note each.
   const posts = 21_000;
-  await a.evaluate(async (count) => {
-    const { board } = (globalThis as unknown as { kaifong: Handle }).kaifong;
-    for (let start = 0; start < count; start += 250) {
-      const batch = [];
-      for (let i = start; i < Math.min(count, start + 250); i++) {
-        batch.push(
-          board.publishPost({
-            type: 'offer',
-            items: Array.from({ length: 10 }, (_, k) => ({
-              item: 'other',
-              qty: 1,
-              text: `item ${k} of post ${i} `.padEnd(80, '·'),
-            })),
-            urgency: 'stocking',
-            groups: [],
-            where: { building: 'Block 1', floor: '1/F' },
-            note: `big ${i} `.padEnd(1000, '·'),
-          }),
-        );
-      }
-      const results = await Promise.all(batch);
-      if (results.some((r) => !r.ok)) throw new Error('seeding failed');
-    }
-    await board.whenIdle();
-  }, posts);
+  await seedPosts(a, posts, (i) => ({
+    type: 'offer',
+    items: Array.from({ length: 10 }, (_, k) => ({
+      item: 'other',
+      qty: 1,
+      text: `item ${k} of post ${i} `.padEnd(80, '·'),
+    })),
+    urgency: 'stocking',
+    groups: [],
+    where: { building: 'Block 1', floor: '1/F' },
+    note: `big ${i} `.padEnd(1000, '·'),
+  }));
   const bytes = await a.evaluate(() => {
-    const { doc } = (globalThis as unknown as { kaifong: { doc: { getMap(n: string): Map<string, string> } } }).kaifong;
+    const { doc } = (window as KaifongWindow).kaifong!;
     let total = 0;
-    for (const value of doc.getMap('records').values()) total += value.length;
+    for (const value of doc.getMap('records').values()) if (typeof value === 'string') total += value.length;
     return total;
   });
   expect(bytes).toBeGreaterThan(50_000_000);
@@ -195,14 +173,14 @@ test('a 50 MB square arrives whole on a newcomer (or would stop with a clear mes
   await expect(b.getByText(/Receiving the square: [\d,]+ of 21,000 posts/)).toBeVisible({ timeout: 60_000 });
   await expect(b.getByText(`${posts} posts`).or(b.getByRole('alert'))).toBeVisible({ timeout: 180_000 });
   await expect(b.getByRole('alert')).toHaveCount(0);
-  expect(await postCount(b)).toBe(posts);
+  expect(await postCountOf(b)).toBe(posts);
 });
 
 test('reopening a square does not make its stored document grow', async ({ openPeer }) => {
   const a = await openPeer();
   const link = await createSquare(a, 'Wah Fu Estate', 'Ah Mei');
   await seedPosts(a, 1_000);
-  const room = new URL(link).hash.match(/r=([^&]+)/)![1]!;
+  const room = roomOf(link);
   const stored = () =>
     a.evaluate(async (name) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { createSquare, expect, postList, publishPost, test } from './fixtures.ts';
+import { createSquare, postList, publishPost } from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
 
 function items(page: Page) {
   return postList(page).getByRole('listitem');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createSquare, expect, joinSquare, postList, publishPost, test, waitForPeers } from './fixtures.ts';
+import { createSquare, joinSquare, postList, publishPost, waitForPeers } from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
 
 test('closed posts are saved to an archive, then leave every device after the retention period', async ({
   openPeer,

@@ -1,4 +1,5 @@
-import { createSquare, expect, joinSquare, postList, publishPost, test, waitForPeers } from './fixtures.ts';
+import { createSquare, joinSquare, postList, publishPost, waitForPeers } from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
 
 test('two peers: create, join, post, see it', async ({ openPeer }) => {
   const a = await openPeer();

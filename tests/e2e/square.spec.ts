@@ -1,5 +1,14 @@
 import type { Page } from '@playwright/test';
-import { createSquare, expect, joinSquare, postList, publishPost, test, waitForPeers } from './fixtures.ts';
+import {
+  createSquare,
+  joinSquare,
+  postList,
+  publishPost,
+  waitForPeers,
+  webrtcPeers,
+  type KaifongWindow,
+} from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
 
 /** Waits until the service worker controls the page, so it can open with the server gone. */
 async function waitForServiceWorker(page: Page): Promise<void> {
@@ -31,15 +40,7 @@ test('three neighbours post, go offline, reload without a server, resolve, and c
   await waitForPeers(a, 2);
 
   // It really is WebRTC between separate contexts, not a shared tab channel.
-  const webrtcPeers = await a.evaluate(() => {
-    const handle = (
-      globalThis as unknown as {
-        kaifong: { connection: { provider: { room: { webrtcConns: Map<string, { connected: boolean }> } } } };
-      }
-    ).kaifong;
-    return [...handle.connection.provider.room.webrtcConns.values()].filter((c) => c.connected).length;
-  });
-  expect(webrtcPeers).toBe(2);
+  expect(await webrtcPeers(a)).toBe(2);
 
   // A needs ibuprofen for a feverish child; B and C see it.
   await publishPost(a, {
@@ -116,8 +117,7 @@ test('a record with a bad signature written straight into the document is never 
   // B copies A's genuine record, changes the note, keeps A's key and signature, and writes it
   // under a fresh key straight into the shared Y.Map, bypassing the record layer.
   await b.evaluate(() => {
-    const { doc } = (globalThis as unknown as { kaifong: { doc: { getMap(name: string): Map<string, unknown> } } })
-      .kaifong;
+    const { doc } = (window as KaifongWindow).kaifong!;
     const records = doc.getMap('records');
     const genuine = [...records.values()]
       .map((text) => JSON.parse(text as string) as { kind: string; body: { note?: string } })
