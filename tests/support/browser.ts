@@ -20,6 +20,15 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Launches Chromium as launchChromium does, with a profile directory, so what the app stores can be measured on disk. */
+export function launchPersistentChromium(profile: string, locale = 'en-GB'): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.KAIFONG_CHROMIUM || undefined,
+    args: CHROMIUM_ARGS,
+    locale,
+  });
+}
+
 /**
  * A peer: its own context, so its own IndexedDB and no BroadcastChannel shortcut to others.
  * Camera and microphone permissions make headless Chromium expose host ICE candidates.

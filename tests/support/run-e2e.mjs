@@ -2,21 +2,26 @@
 // Runs the browser suites: finds (or installs) Chromium, builds the app, and runs Playwright
 // inside a loopback-only network namespace when it can, so WebRTC between headless browsers
 // connects over 127.0.0.1 and nothing leaves the machine (see ../shared/TESTING.md).
-// Usage: node tests/support/run-e2e.mjs [--bench] [playwright args…]
+// Usage: node tests/support/run-e2e.mjs [--bench] [playwright or bench args…]; --help skips the build.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ensureTools } from './ensure-tools.mjs';
 
 const args = process.argv.slice(2);
 const bench = args[0] === '--bench';
 const rest = bench ? args.slice(1) : args;
+const command = bench ? ['npx', 'tsx', 'bench/app.ts', ...rest] : ['npx', 'playwright', 'test', ...rest];
+
+// Help needs neither a browser nor a build.
+if (rest.includes('--help') || rest.includes('-h')) {
+  const help = spawnSync(command[0], command.slice(1), { stdio: 'inherit' });
+  process.exit(help.status ?? 1);
+}
 
 const chromium = ensureTools();
 if (chromium) process.env.KAIFONG_CHROMIUM = chromium;
 
 console.log('[e2e] building the app…');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-
-const command = bench ? ['npx', 'tsx', 'bench/app.ts', ...rest] : ['npx', 'playwright', 'test', ...rest];
 
 function canIsolate() {
   if (process.env.KAIFONG_NO_NETNS) return false;

@@ -1,6 +1,6 @@
-// Scenario `receive` of bench/app.ts: how long a newcomer takes to receive a square of N records
-// from one peer, with our chunked exchange (src/lib/sync/doc-exchange.ts) and with y-webrtc's
-// own whole-document exchange (`?sync=stock`), in the same run and from the same seeded peer.
+// Scenario `receive`: how long a newcomer takes to receive a square of N records from one peer,
+// with our chunked exchange (src/lib/sync/doc-exchange.ts) and with y-webrtc's own
+// whole-document exchange (`?sync=stock`), in the same run and from the same seeded peer.
 //
 // Peer A founds a square in the UI, seeds it through `window.kaifong.board` and reloads, so it
 // serves from a clean, freshly loaded state (y-indexeddb compacts its log on that load). For
@@ -11,42 +11,14 @@
 // folded, and the first time "Receiving the square" appears anywhere in the page.
 
 import type { Browser } from '@playwright/test';
-import {
-  boardIdle,
-  bytes,
-  describeMix,
-  docSize,
-  flushIndexedDb,
-  log,
-  ms,
-  openPeer,
-  printTable,
-  recordsOf,
-  round,
-  storageUsage,
-  waitForHandle,
-  type BenchWindow,
-  type DocSize,
-  type Peer,
-  type RecordMix,
-  type SquarePool,
-} from './app-support.ts';
-
-export const EXCHANGE_MODES = ['chunked', 'stock'] as const;
-export type ExchangeMode = (typeof EXCHANGE_MODES)[number];
-
-export interface ReceiveParams {
-  readonly mixes: readonly RecordMix[];
-  readonly modes: readonly ExchangeMode[];
-  /** Seeding concurrency, in records per batch. */
-  readonly chunk: number;
-  /** Chunked exchange: give up after this long (ms from B's navigation start). */
-  readonly timeoutMs: (records: number) => number;
-  /** Stock exchange: after this long (ms from B's navigation start) an incomplete transfer counts as stalled. */
-  readonly stallMs: number;
-  /** Called after each size, so a later abort still writes what finished. */
-  readonly onPartial?: (results: Record<string, ReceiveSizeResult>) => void;
-}
+import { BOARD_VIEW, boardIdle, waitForHandle, type KaifongHandle } from '../../tests/support/page-driver.ts';
+import type { ExchangeMode, Options } from '../app-options.ts';
+import { openPeer, type Peer } from '../support/peer.ts';
+import { bytes, log, ms, printTable, round } from '../support/report.ts';
+import { describeMix, recordsOf, type RecordMix } from '../support/seed.ts';
+import type { SquarePool } from '../support/square-pool.ts';
+import { docSize, flushIndexedDb, storageUsage, type DocSize } from '../support/storage.ts';
+import type { BenchContext, Scenario } from './scenario.ts';
 
 /** What B's probe records; times are ms from B's navigation start (performance.now()). */
 interface ReceiveMarks {
@@ -66,7 +38,7 @@ interface ReceiveMarks {
   records: number;
   posts: number;
 }
-type ReceiveWindow = BenchWindow & { __receive?: ReceiveMarks };
+type ReceiveWindow = Window & { kaifong?: KaifongHandle; __receive?: ReceiveMarks };
 
 export interface ReceiveRun {
   readonly mode: ExchangeMode;
@@ -113,15 +85,15 @@ export interface ReceiveSizeResult {
 }
 
 /** Installed in B before its first navigation; serialised into the page, so self-contained. */
-function receiveProbe(expected: number): void {
+function receiveProbe({ expected, view }: { expected: number; view: typeof BOARD_VIEW }): void {
   const marks: ReceiveMarks = { records: 0, posts: 0 };
   (window as ReceiveWindow).__receive = marks;
   const now = () => performance.now();
-  const hook = (handle: NonNullable<BenchWindow['kaifong']>) => {
+  const hook = (handle: KaifongHandle) => {
     const { board, connection } = handle;
     const count = () => {
-      marks.records = board.fold.recordCount;
-      marks.posts = board.fold.postCount;
+      marks.records = board[view].recordCount;
+      marks.posts = board[view].postCount;
       marks.lastChange = now();
       if (marks.records > 0) marks.firstRecord ??= marks.lastChange;
       if (marks.records >= expected) marks.complete ??= marks.lastChange;
@@ -154,7 +126,7 @@ function receiveProbe(expected: number): void {
     configurable: true,
     enumerable: true,
     get: () => value,
-    set: (handle: NonNullable<BenchWindow['kaifong']>) => {
+    set: (handle: KaifongHandle) => {
       value = handle;
       marks.kaifong ??= now();
       hook(handle);
@@ -201,7 +173,7 @@ async function receiveOnce(
 ): Promise<ReceiveRun> {
   const b = await openPeer(browser, null, `${label} B`);
   try {
-    await b.context.addInitScript(receiveProbe, expected);
+    await b.context.addInitScript(receiveProbe, { expected, view: BOARD_VIEW });
     await b.page.goto(link, { waitUntil: 'commit' });
     // The deadline is on B's clock (from its navigation start), polled every 100 ms.
     await b.page.waitForFunction(
@@ -216,7 +188,7 @@ async function receiveOnce(
     let idleMs: number | null = null;
     if (first.complete !== undefined) {
       const idleAt = await b.page.evaluate(async () => {
-        await (window as BenchWindow).kaifong?.board.whenIdle();
+        await (window as ReceiveWindow).kaifong?.board.whenIdle();
         return performance.now();
       });
       idleMs = round(idleAt - first.complete);
@@ -256,7 +228,7 @@ async function receiveSize(
   serverUrl: string,
   pool: SquarePool,
   mix: RecordMix,
-  params: ReceiveParams,
+  options: Options,
 ): Promise<ReceiveSizeResult> {
   const records = recordsOf(mix);
   const label = `receive ${records}`;
@@ -266,7 +238,7 @@ async function receiveSize(
     const fragment = link.slice(link.indexOf('#') + 1);
     const runs: Partial<Record<ExchangeMode, ReceiveRun>> = {};
     let doc: DocSize | null = null;
-    for (const mode of params.modes) {
+    for (const mode of options.modes) {
       const url = linkFor(serverUrl, fragment, mode);
       log(`${label}: (re)loading A with the ${mode} exchange`);
       await reloadServer(a, url);
@@ -279,7 +251,7 @@ async function receiveSize(
         );
       }
       const expected = doc.foldRecords;
-      const deadline = mode === 'stock' ? params.stallMs : params.timeoutMs(records);
+      const deadline = mode === 'stock' ? options.stallS * 1000 : chunkedTimeoutMs(options, records);
       log(`${label}: B joins with the ${mode} exchange (waiting up to ${ms(deadline)})`);
       const run = await receiveOnce(browser, url, mode, expected, deadline, label);
       runs[mode] = run;
@@ -305,21 +277,27 @@ async function receiveSize(
   }
 }
 
-export async function receiveScenario(
-  browser: Browser,
-  serverUrl: string,
-  pool: SquarePool,
-  params: ReceiveParams,
-): Promise<Record<string, ReceiveSizeResult>> {
+/** Chunked exchange: give up after this long (ms from B's navigation start). */
+function chunkedTimeoutMs(options: Options, records: number): number {
+  return options.receiveTimeoutS !== null ? options.receiveTimeoutS * 1000 : 60_000 + 2 * records;
+}
+
+async function measure({
+  browser,
+  serverUrl,
+  pool,
+  options,
+  partial,
+}: BenchContext): Promise<Record<string, ReceiveSizeResult>> {
   const out: Record<string, ReceiveSizeResult> = {};
-  for (const mix of params.mixes) {
-    out[String(recordsOf(mix))] = await receiveSize(browser, serverUrl, pool, mix, params);
-    params.onPartial?.(out);
+  for (const mix of options.receiveSizes) {
+    out[String(recordsOf(mix))] = await receiveSize(browser, serverUrl, pool, mix, options);
+    partial(out);
   }
   return out;
 }
 
-export function printReceive(results: Record<string, ReceiveSizeResult>): void {
+function printReceive(results: Record<string, ReceiveSizeResult>): void {
   const t = (value: number | null) => (value === null ? '—' : ms(value));
   const rows: string[][] = [];
   for (const r of Object.values(results)) {
@@ -387,3 +365,14 @@ export function printReceive(results: Record<string, ReceiveSizeResult>): void {
     mixRows,
   );
 }
+
+/** A newcomer receives squares of N records, with each exchange mode. */
+export const receiveScenario: Scenario = {
+  name: 'receive',
+  key: 'receive',
+  summary: 'a newcomer receives N records: chunked vs stock y-webrtc exchange',
+  run: async (ctx) => {
+    const result = await measure(ctx);
+    return { json: result, print: () => printReceive(result) };
+  },
+};

@@ -1,4 +1,4 @@
-// Scenario `bytes` of bench/app.ts: bytes per post in the document and on disk after a week of
+// Scenario `bytes`: bytes per post in the document and on disk after a week of
 // simulated activity with retention on.
 //
 // One page in a persistent Chromium profile (a temporary directory), so "on disk" is the real
@@ -10,37 +10,36 @@
 // - the default 30-day retention: nothing goes during the week; at the end
 //   `board.prune(now + 29 days)` shows what 1-day retention would keep (30-day retention evaluated
 //   29 days later drops exactly the posts closed for more than a day now);
-// - retention set to 1 day by the founder (`board.nameSquare(name, 1)` right after founding), so
-//   the daily prune works all week: the steady state of a square that keeps little.
+// - retention set to 1 day by the founder (`board.commands.nameSquare(name, 1)` right after
+//   founding), so the daily prune works all week: the steady state of a square that keeps little.
 // Each run ends with a reload (y-indexeddb compacts its log on load only from 500 entries on).
 
-import { chromium } from '@playwright/test';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPIRY_MS } from '../src/lib/domain/board-view.ts';
-import type { PostId } from '../src/lib/domain/ids.ts';
-import type { UpdateAction } from '../src/lib/domain/records.ts';
-import { CHROMIUM_ARGS } from '../tests/support/browser.ts';
+import { EXPIRY_MS } from '../../src/lib/domain/expiry.ts';
+import type { PostId } from '../../src/lib/domain/ids.ts';
+import { launchPersistentChromium } from '../../tests/support/browser.ts';
 import {
+  BOARD_VIEW,
   boardIdle,
-  bytes,
   createSquare,
-  databasesOf,
-  docSize,
-  flushIndexedDb,
-  idbLogicalBytes,
-  log,
-  postBody,
-  preparePage,
-  printTable,
+  postCountOf,
+  pruneBoard,
+  publishThroughBoard,
   roomOf,
-  round,
-  storageUsage,
-  updateNote,
+  setRetention,
+  updateThroughBoard,
   waitForHandle,
-  type BenchWindow,
-} from './app-support.ts';
+  type KaifongWindow,
+  type UpdateOrder,
+} from '../../tests/support/page-driver.ts';
+import { Rng } from '../../tests/support/random.ts';
+import { preparePage } from '../support/peer.ts';
+import { bytes, log, printTable, round } from '../support/report.ts';
+import { postBody, updateNote } from '../support/seed.ts';
+import { databasesOf, docSize, flushIndexedDb, idbLogicalBytes, storageUsage } from '../support/storage.ts';
+import type { Scenario } from './scenario.ts';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -97,17 +96,6 @@ export interface BytesResult {
   readonly snapshots: BytesSnapshot[];
 }
 
-/** mulberry32: a small seeded PRNG, so every run simulates the same week. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Bytes of the files under every IndexedDB directory of a Chromium profile. */
 function indexedDbDiskBytes(profile: string): number {
   let total = 0;
@@ -123,33 +111,16 @@ function indexedDbDiskBytes(profile: string): number {
   return total;
 }
 
-interface UpdateOrder {
-  readonly post: string;
-  readonly action: UpdateAction;
-  readonly note?: string;
-}
-
-export async function bytesScenario(serverUrl: string, params: BytesParams): Promise<BytesResult> {
+async function measureOnce(serverUrl: string, params: BytesParams): Promise<BytesResult> {
   const profile = mkdtempSync(join(tmpdir(), 'kaifong-bench-bytes-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.KAIFONG_CHROMIUM || undefined,
-    args: CHROMIUM_ARGS,
-    locale: 'en-GB',
-  });
+  const context = await launchPersistentChromium(profile);
   try {
     const start = Date.now() - params.days * DAY_MS;
     await context.clock.install({ time: start });
     const page = await preparePage(context, 'bytes');
     await page.goto(serverUrl);
-    await createSquare(page, 'Week Court', 'Bench resident');
-    const room = await roomOf(page);
-    if (params.retentionDays !== null) {
-      const set = await page.evaluate(
-        (days) => (window as BenchWindow).kaifong!.board.nameSquare('Week Court', days),
-        params.retentionDays,
-      );
-      if (!set.ok) throw new Error(`could not set retention: ${set.reason}`);
-    }
+    const room = roomOf(await createSquare(page, 'Week Court', 'Bench resident'));
+    if (params.retentionDays !== null) await setRetention(page, 'Week Court', params.retentionDays);
     const tag = `bytes (${params.retentionDays === null ? 'default' : params.retentionDays + '-day'} retention)`;
     const { doc: docDb, vault: vaultDb } = databasesOf(room);
     await flushIndexedDb(page, room);
@@ -158,76 +129,57 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
       `${tag}: baseline (square + profile, app caches) storage ${bytes(baseline.storageBytes ?? undefined)}, IndexedDB files ${bytes(baseline.diskBytes)}`,
     );
 
-    const random = rng(params.seed);
+    const rng = new Rng(params.seed);
     const counts = { progress: 0, resolve: 0, withdraw: 0 };
     const prunedDaily: number[] = [];
     let published = 0;
 
-    const publish = async (n: number): Promise<string[]> => {
-      const ids: string[] = [];
+    const publish = async (n: number): Promise<PostId[]> => {
+      const ids: PostId[] = [];
       for (let done = 0; done < n;) {
         const k = Math.min(params.chunk, n - done);
         const bodies = Array.from({ length: k }, (_, j) => {
           const i = published + done + j;
           return postBody(i, `day post ${i}: ${updateNote(i)}`);
         });
-        ids.push(
-          ...(await page.evaluate(async (bodies) => {
-            const board = (window as BenchWindow).kaifong!.board;
-            const results = await Promise.all(bodies.map((body) => board.publishPost(body)));
-            return results.map((r) => {
-              if (!r.ok) throw new Error(`publishPost refused: ${r.reason}`);
-              return r.id as string;
-            });
-          }, bodies)),
-        );
+        ids.push(...(await publishThroughBoard(page, bodies)).ids);
         done += k;
       }
       published += n;
       return ids;
     };
     const update = async (orders: readonly UpdateOrder[]): Promise<void> => {
-      for (let done = 0; done < orders.length; done += params.chunk) {
-        const refused = await page.evaluate(
-          async (batch) => {
-            const board = (window as BenchWindow).kaifong!.board;
-            const results = await Promise.all(batch.map((o) => board.updatePost(o.post as PostId, o.action, o.note)));
-            return results.flatMap((r) => (r.ok ? [] : [r.reason]));
-          },
-          orders.slice(done, done + params.chunk),
-        );
-        if (refused.length > 0) throw new Error(`updatePost refused: ${refused[0]}`);
-      }
+      for (let done = 0; done < orders.length; done += params.chunk)
+        await updateThroughBoard(page, orders.slice(done, done + params.chunk));
       for (const o of orders) counts[o.action as keyof typeof counts]++;
     };
 
-    const postCount = () => page.evaluate(() => (window as BenchWindow).kaifong!.board.fold.postCount);
     for (let day = 1; day <= params.days; day++) {
-      const before = await postCount();
+      const before = await postCountOf(page);
       const ids = await publish(params.postsPerDay);
       await page.clock.fastForward('04:00:00');
       const progress: UpdateOrder[] = [];
       for (const post of ids) {
-        if (random() >= 0.5) continue;
-        const n = random() < 0.5 ? 1 : 2;
+        if (rng.next() >= 0.5) continue;
+        const n = rng.next() < 0.5 ? 1 : 2;
         for (let j = 0; j < n; j++) progress.push({ post, action: 'progress', note: updateNote(progress.length) });
       }
       await update(progress);
       await page.clock.fastForward('04:00:00');
       const closing: UpdateOrder[] = [];
       for (const post of ids) {
-        const r = random();
+        const r = rng.next();
         if (r < 0.6) closing.push({ post, action: 'resolve', note: r < 0.3 ? 'Collected, thank you' : undefined });
         else if (r < 0.7) closing.push({ post, action: 'withdraw' });
       }
       await update(closing);
       await page.clock.fastForward('16:00:00');
-      await page.evaluate(() => (window as BenchWindow).kaifong!.board.prune(Date.now()));
+      await pruneBoard(page);
       await boardIdle(page);
-      const state = await page.evaluate(() => {
-        const { board, doc } = (window as BenchWindow).kaifong!;
-        return { posts: board.fold.postCount, entries: doc.getMap('records').size, at: new Date().toISOString() };
-      });
+      const state = await page.evaluate((view) => {
+        const { board, doc } = (window as KaifongWindow).kaifong!;
+        return { posts: board[view].postCount, entries: doc.getMap('records').size, at: new Date().toISOString() };
+      }, BOARD_VIEW);
       const pruned = before + ids.length - state.posts;
       prunedDaily.push(pruned);
       log(
@@ -241,15 +193,18 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
       const doc = await docSize(page, room);
       const logical = await idbLogicalBytes(page, [docDb, vaultDb]);
       const storage = await storageUsage(page);
-      const state = await page.evaluate((expiry) => {
-        const { board } = (window as BenchWindow).kaifong!;
-        const now = Date.now();
-        let open = 0;
-        for (const post of board.fold.posts()) {
-          if (post.status === 'open' && now < post.activeSinceMs + expiry[post.body.urgency]) open++;
-        }
-        return { open, at: new Date(now).toISOString() };
-      }, EXPIRY_MS);
+      const state = await page.evaluate(
+        ({ expiry, view }) => {
+          const { board } = (window as KaifongWindow).kaifong!;
+          const now = Date.now();
+          let open = 0;
+          for (const post of board[view].posts()) {
+            if (post.status === 'open' && now < post.activeSinceMs + expiry[post.body.urgency]) open++;
+          }
+          return { open, at: new Date(now).toISOString() };
+        },
+        { expiry: EXPIRY_MS, view: BOARD_VIEW },
+      );
       const snap: BytesSnapshot = {
         label,
         simulatedAt: state.at,
@@ -276,10 +231,7 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
     snapshots.push(await snapshot(`after ${params.days} days`));
     let prunedOneDay: number | null = null;
     if (params.retentionDays === null) {
-      prunedOneDay = await page.evaluate(
-        (ahead) => (window as BenchWindow).kaifong!.board.prune(Date.now() + ahead),
-        29 * DAY_MS,
-      );
+      prunedOneDay = await pruneBoard(page, 29 * DAY_MS);
       log(`${tag}: prune(now + 29 days), i.e. 1-day retention now: ${prunedOneDay} posts dropped`);
       snapshots.push(await snapshot('then prune(now + 29 d)'));
     }
@@ -303,14 +255,15 @@ export async function bytesScenario(serverUrl: string, params: BytesParams): Pro
   }
 }
 
-export async function bytesScenarios(
+/** One run per retention setting, keyed "defaultRetention" or "retention1d". */
+async function measure(
   serverUrl: string,
   params: Omit<BytesParams, 'retentionDays'>,
   retentions: readonly (number | null)[],
 ): Promise<Record<string, BytesResult>> {
   const out: Record<string, BytesResult> = {};
   for (const retentionDays of retentions) {
-    out[retentionDays === null ? 'defaultRetention' : `retention${retentionDays}d`] = await bytesScenario(serverUrl, {
+    out[retentionDays === null ? 'defaultRetention' : `retention${retentionDays}d`] = await measureOnce(serverUrl, {
       ...params,
       retentionDays,
     });
@@ -318,11 +271,11 @@ export async function bytesScenarios(
   return out;
 }
 
-export function printBytesAll(results: Record<string, BytesResult>): void {
+function printBytesAll(results: Record<string, BytesResult>): void {
   for (const r of Object.values(results)) printBytes(r);
 }
 
-export function printBytes(r: BytesResult): void {
+function printBytes(r: BytesResult): void {
   const per = (value: number | null, posts: number) =>
     value === null || posts === 0 ? '—' : `${bytes(round(value / posts, 0))}`;
   const cols = r.snapshots;
@@ -347,3 +300,16 @@ export function printBytes(r: BytesResult): void {
     ],
   );
 }
+
+/** Bytes per post after simulated days, one run per retention setting. */
+export const bytesScenario: Scenario = {
+  name: 'bytes',
+  key: 'bytes',
+  summary: 'bytes per post in the document and on disk after simulated days with retention',
+  run: async ({ serverUrl, options }) => {
+    // NOTE: seed 5 by design: every run simulates the same days.
+    const params = { days: options.days, postsPerDay: options.postsPerDay, chunk: options.chunk, seed: 5 };
+    const result = await measure(serverUrl, params, options.retentions);
+    return { json: result, print: () => printBytesAll(result) };
+  },
+};

@@ -1,0 +1,264 @@
+// Scenario `coldstart`: reload a peer with N records stored in IndexedDB, to a rendered list.
+// Times count from the reload's navigation start, so they include unloading the previous (large)
+// page. Seeding 50,000 records takes minutes, so a size the receive scenario needs too is seeded
+// once (SquarePool).
+
+import { boardIdle } from '../../tests/support/page-driver.ts';
+import type { Peer } from '../support/peer.ts';
+import { bytes, log, median, ms, printTable, round, sleep } from '../support/report.ts';
+import { describeMix, recordsOf, type RecordMix } from '../support/seed.ts';
+import type { BenchContext, Scenario } from './scenario.ts';
+
+interface ColdStartRun {
+  /** Navigation start → Posts list has an item and the count text reads "N posts" (DOM). */
+  readonly listMs: number;
+  /** Navigation start → first list item in the DOM. */
+  readonly firstItemMs: number;
+  /** Navigation start → count text "N posts" in the DOM. */
+  readonly countMs: number;
+  /** Navigation start → the frame after the list was ready (rAF + setTimeout 0): roughly painted. */
+  readonly frameMs: number;
+  /** Navigation start → `window.kaifong` set: document loaded from y-indexeddb, board attached. */
+  readonly kaifongMs: number;
+  readonly domContentLoadedMs: number;
+  /** List items in the DOM once ready (equal to N when every post is rendered). */
+  readonly renderedItems: number;
+  readonly domNodes: number;
+  /** performance.memory.usedJSHeapSize when the list was ready (includes garbage). */
+  readonly jsHeapBytes: number | null;
+  /** JS heap in use after a forced garbage collection (CDP), once the board is idle. */
+  readonly jsHeapAfterGcBytes: number;
+  readonly serviceWorker: boolean;
+}
+
+interface ColdStartResult {
+  readonly posts: number;
+  /** Records seeded: posts × (1 + updatesPerPost). */
+  readonly records: number;
+  readonly updatesPerPost: number;
+  /** Time to write the records through board.publishPost/updatePost, and until whenIdle resolved. */
+  readonly seedMs: number;
+  /** Of seedMs: until every publishPost/updatePost call had resolved (signed, in the doc, rendered). */
+  readonly seedPublishMs: number;
+  /** After seedMs, until IndexedDB had committed everything (see SeedTiming.flushMs). */
+  readonly seedFlushMs: number;
+  /** Records per second (equal to posts per second without updates). */
+  readonly seedPostsPerSecond: number;
+  /** navigator.storage.estimate() usage after seeding (IndexedDB, caches, everything). */
+  readonly storageBytes: number | null;
+  readonly median: Pick<
+    ColdStartRun,
+    'listMs' | 'firstItemMs' | 'countMs' | 'frameMs' | 'kaifongMs' | 'domContentLoadedMs'
+  >;
+  readonly runs: ColdStartRun[];
+}
+
+interface ColdMarks {
+  firstItem?: number;
+  count?: number;
+  list?: number;
+  frame?: number;
+  kaifong?: number;
+  items?: number;
+}
+type ProbeWindow = Window & { __coldStart?: ColdMarks };
+
+/**
+ * Runs at document start of every navigation (page.addInitScript): records, on the page's own
+ * navigation-relative clock, when the list and the count text appear and when the app sets
+ * `window.kaifong` (through a setter on window, so no polling delay). Serialised into the page.
+ */
+function coldStartProbe(expected: number): void {
+  const marks: ColdMarks = {};
+  const w = window as ProbeWindow;
+  w.__coldStart = marks;
+  let handle: unknown;
+  Object.defineProperty(window, 'kaifong', {
+    configurable: true,
+    enumerable: true,
+    get: () => handle,
+    set: (value: unknown) => {
+      handle = value;
+      marks.kaifong ??= performance.now();
+    },
+  });
+  const countText = expected === 1 ? '1 post' : `${expected} posts`;
+  const observer = new MutationObserver(() => {
+    const now = performance.now();
+    const list = document.querySelector('ul[aria-label="Posts"]');
+    if (!list) return;
+    if (marks.firstItem === undefined && list.querySelector(':scope > li')) marks.firstItem = now;
+    if (marks.count === undefined) {
+      for (const p of document.querySelectorAll('p[aria-live="polite"]')) {
+        if (p.textContent?.trim() === countText) marks.count = now;
+      }
+    }
+    if (marks.firstItem !== undefined && marks.count !== undefined) {
+      marks.list = now;
+      marks.items = list.querySelectorAll(':scope > li').length;
+      observer.disconnect();
+      requestAnimationFrame(() => setTimeout(() => (marks.frame = performance.now())));
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+/** JS heap in use after a forced full garbage collection, through the DevTools protocol. */
+async function heapAfterGc(peer: Peer): Promise<number> {
+  const cdp = await peer.context.newCDPSession(peer.page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun> {
+  await peer.page.reload({ waitUntil: 'commit', timeout });
+  await peer.page.waitForFunction(
+    () => {
+      const m = (window as ProbeWindow).__coldStart;
+      return m?.frame !== undefined && m.kaifong !== undefined;
+    },
+    undefined,
+    { timeout, polling: 100 },
+  );
+  const run = await peer.page.evaluate(() => {
+    const m = (window as ProbeWindow).__coldStart as Required<ColdMarks>;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+    return {
+      listMs: m.list,
+      firstItemMs: m.firstItem,
+      countMs: m.count,
+      frameMs: m.frame,
+      kaifongMs: m.kaifong,
+      domContentLoadedMs: nav?.domContentLoadedEventEnd ?? NaN,
+      renderedItems: m.items,
+      domNodes: document.getElementsByTagName('*').length,
+      jsHeapBytes: memory?.usedJSHeapSize ?? null,
+      serviceWorker: navigator.serviceWorker?.controller != null,
+    };
+  });
+  // Let the board finish what it started (attach, y-indexeddb's write on open) before the next reload.
+  await boardIdle(peer.page);
+  await sleep(1000);
+  const jsHeapAfterGcBytes = await heapAfterGc(peer);
+  return {
+    ...run,
+    jsHeapAfterGcBytes,
+    listMs: round(run.listMs),
+    firstItemMs: round(run.firstItemMs),
+    countMs: round(run.countMs),
+    frameMs: round(run.frameMs),
+    kaifongMs: round(run.kaifongMs),
+    domContentLoadedMs: round(run.domContentLoadedMs),
+  };
+}
+
+/** The key of a cold start size in the results: "10000" (posts) or "50000r" (records in the mix). */
+function sizeKey(mix: RecordMix): string {
+  return mix.updatesPerPost === 0 ? String(mix.posts) : `${recordsOf(mix)}r`;
+}
+
+async function coldStartSize({ options, pool }: BenchContext, mix: RecordMix): Promise<ColdStartResult> {
+  const size = sizeKey(mix);
+  const records = recordsOf(mix);
+  const square = await pool.take(mix, `coldstart ${size}`);
+  const { peer, seed, storageBytes } = square;
+  try {
+    const seedMs = seed.totalMs;
+    log(`coldstart ${size}: seeded in ${ms(seedMs)}; storage ${bytes(storageBytes ?? undefined)}`);
+
+    // From here on, every navigation of this context carries the probe.
+    await peer.context.addInitScript(coldStartProbe, mix.posts);
+    const timeout = 10 * 60_000;
+    const runs: ColdStartRun[] = [];
+    for (let i = 0; i < options.reloads; i++) {
+      const run = await coldStartOnce(peer, timeout);
+      if (run.renderedItems < 1) throw new Error('list ready without items');
+      runs.push(run);
+      log(
+        `coldstart ${size}: reload ${i + 1}/${options.reloads}: list ${ms(run.listMs)}, kaifong ${ms(run.kaifongMs)}, ${run.renderedItems} items`,
+      );
+    }
+    const med = (key: keyof ColdStartResult['median']) => round(median(runs.map((r) => r[key])));
+    return {
+      posts: mix.posts,
+      records,
+      updatesPerPost: mix.updatesPerPost,
+      seedMs: round(seedMs),
+      seedPublishMs: round(seed.publishMs),
+      seedFlushMs: round(seed.flushMs),
+      seedPostsPerSecond: round(records / (seedMs / 1000)),
+      storageBytes,
+      median: {
+        listMs: med('listMs'),
+        firstItemMs: med('firstItemMs'),
+        countMs: med('countMs'),
+        frameMs: med('frameMs'),
+        kaifongMs: med('kaifongMs'),
+        domContentLoadedMs: med('domContentLoadedMs'),
+      },
+      runs,
+    };
+  } finally {
+    await pool.release(square);
+  }
+}
+
+async function measure(ctx: BenchContext): Promise<Record<string, ColdStartResult>> {
+  const out: Record<string, ColdStartResult> = {};
+  for (const mix of ctx.options.coldstartSizes) {
+    out[sizeKey(mix)] = await coldStartSize(ctx, mix);
+    ctx.partial(out);
+  }
+  return out;
+}
+
+function printColdStart(r: Record<string, ColdStartResult>): void {
+  const rows: string[][] = [];
+  for (const res of Object.values(r)) {
+    const each = (key: keyof ColdStartRun) => res.runs.map((run) => ms(run[key] as number)).join(', ');
+    rows.push([
+      describeMix({ posts: res.posts, updatesPerPost: res.updatesPerPost }),
+      'list rendered + count',
+      ms(res.median.listMs),
+      each('listMs'),
+    ]);
+    rows.push(['', 'next frame after list', ms(res.median.frameMs), each('frameMs')]);
+    rows.push(['', 'window.kaifong (attached)', ms(res.median.kaifongMs), each('kaifongMs')]);
+    rows.push(['', 'DOMContentLoaded', ms(res.median.domContentLoadedMs), each('domContentLoadedMs')]);
+    const last = res.runs[res.runs.length - 1];
+    rows.push([
+      '',
+      'seed (publish, then idle) / storage',
+      ms(res.seedMs),
+      `${ms(res.seedPublishMs)} writing + rest until whenIdle(); then ${ms(res.seedFlushMs)} until IndexedDB committed; ${bytes(res.storageBytes ?? undefined)} stored`,
+    ]);
+    rows.push([
+      '',
+      'after the last reload',
+      '',
+      `${last?.renderedItems} items, ${last?.domNodes} DOM nodes; JS heap ${bytes(last?.jsHeapBytes ?? undefined)} at list, ${bytes(last?.jsHeapAfterGcBytes)} after GC`,
+    ]);
+  }
+  printTable(
+    'Cold start (page.reload) to a rendered list; times from navigation start',
+    ['board', 'measure', 'median', 'runs'],
+    rows,
+  );
+}
+
+/** Cold start to a rendered list, one board size after another. */
+export const coldStartScenario: Scenario = {
+  name: 'coldstart',
+  key: 'coldStart',
+  summary: 'reload with N records stored, to a rendered list',
+  run: async (ctx) => {
+    const result = await measure(ctx);
+    return { json: result, print: () => printColdStart(result) };
+  },
+};
