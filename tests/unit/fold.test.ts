@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
+import { founderAuthority } from '../../src/lib/domain/authority.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
+import { PostsSlice } from '../../src/lib/domain/fold/posts.ts';
+import { emptyChange } from '../../src/lib/domain/fold/slice.ts';
+import { SquareSlice } from '../../src/lib/domain/fold/square.ts';
 import type { AuthorKey, PostId } from '../../src/lib/domain/ids.ts';
 import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { HOUR, identity, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
@@ -238,5 +242,40 @@ describe('order independence', () => {
     expect(statuses.size).toBeGreaterThanOrEqual(2);
     expect(f.rejectedCount).toBeGreaterThan(2);
     expect(f.squareName()).toBe('square by 0');
+  });
+});
+
+describe('slices re-judge when the authority changes', () => {
+  it('gives what folding afresh under the new authority gives, for any records', async () => {
+    const people = [founder, alice, bob];
+    const pool: AnyRecord[] = [];
+    const post = await signPost(alice, postBody(), T0);
+    pool.push(post);
+    for (const [i, who] of people.entries()) {
+      pool.push(await sign(who, 'square', { name: `by ${i}`, retentionDays: i + 1 }, T0 + i * HOUR));
+      pool.push(await signUpdate(who, post.id, i === 0 ? 'progress' : 'resolve', T0 + (i + 1) * HOUR, `n${i}`));
+    }
+    fc.assert(
+      fc.property(fc.subarray(pool), fc.constantFrom(...people), fc.constantFrom(...people), (records, first, next) => {
+        const change = emptyChange();
+        const square = new SquareSlice();
+        const posts = new PostsSlice();
+        for (const record of records) (record.kind === 'square' ? square : posts).add(record, change);
+        square.settle(founderAuthority(first.author), change);
+        posts.settle(founderAuthority(first.author), change);
+        // The trust slice found a new founder (a hand-over): every slice re-judges.
+        square.rejudge(founderAuthority(next.author), change);
+        posts.rejudge(founderAuthority(next.author), change);
+
+        const fresh = new BoardFold(next.author);
+        fresh.add(records);
+        expect(square.current?.body.name).toBe(fresh.squareName());
+        expect(
+          square.rejectedCount(founderAuthority(next.author)) + posts.rejectedCount(founderAuthority(next.author)),
+        ).toBe(fresh.rejectedCount);
+        expect(posts.post(post.id)).toEqual(fresh.post(post.id));
+      }),
+      { numRuns: 100 },
+    );
   });
 });

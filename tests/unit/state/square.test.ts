@@ -1,0 +1,255 @@
+/**
+ * state/ as the UI sees it: AppState and SquareSession on in-memory services and a fake clock.
+ * Each test drives the rune classes the way components do and reads their fields.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Identity } from '../../../src/lib/crypto/signing.ts';
+import { parseInvite } from '../../../src/lib/domain/invite.ts';
+import { selectPosts } from '../../../src/lib/domain/selection.ts';
+import { AppState } from '../../../src/lib/state/app.svelte.ts';
+import { CLOCK_TICK_MS, REFRESH_MS, SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import type { Board } from '../../../src/lib/board/board.ts';
+import { storedForm } from '../../../src/lib/board/stored-form.ts';
+import { RECORDS_KEY } from '../../../src/lib/board/schema.ts';
+import { inMemoryServices, TestDeviceStorage, type TestAppServices } from '../../support/app-services.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { Rng } from '../../support/random.ts';
+import { HOUR, identity, postBody, signPost, signUpdate, T0 } from '../fixtures.ts';
+
+let founder: Identity;
+let neighbour: Identity;
+
+beforeAll(async () => {
+  [founder, neighbour] = await Promise.all([identity(31), identity(32)]);
+});
+
+/** Lets pending promises (board ingest, vault writes) run; the fake clock does not advance. */
+async function settle(session: SquareSession): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  void session;
+}
+
+async function foundSquare(services: TestAppServices): Promise<{ app: AppState; session: SquareSession }> {
+  const app = new AppState(services);
+  const created = await app.createSquare('Tai Hang Court', 'Ah Ming', 'Block 3');
+  expect(created).toEqual({ ok: true });
+  return { app, session: app.session! };
+}
+
+describe('founding and opening a square', () => {
+  it('creates a square: named, joined, remembered, and its invite in the fragment', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { app, session } = await foundSquare(services);
+    expect(session.phase).toBe('ready');
+    expect(session.info.squareName).toBe('Tai Hang Court');
+    expect(session.info.joined).toBe(true);
+    expect(session.info.isFounder).toBe(true);
+    expect(session.info.nameOf(founder.author)).toBe('Ah Ming');
+    expect(services.device.hash).toMatch(/^#r=.+&k=.+&f=ed25519:/);
+    expect(services.opened[0]!.transport.connected).toBe(true);
+    const again = new AppState(services);
+    expect(again.squares.map((s) => s.name)).toEqual(['Tai Hang Court']);
+    await app.followLocation(); // same room: stays open
+    expect(app.session).toBe(session);
+  });
+
+  it('shows the board from the vault after a reload, before the network says anything', async () => {
+    const device = new TestDeviceStorage();
+    const clock = new FakeClock(T0);
+    const first = await foundSquare(inMemoryServices(founder, clock, device));
+    expect(await first.session.feed.publishPost(postBody({ note: 'fever, child' }))).toEqual({ ok: true });
+    await settle(first.session);
+    await first.session.close();
+
+    const reloaded = new AppState(inMemoryServices(founder, clock, device));
+    await reloaded.followLocation();
+    const session = reloaded.session!;
+    expect(session.phase).toBe('ready');
+    expect(session.feed.posts.map((p) => p.body.note)).toEqual(['fever, child']);
+    expect(session.info.squareName).toBe('Tai Hang Court');
+  });
+
+  it('reports the transport status and transfer progress', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const transport = services.opened[0]!.transport;
+    transport.report({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
+    expect(session.status).toEqual({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
+    const progress = { receiving: true, piecesReceived: 3, piecesTotal: 9, postsAnnounced: 40, error: null };
+    transport.reportTransfer(progress);
+    expect(session.transfer).toEqual(progress);
+  });
+
+  it('leaves a square: its transport is destroyed and the landing page lists it', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { app } = await foundSquare(services);
+    app.leaveToLanding();
+    await app.followLocation();
+    expect(app.session).toBeNull();
+    expect(services.opened[0]!.transport.destroyed).toBe(true);
+    expect(app.squares).toHaveLength(1);
+  });
+
+  it('refuses a pasted text that is not an invite', () => {
+    const app = new AppState(inMemoryServices(founder, new FakeClock(T0)));
+    expect(app.join('https://example.org/#r=short')).toBe(false);
+    expect(
+      app.join('  https://kaifong.example/#r=AAAAAAAAAAAAAAAAAAAAAA&k=BBBBBBBBBBBBBBBBBBBBBB&f=' + founder.author),
+    ).toBe(true);
+  });
+});
+
+describe('the feed', () => {
+  it('shows a neighbour’s post as soon as it arrives, and patches it when resolved', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
+    const post = await signPost(neighbour, postBody({ note: 'spare antigen tests', type: 'offer' }), T0 - HOUR);
+    records.doc!.transact(() => records.set(post.id, storedForm(post)), 'peer');
+    await settle(session);
+    services.clock.advance(REFRESH_MS);
+    expect(session.feed.posts.map((p) => p.id)).toEqual([post.id]);
+    expect(session.feed.isMine(session.feed.posts[0]!)).toBe(false);
+
+    const resolve = await signUpdate(neighbour, post.id, 'resolve', T0);
+    records.doc!.transact(() => records.set(resolve.id, storedForm(resolve)), 'peer');
+    await settle(session);
+    services.clock.advance(REFRESH_MS);
+    expect(session.feed.posts).toEqual([]);
+    expect(session.feed.hasAnyPost).toBe(true);
+    session.feed.setQuery({ showClosed: true });
+    expect(session.feed.posts.map((p) => p.status)).toEqual(['resolved']);
+  });
+
+  it('re-renders at most every REFRESH_MS while changes pour in', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
+    const first = await signPost(neighbour, postBody({ note: 'first' }), T0 - 2 * HOUR);
+    const second = await signPost(neighbour, postBody({ note: 'second' }), T0 - HOUR);
+    records.doc!.transact(() => records.set(first.id, storedForm(first)), 'peer');
+    await settle(session);
+    services.clock.advance(REFRESH_MS); // the first change after a quiet spell shows at once
+    expect(session.feed.posts).toHaveLength(1);
+    records.doc!.transact(() => records.set(second.id, storedForm(second)), 'peer');
+    await settle(session);
+    expect(session.feed.posts).toHaveLength(1);
+    services.clock.advance(REFRESH_MS);
+    expect(session.feed.posts.map((p) => p.body.note)).toEqual(['second', 'first']);
+  });
+
+  it('drops an expired post from the open list when the clock ticks', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    await session.feed.publishPost(postBody({ urgency: 'urgent', note: 'tonight' }));
+    await settle(session);
+    services.clock.advance(REFRESH_MS);
+    expect(session.feed.posts).toHaveLength(1);
+    services.clock.advance(24 * HOUR - CLOCK_TICK_MS);
+    expect(session.feed.posts).toHaveLength(1);
+    services.clock.advance(2 * CLOCK_TICK_MS);
+    expect(session.feed.posts).toHaveLength(0);
+    expect(session.now).toBeGreaterThanOrEqual(T0 + 24 * HOUR);
+  });
+
+  it('patches the list to exactly what selecting every post gives, whatever arrives', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
+    const rng = new Rng(7);
+    session.feed.setQuery({ sort: 'urgent' });
+    const posts: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const batch = [];
+      for (let i = 0; i < 1 + rng.int(4); i++) {
+        if (posts.length > 0 && rng.chance(0.3)) {
+          batch.push(
+            await signUpdate(
+              neighbour,
+              rng.pick(posts) as never,
+              rng.pick(['resolve', 'renew', 'withdraw'] as const),
+              T0 - rng.int(HOUR),
+            ),
+          );
+        } else {
+          const urgency = rng.pick(['urgent', 'soon', 'stocking'] as const);
+          const post = await signPost(
+            neighbour,
+            postBody({ urgency, note: `n${round}-${i}` }),
+            T0 - rng.int(10 * HOUR),
+          );
+          posts.push(post.id);
+          batch.push(post);
+        }
+      }
+      records.doc!.transact(() => batch.forEach((r) => records.set(r.id, storedForm(r))), 'peer');
+      await settle(session);
+      services.clock.advance(REFRESH_MS);
+      const board = (globalThis as any).kaifong.board as Board;
+      const expected = selectPosts(board.view.posts(), session.feed.query, session.now);
+      expect(
+        session.feed.posts.map((p) => p.id),
+        `round ${round}`,
+      ).toEqual(expected.map((p) => p.id));
+    }
+  });
+});
+
+describe('commands', () => {
+  it('says why in a code when a resident may not do something', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
+    const theirs = await signPost(neighbour, postBody(), T0 - HOUR);
+    records.doc!.transact(() => records.set(theirs.id, storedForm(theirs)), 'peer');
+    await settle(session);
+    expect(await session.feed.updatePost(theirs.id, 'resolve')).toEqual({ ok: false, reason: 'not-author' });
+    expect(await session.feed.publishPost(postBody({ items: [{ item: 'ibuprofen-200', qty: 100 }] }))).toEqual({
+      ok: false,
+      reason: 'quantity-refused',
+    });
+    expect(await session.info.join('', undefined)).toEqual({ ok: false, reason: 'required' });
+  });
+
+  it('lets only the founder change the square’s settings', async () => {
+    const device = new TestDeviceStorage();
+    const clock = new FakeClock(T0);
+    await foundSquare(inMemoryServices(founder, clock, device));
+    const other = new AppState(inMemoryServices(neighbour, clock, device));
+    await other.followLocation();
+    expect(other.session!.info.isFounder).toBe(false);
+    expect(await other.session!.info.setRetention(7)).toEqual({ ok: false, reason: 'not-founder' });
+  });
+
+  it('answers "opening" before the board is there, and "failed" when the vault breaks', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const invite = parseInvite('#r=AAAAAAAAAAAAAAAAAAAAAA&k=BBBBBBBBBBBBBBBBBBBBBB&f=' + founder.author)!;
+    const session = new SquareSession(invite, services);
+    expect(await session.feed.publishPost(postBody())).toEqual({ ok: false, reason: 'opening' });
+    await session.open();
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(globalThis.crypto.subtle, 'sign').mockRejectedValueOnce(new Error('key gone'));
+    expect(await session.feed.publishPost(postBody())).toEqual({ ok: false, reason: 'failed' });
+    vi.restoreAllMocks();
+  });
+});
+
+describe('retention', () => {
+  it('compacts the stored document whenever retention drops posts, from one place', async () => {
+    const services = inMemoryServices(founder, new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    await session.feed.publishPost(postBody({ note: 'old' }));
+    await settle(session);
+    services.clock.advance(REFRESH_MS);
+    const [post] = session.feed.posts;
+    await session.feed.updatePost(post!.id, 'resolve');
+    await settle(session);
+    const compact = vi.spyOn(services.opened[0]!.persistence, 'compact');
+    services.clock.advance(31 * 24 * HOUR);
+    await settle(session);
+    expect(compact).toHaveBeenCalled();
+    session.feed.setQuery({ showClosed: true });
+    expect(session.feed.posts).toEqual([]);
+    expect(session.feed.postCount).toBe(0);
+  });
+});
