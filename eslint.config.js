@@ -42,7 +42,16 @@ export default ts.config(
         message: 'domain/ is pure: no Yjs, network, map or UI.',
       },
       {
-        group: ['../board/*', '../sync/*', '../state/*', '../ui/*', '../crypto/*', '../map/*', '../i18n/*'],
+        group: [
+          '../board/*',
+          '../sync/*',
+          '../storage/*',
+          '../state/*',
+          '../ui/*',
+          '../crypto/*',
+          '../map/*',
+          '../i18n/*',
+        ],
         message: 'domain/ imports nothing of the other layers.',
       },
     ],
@@ -51,7 +60,7 @@ export default ts.config(
     ['src/lib/crypto/**'],
     [
       {
-        group: ['yjs', 'y-*', 'svelte', '../board/*', '../sync/*', '../state/*', '../ui/*'],
+        group: ['yjs', 'y-*', 'svelte', '../board/*', '../sync/*', '../storage/*', '../state/*', '../ui/*'],
         message: 'crypto/ depends on domain/ only.',
       },
     ],
@@ -60,22 +69,72 @@ export default ts.config(
     ['src/lib/board/**'],
     [
       {
-        group: ['y-webrtc', 'y-indexeddb', 'svelte', '../state/*', '../ui/*'],
+        group: ['y-webrtc', 'y-indexeddb', 'svelte', '../state/*', '../ui/*', '../sync/*'],
         message: 'board/ knows the document, not the network or the UI.',
       },
     ],
   ),
   layer(
-    ['src/lib/state/**', 'src/lib/ui/**', 'src/lib/i18n/**', 'src/*.svelte'],
-    [{ group: ['yjs', 'y-*'], message: 'The UI never touches Yjs: go through state/.' }],
-  ),
-  layer(
-    ['src/lib/ui/**'],
+    ['src/lib/storage/**'],
     [
       {
-        group: ['../board/*', '../sync/connection*', '../crypto/*'],
-        message: 'Components read state/ and call its commands.',
+        group: ['y-webrtc', 'svelte', '../board/*', '../sync/*', '../state/*', '../ui/*'],
+        message: 'storage/ keeps things on this device; it knows no network, board or UI.',
       },
     ],
   ),
+  layer(
+    ['src/lib/sync/**'],
+    [
+      {
+        group: ['y-indexeddb', 'svelte', '../board/*', '../storage/*', '../state/*', '../ui/*'],
+        message: 'sync/ carries documents; it knows no storage, board or UI.',
+      },
+    ],
+  ),
+  layer(
+    ['src/lib/state/**'],
+    [
+      {
+        group: ['yjs', 'y-*', 'maplibre-gl'],
+        message: 'state/ never touches Yjs: services come from main.ts, the document layout from board/.',
+      },
+      {
+        group: ['../storage/idb*', '../storage/identity-store*', '../sync/webrtc-*'],
+        message: 'state/ takes its services injected (state/services.ts): no browser implementations.',
+      },
+    ],
+  ),
+  layer(
+    ['src/lib/ui/**', 'src/lib/i18n/**', 'src/*.svelte'],
+    [
+      {
+        group: ['yjs', 'y-*', 'maplibre-gl'],
+        message: 'The UI never touches Yjs or MapLibre: go through state/ (and map/).',
+      },
+      {
+        group: ['**/board/*', '**/sync/*', '**/storage/*', '**/crypto/*'],
+        message:
+          'Components read state/ and call its commands; they import only state/, i18n/, ui/ and pure domain/ helpers.',
+      },
+    ],
+  ),
+  // Time is injected (domain/clock.ts): no wall clock or timers below state/.
+  {
+    files: ['src/lib/domain/**', 'src/lib/board/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'setTimeout',
+          'setInterval',
+          'clearTimeout',
+          'clearInterval',
+          'requestAnimationFrame',
+          'performance',
+          'Date',
+        ].map((name) => ({ name, message: 'Time is injected: take a Clock (domain/clock.ts).' })),
+      ],
+    },
+  },
 );
