@@ -80,6 +80,8 @@ class InMemoryDocPersistence implements DocPersistence {
     this.#loaded = true;
     const saved = this.stored.get(this.room);
     if (saved) Y.applyUpdate(this.#doc, saved, this);
+    // As y-indexeddb does, what the document held before loading is stored too.
+    this.#save();
     this.#doc.on('update', this.#save);
   }
 
