@@ -260,7 +260,10 @@ describe('slices re-judge when the authority changes', () => {
         const change = emptyChange();
         const square = new SquareSlice();
         const posts = new PostsSlice();
-        for (const record of records) (record.kind === 'square' ? square : posts).add(record, change);
+        for (const record of records) {
+          if (record.kind === 'square') square.add(record);
+          else posts.add(record);
+        }
         square.settle(founderAuthority(first.author), change);
         posts.settle(founderAuthority(first.author), change);
         // The trust slice found a new founder (a hand-over): every slice re-judges.

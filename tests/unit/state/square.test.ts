@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../../src/lib/crypto/signing.ts';
+import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import { parseInvite } from '../../../src/lib/domain/invite.ts';
 import { selectPosts } from '../../../src/lib/domain/selection.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
@@ -160,7 +161,7 @@ describe('the feed', () => {
     session.feed.setQuery({ sort: 'urgent' });
     const posts: string[] = [];
     for (let round = 0; round < 12; round++) {
-      const batch = [];
+      const batch: AnyRecord[] = [];
       for (let i = 0; i < 1 + rng.int(4); i++) {
         if (posts.length > 0 && rng.chance(0.3)) {
           batch.push(
