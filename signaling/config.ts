@@ -27,6 +27,11 @@ export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = {
   maxBufferedBytes: 'MAX_BUFFERED_BYTES',
   heartbeatIntervalMs: 'HEARTBEAT_INTERVAL_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
+  handshakeTimeoutMs: 'HANDSHAKE_TIMEOUT_MS',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  maxPendingPerAddress: 'MAX_PENDING_CONNECTIONS_PER_ADDRESS',
+  maxPendingConnections: 'MAX_PENDING_CONNECTIONS',
 };
 
 export class ConfigError extends Error {}
@@ -100,6 +105,10 @@ export function configFromEnv(env: Env = process.env): Config {
       number(env, LIMIT_ENV[key], DEFAULT_LIMITS[key], 1),
     ]),
   ) as unknown as Limits;
+  // Node refuses to start otherwise
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
+  }
   const flag = (name: string): boolean => ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
   return {
     logLevel,

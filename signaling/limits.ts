@@ -4,8 +4,13 @@
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Topics one connection may be subscribed to at once. */
 export const MAX_TOPICS_PER_CONNECTION = 64;
-/** Concurrent WebSocket connections from one remote address (a shared NAT counts as one). */
-export const MAX_CONNECTIONS_PER_ADDRESS = 128;
+/**
+ * Concurrent WebSocket connections from one remote address (IPv6: one /64). A whole compound often
+ * shares one public address behind NAT: ~300 households with ~3 open devices or tabs each is ~900,
+ * so 1,024 fits them, while one address still cannot take more than a tenth of MAX_CONNECTIONS.
+ * Browsers on other sites no longer count here at all: their upgrades fail the Origin check first.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 1_024;
 /** Concurrent WebSocket connections in total. */
 export const MAX_CONNECTIONS = 10_000;
 /** Sustained frames per second per connection (token bucket refill). */
@@ -26,6 +31,30 @@ export const HEARTBEAT_SLICES = 10;
 export const CLOSE_HANDSHAKE_MS = 2_000;
 /** Upper bound for a graceful shutdown before remaining sockets are destroyed. */
 export const SHUTDOWN_TIMEOUT_MS = 5_000;
+/**
+ * From TCP accept to a complete first request or upgrade (TLS handshake included). A phone on poor
+ * Wi-Fi needs well under a second; Node itself never closes a socket that sends nothing at all.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Headers of each later request on a kept-alive connection (Node `server.headersTimeout`). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request (Node `server.requestTimeout`); the server takes no bodies, so this is generous. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node checks the two timeouts above (its default of 30 s would triple a 10 s bound). */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+/**
+ * Connections from one address still in their handshake. Each lasts one round trip, but a burst
+ * accepted in one event-loop turn is pending all at once: a whole compound reconnecting after an
+ * outage, or a script opening 100 in parallel, stays well below this. Past the cap the oldest is
+ * closed, so a flood of half-open sockets evicts itself and a newcomer from the same address still
+ * gets in; and since it is below MAX_PENDING_CONNECTIONS, one address cannot evict anyone else's.
+ */
+export const MAX_PENDING_CONNECTIONS_PER_ADDRESS = 128;
+/**
+ * Connections still in their handshake, in total (same oldest-first eviction). Keeps half-open
+ * sockets from many addresses to half of a default 1,024-file `ulimit -n`.
+ */
+export const MAX_PENDING_CONNECTIONS = 512;
 
 /** Close codes sent to clients. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -47,6 +76,11 @@ export interface Limits {
   readonly maxBufferedBytes: number;
   readonly heartbeatIntervalMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxPendingPerAddress: number;
+  readonly maxPendingConnections: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -61,6 +95,11 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxBufferedBytes: MAX_BUFFERED_BYTES,
   heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
   shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+  handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+  headersTimeoutMs: HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  maxPendingPerAddress: MAX_PENDING_CONNECTIONS_PER_ADDRESS,
+  maxPendingConnections: MAX_PENDING_CONNECTIONS,
 });
 
 /** Classic token bucket; time is passed in (milliseconds) so tests need no clock. */

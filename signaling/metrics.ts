@@ -4,12 +4,13 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
+import type { AbandonReason } from './pending.ts';
 import type { ParseError } from './protocol.ts';
 
 export type DropReason =
   ParseError | 'binary' | 'too_big' | 'rate' | 'topic_limit' | 'backpressure' | 'relay_unavailable';
 
-export type RejectReason = 'address_limit' | 'capacity' | 'draining' | 'bad_path';
+export type RejectReason = 'address_limit' | 'capacity' | 'draining' | 'bad_path' | 'origin';
 
 /** Fan-out latency buckets, seconds. */
 export const FANOUT_BUCKETS: readonly number[] = [
@@ -42,6 +43,8 @@ export interface Gauges {
   readonly topics: number;
   readonly subscriptions: number;
   readonly addresses: number;
+  /** Connections accepted that have not completed a request or upgrade yet. */
+  readonly pending: number;
   readonly relayUp: number | null;
 }
 
@@ -60,6 +63,7 @@ export class Metrics {
   readonly drops = new Map<DropReason, number>();
   readonly rejects = new Map<RejectReason, number>();
   readonly closes = new Map<number, number>();
+  readonly abandoned = new Map<AbandonReason, number>();
   readonly fanout = new Histogram(FANOUT_BUCKETS);
 
   /** Event-loop delay since the last scrape: the first sign of an overloaded server. */
@@ -85,6 +89,9 @@ export class Metrics {
   }
   closed(code: number): void {
     inc(this.closes, code);
+  }
+  abandon(reason: AbandonReason): void {
+    inc(this.abandoned, reason);
   }
 
   /** Total frames dropped, whatever the reason. */
@@ -123,6 +130,15 @@ export class Metrics {
       'counter',
       'WebSocket upgrades refused.',
       labelled('reason', this.rejects),
+    );
+    metric('signaling_pending_connections', 'gauge', 'Connections still before their first request or upgrade.', [
+      ['', g.pending],
+    ]);
+    metric(
+      'signaling_pending_closed_total',
+      'counter',
+      'Connections closed before completing a request: timed out, or evicted by a newer one.',
+      labelled('reason', this.abandoned),
     );
     metric('signaling_closes_total', 'counter', 'Connections closed, by close code.', labelled('code', this.closes));
     metric(

@@ -1,6 +1,8 @@
 // The y-webrtc 10.x signalling protocol: the one place that knows the wire format.
 // Reference: node_modules/y-webrtc/bin/server.js and SignalingConn in src/y-webrtc.js.
 
+/** The WebSocket path clients connect to. */
+export const SIGNAL_PATH = '/signal';
 /** Longest topic (room name) accepted; the app's room ids are far shorter. */
 export const MAX_TOPIC_LENGTH = 256;
 /** Most topics one subscribe/unsubscribe frame may name. */

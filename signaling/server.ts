@@ -8,18 +8,21 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { Hub } from './hub.ts';
-import { AddressCounter, CLOSE_GOING_AWAY, DEFAULT_LIMITS, HEARTBEAT_SLICES } from './limits.ts';
+import { CLOSE_GOING_AWAY, CONNECTIONS_CHECK_INTERVAL_MS, DEFAULT_LIMITS, HEARTBEAT_SLICES } from './limits.ts';
 import type { Limits } from './limits.ts';
 import { silentLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
-import type { Gauges, RejectReason } from './metrics.ts';
+import type { Gauges } from './metrics.ts';
+import { PendingConnections } from './pending.ts';
+import { SIGNAL_PATH } from './protocol.ts';
 import type { Relay } from './relay.ts';
 import { createStaticHandler, withCompression } from './static.ts';
 import type { HttpHandler } from './static.ts';
+import { UpgradeGuard, pathnameOf } from './upgrade-guard.ts';
 
-/** The WebSocket path clients connect to. */
-export const SIGNAL_PATH = '/signal';
+export { addressKey } from './address.ts';
+export { SIGNAL_PATH } from './protocol.ts';
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
@@ -61,54 +64,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Key for per-address limits: IPv4 as is, IPv6 by /64 (one host usually owns the whole /64). */
-export function addressKey(ip: string): string {
-  if (ip.startsWith('::ffff:') && ip.includes('.')) return ip.slice(7);
-  if (!isIPv6(ip)) return ip;
-  const [head = '', tail = ''] = ip.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const groups = ip.includes('::')
-    ? [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, '').toLowerCase())
-    .join(':')}::/64`;
-}
-
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const value = Array.isArray(forwarded) ? forwarded.at(-1) : forwarded;
-    // the rightmost entry is the one our own proxy appended
-    const last = value?.split(',').at(-1)?.trim();
-    if (last) return addressKey(last);
-  }
-  return addressKey(req.socket.remoteAddress ?? 'unknown');
-}
-
-const REJECT_STATUS: Record<RejectReason, string> = {
-  address_limit: '429 Too Many Requests',
-  capacity: '503 Service Unavailable',
-  draining: '503 Service Unavailable',
-  bad_path: '404 Not Found',
-};
-
-function refuseUpgrade(socket: Duplex, reason: RejectReason): void {
-  socket.end(`HTTP/1.1 ${REJECT_STATUS[reason]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  socket.destroy();
-}
-
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-function pathnameOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -121,18 +79,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const iceServers = options.iceServers ?? [];
   const signalingUrls = options.signalingUrls ?? null;
 
-  const addresses = new AddressCounter(limits.maxConnectionsPerAddress);
-  let sockets = 0;
-  let draining = false;
   let relay: Relay | null = null;
-
   const metrics: Metrics = new Metrics((): Gauges => ({
     connections: hub.clients.size,
     topics: hub.rooms.size,
     subscriptions: hub.rooms.subscriptions,
-    addresses: addresses.addresses,
+    addresses: guard.addresses.addresses,
+    pending: pending.size,
     relayUp: relay === null ? null : relay.up ? 1 : 0,
   }));
+  const guard = new UpgradeGuard({ limits, metrics, trustProxy, originAllowed: () => true });
+  const pending = new PendingConnections({
+    maxPerAddress: limits.maxPendingPerAddress,
+    maxTotal: limits.maxPendingConnections,
+    timeoutMs: limits.handshakeTimeoutMs,
+    onAbandon: (reason) => metrics.abandon(reason),
+  });
   const hub: Hub = new Hub(limits, metrics, log);
   if (options.redisUrl) {
     // loaded only when used: ioredis is dead weight on a single laptop
@@ -151,7 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     switch (pathnameOf(req)) {
       case '/healthz':
-        return draining ? json(res, 503, { status: 'draining' }) : json(res, 200, { status: 'ready' });
+        return guard.draining ? json(res, 503, { status: 'draining' }) : json(res, 200, { status: 'ready' });
       case '/metrics':
         return renderMetrics(req, res);
       case '/config.json': {
@@ -184,29 +146,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => {}); // resets before ws takes over must not become uncaught errors
-    const reject = (reason: RejectReason): void => {
-      metrics.reject(reason);
-      refuseUpgrade(socket, reason);
-    };
-    if (pathnameOf(req) !== SIGNAL_PATH) return reject('bad_path');
-    if (draining) return reject('draining');
-    if (sockets >= limits.maxConnections) return reject('capacity');
-    const address = clientAddress(req, trustProxy);
-    if (!addresses.acquire(address)) return reject('address_limit');
-    // count from here (not from the open event) so pending handshakes cannot overshoot the caps
-    sockets++;
-    socket.once('close', () => {
-      sockets--;
-      addresses.release(address);
-    });
+    const address = guard.admit(req, socket);
+    if (address === null) return;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (draining) ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+      if (guard.draining) ws.close(CLOSE_GOING_AWAY, 'server shutting down');
       else hub.attach(ws, address);
     });
   };
 
   // a bug in a handler must cost one request, not the process
   const guardRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    pending.settle(req.socket);
     try {
       onRequest(req, res);
     } catch (err) {
@@ -216,6 +166,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   };
   const guardUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    pending.settle(req.socket);
     try {
       onUpgrade(req, socket, head);
     } catch (err) {
@@ -224,12 +175,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   };
 
+  const timeouts = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_INTERVAL_MS, limits.headersTimeoutMs / 2),
+  };
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, guardRequest)
-    : createHttpServer(guardRequest);
+    ? createHttpsServer({ ...timeouts, handshakeTimeout: limits.handshakeTimeoutMs, ...tls }, guardRequest)
+    : createHttpServer(timeouts, guardRequest);
+  // the raw TCP socket, for TLS too: a peer that never finishes its TLS handshake is pending as well
+  server.on('connection', (socket: Socket) => pending.admit(socket));
   server.on('upgrade', guardUpgrade);
-  server.on('clientError', (_err, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     socket.destroy();
   });
 
@@ -248,7 +207,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   let closing: Promise<void> | null = null;
   const shutdown = async (): Promise<void> => {
-    draining = true;
+    guard.draining = true;
     if (options.drainDelayMs) await delay(options.drainDelayMs);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     hub.closeAll(CLOSE_GOING_AWAY, 'server shutting down');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_STATIC_DIR, configFromEnv } from '../../signaling/config.ts';
 import { DEFAULT_LIMITS } from '../../signaling/limits.ts';
-import { addressKey } from '../../signaling/server.ts';
+import { addressKey } from '../../signaling/address.ts';
 import { AddressCounter, TokenBucket } from '../../signaling/limits.ts';
 
 describe('configFromEnv', () => {
@@ -33,6 +33,8 @@ describe('configFromEnv', () => {
       TRUST_PROXY: '1',
       MAX_CONNECTIONS_PER_ADDRESS: '5',
       MESSAGE_RATE_PER_SECOND: '7.5',
+      HANDSHAKE_TIMEOUT_MS: '2000',
+      MAX_PENDING_CONNECTIONS_PER_ADDRESS: '16',
     });
     expect(logLevel).toBe('debug');
     expect(options).toMatchObject({
@@ -46,6 +48,8 @@ describe('configFromEnv', () => {
     expect(options.iceServers).toHaveLength(2);
     expect(options.limits.maxConnectionsPerAddress).toBe(5);
     expect(options.limits.messageRatePerSecond).toBe(7.5);
+    expect(options.limits.handshakeTimeoutMs).toBe(2000);
+    expect(options.limits.maxPendingPerAddress).toBe(16);
   });
 
   it.each([
@@ -57,6 +61,8 @@ describe('configFromEnv', () => {
     [{ TLS_CERT: '/tmp/c.pem' }, /TLS_CERT and TLS_KEY/],
     [{ TLS_CERT: '/nonexistent/c', TLS_KEY: '/nonexistent/k' }, /cannot read/],
     [{ MAX_FRAME_BYTES: '0' }, /MAX_FRAME_BYTES/],
+    [{ HANDSHAKE_TIMEOUT_MS: 'soon' }, /HANDSHAKE_TIMEOUT_MS/],
+    [{ HEADERS_TIMEOUT_MS: '40000' }, /HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS/],
   ])('rejects %o', (env, message) => {
     expect(() => configFromEnv(env)).toThrow(ConfigError);
     expect(() => configFromEnv(env)).toThrow(message);

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../signaling/config.ts';
 import type { RunningServer } from '../../signaling/server.ts';
-import { ServerPool, isPublish } from './helpers.ts';
+import { ServerPool, isPublish, sleep } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaifong-tls-'));
 const certPath = join(dir, 'cert.pem');
@@ -85,5 +86,20 @@ describe('TLS', () => {
 
   it('rejects a client that does not trust the certificate', async () => {
     await expect(pool.client(`wss://127.0.0.1:${server.port}/signal`)).rejects.toThrow(/self-signed|certificate/i);
+  });
+});
+
+describe('TLS handshake timeout', () => {
+  it('closes a socket that never starts TLS, but not a WSS client that finished its handshake', async () => {
+    const { options } = configFromEnv({ TLS_CERT: certPath, TLS_KEY: keyPath, HANDSHAKE_TIMEOUT_MS: '300' });
+    const quick = await pool.start({ ...options, port: 0, staticDir: null });
+    const client = await pool.client(`wss://127.0.0.1:${quick.port}/signal`, { ca });
+    const silent = connect(quick.port, '127.0.0.1');
+    const opened = Date.now();
+    await new Promise((resolve) => silent.once('close', resolve));
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(250);
+    await sleep(200); // well past the timeout for the client too
+    await client.sync();
+    expect(quick.metrics.abandoned.get('timeout')).toBe(1);
   });
 });
