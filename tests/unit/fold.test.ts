@@ -163,6 +163,7 @@ function snapshot(f: BoardFold, authors: readonly AuthorKey[], postIds: readonly
     square: f.squareName() ?? null,
     rejected: f.rejectedCount,
     records: f.recordCount,
+    erased: postIds.filter((id) => f.isErased(id)),
   };
 }
 
@@ -198,6 +199,9 @@ describe('order independence', () => {
       records.push(await sign(who, 'profile', { name: `second ${i}` }, T0 + (i === 1 ? 0 : HOUR)));
       records.push(await sign(who, 'square', { name: `square by ${i}` }, T0 + 5 * HOUR));
     }
+    // Post 0 erased by its author (with an update that arrives for it anyway); post 1 "erased" by someone else.
+    records.push(await sign(founder, 'erase', { post: posts[0]!.id }, T0 + 20 * HOUR));
+    records.push(await sign(bob, 'erase', { post: posts[1]!.id }, T0 + 20 * HOUR));
     pool = records;
     postIds = posts.map((p) => p.id);
   });
@@ -242,6 +246,9 @@ describe('order independence', () => {
     expect(statuses.size).toBeGreaterThanOrEqual(2);
     expect(f.rejectedCount).toBeGreaterThan(2);
     expect(f.squareName()).toBe('square by 0');
+    expect(f.isErased(postIds[0]!)).toBe(true);
+    expect(f.post(postIds[0]!)).toBeUndefined();
+    expect(f.post(postIds[1]!)).toBeDefined();
   });
 });
 
@@ -262,7 +269,7 @@ describe('slices re-judge when the authority changes', () => {
         const posts = new PostsSlice();
         for (const record of records) {
           if (record.kind === 'square') square.add(record);
-          else posts.add(record);
+          else posts.add(record, change);
         }
         square.settle(founderAuthority(first.author), change);
         posts.settle(founderAuthority(first.author), change);

@@ -30,9 +30,11 @@ export interface BoardOptions {
 
 /** What the board announces after records changed: the fold's change, and whether posts were pruned. */
 export interface BoardChange extends FoldChange {
-  /** Posts retention dropped in this change (the stored document may be compacted). */
+  /** Records retention or erasure dropped in this change (the stored document may be compacted). */
   readonly pruned: number;
 }
+
+const NOTHING: FoldChange = { posts: new Set(), profiles: new Set(), square: false, dropped: new Set() };
 
 type Listener = (change: BoardChange) => void;
 
@@ -140,9 +142,9 @@ export class Board {
    */
   prune(nowMs = this.#clock.now()): number {
     const { posts, ids } = this.#retention.pruneDue(nowMs);
-    if (posts.length === 0) return 0;
+    if (ids.length === 0) return 0;
     this.#map.write(LOCAL_ORIGIN, (w) => ids.forEach((id) => w.delete(id)));
-    this.#notify({ posts: new Set(posts), profiles: new Set(), square: false, pruned: posts.length });
+    this.#notify({ ...NOTHING, posts: new Set(posts), pruned: ids.length });
     return posts.length;
   }
 
@@ -174,26 +176,27 @@ export class Board {
   }
 
   async #ingestSlice(keys: readonly string[]): Promise<void> {
-    const { fresh, rejected, lost, returned } = await sortEntries(
+    const { fresh, rejected, lost, returned, erased } = await sortEntries(
       keys,
       this.#map,
       this.#vault,
       this.#verifier,
       this.#retention,
+      this.#fold,
     );
     const { putBack, accept, deleteAgain } = this.#retention.arbitrate(lost, returned);
     this.#verifier.reject(rejected);
     this.#vault.reject(rejected);
-    if (putBack.length > 0 || deleteAgain.length > 0) {
+    if (putBack.length > 0 || deleteAgain.length > 0 || erased.length > 0) {
       this.#map.write(VAULT_ORIGIN, (w) => {
         for (const record of putBack) w.put(record);
         // A peer that has not pruned yet sent back what we dropped: drop it again.
-        for (const record of deleteAgain) w.delete(record.id);
+        for (const record of [...deleteAgain, ...erased]) w.delete(record.id);
       });
     }
     fresh.push(...accept);
     if (fresh.length > 0) this.#accept(fresh);
-    else if (rejected.size > 0) this.#notify({ posts: new Set(), profiles: new Set(), square: false, pruned: 0 });
+    else if (rejected.size > 0) this.#notify({ ...NOTHING, pruned: 0 });
     this.prune();
   }
 
@@ -201,7 +204,9 @@ export class Board {
     for (const record of records) this.#hlc.observe(record.at);
     this.#vault.save(records);
     const change = this.#fold.add(records);
-    this.#notify({ ...change, pruned: 0 });
+    const dropped = this.#retention.dropForGood(change.dropped);
+    if (dropped.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => dropped.forEach((id) => w.delete(id)));
+    this.#notify({ ...change, pruned: dropped.length });
     const { putBack, accept } = this.#retention.reconcile(change.posts);
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));

@@ -38,6 +38,11 @@ export class Commands {
     return this.#write('update', note ? { post, action, note } : { post, action });
   }
 
+  /** The author erases a post: every device drops its content and refuses it if sent back. */
+  erasePost(post: PostId): Promise<CommandResult> {
+    return this.#write('erase', { post });
+  }
+
   saveProfile(name: string, building?: string): Promise<CommandResult> {
     return this.#write('profile', building ? { name, building } : { name });
   }

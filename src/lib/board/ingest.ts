@@ -1,4 +1,5 @@
-import type { AnyRecord } from '../domain/kinds/registry.ts';
+import type { BoardView } from '../domain/fold/board-fold.ts';
+import { subjectOf, type AnyRecord } from '../domain/kinds/registry.ts';
 import type { RecordsMap } from './records-map.ts';
 import type { RetentionArbiter } from './retention.ts';
 import type { Vault } from './vault.ts';
@@ -17,6 +18,8 @@ export interface IngestResult {
   readonly lost: AnyRecord[];
   /** Verified records of posts this device pruned: sent back by a peer, or late updates. */
   readonly returned: AnyRecord[];
+  /** Records of posts their author erased, sent again: deleted again, never taken. */
+  readonly erased: AnyRecord[];
 }
 
 /** Sorts changed entries of the shared map into fresh, invalid, lost and returned records. */
@@ -26,8 +29,9 @@ export async function sortEntries(
   vault: Vault,
   verifier: Verifier,
   retention: RetentionArbiter,
+  view: BoardView,
 ): Promise<IngestResult> {
-  const result: IngestResult = { fresh: [], rejected: new Map(), lost: [], returned: [] };
+  const result: IngestResult = { fresh: [], rejected: new Map(), lost: [], returned: [], erased: [] };
   await Promise.all(
     keys.map(async (key) => {
       const value = map.get(key);
@@ -40,7 +44,10 @@ export async function sortEntries(
       if (known && map.holds(known)) return;
       const verdict = await verifier.verify(key, value, known !== undefined);
       if (verdict.valid) {
-        if (retention.isOfPrunedPost(verdict.record)) result.returned.push(verdict.record);
+        const subject = subjectOf(verdict.record);
+        if (verdict.record.kind !== 'erase' && subject !== null && view.isErased(subject))
+          result.erased.push(verdict.record);
+        else if (retention.isOfPrunedPost(verdict.record)) result.returned.push(verdict.record);
         else result.fresh.push(verdict.record);
       } else if (!verdict.known) {
         result.rejected.set(key, verdict.fingerprint);

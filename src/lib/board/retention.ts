@@ -4,6 +4,7 @@ import { subjectOf, type AnyRecord } from '../domain/kinds/registry.ts';
 import {
   dueForPruning,
   liveWith,
+  orphansToDrop,
   pastRetention,
   recordsToTakeBack,
   type RetentionContext,
@@ -57,8 +58,9 @@ export class RetentionArbiter {
   }
 
   /**
-   * Drops posts closed for longer than the retention period, with all their records, from the
-   * fold and the vault; returns them and their records, for the caller to delete from the map.
+   * Drops posts closed for longer than the retention period, with all their records, and records
+   * that waited too long for a post that never came, from the fold and the vault; returns them,
+   * for the caller to delete from the map.
    */
   pruneDue(nowMs: number): { posts: PostId[]; ids: RecordId[] } {
     const days = this.#fold.retentionDays();
@@ -67,7 +69,21 @@ export class RetentionArbiter {
     for (const id of ids) this.#bury(id);
     for (const post of posts) this.#fold.forget(post);
     this.#vault.prune(ids);
-    return { posts, ids };
+    const orphans = orphansToDrop(this.#fold.waiting(), nowMs);
+    this.#drop(orphans);
+    return { posts, ids: [...ids, ...orphans] };
+  }
+
+  /** Lets go for good of records the fold dropped (an erased post's): never taken back. */
+  dropForGood(ids: Iterable<RecordId>): RecordId[] {
+    const dropped = [...ids];
+    for (const id of dropped) {
+      this.#vault.release(id);
+      this.#pruned.add(id);
+      this.#map.forget(id);
+    }
+    this.#vault.prune(dropped);
+    return dropped;
   }
 
   /**
@@ -174,11 +190,11 @@ export class RetentionArbiter {
     return this.#fold.recordIdsOf(post).flatMap((id) => this.#vault.get(id) ?? []);
   }
 
-  /** Drops updates waiting for a post that a peer pruned, as if we had pruned them. */
+  /** Drops records waiting for a post that a peer pruned (or that never came), as if we had pruned them. */
   #drop(ids: readonly RecordId[]): void {
     for (const id of ids) {
       const record = this.#vault.get(id);
-      if (record?.kind === 'update') this.#fold.forgetWaiting(id, record.body.post);
+      if (record?.kind === 'update' || record?.kind === 'erase') this.#fold.forgetWaiting(id, record.body.post);
       this.#bury(id);
     }
     this.#vault.prune(ids);

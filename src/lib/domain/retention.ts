@@ -2,7 +2,11 @@ import type { AuthorKey, PostId } from './ids.ts';
 import { closedAtMs } from './expiry.ts';
 import { BoardFold } from './fold/board-fold.ts';
 import type { PostState } from './fold/posts.ts';
+import { byTimeThenId } from './fold/order.ts';
+import type { PostRecordOf } from './fold/posts.ts';
+import { hlcMs } from './hlc.ts';
 import type { AnyRecord } from './kinds/registry.ts';
+import type { RecordId } from './ids.ts';
 
 /**
  * Retention's decisions, pure: same records and time give the same answer on every device.
@@ -64,4 +68,44 @@ export function recordsToTakeBack(post: PostId, known: ReturnedPost, context: Re
   if (liveWith(post, [...sent, ...buried, ...waiting], context)) return [...sent, ...buried];
   if (liveWith(post, [...sent, ...waiting], context)) return [...sent];
   return [];
+}
+
+/** How long an update to a post this device never had waits for the post before it is dropped. */
+export const ORPHAN_TTL_MS = 3 * DAY;
+/**
+ * Updates one author may have waiting for posts that are not here. An honest device's updates
+ * wait only while a transfer is under way; 2,000 updates to posts that do not exist are an attack.
+ */
+export const MAX_WAITING_PER_AUTHOR = 50;
+/**
+ * Erase records one author may keep for posts that are not here. NOTE: they never expire: an
+ * erased post's erase record is what refuses the post when a stale peer sends it again.
+ */
+export const MAX_ERASES_PER_AUTHOR = 500;
+
+/**
+ * Which waiting records to drop: updates dated more than ORPHAN_TTL_MS ago, and each author's
+ * beyond their bound (earliest kept, so every device keeps the same ones).
+ */
+export function orphansToDrop(waiting: Iterable<PostRecordOf>, nowMs: number): RecordId[] {
+  const groups = new Map<string, PostRecordOf[]>();
+  const drop: RecordId[] = [];
+  for (const record of waiting) {
+    if (record.kind === 'update' && nowMs - hlcMs(record.at) > ORPHAN_TTL_MS) drop.push(record.id);
+    else {
+      const key = `${record.kind} ${record.author}`;
+      groups.set(key, [...(groups.get(key) ?? []), record]);
+    }
+  }
+  for (const records of groups.values()) {
+    const bound = records[0]?.kind === 'erase' ? MAX_ERASES_PER_AUTHOR : MAX_WAITING_PER_AUTHOR;
+    if (records.length > bound)
+      drop.push(
+        ...records
+          .sort(byTimeThenId)
+          .slice(bound)
+          .map((r) => r.id),
+      );
+  }
+  return drop;
 }

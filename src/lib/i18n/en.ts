@@ -22,7 +22,6 @@ export const en = {
   joinHeading: 'Join with a link',
   pasteInvite: 'Paste an invite link',
   joinButton: 'Join',
-  badInvite: 'That is not a Kaifong invite link. Ask a neighbour to share it again.',
   yourSquares: 'Your squares',
   noSquares: 'You have not joined a square on this device yet.',
   unnamedSquare: 'Square (name not synced yet)',
@@ -129,6 +128,9 @@ export const en = {
   markResolved: 'Mark resolved',
   withdraw: 'Withdraw',
   renew: 'Renew',
+  erase: 'Erase',
+  eraseConfirm: 'Erase this post for good? Its text is removed from every device, and this cannot be undone.',
+  eraseForGood: 'Erase for good',
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
 
@@ -149,6 +151,11 @@ export const en = {
     'unknown-post': 'This post is no longer in the square.',
     opening: 'The square is still opening. Try again in a moment.',
     failed: 'Something went wrong on this device. Please try again.',
+    'not-invite': 'That is not a Kaifong invite link. Ask a neighbour to share it again.',
+    'invite-altered':
+      'This invite link has been altered: the founder it names did not create this square. It was not opened. Ask a neighbour you trust for the original link.',
+    'invite-unbound':
+      'This invite link was made by an older version of Kaifong and cannot be checked, so it was not opened. Ask for a link made with the current version.',
   } satisfies Record<ReasonCode, string>,
 };
 

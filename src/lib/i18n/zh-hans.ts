@@ -21,7 +21,6 @@ export const zhHans: Messages = {
   joinHeading: '用链接加入',
   pasteInvite: '粘贴邀请链接',
   joinButton: '加入',
-  badInvite: '这不是街坊的邀请链接。请邻居再分享一次。',
   yourSquares: '你的广场',
   noSquares: '你还没有在此设备上加入任何广场。',
   unnamedSquare: '广场（名称尚未同步）',
@@ -125,6 +124,9 @@ export const zhHans: Messages = {
   markResolved: '标记为已解决',
   withdraw: '撤回',
   renew: '续期',
+  erase: '删除',
+  eraseConfirm: '永久删除这个帖子？帖子内容会从所有设备移除，无法恢复。',
+  eraseForGood: '永久删除',
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
 
@@ -143,5 +145,9 @@ export const zhHans: Messages = {
     'unknown-post': '这个帖子已不在广场上。',
     opening: '广场仍在打开中，请稍后再试。',
     failed: '此设备出了问题，请再试一次。',
+    'not-invite': '这不是街坊的邀请链接。请邻居再分享一次。',
+    'invite-altered':
+      '这条邀请链接被改动过：链接上的创建人并没有创建这个广场，所以没有打开。请向你信任的邻居索取原来的链接。',
+    'invite-unbound': '这条邀请链接由旧版街坊创建，无法核实，所以没有打开。请索取用新版创建的链接。',
   },
 };

@@ -21,7 +21,6 @@ export const zhHant: Messages = {
   joinHeading: '用連結加入',
   pasteInvite: '貼上邀請連結',
   joinButton: '加入',
-  badInvite: '這不是街坊的邀請連結。請鄰居再分享一次。',
   yourSquares: '你的廣場',
   noSquares: '你還沒有在此裝置上加入任何廣場。',
   unnamedSquare: '廣場（名稱尚未同步）',
@@ -125,6 +124,9 @@ export const zhHant: Messages = {
   markResolved: '標記為已解決',
   withdraw: '撤回',
   renew: '續期',
+  erase: '刪除',
+  eraseConfirm: '永久刪除這個帖子？帖子內容會從所有裝置移除，無法復原。',
+  eraseForGood: '永久刪除',
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
 
@@ -143,5 +145,9 @@ export const zhHant: Messages = {
     'unknown-post': '這個帖子已不在廣場上。',
     opening: '廣場仍在打開中，請稍後再試。',
     failed: '此裝置出了問題，請再試一次。',
+    'not-invite': '這不是街坊的邀請連結。請鄰居再分享一次。',
+    'invite-altered':
+      '這條邀請連結被改動過：連結上的創建人並沒有建立這個廣場，所以沒有打開。請向你信任的鄰居索取原本的連結。',
+    'invite-unbound': '這條邀請連結由舊版街坊建立，無法核實，所以沒有打開。請索取用新版建立的連結。',
   },
 };

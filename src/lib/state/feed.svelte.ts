@@ -77,6 +77,11 @@ export class PostFeed {
     return runCommand(this.#context.commands(), (c) => c.publishPost(body));
   }
 
+  /** Erases one of my posts from every device, for good. */
+  erasePost(post: PostId): Promise<CommandOutcome> {
+    return runCommand(this.#context.commands(), (c) => c.erasePost(post));
+  }
+
   updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandOutcome> {
     return runCommand(this.#context.commands(), (c) => c.updatePost(post, action, note));
   }

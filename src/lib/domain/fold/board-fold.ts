@@ -2,7 +2,7 @@ import type { Authority } from '../authority.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
 import type { AnyRecord, RecordKind } from '../kinds/registry.ts';
-import { PostsSlice, type PostState } from './posts.ts';
+import { PostsSlice, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice } from './profiles.ts';
 import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
 import { SquareSlice } from './square.ts';
@@ -21,6 +21,10 @@ export interface BoardView {
   retentionDays(): number | undefined;
   /** Ids of every record about a post: the post itself and all updates to it. */
   recordIdsOf(id: PostId): RecordId[];
+  /** Whether the post's author erased it: nothing about it is kept or taken back. */
+  isErased(id: PostId): boolean;
+  /** Records about posts this device does not have, waiting for them. */
+  waiting(): Iterable<PostRecordOf>;
   /** Records that verified but were not allowed (e.g. someone else resolving my post). */
   readonly rejectedCount: number;
   /** Records folded. */
@@ -61,6 +65,7 @@ export class BoardFold implements BoardView {
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
     for (const record of fresh) this.#sliceOf.get(record.kind)?.add(record, change);
     for (const slice of this.#slices) slice.settle(authority, change);
+    for (const id of change.dropped) this.#seen.delete(id);
     return change;
   }
 
@@ -70,9 +75,17 @@ export class BoardFold implements BoardView {
     this.#posts.forget(id);
   }
 
-  /** Forgets an update still waiting for its post, which a peer dropped by retention. */
-  forgetWaiting(update: RecordId, post: PostId): void {
-    if (this.#posts.forgetWaiting(update, post)) this.#seen.delete(update);
+  /** Forgets a record still waiting for its post (a peer pruned the post, or it waited too long). */
+  forgetWaiting(record: RecordId, post: PostId): void {
+    if (this.#posts.forgetWaiting(record, post)) this.#seen.delete(record);
+  }
+
+  isErased(id: PostId): boolean {
+    return this.#posts.isErased(id);
+  }
+
+  waiting(): Iterable<PostRecordOf> {
+    return this.#posts.waiting();
   }
 
   get authority(): Authority {

@@ -23,33 +23,51 @@ export interface PostState {
 
 type PostRecord = VerifiedRecord<'post'>;
 type Update = VerifiedRecord<'update'>;
+type Erase = VerifiedRecord<'erase'>;
+/** A record about a post that waits for the post to arrive. */
+export type PostRecordOf = Update | Erase;
 
 /**
- * Posts and their updates. Updates that arrive before their post wait for it, and are judged by
- * the update rule once it is there, so the result does not depend on arrival order.
+ * Posts, their updates and their erasure. Records that arrive before their post wait for it, and
+ * are judged by their kind's rule once it is there, so the result does not depend on arrival
+ * order. A post its author erased is dropped with everything about it, and so is anything about
+ * it that arrives later.
  */
 export class PostsSlice implements FoldSlice {
-  readonly kinds = ['post', 'update'] as const;
+  readonly kinds = ['post', 'update', 'erase'] as const;
   readonly #posts = new Map<PostId, PostState>();
   readonly #postRecords = new Map<PostId, PostRecord>();
   readonly #updates = new Map<PostId, Update[]>();
+  readonly #erases = new Map<PostId, Erase[]>();
+  /** Posts erased by their author. */
+  readonly #erased = new Set<PostId>();
   readonly #touched = new Set<PostId>();
 
-  add(record: AnyRecord): void {
-    if (record.kind === 'post') {
-      this.#postRecords.set(record.id, record);
-      this.#touched.add(record.id);
-    } else if (record.kind === 'update') {
-      const list = this.#updates.get(record.body.post) ?? [];
-      list.push(record);
-      this.#updates.set(record.body.post, list);
-      this.#touched.add(record.body.post);
+  add(record: AnyRecord, change: ChangeBuilder): void {
+    if (record.kind !== 'post' && record.kind !== 'update' && record.kind !== 'erase') return;
+    const post = record.kind === 'post' ? record.id : record.body.post;
+    if (this.#erased.has(post)) {
+      if (record.kind !== 'erase') change.dropped.add(record.id);
+      return;
     }
+    if (record.kind === 'post') this.#postRecords.set(record.id, record);
+    else if (record.kind === 'update') this.#updates.set(post, [...(this.#updates.get(post) ?? []), record]);
+    else this.#erases.set(post, [...(this.#erases.get(post) ?? []), record]);
+    this.#touched.add(post);
   }
 
   settle(authority: Authority, change: ChangeBuilder): void {
     for (const id of this.#touched) {
-      this.#recompute(id, authority);
+      const post = this.#postRecords.get(id);
+      if (post && (this.#erases.get(id) ?? []).some((e) => KINDS.erase.authorise(e, post, authority).ok)) {
+        // The post and its updates go; the erase records stay, so the post is refused if sent again.
+        change.dropped.add(id);
+        for (const update of this.#updates.get(id) ?? []) change.dropped.add(update.id);
+        this.forget(id);
+        this.#erased.add(id);
+      } else {
+        this.#recompute(id, authority);
+      }
       change.posts.add(id);
     }
     this.#touched.clear();
@@ -62,11 +80,26 @@ export class PostsSlice implements FoldSlice {
 
   rejectedCount(authority: Authority): number {
     let unauthorised = 0;
-    for (const [postId, updates] of this.#updates) {
-      const post = this.#postRecords.get(postId);
-      if (post) unauthorised += updates.filter((u) => !KINDS.update.authorise(u, post, authority).ok).length;
+    for (const [postId, post] of this.#postRecords) {
+      unauthorised += (this.#updates.get(postId) ?? []).filter(
+        (u) => !KINDS.update.authorise(u, post, authority).ok,
+      ).length;
+      unauthorised += (this.#erases.get(postId) ?? []).filter(
+        (e) => !KINDS.erase.authorise(e, post, authority).ok,
+      ).length;
     }
     return unauthorised;
+  }
+
+  /** Whether the post's author erased it. */
+  isErased(id: PostId): boolean {
+    return this.#erased.has(id);
+  }
+
+  /** Records about posts this device does not have: they wait for their post. */
+  *waiting(): Generator<PostRecordOf> {
+    for (const [postId, updates] of this.#updates) if (!this.#postRecords.has(postId)) yield* updates;
+    for (const [postId, erases] of this.#erases) if (!this.#postRecords.has(postId)) yield* erases;
   }
 
   post(id: PostId): PostState | undefined {
@@ -81,9 +114,9 @@ export class PostsSlice implements FoldSlice {
     return this.#posts.size;
   }
 
-  /** Ids of every record about a post: the post itself and all updates to it. */
+  /** Ids of every record about a post: the post itself, its updates and any refused erasure. */
   recordIdsOf(id: PostId): RecordId[] {
-    const ids: RecordId[] = (this.#updates.get(id) ?? []).map((u) => u.id);
+    const ids: RecordId[] = [...(this.#updates.get(id) ?? []), ...(this.#erases.get(id) ?? [])].map((r) => r.id);
     if (this.#postRecords.has(id)) ids.push(id);
     return ids;
   }
@@ -93,15 +126,18 @@ export class PostsSlice implements FoldSlice {
     this.#posts.delete(id);
     this.#postRecords.delete(id);
     this.#updates.delete(id);
+    this.#erases.delete(id);
     this.#touched.delete(id);
   }
 
-  /** Forgets an update still waiting for its post; false if the post is here after all. */
-  forgetWaiting(update: RecordId, post: PostId): boolean {
+  /** Forgets a record still waiting for its post; false if the post is here after all. */
+  forgetWaiting(record: RecordId, post: PostId): boolean {
     if (this.#postRecords.has(post)) return false;
-    const waiting = (this.#updates.get(post) ?? []).filter((u) => u.id !== update);
-    if (waiting.length > 0) this.#updates.set(post, waiting);
-    else this.#updates.delete(post);
+    for (const lists of [this.#updates, this.#erases] as Map<PostId, PostRecordOf[]>[]) {
+      const waiting = (lists.get(post) ?? []).filter((r) => r.id !== record);
+      if (waiting.length > 0) lists.set(post, waiting);
+      else lists.delete(post);
+    }
     return true;
   }
 

@@ -1,5 +1,5 @@
 import type { Authority } from '../authority.ts';
-import type { AuthorKey, PostId } from '../ids.ts';
+import type { AuthorKey, PostId, RecordId } from '../ids.ts';
 import type { AnyRecord, RecordKind } from '../kinds/registry.ts';
 
 /** What changed in the fold after adding records: which parts of the UI to patch. */
@@ -7,6 +7,8 @@ export interface FoldChange {
   readonly posts: ReadonlySet<PostId>;
   readonly profiles: ReadonlySet<AuthorKey>;
   readonly square: boolean;
+  /** Records the fold let go of for good (an erased post's): to drop from storage, never to take back. */
+  readonly dropped: ReadonlySet<RecordId>;
 }
 
 /** A change being collected while a batch folds. */
@@ -14,10 +16,11 @@ export interface ChangeBuilder {
   readonly posts: Set<PostId>;
   readonly profiles: Set<AuthorKey>;
   square: boolean;
+  readonly dropped: Set<RecordId>;
 }
 
 export function emptyChange(): ChangeBuilder {
-  return { posts: new Set(), profiles: new Set(), square: false };
+  return { posts: new Set(), profiles: new Set(), square: false, dropped: new Set() };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { CATALOGUE_IDS, checkQuantity } from '../catalogue.ts';
-import { ALLOWED } from '../reasons.ts';
+import type { AuthorKey } from '../ids.ts';
+import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { LIMITS, text } from './fields.ts';
 import type { KindSpec } from './kind.ts';
 
@@ -58,3 +59,14 @@ export const postKind: KindSpec<PostBody, never> = {
   // Anyone who holds the link may post (per-author limits come with the trust rules).
   authorise: () => ALLOWED,
 };
+
+/** What a rule about a post needs to know of it. */
+export interface PostSubject {
+  readonly author: AuthorKey;
+}
+
+/** The rule for records about a post: only its author may write them (volunteers join with roles). */
+export function byPostAuthor(record: { readonly author: AuthorKey }, post: PostSubject | undefined): Verdict {
+  if (post === undefined) return refused('unknown-post');
+  return record.author === post.author ? ALLOWED : refused('not-author');
+}

@@ -8,11 +8,12 @@ import {
   type Verified,
 } from '../envelope.ts';
 import type { RecordId } from '../ids.ts';
+import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
-import { postKind, type PostBody } from './post.ts';
+import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
 import { squareKind, type SquareBody } from './square.ts';
-import { updateKind, type UpdateBody, type UpdateSubject } from './update.ts';
+import { updateKind, type UpdateBody } from './update.ts';
 
 /** Each kind's body type. A new kind adds a line here and one in KINDS. */
 export interface BodyByKind {
@@ -20,6 +21,7 @@ export interface BodyByKind {
   profile: ProfileBody;
   post: PostBody;
   update: UpdateBody;
+  erase: EraseBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -28,7 +30,8 @@ interface SubjectByKind {
   square: never;
   profile: never;
   post: never;
-  update: UpdateSubject;
+  update: PostSubject;
+  erase: PostSubject;
 }
 
 /** Every kind this version knows. */
@@ -37,6 +40,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   profile: profileKind,
   post: postKind,
   update: updateKind,
+  erase: eraseKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
