@@ -3,7 +3,8 @@ import { registerSW } from 'virtual:pwa-register';
 import App from './App.svelte';
 import { I18n } from './lib/i18n/i18n.svelte.ts';
 import { AppState } from './lib/state/app.svelte.ts';
-import { loadOrCreateIdentity } from './lib/storage/identity-store.ts';
+import { openSquareKeys } from './lib/storage/identity-store.ts';
+import { listSquares } from './lib/storage/squares.ts';
 import { loadConfig } from './lib/sync/config.ts';
 import { appContext } from './lib/ui/context.ts';
 import { browserServices } from './services.ts';
@@ -17,15 +18,17 @@ registerSW({ immediate: true });
 
 const i18n = new I18n(localStorage, navigator.languages);
 try {
-  const [identity, config] = await Promise.all([loadOrCreateIdentity(), loadConfig(location, localStorage)]);
+  // Squares joined before keys were per square keep the device key they were joined with.
+  const legacyRooms = listSquares(localStorage).map((s) => s.invite.room);
+  const [keys, config] = await Promise.all([openSquareKeys({ legacyRooms }), loadConfig(location, localStorage)]);
   const exchangeMode = new URLSearchParams(location.search).get('sync') === 'stock' ? 'stock' : 'chunked';
-  const app = new AppState(browserServices(identity, config, exchangeMode));
+  const app = new AppState(browserServices(keys, config, exchangeMode));
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app }, context: appContext(i18n) });
   await app.followLocation();
 } catch (error) {
-  // Without storage or WebCrypto there is no identity and nothing can be signed.
+  // Without storage or WebCrypto there are no keys and nothing can be signed.
   console.error('kaifong: could not start', error);
   const message = document.createElement('p');
   message.setAttribute('role', 'alert');

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
-import type { Identity } from './lib/crypto/signing.ts';
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
 import { IdbDocPersistence } from './lib/storage/doc-persistence.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
+import type { SquareKeys } from './lib/storage/square-keys.ts';
 import type { SyncConfig } from './lib/sync/config.ts';
 import { WebrtcTransport, type ExchangeMode } from './lib/sync/webrtc-transport.ts';
 
@@ -22,9 +22,9 @@ export const systemClock: Clock = {
 };
 
 /** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */
-export function browserServices(identity: Identity, config: SyncConfig, exchangeMode: ExchangeMode): AppServices {
+export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMode: ExchangeMode): AppServices {
   return {
-    identity,
+    keys,
     clock: systemClock,
     storage: localStorage,
     location,

@@ -1,23 +1,39 @@
 /**
  * The app's services in memory, for testing state/ without a browser: a fake clock, an
- * InMemoryTransport per square, documents on an in-memory shelf and vaults that outlive a
- * session, so a test can "reload" by building a new AppState on the same device.
+ * InMemoryTransport per square, documents on an in-memory shelf, and vaults and per-square keys
+ * that outlive a session, so a test can "reload" by building a new AppState on the same device.
  */
 import * as Y from 'yjs';
-import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { Invite } from '../../src/lib/domain/invite.ts';
 import type { AppServices, SquareServices } from '../../src/lib/state/services.ts';
 import { InMemoryDocShelf } from '../../src/lib/storage/doc-persistence.ts';
+import { InMemorySquareKeys } from '../../src/lib/storage/square-keys.ts';
 import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { InMemoryTransport } from '../../src/lib/sync/transport.ts';
 import { FakeClock } from './fake-clock.ts';
 
 /** One device's storage, kept across reloads. */
 export class TestDeviceStorage {
-  readonly shelf = new InMemoryDocShelf();
-  readonly vaults = new Map<string, InMemoryVaultStore>();
-  readonly local = new Map<string, string>();
+  readonly shelf: InMemoryDocShelf;
+  readonly vaults: Map<string, InMemoryVaultStore>;
+  readonly local: Map<string, string>;
+  readonly keys = new InMemorySquareKeys();
   hash = '';
+
+  constructor(synced?: TestDeviceStorage) {
+    this.shelf = synced?.shelf ?? new InMemoryDocShelf();
+    this.vaults = synced?.vaults ?? new Map();
+    this.local = new Map(synced?.local);
+    this.hash = synced?.hash ?? '';
+  }
+
+  /**
+   * Another resident's device that already holds what this one stored (documents, vaults, the
+   * list of squares and the open link), as if everything had synced, but with keys of its own.
+   */
+  anotherResident(): TestDeviceStorage {
+    return new TestDeviceStorage(this);
+  }
 }
 
 /** What a test can reach behind the services it handed to the app. */
@@ -28,14 +44,11 @@ export interface TestAppServices extends AppServices {
   readonly opened: (SquareServices & { readonly transport: InMemoryTransport; readonly invite: Invite })[];
 }
 
-export function inMemoryServices(
-  identity: Identity,
-  clock: FakeClock,
-  device = new TestDeviceStorage(),
-): TestAppServices {
+/** The services of one device; pass the same `device` again to reload it. */
+export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorage()): TestAppServices {
   const opened: TestAppServices['opened'] = [];
   return {
-    identity,
+    keys: device.keys,
     clock,
     device,
     opened,

@@ -4,6 +4,8 @@ export type RecordId = string & { readonly __brand: 'RecordId' };
 export type AuthorKey = string & { readonly __brand: 'AuthorKey' };
 /** A room (square) id: 128 random bits, base64url. Also the signalling topic. */
 export type RoomId = string & { readonly __brand: 'RoomId' };
+/** 128 random bits, base64url, that a founder's key is hashed with to make a room id (domain/invite.ts). */
+export type RoomNonce = string & { readonly __brand: 'RoomNonce' };
 /** A post is identified by the id of the record that created it. */
 export type PostId = RecordId;
 

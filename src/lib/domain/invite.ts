@@ -1,4 +1,5 @@
-import { ID_128_PATTERN, isAuthorKey, type AuthorKey, type RoomId } from './ids.ts';
+import { ID_128_PATTERN, isAuthorKey, type AuthorKey, type RoomId, type RoomNonce } from './ids.ts';
+import type { ReasonCode } from './reasons.ts';
 
 /** Everything a device needs to join a square; travels in the URL fragment, never to a server. */
 export interface Invite {
@@ -7,12 +8,30 @@ export interface Invite {
   readonly secret: string;
   /** The founder's public key: the root of trust for the square's name and roles. */
   readonly founder: AuthorKey;
+  /**
+   * Hashed with the founder's key into the room id (`roomBindingText`), so a link whose `f=` was
+   * swapped names another room. Absent only in links made before the binding.
+   */
+  readonly nonce?: RoomNonce;
 }
 
-/** The fragment (without `#`) that carries an invite: `r=…&k=…&f=…`. */
+/** Tags the hashed text with its scheme, so a later binding cannot be confused with this one. */
+export const ROOM_BINDING_TAG = 'kaifong-room-v1';
+
+/**
+ * The text whose SHA-256 (first 128 bits, base64url) is a square's room id: the founder's key is
+ * committed in the room, which is also the signalling topic and the name of the stored document.
+ */
+export function roomBindingText(founder: AuthorKey, nonce: RoomNonce): string {
+  // Neither part can hold a newline (base64url, `algorithm:base64url`), so the text parses one way.
+  return `${ROOM_BINDING_TAG}\n${founder}\n${nonce}`;
+}
+
+/** The fragment (without `#`) that carries an invite: `r=…&k=…&f=…&n=…`. */
 export function inviteFragment(invite: Invite): string {
   // Every part is base64url or `algorithm:base64url`, which need no escaping.
-  return `r=${invite.room}&k=${invite.secret}&f=${invite.founder}`;
+  const base = `r=${invite.room}&k=${invite.secret}&f=${invite.founder}`;
+  return invite.nonce === undefined ? base : `${base}&n=${invite.nonce}`;
 }
 
 /** The shareable link for an invite, on the given page URL (its fragment replaced). */
@@ -21,7 +40,11 @@ export function inviteUrl(pageUrl: string, invite: Invite): string {
   return `${hashAt >= 0 ? pageUrl.slice(0, hashAt) : pageUrl}#${inviteFragment(invite)}`;
 }
 
-/** Reads an invite from a link, a fragment (`#r=…`) or a bare `r=…&k=…&f=…`; null if it is not one. */
+/**
+ * Reads an invite from a link, a fragment (`#r=…`) or a bare `r=…&k=…&f=…[&n=…]`; null if it is
+ * not one. Only the form is checked here: whether the room belongs to the founder is
+ * `judgeInvite`'s question, with the hash from crypto/room-binding.ts.
+ */
 export function parseInvite(text: string): Invite | null {
   const trimmed = text.trim();
   const hashAt = trimmed.indexOf('#');
@@ -29,8 +52,30 @@ export function parseInvite(text: string): Invite | null {
   const room = params.get('r') ?? '';
   const secret = params.get('k') ?? '';
   const founder = params.get('f') ?? '';
+  const nonce = params.get('n');
   if (!ID_128_PATTERN.test(room) || !ID_128_PATTERN.test(secret) || !isAuthorKey(founder)) return null;
-  return { room: room as RoomId, secret, founder };
+  if (nonce === undefined) return { room: room as RoomId, secret, founder };
+  if (!ID_128_PATTERN.test(nonce)) return null;
+  return { room: room as RoomId, secret, founder, nonce: nonce as RoomNonce };
+}
+
+/** Whether an invite may be opened, and which: a refused link opens nothing, not even storage. */
+export type InviteVerdict =
+  { readonly ok: true; readonly invite: Invite } | { readonly ok: false; readonly reason: ReasonCode };
+
+/**
+ * Judges an invite before anything of its square is opened. `bound`: its room is the hash of its
+ * founder and nonce. A link without a nonce (made before the binding) opens only a square this
+ * device already joined, and only exactly as it was joined; any other new link must be bound.
+ */
+export function judgeInvite(invite: Invite, bound: boolean, joined: readonly Invite[]): InviteVerdict {
+  if (bound) return { ok: true, invite };
+  if (invite.nonce !== undefined) return { ok: false, reason: 'invite-altered' };
+  const known = joined.find((j) => j.room === invite.room);
+  if (!known) return { ok: false, reason: 'invite-unbound' };
+  // NOTE: the remembered invite, not the link: it may carry the nonce this link lost.
+  if (known.founder === invite.founder && known.secret === invite.secret) return { ok: true, invite: known };
+  return { ok: false, reason: 'invite-altered' };
 }
 
 /** `a=1&b=2` as a map, first value of each name winning; undecodable parts are skipped. */

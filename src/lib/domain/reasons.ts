@@ -31,6 +31,12 @@ export const REASONS = [
   'opening',
   /** Something outside the rules went wrong (storage, crypto). */
   'failed',
+  /** A pasted or opened text that is not an invite link. */
+  'not-invite',
+  /** An invite link whose room does not belong to the founder it names: changed since it was made. */
+  'invite-altered',
+  /** An invite link without the founder binding, for a square this device has not joined. */
+  'invite-unbound',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

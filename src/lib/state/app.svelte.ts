@@ -1,7 +1,7 @@
 import { randomId } from '../crypto/base64url.ts';
-import type { RoomId } from '../domain/ids.ts';
-import { inviteFragment, parseInvite, type Invite } from '../domain/invite.ts';
-import type { ReasonCode } from '../domain/reasons.ts';
+import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
+import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdict } from '../domain/invite.ts';
+import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
 import { SquareSession } from './square.svelte.ts';
@@ -10,23 +10,55 @@ import { SquareSession } from './square.svelte.ts';
 export class AppState {
   session = $state<SquareSession | null>(null);
   squares = $state<JoinedSquare[]>([]);
+  /** Why the link in the page's URL was not opened (an altered or unverifiable invite), if it was refused. */
+  refusal = $state<ReasonCode | null>(null);
   readonly #services: AppServices;
+  /** The fragment being followed and its run, so concurrent calls for one link share a run. */
+  #following: { readonly hash: string; readonly done: Promise<void> } | null = null;
+  /** Counts runs of `followLocation`: a run that a newer one overtook stops at its next step. */
+  #turn = 0;
+  #closed: Promise<void> = Promise.resolve();
 
   constructor(services: AppServices) {
     this.#services = services;
     this.squares = listSquares(services.storage);
   }
 
-  /** Opens the square named by the URL fragment, or shows the landing page. */
-  async followLocation(): Promise<void> {
-    const invite = parseInvite(this.#services.location.hash);
-    if (invite?.room === this.session?.invite.room) return;
+  /** Opens the square named by the URL fragment once its invite is judged sound, or shows the landing page. */
+  followLocation(): Promise<void> {
+    const hash = this.#services.location.hash;
+    // Founding sets the hash and follows it, and the browser's hashchange follows it again.
+    if (this.#following?.hash === hash) return this.#following.done;
+    const following = { hash, done: this.#follow(hash, ++this.#turn) };
+    this.#following = following;
+    return following.done.finally(() => {
+      if (this.#following === following) this.#following = null;
+    });
+  }
+
+  async #follow(hash: string, turn: number): Promise<void> {
+    const parsed = parseInvite(hash);
+    if (parsed && parsed.room === this.session?.invite.room) return;
     const previous = this.session;
     this.session = null;
-    await previous?.close();
+    // A run that overtook this one waits for the same close: one room is never open twice.
+    if (previous) this.#closed = previous.close();
+    await this.#closed;
+    if (turn !== this.#turn) return;
     this.squares = listSquares(this.#services.storage);
-    if (!invite) return;
-    const session = new SquareSession(invite, this.#services);
+    this.refusal = parsed || hash.replace(/^#/, '') === '' ? null : 'not-invite';
+    if (!parsed) return;
+    // Judged before anything is opened: a refused link gets no key, no storage and no connection.
+    const verdict = await this.#judge(parsed);
+    if (turn !== this.#turn) return;
+    if (!verdict.ok) {
+      this.refusal = verdict.reason;
+      return;
+    }
+    const invite = verdict.invite;
+    const identity = await this.#services.keys.identityFor(invite.room);
+    if (turn !== this.#turn) return;
+    const session = new SquareSession(invite, identity, this.#services);
     this.session = session;
     rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
     await session.open();
@@ -38,11 +70,10 @@ export class AppState {
     yourName: string,
     building?: string,
   ): Promise<{ ok: true } | { ok: false; reason: ReasonCode }> {
-    const invite: Invite = {
-      room: randomId() as RoomId,
-      secret: randomId(),
-      founder: this.#services.identity.author,
-    };
+    const nonce = newRoomNonce();
+    // The founder's key for this square only; the room is derived from it, so the link binds them.
+    const { room, identity } = await this.#services.keys.found((founder) => boundRoom(founder, nonce));
+    const invite: Invite = { room, secret: randomId(), founder: identity.author, nonce };
     this.#services.location.hash = inviteFragment(invite);
     await this.followLocation();
     const session = this.session;
@@ -53,12 +84,14 @@ export class AppState {
     return session.info.join(yourName, building);
   }
 
-  /** Opens a pasted invite link; false if it is not one. */
-  join(link: string): boolean {
-    const invite = parseInvite(link);
-    if (!invite) return false;
-    this.#services.location.hash = inviteFragment(invite);
-    return true;
+  /** Opens a pasted invite link once it is judged sound; otherwise says why, and opens nothing. */
+  async join(link: string): Promise<Verdict> {
+    const parsed = parseInvite(link);
+    if (!parsed) return { ok: false, reason: 'not-invite' };
+    const verdict = await this.#judge(parsed);
+    if (!verdict.ok) return verdict;
+    this.#services.location.hash = inviteFragment(verdict.invite);
+    return ALLOWED;
   }
 
   /** Records the square's synced name in the landing list. */
@@ -68,5 +101,10 @@ export class AppState {
 
   leaveToLanding(): void {
     this.#services.location.hash = '';
+  }
+
+  async #judge(invite: Invite): Promise<InviteVerdict> {
+    const joined = listSquares(this.#services.storage).map((s) => s.invite);
+    return judgeInvite(invite, await isBoundInvite(invite), joined);
   }
 }

@@ -1,8 +1,8 @@
 import type { BoardOptions } from '../board/board.ts';
-import type { Identity } from '../crypto/signing.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { DocPersistence } from '../storage/doc-persistence.ts';
+import type { SquareKeys } from '../storage/square-keys.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { Transport } from '../sync/transport.ts';
 
@@ -17,7 +17,8 @@ export interface SquareServices {
 
 /** Everything state/ needs from the outside world, injected by the composition root. */
 export interface AppServices {
-  readonly identity: Identity;
+  /** This device's signing key per square: `keys.identityFor(room)`. */
+  readonly keys: SquareKeys;
   readonly clock: Clock;
   /** Where the list of joined squares is kept (localStorage in the browser). */
   readonly storage: Pick<Storage, 'getItem' | 'setItem'>;

@@ -1,5 +1,6 @@
 import { Board, type BoardChange } from '../board/board.ts';
 import type { Commands } from '../board/commands.ts';
+import type { Identity } from '../crypto/signing.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
@@ -28,6 +29,7 @@ export class SquareSession {
   readonly feed: PostFeed;
   readonly info: SquareInfo;
   readonly #app: AppServices;
+  readonly #identity: Identity;
   readonly #services: SquareServices;
   #board: Board | null = null;
   readonly #cleanup: (() => void)[] = [];
@@ -36,15 +38,18 @@ export class SquareSession {
   #lastRefreshMs = Number.NEGATIVE_INFINITY;
   #refreshPending: (() => void) | null = null;
 
+  /** `identity`: this device's key in this square (`AppServices.keys`), never another square's. */
   constructor(
     readonly invite: Invite,
+    identity: Identity,
     app: AppServices,
   ) {
     this.#app = app;
+    this.#identity = identity;
     this.now = app.clock.now();
     this.#services = app.openSquare(invite, () => this.#board?.view.postCount ?? 0);
     const context = {
-      me: app.identity.author,
+      me: identity.author,
       invite,
       now: () => this.now,
       view: (): BoardView | null => this.#board?.view ?? null,
@@ -56,7 +61,7 @@ export class SquareSession {
   }
 
   get me(): AuthorKey {
-    return this.#app.identity.author;
+    return this.#identity.author;
   }
 
   /** Loads the vault (renders at once), then the stored document, then joins the network. */
@@ -67,7 +72,7 @@ export class SquareSession {
         doc,
         store: vault,
         founder: this.invite.founder,
-        identity: this.#app.identity,
+        identity: this.#identity,
         clock: this.#app.clock,
       });
       this.#board = board;

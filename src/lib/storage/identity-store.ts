@@ -1,26 +1,93 @@
 import { generateIdentity, type Identity } from '../crypto/signing.ts';
+import type { AuthorKey, RoomId } from '../domain/ids.ts';
 import { committed, openDatabase, request } from './idb.ts';
+import type { MakeIdentity, SquareKeys } from './square-keys.ts';
 
 const DB = 'kaifong-identity';
 const STORE = 'keys';
-const KEY = 'device';
+/** Where the one device key was kept before keys were per square. */
+const LEGACY_KEY = 'device';
+const roomKey = (room: RoomId) => `room:${room}`;
+
+/** Options of `openSquareKeys`. */
+export interface SquareKeysOptions {
+  /**
+   * The squares this device joined while it had one device key: they keep signing with it, or
+   * their residents (and founders) would lose their own posts and roles there.
+   */
+  readonly legacyRooms?: readonly RoomId[];
+  readonly make?: MakeIdentity;
+}
 
 /**
- * This device's signing identity: loaded from IndexedDB, or made on first run. CryptoKey objects
- * are stored as they are (structured clone), so a non-extractable private key stays so.
+ * This device's per-square keys in IndexedDB. CryptoKey objects are stored as they are
+ * (structured clone), so a non-extractable private key stays so. Moves a device key of an older
+ * version to the squares it was used in, once.
  */
-export async function loadOrCreateIdentity(): Promise<Identity> {
+export async function openSquareKeys(options: SquareKeysOptions = {}): Promise<SquareKeys> {
   const db = await openDatabase(DB, [STORE]);
-  const existing = (await request(db.transaction(STORE).objectStore(STORE).get(KEY))) as Identity | undefined;
-  if (existing) return existing;
-  const identity = await generateIdentity();
-  const tx = db.transaction(STORE, 'readwrite');
-  // `add`, not `put`: if another tab made one first, keep theirs.
-  tx.objectStore(STORE).add(identity, KEY);
-  try {
-    await committed(tx);
-    return identity;
-  } catch {
-    return (await request(db.transaction(STORE).objectStore(STORE).get(KEY))) as Identity;
+  await migrateDeviceKey(db, options.legacyRooms ?? []);
+  return new IdbSquareKeys(db, options.make ?? generateIdentity);
+}
+
+class IdbSquareKeys implements SquareKeys {
+  readonly #db: IDBDatabase;
+  readonly #make: MakeIdentity;
+
+  constructor(db: IDBDatabase, make: MakeIdentity) {
+    this.#db = db;
+    this.#make = make;
   }
+
+  async identityFor(room: RoomId): Promise<Identity> {
+    return (await this.#get(room)) ?? this.#keep(room, await this.#make());
+  }
+
+  async found(roomOf: (founder: AuthorKey) => Promise<RoomId>): Promise<{ room: RoomId; identity: Identity }> {
+    const made = await this.#make();
+    const room = await roomOf(made.author);
+    return { room, identity: await this.#keep(room, made) };
+  }
+
+  async #get(room: RoomId): Promise<Identity | undefined> {
+    return (await request(this.#db.transaction(STORE).objectStore(STORE).get(roomKey(room)))) as Identity | undefined;
+  }
+
+  async #keep(room: RoomId, identity: Identity): Promise<Identity> {
+    const tx = this.#db.transaction(STORE, 'readwrite');
+    // `add`, not `put`: if another tab (or call) kept one first, keep theirs.
+    tx.objectStore(STORE).add(identity, roomKey(room));
+    try {
+      await committed(tx);
+      return identity;
+    } catch {
+      const kept = await this.#get(room);
+      if (!kept) throw new Error('kaifong: no key could be kept for this square');
+      return kept;
+    }
+  }
+}
+
+/** Gives the old device key to each legacy room that has no key yet, and forgets it, in one transaction. */
+function migrateDeviceKey(db: IDBDatabase, legacyRooms: readonly RoomId[]): Promise<void> {
+  const tx = db.transaction(STORE, 'readwrite');
+  const done = committed(tx);
+  const store = tx.objectStore(STORE);
+  const get = store.get(LEGACY_KEY);
+  get.onsuccess = () => {
+    const legacy = get.result as Identity | undefined;
+    if (!legacy) return;
+    for (const room of legacyRooms) {
+      // `add`: a room opened since has a key of its own, and that one stays.
+      const add = store.add(legacy, roomKey(room));
+      add.onerror = (event) => {
+        // Its ConstraintError must neither abort the transaction nor reach `committed`.
+        event.preventDefault();
+        event.stopPropagation();
+      };
+    }
+    // NOTE: deleted, not kept for later squares: a new square signed with it would be linkable.
+    store.delete(LEGACY_KEY);
+  };
+  return done;
 }

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../../src/lib/crypto/signing.ts';
 import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
-import { parseInvite } from '../../../src/lib/domain/invite.ts';
+import { inviteFragment, parseInvite } from '../../../src/lib/domain/invite.ts';
 import { selectPosts } from '../../../src/lib/domain/selection.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
 import { CLOCK_TICK_MS, REFRESH_MS, SquareSession } from '../../../src/lib/state/square.svelte.ts';
@@ -39,14 +39,15 @@ async function foundSquare(services: TestAppServices): Promise<{ app: AppState; 
 
 describe('founding and opening a square', () => {
   it('creates a square: named, joined, remembered, and its invite in the fragment', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { app, session } = await foundSquare(services);
     expect(session.phase).toBe('ready');
     expect(session.info.squareName).toBe('Tai Hang Court');
     expect(session.info.joined).toBe(true);
     expect(session.info.isFounder).toBe(true);
-    expect(session.info.nameOf(founder.author)).toBe('Ah Ming');
-    expect(services.device.hash).toMatch(/^#r=.+&k=.+&f=ed25519:/);
+    expect(session.info.nameOf(session.me)).toBe('Ah Ming');
+    expect(session.invite.founder).toBe(session.me);
+    expect(services.device.hash).toMatch(/^#r=.{22}&k=.{22}&f=ed25519:.+&n=.{22}$/);
     expect(services.opened[0]!.transport.connected).toBe(true);
     const again = new AppState(services);
     expect(again.squares.map((s) => s.name)).toEqual(['Tai Hang Court']);
@@ -57,12 +58,12 @@ describe('founding and opening a square', () => {
   it('shows the board from the vault after a reload, before the network says anything', async () => {
     const device = new TestDeviceStorage();
     const clock = new FakeClock(T0);
-    const first = await foundSquare(inMemoryServices(founder, clock, device));
+    const first = await foundSquare(inMemoryServices(clock, device));
     expect(await first.session.feed.publishPost(postBody({ note: 'fever, child' }))).toEqual({ ok: true });
     await settle(first.session);
     await first.session.close();
 
-    const reloaded = new AppState(inMemoryServices(founder, clock, device));
+    const reloaded = new AppState(inMemoryServices(clock, device));
     await reloaded.followLocation();
     const session = reloaded.session!;
     expect(session.phase).toBe('ready');
@@ -71,7 +72,7 @@ describe('founding and opening a square', () => {
   });
 
   it('reports the transport status and transfer progress', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     const transport = services.opened[0]!.transport;
     transport.report({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
@@ -82,7 +83,7 @@ describe('founding and opening a square', () => {
   });
 
   it('leaves a square: its transport is destroyed and the landing page lists it', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { app } = await foundSquare(services);
     app.leaveToLanding();
     await app.followLocation();
@@ -91,18 +92,22 @@ describe('founding and opening a square', () => {
     expect(app.squares).toHaveLength(1);
   });
 
-  it('refuses a pasted text that is not an invite', () => {
-    const app = new AppState(inMemoryServices(founder, new FakeClock(T0)));
-    expect(app.join('https://example.org/#r=short')).toBe(false);
-    expect(
-      app.join('  https://kaifong.example/#r=AAAAAAAAAAAAAAAAAAAAAA&k=BBBBBBBBBBBBBBBBBBBBBB&f=' + founder.author),
-    ).toBe(true);
+  it('refuses a pasted text that is not an invite, and opens a pasted sound one', async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const { app, session } = await foundSquare(services);
+    const link = `  https://kaifong.example/${services.device.hash}  `;
+    app.leaveToLanding();
+    await app.followLocation();
+    expect(await app.join('https://example.org/#r=short')).toEqual({ ok: false, reason: 'not-invite' });
+    expect(services.device.hash).toBe('');
+    expect(await app.join(link)).toEqual({ ok: true });
+    expect(services.device.hash).toBe(`#${inviteFragment(session.invite)}`);
   });
 });
 
 describe('the feed', () => {
   it('shows a neighbour’s post as soon as it arrives, and patches it when resolved', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
     const post = await signPost(neighbour, postBody({ note: 'spare antigen tests', type: 'offer' }), T0 - HOUR);
@@ -123,7 +128,7 @@ describe('the feed', () => {
   });
 
   it('re-renders at most every REFRESH_MS while changes pour in', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
     const first = await signPost(neighbour, postBody({ note: 'first' }), T0 - 2 * HOUR);
@@ -140,7 +145,7 @@ describe('the feed', () => {
   });
 
   it('drops an expired post from the open list when the clock ticks', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     await session.feed.publishPost(postBody({ urgency: 'urgent', note: 'tonight' }));
     await settle(session);
@@ -154,7 +159,7 @@ describe('the feed', () => {
   });
 
   it('patches the list to exactly what selecting every post gives, whatever arrives', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
     const rng = new Rng(7);
@@ -198,7 +203,7 @@ describe('the feed', () => {
 
 describe('commands', () => {
   it('says why in a code when a resident may not do something', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
     const theirs = await signPost(neighbour, postBody(), T0 - HOUR);
@@ -215,17 +220,17 @@ describe('commands', () => {
   it('lets only the founder change the square’s settings', async () => {
     const device = new TestDeviceStorage();
     const clock = new FakeClock(T0);
-    await foundSquare(inMemoryServices(founder, clock, device));
-    const other = new AppState(inMemoryServices(neighbour, clock, device));
+    await foundSquare(inMemoryServices(clock, device));
+    const other = new AppState(inMemoryServices(clock, device.anotherResident()));
     await other.followLocation();
     expect(other.session!.info.isFounder).toBe(false);
     expect(await other.session!.info.setRetention(7)).toEqual({ ok: false, reason: 'not-founder' });
   });
 
   it('answers "opening" before the board is there, and "failed" when the vault breaks', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const invite = parseInvite('#r=AAAAAAAAAAAAAAAAAAAAAA&k=BBBBBBBBBBBBBBBBBBBBBB&f=' + founder.author)!;
-    const session = new SquareSession(invite, services);
+    const session = new SquareSession(invite, founder, services);
     expect(await session.feed.publishPost(postBody())).toEqual({ ok: false, reason: 'opening' });
     await session.open();
     vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -237,7 +242,7 @@ describe('commands', () => {
 
 describe('retention', () => {
   it('compacts the stored document whenever retention drops posts, from one place', async () => {
-    const services = inMemoryServices(founder, new FakeClock(T0));
+    const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     await session.feed.publishPost(postBody({ note: 'old' }));
     await settle(session);

@@ -1,0 +1,62 @@
+/** The behaviour every SquareKeys must have, run over each implementation (as the vault's contract suite). */
+import { describe, expect, it } from 'vitest';
+import { boundRoom, newRoomNonce } from '../../src/lib/crypto/room-binding.ts';
+import { signRecord, verifyRecord } from '../../src/lib/crypto/signing.ts';
+import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
+import type { RoomId } from '../../src/lib/domain/ids.ts';
+import type { SquareKeys } from '../../src/lib/storage/square-keys.ts';
+
+/** One device's keys: each `open()` is a new tab or a reload on that device. */
+export type SquareKeysSetup = () => { open(): SquareKeys | Promise<SquareKeys> };
+
+const room = (c: string) => c.repeat(22) as RoomId;
+
+export function runSquareKeysContract(name: string, setup: SquareKeysSetup): void {
+  describe(`SquareKeys contract: ${name}`, () => {
+    it('gives a room the same key every time, and after a reload', async () => {
+      const device = setup();
+      const keys = await device.open();
+      const first = await keys.identityFor(room('A'));
+      expect((await keys.identityFor(room('A'))).author).toBe(first.author);
+      expect((await (await device.open()).identityFor(room('A'))).author).toBe(first.author);
+    });
+
+    it('gives each room a key of its own', async () => {
+      const keys = await setup().open();
+      const authors = await Promise.all(['A', 'B', 'C'].map(async (c) => (await keys.identityFor(room(c))).author));
+      expect(new Set(authors).size).toBe(3);
+    });
+
+    it('agrees on one key when two tabs open a new room at once', async () => {
+      const device = setup();
+      const [one, two] = await Promise.all([device.open(), device.open()]);
+      const [a, b, c] = await Promise.all([
+        one.identityFor(room('A')),
+        two.identityFor(room('A')),
+        one.identityFor(room('A')),
+      ]);
+      expect(new Set([a.author, b.author, c.author]).size).toBe(1);
+    });
+
+    it('keeps a founder’s new key under the room derived from it', async () => {
+      const device = setup();
+      const nonce = newRoomNonce();
+      const keys = await device.open();
+      const { room: founded, identity } = await keys.found((founder) => boundRoom(founder, nonce));
+      expect(founded).toBe(await boundRoom(identity.author, nonce));
+      expect((await (await device.open()).identityFor(founded)).author).toBe(identity.author);
+      expect((await keys.identityFor(room('A'))).author).not.toBe(identity.author);
+    });
+
+    it('signs with the key it gives, which stays non-extractable', async () => {
+      const identity = await (await setup().open()).identityFor(room('A'));
+      expect(identity.privateKey.extractable).toBe(false);
+      const body = { name: 'Ah Ming' };
+      const signed = await signRecord(
+        { v: RECORD_VERSION, kind: 'profile', author: identity.author, at: '0', body } as never,
+        identity,
+      );
+      expect(await verifyRecord(signed)).toBe(signed.id);
+    });
+  });
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { boundRoom, isBoundInvite, newRoomNonce } from '../../src/lib/crypto/room-binding.ts';
+import type { AuthorKey, RoomId, RoomNonce } from '../../src/lib/domain/ids.ts';
+import {
+  inviteFragment,
+  inviteUrl,
+  judgeInvite,
+  parseInvite,
+  roomBindingText,
+  type Invite,
+} from '../../src/lib/domain/invite.ts';
+import { identity } from './fixtures.ts';
+
+const founder = `ed25519:${'F'.repeat(43)}` as AuthorKey;
+const attacker = `ed25519:${'M'.repeat(43)}` as AuthorKey;
+const nonce = 'N'.repeat(22) as RoomNonce;
+
+async function boundInvite(key: AuthorKey = founder, n: RoomNonce = nonce): Promise<Invite> {
+  return { room: await boundRoom(key, n), secret: 'S'.repeat(22), founder: key, nonce: n };
+}
+
+describe('the room binding', () => {
+  it('is the first 128 bits of SHA-256 over the tagged founder and nonce, in base64url', async () => {
+    expect(roomBindingText(founder, nonce)).toBe(`kaifong-room-v1\n${founder}\n${nonce}`);
+    const expected = createHash('sha256')
+      .update(`kaifong-room-v1\n${founder}\n${nonce}`)
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
+    expect(await boundRoom(founder, nonce)).toBe(expected);
+    expect(expected).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('gives another room for another founder or another nonce', async () => {
+    const rooms = new Set(
+      await Promise.all([boundRoom(founder, nonce), boundRoom(attacker, nonce), boundRoom(founder, newRoomNonce())]),
+    );
+    expect(rooms.size).toBe(3);
+  });
+
+  it('holds for the invite it made, and for no invite with its founder, nonce or room changed', async () => {
+    const invite = await boundInvite();
+    expect(await isBoundInvite(invite)).toBe(true);
+    const real = await identity(7);
+    expect(await isBoundInvite(await boundInvite(real.author))).toBe(true);
+    for (const changed of [
+      { ...invite, founder: attacker },
+      { ...invite, founder: real.author },
+      { ...invite, nonce: 'O'.repeat(22) as RoomNonce },
+      { ...invite, room: 'R'.repeat(22) as RoomId },
+      { room: invite.room, secret: invite.secret, founder: invite.founder },
+    ]) {
+      expect(await isBoundInvite(changed)).toBe(false);
+    }
+  });
+});
+
+describe('invite links', () => {
+  it('carry the nonce as n= and read back to the same invite', async () => {
+    const invite = await boundInvite();
+    expect(inviteFragment(invite)).toBe(`r=${invite.room}&k=${invite.secret}&f=${founder}&n=${nonce}`);
+    expect(parseInvite(inviteUrl('https://kaifong.example/?x=1#old', invite))).toEqual(invite);
+    expect(parseInvite(` #${inviteFragment(invite)} `)).toEqual(invite);
+  });
+
+  it('still read an old link without n=, and never throw on junk', () => {
+    const old = `r=${'A'.repeat(22)}&k=${'B'.repeat(22)}&f=${founder}`;
+    expect(parseInvite(old)).toEqual({ room: 'A'.repeat(22), secret: 'B'.repeat(22), founder });
+    expect(inviteFragment(parseInvite(old)!)).toBe(old);
+    for (const junk of [`${old}&n=short`, '#r=nope', '', '#', 'https://example.org/']) {
+      expect(parseInvite(junk)).toBeNull();
+    }
+    // An undecodable part is skipped: without its nonce the link is judged as an old one.
+    expect(parseInvite(`${old}&n=%E0%A4%A`)?.nonce).toBeUndefined();
+  });
+});
+
+describe('judging an invite', () => {
+  const old: Invite = { room: 'A'.repeat(22) as RoomId, secret: 'B'.repeat(22), founder };
+
+  it('opens a bound link, and refuses one with a nonce that does not bind', async () => {
+    const invite = await boundInvite();
+    expect(judgeInvite(invite, true, [])).toEqual({ ok: true, invite });
+    expect(judgeInvite({ ...invite, founder: attacker }, false, [invite])).toEqual({
+      ok: false,
+      reason: 'invite-altered',
+    });
+  });
+
+  it('opens a link without a nonce only as a square this device joined, exactly as joined', async () => {
+    expect(judgeInvite(old, false, [])).toEqual({ ok: false, reason: 'invite-unbound' });
+    expect(judgeInvite(old, false, [old])).toEqual({ ok: true, invite: old });
+    expect(judgeInvite({ ...old, founder: attacker }, false, [old])).toEqual({ ok: false, reason: 'invite-altered' });
+    expect(judgeInvite({ ...old, secret: 'C'.repeat(22) }, false, [old])).toEqual({
+      ok: false,
+      reason: 'invite-altered',
+    });
+    // A bound link with its n= cut off opens as the device remembers it, nonce and all.
+    const bound = await boundInvite();
+    const { nonce: _cut, ...stripped } = bound;
+    expect(judgeInvite(stripped, false, [bound])).toEqual({ ok: true, invite: bound });
+  });
+});
