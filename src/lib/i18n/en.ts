@@ -131,6 +131,7 @@ export const en = {
   erase: 'Erase',
   eraseConfirm: 'Erase this post for good? Its text is removed from every device, and this cannot be undone.',
   eraseForGood: 'Erase for good',
+  postUnreadable: 'This post could not be shown on this device.',
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
 

@@ -127,6 +127,7 @@ export const zhHans: Messages = {
   erase: '删除',
   eraseConfirm: '永久删除这个帖子？帖子内容会从所有设备移除，无法恢复。',
   eraseForGood: '永久删除',
+  postUnreadable: '此设备无法显示这个帖子。',
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
 

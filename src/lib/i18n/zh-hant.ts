@@ -127,6 +127,7 @@ export const zhHant: Messages = {
   erase: '刪除',
   eraseConfirm: '永久刪除這個帖子？帖子內容會從所有裝置移除，無法復原。',
   eraseForGood: '永久刪除',
+  postUnreadable: '此裝置無法顯示這個帖子。',
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
 

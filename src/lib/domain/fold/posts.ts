@@ -18,7 +18,8 @@ export interface PostState {
   readonly activeSinceMs: number;
   /** Time of the latest accepted record about this post. */
   readonly lastActivityMs: number;
-  readonly progress: readonly { readonly at: Hlc; readonly note: string }[];
+  /** Notes of progress, oldest first; each keyed by its update's id, unique by construction. */
+  readonly progress: readonly { readonly id: RecordId; readonly at: Hlc; readonly note: string }[];
 }
 
 type PostRecord = VerifiedRecord<'post'>;
@@ -150,13 +151,13 @@ export class PostsSlice implements FoldSlice {
     let status: PostState['status'] = 'open';
     let activeSinceMs = hlcMs(record.at);
     let lastActivityMs = activeSinceMs;
-    const progress: { at: Hlc; note: string }[] = [];
+    const progress: { id: RecordId; at: Hlc; note: string }[] = [];
     for (const update of updates) {
       const ms = hlcMs(update.at);
       lastActivityMs = Math.max(lastActivityMs, ms);
       status = nextStatus(status, update.body.action);
       if (update.body.action === 'renew') activeSinceMs = Math.max(activeSinceMs, ms);
-      if (update.body.note) progress.push({ at: update.at, note: update.body.note });
+      if (update.body.note) progress.push({ id: update.id, at: update.at, note: update.body.note });
     }
     this.#posts.set(id, {
       id,

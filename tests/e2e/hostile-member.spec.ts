@@ -1,0 +1,82 @@
+/**
+ * Issue 9, attacks by a member who holds the link, driven for real: records signed by a client
+ * of the attacker's own (Node WebCrypto, keys of its own) written into the shared document of
+ * one honest browser, reaching the other over WebRTC.
+ */
+import { storedForm } from '../../src/lib/board/stored-form.ts';
+import { hlc, identity, postBody, sign, signPost } from '../unit/fixtures.ts';
+import {
+  createSquare,
+  joinSquare,
+  postList,
+  publishPost,
+  waitForPeers,
+  type KaifongWindow,
+} from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
+
+test('attack 1: records crafted to break the list leave every post readable, before and after a reload', async ({
+  openPeer,
+}) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  await waitForPeers(a, 1);
+  await publishPost(a, { item: 'Thermometer', quantity: 1, note: 'Honest post' });
+  await expect(postList(b).getByRole('listitem')).toHaveCount(1);
+
+  // The attacker's own key: a post and two progress notes with the very same timestamp.
+  const mallory = await identity(99);
+  const now = Date.now();
+  const post = await signPost(mallory, postBody({ note: 'Crafted post' }), now);
+  const notes = await Promise.all(
+    ['one', 'two'].map((note) => sign(mallory, 'update', { post: post.id, action: 'progress', note }, now + 1000)),
+  );
+  expect(notes[0]!.at).toBe(hlc(now + 1000));
+  const entries = [post, ...notes].map((r) => [r.id, storedForm(r)] as const);
+  await b.evaluate((rows) => {
+    const records = (window as KaifongWindow).kaifong!.doc.getMap('records');
+    for (const [id, json] of rows) records.set(id, json);
+  }, entries);
+
+  for (const page of [a, b]) {
+    await expect(postList(page).getByRole('listitem')).toHaveCount(2);
+    await expect(postList(page)).toContainText('Honest post');
+    await expect(postList(page)).toContainText('Crafted post');
+  }
+  const errors: string[] = [];
+  a.on('pageerror', (error) => errors.push(error.message));
+  await a.reload();
+  await expect(postList(a).getByRole('listitem')).toHaveCount(2);
+  await expect(a.getByText('Opening the square…')).toHaveCount(0);
+  const newcomer = await openPeer();
+  await joinSquare(newcomer, link, 'Newcomer');
+  await expect(postList(newcomer).getByRole('listitem')).toHaveCount(2);
+  expect(errors).toEqual([]);
+});
+
+test('attack 10: an author erases a post and its text leaves every device', async ({ openPeer }) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  await waitForPeers(a, 1);
+  await publishPost(a, { item: 'Thermometer', quantity: 1, note: '12/F flat C, call 9123 4567' });
+  await expect(postList(b)).toContainText('9123 4567');
+
+  const card = postList(a).getByRole('listitem').filter({ hasText: '9123 4567' });
+  await card.getByRole('button', { name: 'Erase', exact: true }).click();
+  await card.getByRole('button', { name: 'Erase for good' }).click();
+
+  for (const page of [a, b]) {
+    await expect(postList(page).getByRole('listitem')).toHaveCount(0);
+    const kept = await page.evaluate(() =>
+      JSON.stringify([...(window as KaifongWindow).kaifong!.doc.getMap('records').values()]),
+    );
+    expect(kept).not.toContain('9123 4567');
+  }
+  await b.reload();
+  await expect(b.getByRole('list', { name: 'Posts' })).toBeVisible();
+  await expect(postList(b).getByRole('listitem')).toHaveCount(0);
+});
