@@ -9,6 +9,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type * as Y from 'yjs';
 import type { Board } from '../../src/lib/board/board.ts';
+import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { PostId } from '../../src/lib/domain/ids.ts';
 import type { UpdateAction } from '../../src/lib/domain/kinds/update.ts';
 import type { WebrtcTransport } from '../../src/lib/sync/webrtc-transport.ts';
@@ -80,6 +81,28 @@ export function roomOf(link: string): string {
   const room = /[#&]r=([^&]+)/.exec(new URL(link).hash)?.[1];
   if (room === undefined) throw new Error(`no room in invite link ${link}`);
   return decodeURIComponent(room);
+}
+
+/** The founder key (`f=`) in an invite link. */
+export function founderOf(link: string): string {
+  const founder = /[#&]f=([^&]+)/.exec(new URL(link).hash)?.[1];
+  if (founder === undefined) throw new Error(`no founder in invite link ${link}`);
+  return decodeURIComponent(founder);
+}
+
+/** The invite link with its founder key swapped, as an attacker would pass it on. */
+export function withFounder(link: string, founder: string): string {
+  const url = new URL(link);
+  url.hash = url.hash.replace(/([#&]f=)[^&]+/, `$1${founder}`);
+  return url.href;
+}
+
+/** The names of the page's IndexedDB databases that belong to a room (its document and vault). */
+export function roomDatabases(page: Page, room: string): Promise<string[]> {
+  return page.evaluate(
+    async (room) => (await indexedDB.databases()).flatMap((db) => (db.name?.includes(room) ? [db.name] : [])),
+    room,
+  );
 }
 
 // ---- the diagnostics handle: window.kaifong ----------------------------------------------------
@@ -193,4 +216,26 @@ export async function setRetention(page: Page, squareName: string, days: number)
 /** Runs retention as of the page's clock plus `aheadMs`; returns how many posts went. */
 export function pruneBoard(page: Page, aheadMs = 0): Promise<number> {
   return page.evaluate((ahead) => (window as KaifongWindow).kaifong!.board.prune(Date.now() + ahead), aheadMs);
+}
+
+/** The shared map's entries of one record kind, as stored (id, JSON text): valid or not. */
+export function storedRecordsOf(page: Page, kind: string): Promise<[string, string][]> {
+  return page.evaluate(
+    ({ key, kind }) => {
+      const records = (window as KaifongWindow).kaifong!.doc.getMap<string>(key);
+      return [...records.entries()].filter(([, text]) => (JSON.parse(text) as { kind?: unknown }).kind === kind);
+    },
+    { key: RECORDS_KEY, kind },
+  );
+}
+
+/** Writes entries into the shared map as any peer can (a modified client, say): the board judges them. */
+export async function writeStoredRecords(page: Page, entries: readonly [string, string][]): Promise<void> {
+  await page.evaluate(
+    ({ key, entries }) => {
+      const records = (window as KaifongWindow).kaifong!.doc.getMap<string>(key);
+      records.doc!.transact(() => entries.forEach(([id, text]) => records.set(id, text)));
+    },
+    { key: RECORDS_KEY, entries },
+  );
 }
