@@ -80,3 +80,33 @@ test('attack 10: an author erases a post and its text leaves every device', asyn
   await expect(b.getByText('No open posts yet.')).toBeVisible();
   await expect(postList(b).getByRole('listitem')).toHaveCount(0);
 });
+
+test('attack 4: a second key calling itself "Ah Mei" is told apart and marked', async ({ openPeer }) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  await waitForPeers(a, 1);
+  await publishPost(a, { item: 'Thermometer', quantity: 1, note: 'The real Ah Mei' });
+
+  const mallory = await identity(98);
+  const now = Date.now();
+  const records = [
+    await sign(mallory, 'profile', { name: 'Ah  Mei' }, now),
+    await signPost(mallory, postBody({ note: 'Send your code to me' }), now + 1),
+  ];
+  await a.evaluate(
+    (rows) => {
+      const map = (window as KaifongWindow).kaifong!.doc.getMap('records');
+      for (const [id, json] of rows) map.set(id, json);
+    },
+    records.map((r) => [r.id, storedForm(r)] as const),
+  );
+
+  const real = postList(b).getByRole('listitem').filter({ hasText: 'The real Ah Mei' });
+  const fake = postList(b).getByRole('listitem').filter({ hasText: 'Send your code' });
+  await expect(fake).toContainText('2 neighbours use this name');
+  await expect(real).toContainText('2 neighbours use this name');
+  const code = (item: typeof real) => item.getByLabel(/^key /).textContent();
+  expect(await code(real)).not.toEqual(await code(fake));
+});

@@ -132,6 +132,8 @@ export const en = {
   eraseConfirm: 'Erase this post for good? Its text is removed from every device, and this cannot be undone.',
   eraseForGood: 'Erase for good',
   postUnreadable: 'This post could not be shown on this device.',
+  keyFingerprint: (code: string) => `key ${code}`,
+  namesakes: (n: number) => `${n} neighbours use this name: check the key`,
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
 

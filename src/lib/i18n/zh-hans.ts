@@ -128,6 +128,8 @@ export const zhHans: Messages = {
   eraseConfirm: '永久删除这个帖子？帖子内容会从所有设备移除，无法恢复。',
   eraseForGood: '永久删除',
   postUnreadable: '此设备无法显示这个帖子。',
+  keyFingerprint: (code: string) => `密钥 ${code}`,
+  namesakes: (n: number) => `${n} 位街坊用这个名字，请核对密钥`,
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
 

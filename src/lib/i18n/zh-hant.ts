@@ -128,6 +128,8 @@ export const zhHant: Messages = {
   eraseConfirm: '永久刪除這個帖子？帖子內容會從所有裝置移除，無法復原。',
   eraseForGood: '永久刪除',
   postUnreadable: '此裝置無法顯示這個帖子。',
+  keyFingerprint: (code: string) => `金鑰 ${code}`,
+  namesakes: (n: number) => `${n} 位街坊用這個名字，請核對金鑰`,
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
 

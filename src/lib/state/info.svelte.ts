@@ -56,6 +56,12 @@ export class SquareInfo {
     return this.#context.board()?.view.profile(author)?.name;
   }
 
+  /** How many residents go by this author's name: more than one is worth a second look. */
+  namesakes(author: AuthorKey): number {
+    void this.#version;
+    return this.#context.board()?.view.sharesName(author) ?? 0;
+  }
+
   join(name: string, building?: string): Promise<CommandOutcome> {
     return runCommand(this.#commands(), (c) => c.saveProfile(name, building));
   }

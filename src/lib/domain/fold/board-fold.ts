@@ -16,6 +16,8 @@ export interface BoardView {
   /** Posts known, whatever their status. */
   readonly postCount: number;
   profile(author: AuthorKey): ProfileBody | undefined;
+  /** How many keys go by this resident's name: more than 1 marks a possible impersonation. */
+  sharesName(author: AuthorKey): number;
   squareName(): string | undefined;
   /** The founder's retention setting, if any. */
   retentionDays(): number | undefined;
@@ -106,6 +108,10 @@ export class BoardFold implements BoardView {
 
   profile(author: AuthorKey): ProfileBody | undefined {
     return this.#profiles.profile(author);
+  }
+
+  sharesName(author: AuthorKey): number {
+    return this.#profiles.sharesName(author);
   }
 
   squareName(): string | undefined {

@@ -1,3 +1,4 @@
+import { nameKey } from '../fingerprint.ts';
 import type { AuthorKey } from '../ids.ts';
 import type { AnyRecord, VerifiedRecord } from '../kinds/registry.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
@@ -8,13 +9,27 @@ import type { ChangeBuilder, FoldSlice } from './slice.ts';
 export class ProfilesSlice implements FoldSlice {
   readonly kinds = ['profile'] as const;
   readonly #profiles = new Map<AuthorKey, VerifiedRecord<'profile'>>();
+  /** Who goes by each name (in its folded form), so an impersonator is marked. */
+  readonly #byName = new Map<string, Set<AuthorKey>>();
 
   add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind !== 'profile') return;
-    if (later(record, this.#profiles.get(record.author))) {
-      this.#profiles.set(record.author, record);
-      change.profiles.add(record.author);
-    }
+    const current = this.#profiles.get(record.author);
+    if (!later(record, current)) return;
+    if (current) this.#byName.get(nameKey(current.body.name))?.delete(record.author);
+    this.#profiles.set(record.author, record);
+    const key = nameKey(record.body.name);
+    const holders = this.#byName.get(key) ?? new Set<AuthorKey>();
+    holders.add(record.author);
+    this.#byName.set(key, holders);
+    // Everyone who goes by this name now shows the mark.
+    for (const author of holders) change.profiles.add(author);
+  }
+
+  /** How many keys go by this resident's name (1 when it is theirs alone). */
+  sharesName(author: AuthorKey): number {
+    const profile = this.#profiles.get(author);
+    return profile ? (this.#byName.get(nameKey(profile.body.name))?.size ?? 1) : 0;
   }
 
   settle(): void {}
