@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from './limits.ts';
 import type { Limits } from './limits.ts';
 import { isLogLevel } from './log.ts';
 import type { LogLevel } from './log.ts';
+import { normalizeOrigin } from './origin.ts';
 import type { ServerOptions } from './server.ts';
 
 export const DEFAULT_PORT = 8080;
@@ -83,6 +84,18 @@ function signalingUrls(env: Env): string[] | null {
   return urls as string[];
 }
 
+function allowedOrigins(env: Env): string[] {
+  const raw = env['ALLOWED_ORIGINS'] ?? '';
+  return raw
+    .split(',')
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => {
+      const origin = normalizeOrigin(entry);
+      if (origin === null) throw new ConfigError(`ALLOWED_ORIGINS entries must be http(s)://host[:port], got ${entry}`);
+      return origin;
+    });
+}
+
 function tls(env: Env): ServerOptions['tls'] {
   const cert = env['TLS_CERT'];
   const key = env['TLS_KEY'];
@@ -121,6 +134,7 @@ export function configFromEnv(env: Env = process.env): Config {
       redisUrl: env['REDIS_URL'] || null,
       tls: tls(env),
       trustProxy: flag('TRUST_PROXY'),
+      allowedOrigins: allowedOrigins(env),
       drainDelayMs: number(env, 'DRAIN_DELAY_MS', 0, 0),
       limits,
     },

@@ -14,6 +14,7 @@ import { silentLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import type { Gauges } from './metrics.ts';
+import { OriginPolicy } from './origin.ts';
 import { PendingConnections } from './pending.ts';
 import { SIGNAL_PATH } from './protocol.ts';
 import type { Relay } from './relay.ts';
@@ -48,6 +49,8 @@ export interface ServerOptions {
   readonly redisUrl?: string | null;
   /** PEM certificate and key: serve HTTPS/WSS. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
+  /** Origins besides the app's own whose pages may open WebSockets (e.g. `https://app.example`). */
+  readonly allowedOrigins?: readonly string[];
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   readonly trustProxy?: boolean;
   /** Time /healthz reports draining before connections are closed, so a balancer can react. */
@@ -88,7 +91,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pending: pending.size,
     relayUp: relay === null ? null : relay.up ? 1 : 0,
   }));
-  const guard = new UpgradeGuard({ limits, metrics, trustProxy, originAllowed: () => true });
+  const origins = new OriginPolicy(options.allowedOrigins ?? []);
+  const guard = new UpgradeGuard({ limits, metrics, trustProxy, originAllowed: (req) => origins.allows(req) });
   const pending = new PendingConnections({
     maxPerAddress: limits.maxPendingPerAddress,
     maxTotal: limits.maxPendingConnections,
@@ -181,7 +185,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_INTERVAL_MS, limits.headersTimeoutMs / 2),
   };
   const server: Server = tls
-    ? createHttpsServer({ ...timeouts, handshakeTimeout: limits.handshakeTimeoutMs, ...tls }, guardRequest)
+    ? createHttpsServer({ ...timeouts, ...tls }, guardRequest)
     : createHttpServer(timeouts, guardRequest);
   // the raw TCP socket, for TLS too: a peer that never finishes its TLS handshake is pending as well
   server.on('connection', (socket: Socket) => pending.admit(socket));

@@ -33,7 +33,7 @@ export interface UpgradeGuardOptions {
   readonly limits: Limits;
   readonly metrics: Metrics;
   readonly trustProxy: boolean;
-  /** Whether a browser page of this origin may connect (`undefined`: no Origin header). */
+  /** Whether the page behind this upgrade, if it comes from a browser, may connect. */
   readonly originAllowed: (req: IncomingMessage) => boolean;
 }
 

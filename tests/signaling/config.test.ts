@@ -17,6 +17,7 @@ describe('configFromEnv', () => {
       redisUrl: null,
       tls: null,
       trustProxy: false,
+      allowedOrigins: [],
       limits: DEFAULT_LIMITS,
     });
   });
@@ -31,6 +32,7 @@ describe('configFromEnv', () => {
       STATIC_DIR: '/srv/kaifong',
       REDIS_URL: 'redis://10.0.0.2:6379',
       TRUST_PROXY: '1',
+      ALLOWED_ORIGINS: 'https://App.example, http://localhost:5173/',
       MAX_CONNECTIONS_PER_ADDRESS: '5',
       MESSAGE_RATE_PER_SECOND: '7.5',
       HANDSHAKE_TIMEOUT_MS: '2000',
@@ -44,6 +46,7 @@ describe('configFromEnv', () => {
       signalingUrls: ['wss://x/signal'],
       redisUrl: 'redis://10.0.0.2:6379',
       trustProxy: true,
+      allowedOrigins: ['https://app.example', 'http://localhost:5173'],
     });
     expect(options.iceServers).toHaveLength(2);
     expect(options.limits.maxConnectionsPerAddress).toBe(5);
@@ -61,6 +64,8 @@ describe('configFromEnv', () => {
     [{ TLS_CERT: '/tmp/c.pem' }, /TLS_CERT and TLS_KEY/],
     [{ TLS_CERT: '/nonexistent/c', TLS_KEY: '/nonexistent/k' }, /cannot read/],
     [{ MAX_FRAME_BYTES: '0' }, /MAX_FRAME_BYTES/],
+    [{ ALLOWED_ORIGINS: 'https://app.example/path' }, /ALLOWED_ORIGINS/],
+    [{ ALLOWED_ORIGINS: 'app.example' }, /ALLOWED_ORIGINS/],
     [{ HANDSHAKE_TIMEOUT_MS: 'soon' }, /HANDSHAKE_TIMEOUT_MS/],
     [{ HEADERS_TIMEOUT_MS: '40000' }, /HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS/],
   ])('rejects %o', (env, message) => {

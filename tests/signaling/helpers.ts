@@ -2,6 +2,8 @@
 // Servers as child processes: tests/support/server-process.ts.
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -150,4 +152,33 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** A WebSocket upgrade written by hand on a raw socket: the status it got and the socket, still open on 101. */
+export function rawUpgrade(
+  port: number,
+  headers: Readonly<Record<string, string>> = {},
+  localAddress = '127.0.0.1',
+): Promise<{ status: number; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', localAddress });
+    let head = '';
+    socket.once('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      if (head.includes('\r\n')) return;
+      head += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+      if (status !== undefined) resolve({ status: Number(status), socket });
+    });
+    socket.once('close', () => reject(new Error(`closed without a status line: ${JSON.stringify(head)}`)));
+    const lines = Object.entries({
+      Host: `127.0.0.1:${port}`,
+      Upgrade: 'websocket',
+      Connection: 'Upgrade',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version': '13',
+      ...headers,
+    }).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(`GET /signal HTTP/1.1\r\n${lines.join('')}\r\n`);
+  });
 }
