@@ -84,6 +84,17 @@ function signalingUrls(env: Env): string[] | null {
   return urls as string[];
 }
 
+function publicUrl(env: Env): string | null {
+  const raw = env['PUBLIC_URL']?.trim();
+  if (!raw) return null;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  const web = url?.protocol === 'http:' || url?.protocol === 'https:';
+  if (url === null || !web || url.username !== '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`PUBLIC_URL must be the app's http(s):// address, e.g. https://board.example.hk, got ${raw}`);
+  }
+  return url.href;
+}
+
 function allowedOrigins(env: Env): string[] {
   const raw = env['ALLOWED_ORIGINS'] ?? '';
   return raw
@@ -131,6 +142,7 @@ export function configFromEnv(env: Env = process.env): Config {
       staticDir: env['STATIC_DIR'] ? resolve(env['STATIC_DIR']) : DEFAULT_STATIC_DIR,
       iceServers: iceServers(env),
       signalingUrls: signalingUrls(env),
+      publicUrl: publicUrl(env),
       redisUrl: env['REDIS_URL'] || null,
       tls: tls(env),
       trustProxy: flag('TRUST_PROXY'),

@@ -18,6 +18,7 @@ import { OriginPolicy } from './origin.ts';
 import { PendingConnections } from './pending.ts';
 import { SIGNAL_PATH } from './protocol.ts';
 import type { Relay } from './relay.ts';
+import { SignalUrls } from './signal-urls.ts';
 import { createStaticHandler, withCompression } from './static.ts';
 import type { HttpHandler } from './static.ts';
 import { UpgradeGuard, pathnameOf } from './upgrade-guard.ts';
@@ -41,8 +42,10 @@ export interface ServerOptions {
   /** Directory of the built app; null serves no files. */
   readonly staticDir?: string | null;
   readonly iceServers?: readonly unknown[];
-  /** Overrides the signalling URLs in /config.json (default: derived from the request). */
+  /** Overrides the signalling URLs in /config.json (default: PUBLIC_URL, else this server's address). */
   readonly signalingUrls?: readonly string[] | null;
+  /** The app's address as residents open it (`https://board.example.hk`): advertised, and an allowed origin. */
+  readonly publicUrl?: string | null;
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
   /** Relay through Redis pub/sub when set. */
@@ -80,7 +83,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const tls = options.tls ?? null;
   const trustProxy = options.trustProxy ?? false;
   const iceServers = options.iceServers ?? [];
-  const signalingUrls = options.signalingUrls ?? null;
+  const publicUrl = options.publicUrl ?? null;
+  const signalUrls = new SignalUrls({
+    signalingUrls: options.signalingUrls ?? null,
+    publicUrl,
+    tlsCert: tls?.cert ?? null,
+    bindHost: options.host ?? '127.0.0.1',
+    log,
+  });
 
   let relay: Relay | null = null;
   const metrics: Metrics = new Metrics((): Gauges => ({
@@ -91,7 +101,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pending: pending.size,
     relayUp: relay === null ? null : relay.up ? 1 : 0,
   }));
-  const origins = new OriginPolicy(options.allowedOrigins ?? []);
+  const origins = new OriginPolicy([
+    ...(options.allowedOrigins ?? []),
+    ...(publicUrl === null ? [] : [new URL(publicUrl).origin]),
+  ]);
   const guard = new UpgradeGuard({ limits, metrics, trustProxy, originAllowed: (req) => origins.allows(req) });
   const pending = new PendingConnections({
     maxPerAddress: limits.maxPendingPerAddress,
@@ -121,9 +134,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       case '/metrics':
         return renderMetrics(req, res);
       case '/config.json': {
-        const proto = forwardedProto(req) ?? (tls ? 'wss' : 'ws');
-        const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${port}`;
-        return json(res, 200, { signaling: signalingUrls ?? [`${proto}://${host}${SIGNAL_PATH}`], iceServers });
+        const scheme = forwardedProto(req) ?? (tls ? 'wss' : 'ws');
+        return json(res, 200, { signaling: signalUrls.forRequest(req, scheme, port), iceServers });
       }
       case SIGNAL_PATH:
         res.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });

@@ -14,6 +14,7 @@ describe('configFromEnv', () => {
       staticDir: DEFAULT_STATIC_DIR,
       iceServers: [],
       signalingUrls: null,
+      publicUrl: null,
       redisUrl: null,
       tls: null,
       trustProxy: false,

@@ -182,3 +182,18 @@ export function rawUpgrade(
     socket.write(`GET /signal HTTP/1.1\r\n${lines.join('')}\r\n`);
   });
 }
+
+/** One HTTP request written by hand, with any Host or none (HTTP/1.0 keeps the body unchunked); resolves once the server closes. */
+export function rawRequest(port: number, head: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    socket.once('error', reject);
+    socket.once('close', () => {
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
+    socket.write(`${head.replace(/\r?\n/g, '\r\n')}Connection: close\r\n\r\n`);
+  });
+}

@@ -138,12 +138,15 @@ describe('static app', () => {
     expect((await get(`${server.url}/`, {}, 'POST')).status).toBe(405);
   });
 
-  it('serves /config.json derived from the request, not cached', async () => {
-    const res = await get(`${server.url}/config.json`, { Host: 'board.example:8443' });
+  it('serves /config.json for the address it was reached at, not cached', async () => {
+    const res = await get(`${server.url}/config.json`, { Host: `localhost:${server.port}` });
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(res.body.toString())).toEqual({ signaling: ['ws://board.example:8443/signal'], iceServers: [] });
+    expect(JSON.parse(res.body.toString())).toEqual({
+      signaling: [`ws://localhost:${server.port}/signal`],
+      iceServers: [],
+    });
     expectSecurityHeaders(res);
   });
 

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect } from 'node:net';
+import { checkServerIdentity as checkIdentity } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +34,7 @@ beforeAll(async () => {
       '-subj',
       '/CN=localhost',
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:board.test,DNS:*.compound.test',
       '-keyout',
       keyPath,
       '-out',
@@ -51,9 +53,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function getJson(path: string): Promise<{ status: number; body: unknown }> {
+function getJson(path: string, host?: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { ca, agent: false }, (res) => {
+    const headers = host === undefined ? {} : { Host: host };
+    // a forged Host is the point here; the certificate is still checked against 127.0.0.1
+    const checkServerIdentity = (_host: string, cert: PeerCertificate): Error | undefined =>
+      checkIdentity('127.0.0.1', cert);
+    const req = request(`${server.url}${path}`, { ca, agent: false, headers, checkServerIdentity }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
@@ -72,6 +78,17 @@ describe('TLS', () => {
   it('advertises a wss:// signalling URL', async () => {
     const { body } = await getJson('/config.json');
     expect(body).toEqual({ signaling: [`wss://127.0.0.1:${server.port}/signal`], iceServers: [] });
+  });
+
+  it('advertises a host the certificate covers, and nothing else', async () => {
+    const { port } = server;
+    const signaling = async (host: string): Promise<unknown> =>
+      ((await getJson('/config.json', host)).body as { signaling: unknown }).signaling;
+    expect(await signaling(`board.test:${port}`)).toEqual([`wss://board.test:${port}/signal`]);
+    expect(await signaling(`a.compound.test:${port}`)).toEqual([`wss://a.compound.test:${port}/signal`]);
+    for (const forged of [`a.b.compound.test:${port}`, `compound.test:${port}`, `evil.example:${port}`, 'board.test']) {
+      expect(await signaling(forged), forged).toEqual([`wss://127.0.0.1:${port}/signal`]);
+    }
   });
 
   it('speaks the protocol over WSS', async () => {
