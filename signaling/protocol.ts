@@ -88,4 +88,74 @@ export function publishFrame(raw: string, clients: number): string {
   return `${raw.slice(0, end)},"clients":${clients}}`;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index just past the string that opens at `i`. */
+function skipString(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  return text.length;
+}
+
+/** Index just past the value that starts at `i`; iterative, so deep nesting costs no stack. */
+function skipValue(text: string, i: number): number {
+  const first = text[i];
+  if (first === '"') return skipString(text, i);
+  if (first !== '{' && first !== '[') {
+    while (i < text.length && !',}] \t\n\r'.includes(text[i] as string)) i++;
+    return i;
+  }
+  let depth = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
+    i++;
+  }
+  return text.length;
+}
+
+/**
+ * A publish frame without its top-level `topic` members, for the Redis relay: the channel (a hash of
+ * the topic) already names the room, and Redis must never see a room id. `raw` is a frame that
+ * parseClientMessage accepted (a JSON object); the other members are kept byte for byte.
+ */
+export function withoutTopic(raw: string): string {
+  const kept: string[] = [];
+  let i = skipSpace(raw, 0) + 1; // past "{"
+  for (;;) {
+    i = skipSpace(raw, i);
+    if (raw.charCodeAt(i) !== QUOTE) break; // "}"
+    const keyEnd = skipString(raw, i);
+    const valueEnd = skipValue(raw, skipSpace(raw, skipSpace(raw, keyEnd) + 1));
+    // keys may be escaped ("t\u006fpic"), and JSON.parse lets the last duplicate win: drop them all
+    if (JSON.parse(raw.slice(i, keyEnd)) !== 'topic') kept.push(raw.slice(i, valueEnd));
+    i = skipSpace(raw, valueEnd);
+    if (raw[i] === ',') i++;
+  }
+  return `{${kept.join(',')}}`;
+}
+
+/** The frame again, on the instance that received `body` (from withoutTopic) on the topic's channel. */
+export function withTopic(body: string, topic: string): string {
+  const rest = body.trimStart().slice(1); // past "{"
+  const member = `"topic":${JSON.stringify(topic)}`;
+  return rest.trimStart().startsWith('}') ? `{${member}}` : `{${member},${rest}`;
+}
+
 export const PONG_FRAME: string = JSON.stringify({ type: 'pong' } satisfies ServerMessage);

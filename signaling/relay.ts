@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import { withTopic, withoutTopic } from './protocol.ts';
 
 /** How another instance's publishes reach this one. */
 export interface Relay {
@@ -20,7 +21,7 @@ export interface Relay {
 
 export const RELAY_CHANNEL_PREFIX = 'kaifong:signal:';
 
-/** Redis channel for a topic; hashed so room ids never appear in Redis or its logs. */
+/** Redis channel for a topic; hashed so room ids never appear in Redis or its logs (payloads carry no topic either). */
 export function channelFor(topic: string): string {
   return RELAY_CHANNEL_PREFIX + createHash('sha256').update(topic).digest('base64url');
 }
@@ -87,7 +88,7 @@ export class RedisRelay implements Relay {
       return;
     }
     this.#options.metrics.relayOut++;
-    this.#pub.publish(channelFor(topic), `${this.instanceId}:${raw}`).catch(() => {
+    this.#pub.publish(channelFor(topic), `${this.instanceId}:${withoutTopic(raw)}`).catch(() => {
       this.#options.metrics.drop('relay_unavailable');
     });
   }
@@ -104,8 +105,10 @@ export class RedisRelay implements Relay {
     if (colon < 0 || message.slice(0, colon) === this.instanceId) return;
     const topic = this.#channels.get(channel);
     if (topic === undefined) return;
+    const body = message.slice(colon + 1);
+    if (!body.startsWith('{')) return;
     this.#options.metrics.relayIn++;
-    this.#options.deliver(topic, message.slice(colon + 1));
+    this.#options.deliver(topic, withTopic(body, topic));
   }
 
   #resubscribe(): void {

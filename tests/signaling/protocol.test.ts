@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_FRAME, parseClientMessage, publishFrame } from '../../signaling/protocol.ts';
+import {
+  MAX_TOPIC_LENGTH,
+  MAX_TOPICS_PER_FRAME,
+  parseClientMessage,
+  publishFrame,
+  withTopic,
+  withoutTopic,
+} from '../../signaling/protocol.ts';
 import { ServerPool, isPublish } from './helpers.ts';
 
 describe('parseClientMessage', () => {
@@ -53,6 +60,28 @@ describe('parseClientMessage', () => {
   it('publishFrame keeps the payload and adds clients', () => {
     const raw = '{"type":"publish","topic":"a","data":"x","clients":99}  ';
     expect(JSON.parse(publishFrame(raw, 3))).toEqual({ type: 'publish', topic: 'a', data: 'x', clients: 3 });
+  });
+});
+
+describe('relay payload without the topic', () => {
+  it.each([
+    '{"type":"publish","topic":"room-1","data":{"x":[1,"]}",{"topic":"inner"}]}}',
+    ' { "topic" : "room-1" , "type":"publish", "data" : "a\\"}\\\\" } ',
+    '{"type":"publish","t\\u006fpic":"room-1","data":1}',
+    '{"type":"publish","topic":"decoy","data":null,"topic":"room-1"}',
+    '{"topic":"room-1","type":"publish"}',
+    '{"type":"publish","topic":"room-1","n":-1.5e3,"ok":true,"no":false}',
+  ])('strips every top-level topic of %s and puts it back', (raw) => {
+    const body = withoutTopic(raw);
+    expect(body).not.toContain('room-1');
+    expect(body).not.toMatch(/"t(?:opic|\\u006fpic)"\s*:\s*"(?:decoy|room-1)"/);
+    const original = JSON.parse(raw) as Record<string, unknown>;
+    expect(JSON.parse(withTopic(body, 'room-1'))).toEqual({ ...original, topic: 'room-1' });
+  });
+
+  it('copes with deep nesting without recursion', () => {
+    const deep = '{"type":"publish","topic":"t","data":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}';
+    expect(withoutTopic(deep)).toBe('{"type":"publish","data":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}');
   });
 });
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelFor } from '../../signaling/relay.ts';
 import type { RunningServer } from '../../signaling/server.ts';
 import { ServerPool, eventually, isPublish, sleep } from './helpers.ts';
-import type { TestClient } from './helpers.ts';
+import type { Received, TestClient } from './helpers.ts';
 import { startRedis } from './redis-server.ts';
 import type { RedisProcess } from './redis-server.ts';
 
@@ -107,4 +107,42 @@ describe('Redis relay between instances', () => {
     a1.send({ type: 'publish', topic, data: 'relayed again' });
     expect((await b.next(isPublish(topic), 5_000)).json).toMatchObject({ data: 'relayed again' });
   }, 30_000);
+});
+
+describe('what Redis sees', () => {
+  it('never a room id: not in channel names, not in published payloads, not in any command (issue 9, attack 4)', async () => {
+    const r = await redis();
+    // a raw observer, as anyone who can reach Redis: every command, and every published message
+    const monitor = await admin(r).monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(args.join(' ')));
+    const spy = admin(r);
+    const published: string[] = [];
+    spy.on('pmessage', (_pattern: string, channel: string, message: string) => published.push(`${channel} ${message}`));
+    await spy.psubscribe('*');
+
+    const [serverA, serverB] = await Promise.all([pool.start({ redisUrl: r.url }), pool.start({ redisUrl: r.url })]);
+    const [a, b] = await Promise.all([pool.client(serverA), pool.client(serverB)]);
+    const topic = 'room-5f0c2d7e9a1b4c38';
+    await Promise.all([subscribed(a, topic), subscribed(b, topic)]);
+    await relaySubscribers(admin(r), topic, 2);
+    a.send({ type: 'publish', topic, data: { type: 'announce', from: 'peer-a' } });
+    // written by hand: escaped key, duplicate key, odd spacing; still relayed, still without the topic
+    a.send(` { "t\\u006fpic" : "${topic}", "type":"publish", "data":"b", "topic":"${topic}" }`);
+    b.send({ type: 'publish', topic, data: { type: 'signal', to: 'peer-a', from: 'peer-b' } });
+    const carrying =
+      (data: unknown) =>
+      (m: Received): boolean =>
+        isPublish(topic)(m) && JSON.stringify((m.json as { data: unknown }).data) === JSON.stringify(data);
+    expect((await b.next(carrying('b'))).json).toEqual({ type: 'publish', topic, data: 'b', clients: 1 });
+    expect((await b.next(carrying({ type: 'announce', from: 'peer-a' }))).json).toMatchObject({ clients: 1 });
+    const signal = { type: 'signal', to: 'peer-a', from: 'peer-b' };
+    expect((await a.next(carrying(signal))).json).toEqual({ type: 'publish', topic, data: signal, clients: 1 });
+
+    await eventually(() => published.length >= 3, 3_000, 'three relayed publishes');
+    await sleep(100);
+    expect(commands.some((c) => c.startsWith('publish'))).toBe(true);
+    for (const seen of [...published, ...commands]) expect(seen).not.toContain(topic);
+    void monitor.disconnect();
+  });
 });
