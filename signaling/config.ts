@@ -14,6 +14,10 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const REPO_ROOT: string = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_STATIC_DIR: string = resolve(REPO_ROOT, 'dist');
+/** The metrics listener (METRICS_PORT) binds to loopback unless told otherwise: a local Prometheus only. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+/** Shortest METRICS_TOKEN accepted: 16 random characters are beyond guessing at any request rate. */
+export const METRICS_TOKEN_MIN_LENGTH = 16;
 
 /** Env name of each limit. */
 export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = {
@@ -95,6 +99,15 @@ function publicUrl(env: Env): string | null {
   return url.href;
 }
 
+function metricsToken(env: Env): string | null {
+  const token = env['METRICS_TOKEN'];
+  if (!token) return null;
+  if (token.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(token)) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters, without spaces`);
+  }
+  return token;
+}
+
 function allowedOrigins(env: Env): string[] {
   const raw = env['ALLOWED_ORIGINS'] ?? '';
   return raw
@@ -148,6 +161,9 @@ export function configFromEnv(env: Env = process.env): Config {
       trustProxy: flag('TRUST_PROXY'),
       allowedOrigins: allowedOrigins(env),
       drainDelayMs: number(env, 'DRAIN_DELAY_MS', 0, 0),
+      metricsPort: env['METRICS_PORT'] ? number(env, 'METRICS_PORT', 0, 0) : null,
+      metricsHost: env['METRICS_HOST'] || DEFAULT_METRICS_HOST,
+      metricsToken: metricsToken(env),
       limits,
     },
   };

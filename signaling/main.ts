@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     port: server.port,
     host: options.host,
     url: server.url,
+    metricsUrl: server.metricsUrl,
     tls: Boolean(options.tls),
     relay: Boolean(options.redisUrl),
     staticDir: options.staticDir ?? null,

@@ -1,17 +1,16 @@
-// HTTP(S) + WebSocket front: routes, upgrade admission, heartbeat and graceful shutdown.
+// HTTP(S) + WebSocket front: routes, upgrades, heartbeat and graceful shutdown.
 
-import { createServer as createHttpServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { Hub } from './hub.ts';
-import { CLOSE_GOING_AWAY, CONNECTIONS_CHECK_INTERVAL_MS, DEFAULT_LIMITS, HEARTBEAT_SLICES } from './limits.ts';
+import { CLOSE_GOING_AWAY, DEFAULT_LIMITS, HEARTBEAT_SLICES } from './limits.ts';
+import { closeListener, createListener, listen } from './listener.ts';
 import type { Limits } from './limits.ts';
 import { silentLogger } from './log.ts';
 import type { Logger } from './log.ts';
+import { METRICS_PATH, behindToken, metricsHandler, metricsUrlOf, startMetricsListener } from './metrics-endpoint.ts';
 import { Metrics } from './metrics.ts';
 import type { Gauges } from './metrics.ts';
 import { OriginPolicy } from './origin.ts';
@@ -19,7 +18,7 @@ import { PendingConnections } from './pending.ts';
 import { SIGNAL_PATH } from './protocol.ts';
 import type { Relay } from './relay.ts';
 import { SignalUrls } from './signal-urls.ts';
-import { createStaticHandler, withCompression } from './static.ts';
+import { createStaticHandler } from './static.ts';
 import type { HttpHandler } from './static.ts';
 import { UpgradeGuard, pathnameOf } from './upgrade-guard.ts';
 
@@ -56,6 +55,12 @@ export interface ServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   readonly trustProxy?: boolean;
+  /** A listener of its own for /metrics (0: any free port); null: none. */
+  readonly metricsPort?: number | null;
+  /** Where that listener binds; loopback by default. */
+  readonly metricsHost?: string;
+  /** Serve /metrics on the app's port too, to requests with `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string | null;
   /** Time /healthz reports draining before connections are closed, so a balancer can react. */
   readonly drainDelayMs?: number;
 }
@@ -66,6 +71,8 @@ export interface RunningServer {
   /** Live counts, for tests and the bench. */
   stats(): { connections: number; topics: number; subscriptions: number; dropped: number };
   readonly metrics: Metrics;
+  /** /metrics on its own listener, or null when METRICS_PORT is not set. */
+  readonly metricsUrl: string | null;
   /** Graceful: drain, close clients with 1001, stop; bounded by `limits.shutdownTimeoutMs`. */
   close(): Promise<void>;
 }
@@ -121,18 +128,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   const files: HttpHandler | null = options.staticDir ? createStaticHandler(options.staticDir) : null;
-  const renderMetrics = withCompression((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(metrics.render());
-  });
+  const renderMetrics = metricsHandler(metrics);
+  const guardedMetrics = behindToken(renderMetrics, options.metricsToken ?? null);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     switch (pathnameOf(req)) {
       case '/healthz':
         return guard.draining ? json(res, 503, { status: 'draining' }) : json(res, 200, { status: 'ready' });
-      case '/metrics':
-        return renderMetrics(req, res);
+      case METRICS_PATH:
+        return guardedMetrics(req, res);
       case '/config.json': {
         const scheme = forwardedProto(req) ?? (tls ? 'wss' : 'ws');
         return json(res, 200, { signaling: signalUrls.forRequest(req, scheme, port), iceServers });
@@ -170,54 +175,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   };
 
-  // a bug in a handler must cost one request, not the process
-  const guardRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    pending.settle(req.socket);
-    try {
-      onRequest(req, res);
-    } catch (err) {
-      log.error('request handler failed', { error: String(err) });
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end();
-    }
-  };
-  const guardUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    pending.settle(req.socket);
-    try {
-      onUpgrade(req, socket, head);
-    } catch (err) {
-      log.error('upgrade handler failed', { error: String(err) });
-      socket.destroy();
-    }
-  };
-
-  const timeouts = {
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_INTERVAL_MS, limits.headersTimeoutMs / 2),
-  };
-  const server: Server = tls
-    ? createHttpsServer({ ...timeouts, ...tls }, guardRequest)
-    : createHttpServer(timeouts, guardRequest);
-  // the raw TCP socket, for TLS too: a peer that never finishes its TLS handshake is pending as well
-  server.on('connection', (socket: Socket) => pending.admit(socket));
-  server.on('upgrade', guardUpgrade);
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-    socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  // e.g. EMFILE on accept: without a listener node would throw it
-  server.on('error', (err: NodeJS.ErrnoException) => log.error('server error', { code: err.code ?? 'unknown' }));
-  const port = (server.address() as AddressInfo).port;
+  const server = createListener({ tls, limits, pending, log, onRequest, onUpgrade });
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1', log);
+  const metricsHost = options.metricsHost ?? '127.0.0.1';
+  const metricsServer =
+    options.metricsPort === undefined || options.metricsPort === null
+      ? null
+      : await startMetricsListener(options.metricsPort, metricsHost, renderMetrics, { limits, pending, log });
   const heartbeat = setInterval(() => hub.heartbeat(), limits.heartbeatIntervalMs / HEARTBEAT_SLICES);
   heartbeat.unref();
 
@@ -239,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clearInterval(heartbeat);
     metrics.stop();
     server.closeAllConnections();
+    if (metricsServer !== null) await closeListener(metricsServer);
     await relay?.stop();
     await closed;
   };
@@ -248,6 +213,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     port,
     url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`,
+    metricsUrl: metricsServer === null ? null : metricsUrlOf(metricsServer, metricsHost),
     metrics,
     stats: () => ({
       connections: hub.clients.size,

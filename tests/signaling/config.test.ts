@@ -19,6 +19,9 @@ describe('configFromEnv', () => {
       tls: null,
       trustProxy: false,
       allowedOrigins: [],
+      metricsPort: null,
+      metricsHost: '127.0.0.1',
+      metricsToken: null,
       limits: DEFAULT_LIMITS,
     });
   });
@@ -34,6 +37,10 @@ describe('configFromEnv', () => {
       REDIS_URL: 'redis://10.0.0.2:6379',
       TRUST_PROXY: '1',
       ALLOWED_ORIGINS: 'https://App.example, http://localhost:5173/',
+      PUBLIC_URL: 'https://board.example.hk',
+      METRICS_PORT: '9464',
+      METRICS_HOST: '10.0.0.7',
+      METRICS_TOKEN: 'abcdefghijklmnop',
       MAX_CONNECTIONS_PER_ADDRESS: '5',
       MESSAGE_RATE_PER_SECOND: '7.5',
       HANDSHAKE_TIMEOUT_MS: '2000',
@@ -48,6 +55,10 @@ describe('configFromEnv', () => {
       redisUrl: 'redis://10.0.0.2:6379',
       trustProxy: true,
       allowedOrigins: ['https://app.example', 'http://localhost:5173'],
+      publicUrl: 'https://board.example.hk/',
+      metricsPort: 9464,
+      metricsHost: '10.0.0.7',
+      metricsToken: 'abcdefghijklmnop',
     });
     expect(options.iceServers).toHaveLength(2);
     expect(options.limits.maxConnectionsPerAddress).toBe(5);
@@ -66,6 +77,8 @@ describe('configFromEnv', () => {
     [{ TLS_CERT: '/nonexistent/c', TLS_KEY: '/nonexistent/k' }, /cannot read/],
     [{ MAX_FRAME_BYTES: '0' }, /MAX_FRAME_BYTES/],
     [{ ALLOWED_ORIGINS: 'https://app.example/path' }, /ALLOWED_ORIGINS/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16/],
+    [{ METRICS_PORT: 'x' }, /METRICS_PORT/],
     [{ ALLOWED_ORIGINS: 'app.example' }, /ALLOWED_ORIGINS/],
     [{ HANDSHAKE_TIMEOUT_MS: 'soon' }, /HANDSHAKE_TIMEOUT_MS/],
     [{ HEADERS_TIMEOUT_MS: '40000' }, /HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS/],

@@ -71,7 +71,9 @@ const vmRss = (pid: number): number => {
 };
 
 async function scrape(port: number): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (
+    await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
@@ -80,7 +82,8 @@ async function scrape(port: number): Promise<Map<string, number>> {
   return values;
 }
 
-const server = signalingServer({ env: { LOG_LEVEL: 'error' } });
+const METRICS_TOKEN = 'fuzz-metrics-token-0123456789';
+const server = signalingServer({ env: { LOG_LEVEL: 'error', METRICS_TOKEN } });
 const sockets = new Set<WebSocket>();
 afterAll(async () => {
   for (const ws of sockets) ws.terminate();

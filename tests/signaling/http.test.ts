@@ -39,6 +39,8 @@ function getRaw(port: number, path: string): Promise<Response> {
   });
 }
 
+const METRICS_TOKEN = 'http-test-metrics-token';
+
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "font-src 'self' data:; connect-src 'self' ws: wss: http: https:; worker-src 'self' blob:; manifest-src 'self'; " +
@@ -55,7 +57,7 @@ describe('static app', () => {
   const statics = makeStaticDir();
   let server: RunningServer;
   beforeAll(async () => {
-    server = await pool.start({ staticDir: statics.dir });
+    server = await pool.start({ staticDir: statics.dir, metricsToken: METRICS_TOKEN });
   });
   afterAll(async () => {
     await pool.closeAll();
@@ -154,7 +156,7 @@ describe('static app', () => {
     const health = await get(`${server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body.toString())).toEqual({ status: 'ready' });
-    const metrics = await get(`${server.url}/metrics`);
+    const metrics = await get(`${server.url}/metrics`, { Authorization: `Bearer ${METRICS_TOKEN}` });
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = metrics.body.toString();
