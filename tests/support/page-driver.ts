@@ -239,3 +239,18 @@ export async function writeStoredRecords(page: Page, entries: readonly [string, 
     { key: RECORDS_KEY, entries },
   );
 }
+
+/** This peer's id on the signalling wire (the guard's key-bound id, or y-webrtc's own before it). */
+export function signallingPeerId(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const connection = (window as KaifongWindow).kaifong!.connection as WebrtcTransport & {
+      signalGuard?: { peerId(): Promise<string> } | null;
+    };
+    return connection.signalGuard ? connection.signalGuard.peerId() : connection.provider!.room!.peerId;
+  });
+}
+
+/** Connections in y-webrtc's table, up or not (each holds an RTCPeerConnection). */
+export function webrtcConnCount(page: Page): Promise<number> {
+  return page.evaluate(() => (window as KaifongWindow).kaifong?.connection.provider?.room?.webrtcConns.size ?? 0);
+}

@@ -3,7 +3,9 @@ import { WebrtcProvider } from 'y-webrtc';
 import type { SyncConfig } from './config.ts';
 import { DocExchange, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
+import { MAX_PEER_CONNECTIONS } from './connection-budget.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
+import { SignalGuard } from './signal-guard.ts';
 import { INITIAL_STATUS, type SignallingState, type SyncStatus, type Transport } from './transport.ts';
 
 /** How often connection state is sampled; y-webrtc emits no event for every change we show. */
@@ -49,6 +51,7 @@ export class WebrtcTransport implements Transport {
   readonly #mode: ExchangeMode;
   readonly #exchange: DocExchange | null;
   #provider: WebrtcProvider | null = null;
+  #guard: SignalGuard | null = null;
   #status: SyncStatus = INITIAL_STATUS;
   readonly #listeners = new Set<(status: SyncStatus) => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -74,14 +77,22 @@ export class WebrtcTransport implements Transport {
     // In chunked mode y-webrtc gets a document of its own that stays empty: it signals and
     // connects, and the exchange carries the square over each connection it makes.
     const providerDoc = this.#exchange ? new Y.Doc() : this.doc;
-    const provider = new WebrtcProvider(this.invite.room, providerDoc, {
-      signaling: [...this.config.signaling],
-      password: this.invite.secret,
-      // Tabs of one browser get no document over y-webrtc's BroadcastChannel in chunked mode,
-      // so they connect over WebRTC like any other peer.
-      filterBcConns: this.#exchange === null,
-      peerOpts: { config: { iceServers: [...this.config.iceServers] } },
-    });
+    // Signals are signed, fresh and budgeted (signal-guard.ts), whichever exchange runs.
+    this.#guard = SignalGuard.wrap(
+      this.invite.room,
+      this.now,
+      () =>
+        new WebrtcProvider(this.invite.room, providerDoc, {
+          signaling: [...this.config.signaling],
+          password: this.invite.secret,
+          maxConns: MAX_PEER_CONNECTIONS,
+          // Tabs of one browser get no document over y-webrtc's BroadcastChannel in chunked mode,
+          // so they connect over WebRTC like any other peer.
+          filterBcConns: this.#exchange === null,
+          peerOpts: { config: { iceServers: [...this.config.iceServers] } },
+        }),
+    );
+    const provider = this.#guard.provider;
     this.#provider = provider;
     this.#startedMs = this.now();
     if (this.#exchange) {
@@ -128,6 +139,11 @@ export class WebrtcTransport implements Transport {
     return this.#provider;
   }
 
+  /** The room's signalling guard, for diagnostics; null before connect(). */
+  get signalGuard(): SignalGuard | null {
+    return this.#guard;
+  }
+
   /** Subscribes to status changes; returns the unsubscribe function. */
   onStatus(listener: (status: SyncStatus) => void): () => void {
     this.#listeners.add(listener);
@@ -140,6 +156,8 @@ export class WebrtcTransport implements Transport {
     this.#exchange?.destroy();
     this.#provider?.destroy();
     this.#provider = null;
+    this.#guard?.dispose();
+    this.#guard = null;
   }
 
   readonly #onUpdate = (_update: Uint8Array, origin: unknown): void => {
@@ -169,6 +187,7 @@ export class WebrtcTransport implements Transport {
   #sample(): void {
     const provider = this.#provider;
     if (!provider) return;
+    this.#guard?.budget.sweep();
     let peers = 0;
     provider.room?.webrtcConns.forEach((conn) => {
       if (conn.connected) peers++;
