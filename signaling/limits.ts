@@ -43,16 +43,22 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** How often Node checks the two timeouts above (its default of 30 s would triple a 10 s bound). */
 export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
 /**
- * Connections from one address still in their handshake. Each lasts one round trip, but a burst
- * accepted in one event-loop turn is pending all at once: a whole compound reconnecting after an
- * outage, or a script opening 100 in parallel, stays well below this. Past the cap the oldest is
- * closed, so a flood of half-open sockets evicts itself and a newcomer from the same address still
- * gets in; and since it is below MAX_PENDING_CONNECTIONS, one address cannot evict anyone else's.
+ * Connections from one address that have waited longer than PENDING_GRACE_MS for their first
+ * request. Past the cap the oldest is closed, so a flood of half-open sockets pushes out its own and
+ * a newcomer from the same address (a compound behind one NAT) still gets in.
  */
 export const MAX_PENDING_CONNECTIONS_PER_ADDRESS = 128;
 /**
- * Connections still in their handshake, in total (same oldest-first eviction). Keeps half-open
- * sockets from many addresses to half of a default 1,024-file `ulimit -n`.
+ * Younger connections do not count against their address: a burst accepted in one event-loop turn
+ * (a whole compound reconnecting at once after a restart: y-webrtc's backoff has no jitter) is all
+ * pending until its requests are read a moment later, and must not evict itself. An honest client
+ * sends its request within a round trip or two, far below this.
+ */
+export const PENDING_GRACE_MS = 1_000;
+/**
+ * Connections still in their handshake, in total, whatever their age: the hard bound on the file
+ * descriptors half-open sockets hold (half of a default 1,024-file `ulimit -n`). Past it the oldest
+ * pending connection of all is closed.
  */
 export const MAX_PENDING_CONNECTIONS = 512;
 

@@ -9,16 +9,22 @@ import { addressKey } from './address.ts';
 export type AbandonReason = 'timeout' | 'evicted';
 
 export interface PendingOptions {
+  /** Pending connections older than `graceMs` one address may have. */
   readonly maxPerAddress: number;
+  readonly graceMs: number;
+  /** Pending connections in total, of any age. */
   readonly maxTotal: number;
   readonly timeoutMs: number;
   readonly onAbandon: (reason: AbandonReason) => void;
+  /** Milliseconds; injectable for tests. */
+  readonly now?: () => number;
 }
 
 interface Entry {
   readonly peer: string;
   readonly socket: Socket;
   readonly address: string;
+  readonly since: number;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -41,14 +47,18 @@ export class PendingConnections {
     const peer = peerOf(socket);
     if (peer === null) return void socket.destroy(); // already gone
     const address = addressKey(socket.remoteAddress ?? 'unknown');
+    const now = this.#now();
     // NOTE: evict rather than refuse: a flood then pushes out its own sockets, while an honest
     // newcomer, whose request follows within a round trip, is settled long before its turn comes.
     const own = this.#byAddress.get(address);
-    if (own !== undefined && own.size >= this.options.maxPerAddress) this.#abandon(first(own), 'evicted');
+    const { maxPerAddress, graceMs } = this.options;
+    if (own !== undefined && own.size >= maxPerAddress && olderThan(own, now - graceMs, maxPerAddress)) {
+      this.#abandon(first(own), 'evicted');
+    }
     if (this.#all.size >= this.options.maxTotal) this.#abandon(first(this.#all), 'evicted');
     const timer = setTimeout(() => this.#abandon(entry, 'timeout'), this.options.timeoutMs);
     timer.unref();
-    const entry: Entry = { peer, socket, address, timer };
+    const entry: Entry = { peer, socket, address, since: now, timer };
     this.#all.set(peer, entry);
     const group = this.#byAddress.get(address) ?? new Map<string, Entry>();
     this.#byAddress.set(address, group);
@@ -61,6 +71,10 @@ export class PendingConnections {
     const peer = peerOf(socket);
     const entry = peer === null ? undefined : this.#all.get(peer);
     if (entry !== undefined) this.#forget(entry);
+  }
+
+  #now(): number {
+    return this.options.now?.() ?? performance.now();
   }
 
   /** Connections currently pending. */
@@ -87,3 +101,13 @@ export class PendingConnections {
 }
 
 const first = (map: ReadonlyMap<string, Entry>): Entry | undefined => map.values().next().value;
+
+/** Whether at least `n` entries were admitted at or before `cutoff` (they come first, oldest first). */
+function olderThan(map: ReadonlyMap<string, Entry>, cutoff: number, n: number): boolean {
+  let seen = 0;
+  for (const entry of map.values()) {
+    if (entry.since > cutoff) return false;
+    if (++seen >= n) return true;
+  }
+  return false;
+}

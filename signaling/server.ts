@@ -5,7 +5,7 @@ import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { Hub } from './hub.ts';
-import { CLOSE_GOING_AWAY, DEFAULT_LIMITS, HEARTBEAT_SLICES } from './limits.ts';
+import { CLOSE_GOING_AWAY, DEFAULT_LIMITS, HEARTBEAT_SLICES, PENDING_GRACE_MS } from './limits.ts';
 import { closeListener, createListener, listen } from './listener.ts';
 import type { Limits } from './limits.ts';
 import { silentLogger } from './log.ts';
@@ -115,6 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const guard = new UpgradeGuard({ limits, metrics, trustProxy, originAllowed: (req) => origins.allows(req) });
   const pending = new PendingConnections({
     maxPerAddress: limits.maxPendingPerAddress,
+    graceMs: PENDING_GRACE_MS,
     maxTotal: limits.maxPendingConnections,
     timeoutMs: limits.handshakeTimeoutMs,
     onAbandon: (reason) => metrics.abandon(reason),
