@@ -11,6 +11,7 @@ import type { Limits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { PendingConnections } from './pending.ts';
 
+/** What createListener needs: TLS, the limits, the pending tracker, and the two handlers. */
 export interface ListenerOptions {
   /** PEM certificate and key: HTTPS. */
   readonly tls: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;

@@ -8,6 +8,7 @@ import { addressKey } from './address.ts';
 /** Why a pending connection was closed; the `reason` label of its metric. */
 export type AbandonReason = 'timeout' | 'evicted';
 
+/** The bounds on pending connections, and who hears of each one closed. */
 export interface PendingOptions {
   /** Pending connections older than `graceMs` one address may have. */
   readonly maxPerAddress: number;

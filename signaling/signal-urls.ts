@@ -57,6 +57,7 @@ function fallbackHost(bindHost: string): string {
   return lan?.address ?? '127.0.0.1';
 }
 
+/** Where /config.json's URLs may come from. */
 export interface SignalUrlOptions {
   /** SIGNALING_URLS: used as they are. */
   readonly signalingUrls: readonly string[] | null;

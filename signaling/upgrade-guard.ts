@@ -29,6 +29,7 @@ export function pathnameOf(req: IncomingMessage): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
+/** What the guard consults: limits, metrics, whether to trust X-Forwarded-For, the Origin rule. */
 export interface UpgradeGuardOptions {
   readonly limits: Limits;
   readonly metrics: Metrics;
