@@ -31,6 +31,14 @@ import {
 /** Incoming frames waiting for their crypto at once, per signalling connection; more are dropped. */
 export const MAX_QUEUED_SIGNALS = 1_024;
 
+/**
+ * Replies (an announce addressed to one peer) sent per second to announces that found no slot:
+ * the announcer then offers, and offers have slots a flood of announces cannot take.
+ */
+export const REPLY_RATE_PER_SECOND = 4;
+/** Replies that may go at once. */
+export const REPLY_BURST = 8;
+
 /** Counters of what the guard dropped, for tests and diagnostics. */
 export interface GuardStats {
   sent: number;
@@ -38,6 +46,7 @@ export interface GuardStats {
   undecodable: number;
   stale: number;
   unadmitted: number;
+  replied: number;
   overflow: number;
 }
 
@@ -67,11 +76,21 @@ function isPublish(message: unknown): message is PublishFrame {
 
 /** Guards one room's signalling: envelope, freshness and the connection budget. */
 export class SignalGuard {
-  readonly stats: GuardStats = { sent: 0, accepted: 0, undecodable: 0, stale: 0, unadmitted: 0, overflow: 0 };
+  readonly stats: GuardStats = {
+    sent: 0,
+    accepted: 0,
+    undecodable: 0,
+    stale: 0,
+    unadmitted: 0,
+    replied: 0,
+    overflow: 0,
+  };
   readonly budget: ConnectionBudget;
   readonly #replay = new ReplayGuard();
   readonly #ready: Promise<{ session: SessionKey; roomKey: CryptoKey }>;
   #provider: WebrtcProvider | null = null;
+  #replyTokens = REPLY_BURST;
+  #replyRefilledMs = 0;
 
   /** The guarded provider. */
   get provider(): WebrtcProvider {
@@ -125,8 +144,11 @@ export class SignalGuard {
     return sealSignal({ ...payload, from: session.peerId }, session, roomKey, this.topic, this.now());
   }
 
-  /** Opens an incoming frame's data; what to hand y-webrtc in its own format, or null to drop it. */
-  async inbound(data: unknown): Promise<string | null> {
+  /**
+   * Opens an incoming frame's data; what to hand y-webrtc in its own format, or null to drop it.
+   * `reply` publishes a sealed frame on the connection it came in on.
+   */
+  async inbound(data: unknown, reply: (data: string) => void): Promise<string | null> {
     const { session, roomKey } = await this.#ready;
     let stale = false;
     const opened = await openSignal(data, roomKey, this.topic, (nonce, ts) => {
@@ -155,13 +177,31 @@ export class SignalGuard {
       return null; // an answer to an offer we never made (or closed): y-webrtc would throw
     } else if (payload.type === 'signal' && payload.signal?.type !== 'offer') {
       return null; // a candidate or renegotiation for no connection: nothing to attach it to
-    } else if (!this.budget.admit(payload.from, payload.type === 'signal' ? 'offer' : 'announce')) {
+    } else if (!this.budget.admit(payload.from, payload.type === 'signal' || payload.to ? 'offer' : 'announce')) {
+      // NOTE: an announce addressed to us answers ours, so it is admitted like an offer.
       this.stats.unadmitted++;
+      if (payload.type === 'announce' && payload.to === undefined && this.#takeReplyToken()) {
+        this.stats.replied++;
+        const answer = { type: 'announce', from: session.peerId, to: payload.from } as const;
+        reply(await sealSignal(answer, session, roomKey, this.topic, this.now()));
+      }
       return null;
     }
     this.stats.accepted++;
     const forYjs = payload.to === undefined ? payload : { ...payload, to: room.peerId };
     return encryptAny(roomKey, forYjs);
+  }
+
+  #takeReplyToken(): boolean {
+    const now = this.now();
+    this.#replyTokens = Math.min(
+      REPLY_BURST,
+      this.#replyTokens + ((now - this.#replyRefilledMs) / 1000) * REPLY_RATE_PER_SECOND,
+    );
+    this.#replyRefilledMs = now;
+    if (this.#replyTokens < 1) return false;
+    this.#replyTokens--;
+    return true;
   }
 
   #room(): RoomLike | null {
@@ -199,7 +239,7 @@ function patch(conn: SignalingConnLike): void {
     }
     queued++;
     inbound = inbound
-      .then(() => guard.inbound(message.data))
+      .then(() => guard.inbound(message.data, (data) => send({ type: 'publish', topic: message.topic, data })))
       .then((data) => {
         if (data !== null) emit('message', [{ ...message, data }, ...args.slice(1)]);
       })
