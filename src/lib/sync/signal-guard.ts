@@ -35,9 +35,14 @@ export const MAX_QUEUED_SIGNALS = 1_024;
  * Replies (an announce addressed to one peer) sent per second to announces that found no slot:
  * the announcer then offers, and offers have slots a flood of announces cannot take.
  */
-export const REPLY_RATE_PER_SECOND = 4;
+export const REPLY_RATE_PER_SECOND = 10;
 /** Replies that may go at once. */
-export const REPLY_BURST = 8;
+export const REPLY_BURST = 20;
+/**
+ * While no neighbour is connected, announce again this often: y-webrtc announces only when it
+ * connects or a connection closes, so one announce lost in a flood would otherwise be the last.
+ */
+export const REANNOUNCE_MS = 2_000;
 
 /** Counters of what the guard dropped, for tests and diagnostics. */
 export interface GuardStats {
@@ -90,6 +95,7 @@ export class SignalGuard {
   readonly #ready: Promise<{ session: SessionKey; roomKey: CryptoKey }>;
   #provider: WebrtcProvider | null = null;
   #replyTokens = REPLY_BURST;
+  #announcedMs = 0;
   #replyRefilledMs = 0;
 
   /** The guarded provider. */
@@ -128,6 +134,23 @@ export class SignalGuard {
   /** This session's peer id on the wire, once its key is made. */
   async peerId(): Promise<string> {
     return (await this.#ready).session.peerId;
+  }
+
+  /** Sweeps the budget and, while alone, announces again; call about once a second. */
+  sweep(): void {
+    this.budget.sweep();
+    const room = this.#room();
+    const now = this.now();
+    if (!room || now - this.#announcedMs < REANNOUNCE_MS) return;
+    for (const conn of room.webrtcConns.values()) if (conn.connected) return;
+    this.#announcedMs = now;
+    void this.#ready.then(async ({ roomKey }) => {
+      // In y-webrtc's format, through the patched send, so it is sealed like any other.
+      const data = await encryptAny(roomKey, { type: 'announce', from: room.peerId });
+      for (const conn of this.provider.signalingConns as unknown as (SignalingConnLike & { connected: boolean })[]) {
+        if (conn.connected) conn.send({ type: 'publish', topic: this.topic, data });
+      }
+    });
   }
 
   /** Stops guarding the room (its provider is being destroyed). */

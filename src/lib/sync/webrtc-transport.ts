@@ -187,7 +187,7 @@ export class WebrtcTransport implements Transport {
   #sample(): void {
     const provider = this.#provider;
     if (!provider) return;
-    this.#guard?.budget.sweep();
+    this.#guard?.sweep();
     let peers = 0;
     provider.room?.webrtcConns.forEach((conn) => {
       if (conn.connected) peers++;
