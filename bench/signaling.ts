@@ -98,10 +98,16 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/** The bench's own token: /metrics is served on the app's port only with one. */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 async function startKaifong(): Promise<Server> {
   const server = signalingServer({
     nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
-    env: CLIENTS > DEFAULT_LIMITS.maxConnections ? { MAX_CONNECTIONS: String(CLIENTS + 100) } : {},
+    env: {
+      METRICS_TOKEN,
+      ...(CLIENTS > DEFAULT_LIMITS.maxConnections ? { MAX_CONNECTIONS: String(CLIENTS + 100) } : {}),
+    },
     wrap: withClientFds,
     onLine: process.env['BENCH_SERVER_LOG'] ? (line) => console.log(`  [kaifong] ${line}`) : undefined,
     stopTimeoutMs: 8_000,
@@ -181,7 +187,7 @@ interface PhaseSummary {
 /** Max event-loop delay since the previous scrape, from our /metrics. */
 async function loopDelayMaxMs(metricsUrl: string | null): Promise<number> {
   if (metricsUrl === null) return NaN;
-  const text = await (await fetch(metricsUrl)).text();
+  const text = await (await fetch(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const m = /^nodejs_eventloop_delay_seconds\{quantile="1"\} (\S+)$/m.exec(text);
   return m ? Number(m[1]) * 1000 : NaN;
 }
