@@ -23,6 +23,8 @@ export class TestChannel implements PeerChannel {
   closed = false;
   /** Messages sent from this end and not yet delivered, oldest first. */
   readonly outbox: Uint8Array[] = [];
+  /** Times a sender had to wait in `drained()` for the channel to drain. */
+  waits = 0;
   #bytes = 0;
   readonly #handlers: ((message: Uint8Array) => void)[] = [];
   readonly #closeHandlers: (() => void)[] = [];
@@ -45,6 +47,7 @@ export class TestChannel implements PeerChannel {
 
   drained(): Promise<void> {
     if (this.closed || this.bufferedAmount <= LOW_WATER_BYTES) return Promise.resolve();
+    this.waits++;
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -102,9 +105,10 @@ export class TestChannel implements PeerChannel {
 export class ChannelPair {
   readonly a: TestChannel;
   readonly b: TestChannel;
-  /** Messages delivered, and messages lost because nobody listened at the far end yet. */
+  /** Messages delivered, lost because nobody listened at the far end yet, and cut in flight. */
   delivered = 0;
   lost = 0;
+  cut = 0;
 
   constructor(options: ChannelPairOptions = {}) {
     const scale = options.scale ?? 1;
@@ -155,6 +159,7 @@ export class ChannelPair {
 
   /** Drops what is in flight and closes both ends; each end's close handlers run once. */
   disconnect(): void {
+    if (this.open) this.cut += this.pending;
     this.a.shut();
     this.b.shut();
   }

@@ -1,5 +1,5 @@
 /**
- * In-memory peers for tests: N Y.Docs, each with its own Board, vault and identity, linked by
+ * In-memory peers for tests, linked the way plain y-webrtc links them: N Y.Docs joined by
  * explicit per-link queues of Yjs updates. Nothing is delivered until a test calls `flush()` or
  * `flushRandom()`, so every interleaving is chosen by the test (no timers, no network).
  *
@@ -7,46 +7,22 @@
  * writes and vault restores) to every peer it is connected to; updates it receives are not
  * forwarded. When a link comes back (`connect`, `partition`, `heal`) the two docs exchange what
  * the other lacks, as y-webrtc's sync step does. Messages queued on a link that is cut are lost.
+ * The app's own exchange, which forwards, runs in exchange-network.ts.
  */
 import * as Y from 'yjs';
-import type { Identity } from '../../src/lib/crypto/signing.ts';
-import type { AuthorKey } from '../../src/lib/domain/ids.ts';
-import { openTestDevice, type TestDevice } from './device.ts';
+import {
+  allPairs,
+  openDevices,
+  pairKey,
+  TestNetwork,
+  type Devices,
+  type Edge,
+  type PeerNetworkOptions,
+} from './network.ts';
 import { Rng } from './random.ts';
 
 export { Rng };
-
-// PKCS #8 wrapping of a raw 32-byte Ed25519 seed (RFC 8410).
-const ED25519_PKCS8_PREFIX = [
-  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-];
-
-/** A deterministic Ed25519 identity from a 32-byte seed, so seeded runs replay exactly. */
-export async function identityFromSeed(seed: Uint8Array): Promise<Identity> {
-  if (seed.length !== 32) throw new Error('an Ed25519 seed is 32 bytes');
-  const pkcs8 = new Uint8Array(48);
-  pkcs8.set(ED25519_PKCS8_PREFIX);
-  pkcs8.set(seed, 16);
-  const exportable = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
-  const { x } = await crypto.subtle.exportKey('jwk', exportable);
-  if (!x) throw new Error('no public key in JWK');
-  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
-  return { author: `ed25519:${x}` as AuthorKey, algorithm: 'ed25519', privateKey };
-}
-
-/** One simulated device. */
-export interface Peer extends TestDevice {
-  readonly index: number;
-}
-
-export interface PeerNetworkOptions {
-  /** Seeds identities and Yjs client ids. */
-  readonly seed?: number;
-  /** Start of the shared fake clock, in ms. */
-  readonly now?: number;
-  /** Attach every board to its doc at once (default true). */
-  readonly attach?: boolean;
-}
+export { identityFromSeed, TestNetwork, type Peer, type PeerNetworkOptions } from './network.ts';
 
 /** Transaction origin of updates delivered by the network. */
 interface Delivery {
@@ -54,80 +30,27 @@ interface Delivery {
 }
 
 const linkKey = (from: number, to: number) => `${from}>${to}`;
-const pairKey = (a: number, b: number) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
-/** N peers on an in-memory network with explicit delivery. Peer 0 holds the founder key. */
-export class PeerNetwork {
-  readonly peers: readonly Peer[];
-  readonly founder: AuthorKey;
-  readonly #clock: { now: number };
-  /** Per-peer clock error, added to the shared clock: devices never agree on the time exactly. */
-  readonly #skews: number[];
+/** N peers in a full mesh without forwarding, as plain y-webrtc. Peer 0 holds the founder key. */
+export class PeerNetwork extends TestNetwork {
+  readonly edges: readonly Edge[];
   readonly #queues = new Map<string, Uint8Array[]>();
   readonly #cut = new Set<string>();
 
-  private constructor(peers: Peer[], clock: { now: number }, skews: number[]) {
-    this.peers = peers;
-    this.founder = peers[0]!.identity.author;
-    this.#clock = clock;
-    this.#skews = skews;
-  }
-
-  /** The shared fake wall clock every board reads, in ms. */
-  get now(): number {
-    return this.#clock.now;
-  }
-
-  set now(ms: number) {
-    this.#clock.now = ms;
-  }
-
-  /** Sets how far one peer's clock is ahead of the shared clock (negative: behind), in ms. */
-  skew(index: number, ms: number): void {
-    if (this.#skews[index] === undefined) throw new Error(`no peer ${index}`);
-    this.#skews[index] = ms;
-  }
-
-  /** The time a peer's board reads: the shared clock plus its skew. */
-  nowOf(index: number): number {
-    return this.#clock.now + (this.#skews[index] ?? 0);
+  private constructor(devices: Devices) {
+    super(devices);
+    this.edges = allPairs(devices.peers.length);
   }
 
   static async create(count: number, options: PeerNetworkOptions = {}): Promise<PeerNetwork> {
-    if (count < 1) throw new Error('a network needs a peer');
-    const rng = new Rng(options.seed ?? 1);
-    const identities = await Promise.all(Array.from({ length: count }, () => identityFromSeed(rng.bytes(32))));
-    const founder = identities[0]!.author;
-    const clock = { now: options.now ?? Date.UTC(2022, 11, 20, 9) };
-    const skews = identities.map(() => 0);
-    const peers: Peer[] = [];
-    for (const [index, identity] of identities.entries()) {
-      const doc = new Y.Doc();
-      // Distinct, seeded client ids keep Yjs conflict resolution reproducible.
-      doc.clientID = 1 + index + 1000 * rng.int(1000);
-      const device = await openTestDevice({
-        identity,
-        founder,
-        doc,
-        now: () => clock.now + skews[index]!,
-        attach: false,
-      });
-      peers.push({ ...device, index });
-    }
-    const network = new PeerNetwork(peers, clock, skews);
-    for (const peer of peers) {
+    const network = new PeerNetwork(await openDevices(count, options));
+    for (const peer of network.peers) {
       peer.doc.on('update', (update: Uint8Array, origin: unknown) => network.#broadcast(peer.index, update, origin));
     }
-    if (options.attach ?? true) await Promise.all(peers.map((p) => p.board.attach()));
+    if (options.attach ?? true) await Promise.all(network.peers.map((p) => p.board.attach()));
     return network;
   }
 
-  /** Moves the shared clock forward. */
-  advance(ms: number): void {
-    this.now += ms;
-  }
-
-  /** Messages waiting on all links. */
   get pending(): number {
     let n = 0;
     for (const queue of this.#queues.values()) n += queue.length;
@@ -138,7 +61,12 @@ export class PeerNetwork {
     return a !== b && !this.#cut.has(pairKey(a, b));
   }
 
-  /** Delivers everything queued, in per-link order, until every queue is empty. */
+  /** Every peer, once every pair is linked; no promise while any link is cut (nothing relays). */
+  islands(): number[][] {
+    const all = this.peers.map((p) => p.index);
+    return this.#cut.size === 0 ? [all] : [];
+  }
+
   flush(): number {
     let delivered = 0;
     while (this.pending > 0) {
@@ -153,7 +81,6 @@ export class PeerNetwork {
     return delivered;
   }
 
-  /** Delivers a random number of messages from random links, keeping each link's order. */
   flushRandom(rng: Rng): number {
     const budget = rng.int(this.pending + 1);
     let delivered = 0;
@@ -167,7 +94,6 @@ export class PeerNetwork {
     return delivered;
   }
 
-  /** Cuts the link between two peers; what was in flight on it is lost. */
   disconnect(a: number, b: number): void {
     if (a === b) return;
     this.#cut.add(pairKey(a, b));
@@ -181,39 +107,6 @@ export class PeerNetwork {
     this.#cut.delete(pairKey(a, b));
     this.#syncStep(a, b);
     this.#syncStep(b, a);
-  }
-
-  /** Splits the peers into groups that only reach each other; unlisted peers are alone. */
-  partition(groups: readonly (readonly number[])[]): void {
-    const groupOf = new Map<number, number>();
-    groups.forEach((group, g) => group.forEach((i) => groupOf.set(i, g)));
-    for (let a = 0; a < this.peers.length; a++) {
-      for (let b = a + 1; b < this.peers.length; b++) {
-        const ga = groupOf.get(a);
-        if (ga !== undefined && ga === groupOf.get(b)) this.connect(a, b);
-        else this.disconnect(a, b);
-      }
-    }
-  }
-
-  /** Reconnects every pair. */
-  heal(): void {
-    for (let a = 0; a < this.peers.length; a++) {
-      for (let b = a + 1; b < this.peers.length; b++) this.connect(a, b);
-    }
-  }
-
-  /**
-   * Flushes and waits for every board to verify, fold and restore, repeating until nothing is
-   * in flight. Restores write back into docs, so one round is not always enough.
-   */
-  async settle(maxRounds = 50): Promise<void> {
-    for (let round = 0; round < maxRounds; round++) {
-      this.flush();
-      await Promise.all(this.peers.map((p) => p.board.whenIdle()));
-      if (this.pending === 0) return;
-    }
-    throw new Error(`network did not settle in ${maxRounds} rounds`);
   }
 
   #broadcast(from: number, update: Uint8Array, origin: unknown): void {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import {
   CHUNK_BYTES,
@@ -13,6 +14,7 @@ import {
   HIGH_WATER_BYTES,
   type InMemoryPeerChannel,
 } from '../../src/lib/sync/peer-channel.ts';
+import { splitUpdate } from '../../src/lib/sync/update-chunks.ts';
 import { ChannelPair } from '../support/channel-pair.ts';
 import { ManualScheduler } from '../support/manual-scheduler.ts';
 
@@ -230,4 +232,77 @@ describe('DocExchange', () => {
     expect(sender.peerCount).toBe(0);
     expect(slow.a.outbox).toHaveLength(0);
   });
+
+  it('sends the peer an update came from what that update let in from others', () => {
+    // Peer 1 writes x, then links to peer 2 and writes y: peer 2 hears y from peer 1 first, and
+    // x only through peer 0.
+    const [p0, p1, p2] = [peer(0, 'a'), peer(0, 'b'), peer(0, 'c')];
+    const link = (x: TestPeer, y: TestPeer, ids: [string, string]) => {
+      const pair = new ChannelPair();
+      x.exchange.addPeer(ids[0], pair.a);
+      y.exchange.addPeer(ids[1], pair.b);
+      return pair;
+    };
+    const l01 = link(p0, p1, ['1', '0']);
+    const l02 = link(p0, p2, ['2', '0']);
+    l01.flush();
+    l02.flush();
+    p1.doc.getMap('records').set('x', 'first');
+    l01.flush(); // x reaches peer 0, which forwards it towards peer 2
+    const l12 = link(p1, p2, ['2', '1']);
+    p1.doc.getMap('records').set('y', 'second');
+    while (l12.deliverFrom(l12.a)); // peer 1's HELLO and y: Yjs holds y until x arrives
+    expect(p2.doc.getMap('records').has('y')).toBe(false);
+    l01.disconnect(); // peer 0 will not hear y from peer 1
+    l02.flush(); // x reaches peer 2 from peer 0, and lets y in with it
+    expect(p2.doc.getMap('records').get('y')).toBe('second');
+    l12.flush();
+    l02.flush();
+    expect(p0.doc.getMap('records').get('y')).toBe('second');
+  });
+
+  it('integrates pieces that Yjs left waiting though what they wait for has arrived', () => {
+    // Two writers on one key: b0 b1 a0 (over b1) b2 (over a0) b3. Applied one by one as
+    // a0 b3 b0 b1 b2, Yjs 13.6 keeps a0, b2 and b3 pending for good: its retry waits for a
+    // clock of b that is itself pending.
+    const [a, b] = [new Y.Doc(), new Y.Doc()];
+    a.clientID = 2;
+    b.clientID = 1;
+    const sync = () => {
+      Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    };
+    b.getMap('m').set('k1', 0);
+    sync();
+    b.getMap('m').set('k2', 1);
+    sync();
+    a.getMap('m').set('k2', 2);
+    sync();
+    b.getMap('m').set('k2', 3);
+    b.getMap('m').set('k0', 4);
+    sync();
+    const pieces = new Map(
+      splitUpdate(Y.encodeStateAsUpdate(a), 1).map((piece) => {
+        const [struct] = Y.decodeUpdate(piece).structs;
+        return [struct ? `${struct.id.client === 2 ? 'a' : 'b'}${struct.id.clock}` : 'deletes', piece];
+      }),
+    );
+    const raw = new Y.Doc();
+    for (const name of ['a0', 'b3', 'b0', 'b1', 'b2']) Y.applyUpdate(raw, pieces.get(name)!);
+    expect(raw.getMap('m').toJSON()).toEqual({ k1: 0 }); // the upstream behaviour worked around
+
+    const receiver = peer();
+    const pair = new ChannelPair();
+    receiver.exchange.addPeer('sender', pair.b);
+    for (const name of ['a0', 'b3', 'b0', 'b1', 'b2']) pair.a.send(frame(MESSAGE.update, pieces.get(name)!));
+    pair.flush();
+    expect(receiver.doc.getMap('m').toJSON()).toEqual({ k0: 4, k1: 0, k2: 3 });
+  });
 });
+
+function frame(type: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}

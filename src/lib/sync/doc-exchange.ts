@@ -3,7 +3,9 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { PeerChannel } from './peer-channel.ts';
 import { PeerLink, type ExchangeStats } from './peer-link.ts';
+import { holdsPending, retryPending } from './pending.ts';
 import { realTimers, type Scheduler } from './scheduler.ts';
+import { TransferCache } from './transfer-cache.ts';
 import { splitUpdate } from './update-chunks.ts';
 
 export { HELLO_ATTEMPTS, HELLO_RETRY_MS, type ExchangeStats } from './peer-link.ts';
@@ -67,9 +69,9 @@ export class DocExchange {
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
   #error: TransferProgress['error'] = null;
-  /** Counts document changes, so a cached transfer is known to be current. */
-  #version = 0;
-  #lastTransfer: { key: string; version: number; messages: Uint8Array[]; bytes: number } | null = null;
+  readonly #transfers: TransferCache;
+  /** Set while a peer's piece is applied to a document holding structs that wait for others. */
+  #completing = false;
   readonly stats: ExchangeStats = {
     transfersBegun: 0,
     piecesReceived: 0,
@@ -82,6 +84,7 @@ export class DocExchange {
     this.#doc = doc;
     this.#options = options;
     this.#chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    this.#transfers = new TransferCache(doc, this.#chunkBytes, (piece) => frame(MESSAGE.chunk, piece));
     doc.on('update', this.#onDocUpdate);
   }
 
@@ -172,17 +175,18 @@ export class DocExchange {
           break;
         }
         case MESSAGE.chunk:
-          Y.applyUpdate(this.#doc, decoding.readVarUint8Array(decoder), link);
+          this.#apply(link, decoding.readVarUint8Array(decoder));
           if (link.incoming) link.incoming.received++;
           this.stats.piecesReceived++;
           this.#emit();
           break;
         case MESSAGE.end:
           link.incoming = null;
+          this.#retryPending(link);
           this.#emit();
           break;
         case MESSAGE.update:
-          Y.applyUpdate(this.#doc, decoding.readVarUint8Array(decoder), link);
+          this.#apply(link, decoding.readVarUint8Array(decoder));
           break;
         default:
         // Unknown messages come from newer versions: ignored, not fatal.
@@ -195,7 +199,7 @@ export class DocExchange {
 
   /** Answers a HELLO: everything the peer's state vector lacks, in pieces. */
   #sendMissing(link: PeerLink, stateVector: Uint8Array): void {
-    const { messages, bytes } = this.#transfer(stateVector);
+    const { messages, bytes } = this.#transfers.for(stateVector);
     const begin = encoding.createEncoder();
     encoding.writeVarUint(begin, MESSAGE.begin);
     encoding.writeVarUint(begin, messages.length);
@@ -205,28 +209,38 @@ export class DocExchange {
   }
 
   /**
-   * The CHUNK messages for a state vector. The last result is kept until the document changes:
-   * on launch day every newcomer arrives with the same empty state vector, and encoding and
-   * splitting a large square takes the sender about half a second each time.
+   * Applies a piece from a peer. NOTE: it may complete structs that came earlier from another
+   * peer and waited for it; the change then holds those too, and the sender has to get them as
+   * well, or a peer that heard them only from its neighbour would never get them (seed 20221503).
    */
-  #transfer(stateVector: Uint8Array): { messages: Uint8Array[]; bytes: number } {
-    const key = stateVectorKey(stateVector);
-    if (this.#lastTransfer?.key === key && this.#lastTransfer.version === this.#version) return this.#lastTransfer;
-    const missing = Y.encodeStateAsUpdate(this.#doc, stateVector);
-    const messages = splitUpdate(missing, this.#chunkBytes)
-      .filter((piece) => !isEmptyUpdate(piece))
-      .map((piece) => frame(MESSAGE.chunk, piece));
-    this.#lastTransfer = { key, version: this.#version, messages, bytes: missing.length };
-    return this.#lastTransfer;
+  #apply(link: PeerLink, update: Uint8Array): void {
+    this.#completing = holdsPending(this.#doc);
+    try {
+      Y.applyUpdate(this.#doc, update, link);
+      // During a transfer most pieces wait for later ones: the retry then waits for its END.
+      if (holdsPending(this.#doc) && ![...this.#links.values()].some((l) => l.incoming)) this.#retryPending(link);
+    } finally {
+      this.#completing = false;
+    }
+  }
+
+  /** Retries what Yjs holds as pending (sync/pending.ts); the result goes to every peer. */
+  #retryPending(link: PeerLink): void {
+    this.#completing = true;
+    try {
+      retryPending(this.#doc, link);
+    } finally {
+      this.#completing = false;
+    }
   }
 
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.#version++;
+    this.#transfers.changed();
     if (this.#links.size === 0) return;
     const pieces = update.length > this.#chunkBytes ? splitUpdate(update, this.#chunkBytes) : [update];
     const messages = pieces.map((piece) => frame(MESSAGE.update, piece));
     for (const link of this.#links.values()) {
-      if (link !== origin) link.send(messages);
+      if (link !== origin || this.#completing) link.send(messages);
     }
   };
 
@@ -236,20 +250,9 @@ export class DocExchange {
   }
 }
 
-function stateVectorKey(stateVector: Uint8Array): string {
-  let key = '';
-  for (const byte of stateVector) key += String.fromCharCode(byte);
-  return key;
-}
-
 function frame(type: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, type);
   encoding.writeVarUint8Array(encoder, payload);
   return encoding.toUint8Array(encoder);
-}
-
-/** An update with no structs and no deletions (two zero bytes in v1). */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
