@@ -24,7 +24,7 @@ export class ManualScheduler implements Scheduler {
     return this.#timers.size;
   }
 
-  get now(): number {
+  now(): number {
     return this.#now;
   }
 

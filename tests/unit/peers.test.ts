@@ -152,7 +152,7 @@ describe('ExchangeNetwork (one DocExchange per device)', () => {
     expect(net.traffic.lost).toBe(1); // the early side's HELLO
     expect(net.scheduler.active).toBeGreaterThan(0);
     await net.settle();
-    expect(net.scheduler.now).toBeGreaterThan(0);
+    expect(net.scheduler.now()).toBeGreaterThan(0);
     expect(net.scheduler.active).toBe(0);
     expectPosts(net, [a, b]);
   });

@@ -125,8 +125,8 @@ export class DocExchange {
   };
   readonly #judge: UpdateJudge;
   readonly #scheduler: Scheduler;
-  /** Peers whose connections are closed as they open, until their quarantine ends. */
-  readonly #quarantined = new Set<string>();
+  /** Peers whose connections are closed as they open, until the time their quarantine ends. */
+  readonly #quarantined = new Map<string, number>();
 
   constructor(doc: Y.Doc, options: DocExchangeOptions) {
     this.#doc = doc;
@@ -141,7 +141,7 @@ export class DocExchange {
   /** Starts exchanging with a peer over an open channel; replaces an older link to it. */
   addPeer(peerId: string, channel: PeerChannel): void {
     this.removePeer(peerId);
-    if (this.#quarantined.has(peerId)) {
+    if (this.isQuarantined(peerId)) {
       channel.close();
       this.#options.onQuarantine?.(peerId);
       return;
@@ -201,7 +201,11 @@ export class DocExchange {
 
   /** Whether a peer is in quarantine now. */
   isQuarantined(peerId: string): boolean {
-    return this.#quarantined.has(peerId);
+    const until = this.#quarantined.get(peerId);
+    if (until === undefined) return false;
+    if (this.#scheduler.now() < until) return true;
+    this.#quarantined.delete(peerId);
+    return false;
   }
 
   destroy(): void {
@@ -315,13 +319,9 @@ export class DocExchange {
 
   /** Closes a peer's connection and refuses its connections for QUARANTINE_MS. */
   #quarantine(peerId: string): void {
-    if (this.#quarantined.has(peerId)) return;
+    if (this.isQuarantined(peerId)) return;
     this.stats.quarantines++;
-    this.#quarantined.add(peerId);
-    const stop = this.#scheduler.every(QUARANTINE_MS, () => {
-      stop();
-      this.#quarantined.delete(peerId);
-    });
+    this.#quarantined.set(peerId, this.#scheduler.now() + QUARANTINE_MS);
     this.removePeer(peerId);
     this.#options.onQuarantine?.(peerId);
   }
