@@ -137,6 +137,15 @@ export const en = {
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
 
+  qr: {
+    scan: 'Scan a QR code',
+    stop: 'Stop the camera',
+    fromPhoto: 'Scan a photo of the code',
+    cameraView: 'Camera view for scanning',
+    noCamera: 'The camera could not be opened. Allow the camera, or scan a photo of the code instead.',
+    noCode: 'No QR code was found in that photo. Try again closer, with the whole code in view.',
+  },
+
   /** Why something was refused: one line per reason code (domain/reasons.ts). */
   reasons: {
     required: 'Please fill in every required field.',

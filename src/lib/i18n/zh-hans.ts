@@ -133,6 +133,15 @@ export const zhHans: Messages = {
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
 
+  qr: {
+    scan: '扫描二维码',
+    stop: '关闭相机',
+    fromPhoto: '扫描二维码的照片',
+    cameraView: '扫描用的相机画面',
+    noCamera: '无法打开相机。请允许使用相机，或改为扫描二维码的照片。',
+    noCode: '在照片中找不到二维码。请靠近一点，让整个二维码入镜后再试。',
+  },
+
   reasons: {
     required: '请填写所有必填栏位。',
     'too-long': '有些文字太长，请缩短。',

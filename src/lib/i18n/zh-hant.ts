@@ -133,6 +133,15 @@ export const zhHant: Messages = {
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
 
+  qr: {
+    scan: '掃描二維碼',
+    stop: '關閉相機',
+    fromPhoto: '掃描二維碼的相片',
+    cameraView: '掃描用的相機畫面',
+    noCamera: '無法開啟相機。請允許使用相機，或改為掃描二維碼的相片。',
+    noCode: '在相片中找不到二維碼。請靠近一點，讓整個二維碼入鏡後再試。',
+  },
+
   reasons: {
     required: '請填寫所有必填欄位。',
     'too-long': '有些文字太長，請縮短。',
