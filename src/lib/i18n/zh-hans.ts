@@ -1,4 +1,5 @@
 import type { Messages } from './en.ts';
+import type { CopyProblem } from '../domain/square-copy.ts';
 
 /** Simplified Chinese (mainland China / Singapore usage). */
 export const zhHans: Messages = {
@@ -132,6 +133,33 @@ export const zhHans: Messages = {
   namesakes: (n: number) => `${n} 位街坊用这个名字，请核对密钥`,
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
+
+  squareFile: {
+    heading: '用文件传递广场',
+    intro: '没有网络？把广场存成副本，用任何方式传给邻居：U 盘、蓝牙、聊天应用。打开副本会把它合并到这里的广场。',
+    includeKey: '包含钥匙，让收件人可以加入',
+    includeKeyHint: '只给你愿意分享邀请链接的人：任何持有含钥匙副本的人都能加入并阅读广场。',
+    save: '保存副本',
+    share: '分享副本',
+    shareTitle: (name: string) => (name ? `街坊：${name}` : '街坊'),
+    open: '打开副本',
+    openHeading: '打开广场副本',
+    openHint: '在另一台设备上保存的文件。如果包含钥匙，你会加入该广场。',
+    opening: '正在打开副本…',
+    opened: (posts: number, records: number) => `已打开副本：${posts} 个新帖子（${records} 条新记录）。`,
+    nothingNew: '已打开副本：此设备已有其中的全部内容。',
+    problems: {
+      'not-kaifong': '这个文件不是街坊广场的副本。没有作出任何更改。',
+      damaged: '这个副本已损坏或不完整（可能未传送完毕）。没有作出任何更改。请再索取一次文件。',
+      'newer-version': '这个副本由较新版本的街坊保存。请先更新应用，再打开一次。',
+      forged: '副本中有记录在写成后被改动过，所以没有使用其中任何内容。',
+      'other-square': '这个副本属于另一个广场，不是这一个。没有作出任何更改。',
+      altered: '这个副本所指的广场并非由其创办人建立：它被改动过。没有作出任何更改。',
+      'no-key': '这个副本不包含钥匙，而此设备未加入该广场。请索取包含钥匙的副本，或邀请链接。',
+      'too-large': '这个文件太大，不可能是广场的副本。',
+      failed: '此设备出了问题。没有作出任何更改。请再试一次。',
+    } satisfies Record<CopyProblem, string>,
+  },
 
   qr: {
     scan: '扫描二维码',

@@ -1,4 +1,5 @@
 import type { Messages } from './en.ts';
+import type { CopyProblem } from '../domain/square-copy.ts';
 
 /** Traditional Chinese (Hong Kong / Taiwan usage). */
 export const zhHant: Messages = {
@@ -132,6 +133,34 @@ export const zhHant: Messages = {
   namesakes: (n: number) => `${n} 位街坊用這個名字，請核對金鑰`,
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
+
+  squareFile: {
+    heading: '用檔案傳遞廣場',
+    intro:
+      '沒有網絡？把廣場存成副本，用任何方式傳給鄰居：USB 手指、藍牙、通訊應用程式。打開副本會把它合併到這裡的廣場。',
+    includeKey: '包含鑰匙，讓收件人可以加入',
+    includeKeyHint: '只給你願意分享邀請連結的人：任何持有含鑰匙副本的人都能加入並閱讀廣場。',
+    save: '儲存副本',
+    share: '分享副本',
+    shareTitle: (name: string) => (name ? `街坊：${name}` : '街坊'),
+    open: '打開副本',
+    openHeading: '打開廣場副本',
+    openHint: '在另一部裝置上儲存的檔案。如果包含鑰匙，你會加入該廣場。',
+    opening: '正在打開副本…',
+    opened: (posts: number, records: number) => `已打開副本：${posts} 個新帖子（${records} 條新記錄）。`,
+    nothingNew: '已打開副本：此裝置已有其中的全部內容。',
+    problems: {
+      'not-kaifong': '這個檔案不是街坊廣場的副本。沒有作出任何更改。',
+      damaged: '這個副本已損壞或不完整（可能未傳送完畢）。沒有作出任何更改。請再索取一次檔案。',
+      'newer-version': '這個副本由較新版本的街坊儲存。請先更新應用程式，再打開一次。',
+      forged: '副本中有記錄在寫成後被改動過，所以沒有使用其中任何內容。',
+      'other-square': '這個副本屬於另一個廣場，不是這一個。沒有作出任何更改。',
+      altered: '這個副本所指的廣場並非由其創辦人建立：它被改動過。沒有作出任何更改。',
+      'no-key': '這個副本不包含鑰匙，而此裝置未加入該廣場。請索取包含鑰匙的副本，或邀請連結。',
+      'too-large': '這個檔案太大，不可能是廣場的副本。',
+      failed: '此裝置出了問題。沒有作出任何更改。請再試一次。',
+    } satisfies Record<CopyProblem, string>,
+  },
 
   qr: {
     scan: '掃描二維碼',

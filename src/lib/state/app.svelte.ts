@@ -4,6 +4,7 @@ import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdi
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
+import { destinationOf, type CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
 
 /** Which square, if any, is open: the URL fragment is the invite, so a reload stays put. */
@@ -92,6 +93,23 @@ export class AppState {
     if (!verdict.ok) return verdict;
     this.#services.location.hash = inviteFragment(verdict.invite);
     return ALLOWED;
+  }
+
+  /**
+   * Opens a copy of a square from a file on the start page: opens its square (joining it when
+   * the file carries the key) and merges the file into it. A refused file opens nothing.
+   */
+  async openCopy(text: string): Promise<CopyOutcome> {
+    const destination = await destinationOf(
+      text,
+      listSquares(this.#services.storage).map((s) => s.invite),
+    );
+    if (!destination.ok) return destination;
+    this.#services.location.hash = inviteFragment(destination.invite);
+    await this.followLocation();
+    const session = this.session;
+    if (!session || session.invite.room !== destination.invite.room) return { ok: false, problem: 'failed' };
+    return session.openCopy(text);
   }
 
   /** Records the square's synced name in the landing list. */

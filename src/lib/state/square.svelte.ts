@@ -6,9 +6,11 @@ import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
+import { COPY_FORMAT } from '../domain/square-copy.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
+import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
@@ -26,6 +28,8 @@ export class SquareSession {
   status = $state<SyncStatus>(INITIAL_STATUS);
   transfer = $state<TransferProgress | null>(null);
   now = $state(0);
+  /** What the last copy opened from a file did here, to tell the resident. */
+  copyOutcome = $state<CopyOutcome | null>(null);
   readonly feed: PostFeed;
   readonly info: SquareInfo;
   readonly #app: AppServices;
@@ -37,6 +41,9 @@ export class SquareSession {
   #changed: PostId[] = [];
   #lastRefreshMs = Number.NEGATIVE_INFINITY;
   #refreshPending: (() => void) | null = null;
+  /** Settles once the board follows the document (or the square failed to open). */
+  readonly #attached: Promise<boolean>;
+  #settleAttached: (attached: boolean) => void = () => undefined;
 
   /** `identity`: this device's key in this square (`AppServices.keys`), never another square's. */
   constructor(
@@ -56,6 +63,7 @@ export class SquareSession {
       commands: (): Commands | null => this.#board?.commands ?? null,
       board: () => this.#board,
     };
+    this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
     this.info = new SquareInfo(context);
   }
@@ -83,6 +91,7 @@ export class SquareSession {
       await this.#app.afterPaint();
       await persistence.load();
       await board.attach();
+      this.#settleAttached(true);
       this.#cleanup.push(transport.onStatus((status) => (this.status = status)));
       this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
       this.status = transport.status;
@@ -93,10 +102,32 @@ export class SquareSession {
     } catch (error) {
       console.error('kaifong: the square could not be opened', error);
       this.phase = 'failed';
+      this.#settleAttached(false);
     }
   }
 
+  /** The whole square on a file (every valid record); the room secret only when `withKey`. */
+  saveCopy(withKey: boolean): SquareFile {
+    const now = this.#app.clock.now();
+    const records = this.#board?.records() ?? [];
+    return squareFile(COPY_FORMAT, this.invite, this.info.squareName, now, records, withKey);
+  }
+
+  /** Merges a copy of this square from a file; a file of another square, or forged, changes nothing. */
+  async openCopy(text: string): Promise<CopyOutcome> {
+    const board = (await this.#attached) ? this.#board : null;
+    let outcome: CopyOutcome = { ok: false, problem: 'failed' };
+    try {
+      if (board) outcome = await mergeFile(board, this.invite, text);
+    } catch (error) {
+      console.error('kaifong: could not open the copy', error);
+    }
+    this.copyOutcome = outcome;
+    return outcome;
+  }
+
   async close(): Promise<void> {
+    this.#settleAttached(false);
     this.#refreshPending?.();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
