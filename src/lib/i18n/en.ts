@@ -179,6 +179,20 @@ export const en = {
     noCode: 'No QR code was found in that photo. Try again closer, with the whole code in view.',
   },
 
+  inviteQr: {
+    show: 'QR code and lobby poster',
+    label: 'Invite QR code',
+    hint: 'Hold this up to a neighbour’s phone: their camera opens the invite link.',
+    print: 'Print a lobby poster',
+    posterTitle: 'Kaifong mutual-aid square',
+    posterSteps: [
+      'Scan this code with your phone’s camera.',
+      'Open the link: Kaifong runs in the browser, nothing to install.',
+      'Enter your name and press Join.',
+    ],
+    scanHeading: 'Or scan an invite QR code',
+  },
+
   /** Why something was refused: one line per reason code (domain/reasons.ts). */
   reasons: {
     required: 'Please fill in every required field.',

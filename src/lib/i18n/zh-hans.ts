@@ -170,6 +170,20 @@ export const zhHans: Messages = {
     noCode: '在照片中找不到二维码。请靠近一点，让整个二维码入镜后再试。',
   },
 
+  inviteQr: {
+    show: '二维码及大堂海报',
+    label: '邀请二维码',
+    hint: '把画面对准邻居的手机：他们的相机会打开邀请链接。',
+    print: '打印大堂海报',
+    posterTitle: '街坊互助广场',
+    posterSteps: [
+      '用手机相机扫描这个二维码。',
+      '打开链接：街坊在浏览器中运行，无需安装。',
+      '输入你的名字，然后按“加入”。',
+    ],
+    scanHeading: '或扫描邀请二维码',
+  },
+
   reasons: {
     required: '请填写所有必填栏位。',
     'too-long': '有些文字太长，请缩短。',

@@ -171,6 +171,20 @@ export const zhHant: Messages = {
     noCode: '在相片中找不到二維碼。請靠近一點，讓整個二維碼入鏡後再試。',
   },
 
+  inviteQr: {
+    show: '二維碼及大堂海報',
+    label: '邀請二維碼',
+    hint: '把畫面對準鄰居的手機：他們的相機會打開邀請連結。',
+    print: '列印大堂海報',
+    posterTitle: '街坊互助廣場',
+    posterSteps: [
+      '用手機相機掃描這個二維碼。',
+      '打開連結：街坊在瀏覽器中運行，無需安裝。',
+      '輸入你的名字，然後按「加入」。',
+    ],
+    scanHeading: '或掃描邀請二維碼',
+  },
+
   reasons: {
     required: '請填寫所有必填欄位。',
     'too-long': '有些文字太長，請縮短。',
