@@ -7,7 +7,8 @@ export default defineConfig({
   plugins: [
     svelte(),
     VitePWA({
-      registerType: 'autoUpdate',
+      // A new version waits for the resident's Reload (src/main.ts): never a reload under a draft.
+      registerType: 'prompt',
       injectRegister: false,
       includeAssets: ['icon.svg'],
       manifest: {
@@ -32,9 +33,9 @@ export default defineConfig({
         // Server endpoints must always reach the server, never the cached shell.
         navigateFallbackDenylist: [/^\/signal/, /^\/config\.json/, /^\/healthz/, /^\/metrics/],
         cleanupOutdatedCaches: true,
-        // The first visit must be able to reopen offline, so the worker takes control at once.
+        // The first visit must be able to reopen offline, so the first worker takes control at
+        // once; a later one waits (no skipWaiting) until the resident chooses to reload.
         clientsClaim: true,
-        skipWaiting: true,
       },
     }),
   ],

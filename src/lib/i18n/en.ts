@@ -193,6 +193,11 @@ export const en = {
     scanHeading: 'Or scan an invite QR code',
   },
 
+  appUpdate: {
+    available: 'Update available. Your draft is kept when you reload.',
+    reload: 'Reload',
+  },
+
   /** Why something was refused: one line per reason code (domain/reasons.ts). */
   reasons: {
     required: 'Please fill in every required field.',

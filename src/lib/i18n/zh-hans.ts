@@ -184,6 +184,11 @@ export const zhHans: Messages = {
     scanHeading: '或扫描邀请二维码',
   },
 
+  appUpdate: {
+    available: '有新版本可用。重新加载时会保留你的草稿。',
+    reload: '重新加载',
+  },
+
   reasons: {
     required: '请填写所有必填栏位。',
     'too-long': '有些文字太长，请缩短。',

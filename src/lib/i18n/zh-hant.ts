@@ -185,6 +185,11 @@ export const zhHant: Messages = {
     scanHeading: '或掃描邀請二維碼',
   },
 
+  appUpdate: {
+    available: '有新版本可用。重新載入時會保留你的草稿。',
+    reload: '重新載入',
+  },
+
   reasons: {
     required: '請填寫所有必填欄位。',
     'too-long': '有些文字太長，請縮短。',

@@ -20,8 +20,8 @@ export interface AppServices {
   /** This device's signing key per square: `keys.identityFor(room)`. */
   readonly keys: SquareKeys;
   readonly clock: Clock;
-  /** Where the list of joined squares is kept (localStorage in the browser). */
-  readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Where the list of joined squares and drafts are kept (localStorage in the browser). */
+  readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** The page's fragment: the open square's invite, so a reload stays put. */
   readonly location: { hash: string };
   /** Builds the services of one square; `countPosts` is announced to newcomers before a transfer. */

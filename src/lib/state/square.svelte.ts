@@ -7,6 +7,7 @@ import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
 import { COPY_FORMAT } from '../domain/square-copy.ts';
+import { DraftKeeper } from './drafts.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
@@ -31,6 +32,8 @@ export class SquareSession {
   /** What the last copy opened from a file did here, to tell the resident. */
   copyOutcome = $state<CopyOutcome | null>(null);
   readonly feed: PostFeed;
+  /** The New post draft, kept on this device as it is typed. */
+  readonly draft: DraftKeeper;
   readonly info: SquareInfo;
   readonly #app: AppServices;
   readonly #identity: Identity;
@@ -65,6 +68,7 @@ export class SquareSession {
     };
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
+    this.draft = new DraftKeeper(app.storage, invite.room);
     this.info = new SquareInfo(context);
   }
 
