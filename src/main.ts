@@ -22,7 +22,13 @@ const UPDATE_CHECK_MS = 60 * 60_000;
 const update = new AppUpdate();
 const applyUpdate = registerSW({
   immediate: true,
-  onNeedRefresh: () => update.offer(() => applyUpdate(true)),
+  onNeedRefresh: () =>
+    update.offer(async () => {
+      // NOTE: workbox-window reloads only for an update it found itself (its `controlling`
+      // event's isUpdate); one found by the browser's own check would activate and never reload.
+      navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+      await applyUpdate(true);
+    }),
   onRegisteredSW: (_url, registration) => {
     if (registration) setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
   },
