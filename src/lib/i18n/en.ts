@@ -42,7 +42,6 @@ export const en = {
     connected: 'signalling server reachable',
     connecting: 'connecting to the signalling server…',
     unreachable: 'signalling server unreachable: working offline, changes merge when peers meet',
-    lastSynced: (when: string) => `last synced ${when}`,
     neverSynced: 'not synced with anyone yet',
     invalid: (n: number) => `${n} invalid records ignored`,
   },
@@ -196,6 +195,18 @@ export const en = {
   appUpdate: {
     available: 'Update available. Your draft is kept when you reload.',
     reload: 'Reload',
+  },
+
+  offline: {
+    banner: 'You are offline. You can still read and post; what you write is shared when a neighbour is reachable.',
+    lastSyncedWith: (n: number, when: string) =>
+      `last synced with ${n === 1 ? '1 neighbour' : `${n} neighbours`} ${when}`,
+    waiting: (n: number) =>
+      n === 1 ? '1 of your changes waiting to be shared' : `${n} of your changes waiting to be shared`,
+    persisted: 'This device keeps your squares for good.',
+    mayEvict:
+      'The browser may clear your squares from this device when space runs short. Save a copy to be safe, or add Kaifong to your home screen.',
+    used: (mb: string) => `Squares use ${mb} MB here.`,
   },
 
   /** Why something was refused: one line per reason code (domain/reasons.ts). */

@@ -41,7 +41,6 @@ export const zhHans: Messages = {
     connected: '信令服务器可连接',
     connecting: '正在连接信令服务器…',
     unreachable: '无法连接信令服务器：离线工作中，遇到邻居时会自动合并',
-    lastSynced: (when: string) => `上次同步：${when}`,
     neverSynced: '尚未与任何人同步',
     invalid: (n: number) => `已忽略 ${n} 条无效记录`,
   },
@@ -187,6 +186,15 @@ export const zhHans: Messages = {
   appUpdate: {
     available: '有新版本可用。重新加载时会保留你的草稿。',
     reload: '重新加载',
+  },
+
+  offline: {
+    banner: '你已离线。你仍可阅读及发帖；邻居可连接时便会分享你写的内容。',
+    lastSyncedWith: (n: number, when: string) => `${when}与 ${n} 位邻居同步`,
+    waiting: (n: number) => `你有 ${n} 项更改等待分享`,
+    persisted: '此设备会长期保存你的广场。',
+    mayEvict: '空间不足时，浏览器可能会从此设备清除你的广场。为安全起见，请保存副本，或把街坊添加到主屏幕。',
+    used: (mb: string) => `广场在此占用 ${mb} MB。`,
   },
 
   reasons: {

@@ -41,7 +41,6 @@ export const zhHant: Messages = {
     connected: '信令伺服器可連接',
     connecting: '正在連接信令伺服器…',
     unreachable: '無法連接信令伺服器：離線工作中，遇到鄰居時會自動合併',
-    lastSynced: (when: string) => `上次同步：${when}`,
     neverSynced: '尚未與任何人同步',
     invalid: (n: number) => `已忽略 ${n} 條無效記錄`,
   },
@@ -188,6 +187,15 @@ export const zhHant: Messages = {
   appUpdate: {
     available: '有新版本可用。重新載入時會保留你的草稿。',
     reload: '重新載入',
+  },
+
+  offline: {
+    banner: '你已離線。你仍可閱讀及發帖；鄰居可連接時便會分享你寫的內容。',
+    lastSyncedWith: (n: number, when: string) => `${when}與 ${n} 位鄰居同步`,
+    waiting: (n: number) => `你有 ${n} 項更改等待分享`,
+    persisted: '此裝置會長期保存你的廣場。',
+    mayEvict: '空間不足時，瀏覽器可能會從此裝置清除你的廣場。為安全起見，請儲存副本，或把街坊加到主畫面。',
+    used: (mb: string) => `廣場在此佔用 ${mb} MB。`,
   },
 
   reasons: {

@@ -5,6 +5,7 @@ import type { DocPersistence } from '../storage/doc-persistence.ts';
 import type { SquareKeys } from '../storage/square-keys.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { Transport } from '../sync/transport.ts';
+import type { DeviceStorage } from './durability.svelte.ts';
 
 /** The services one open square runs on; main.ts builds them for the browser, tests in memory. */
 export interface SquareServices {
@@ -26,6 +27,8 @@ export interface AppServices {
   readonly location: { hash: string };
   /** Builds the services of one square; `countPosts` is announced to newcomers before a transfer. */
   openSquare(invite: Invite, countPosts: () => number): SquareServices;
+  /** The browser's storage manager, to ask for persistence; null where there is none. */
+  readonly deviceStorage?: DeviceStorage | null;
   /** Resolves after the browser has painted what is on screen now. */
   afterPaint(): Promise<void>;
 }

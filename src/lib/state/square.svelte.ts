@@ -7,7 +7,11 @@ import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
 import { COPY_FORMAT } from '../domain/square-copy.ts';
+import { hlcMs } from '../domain/hlc.ts';
+import type { CommandOutcome } from './command.ts';
 import { DraftKeeper } from './drafts.ts';
+import type { Durability } from './durability.svelte.ts';
+import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
@@ -29,6 +33,11 @@ export class SquareSession {
   status = $state<SyncStatus>(INITIAL_STATUS);
   transfer = $state<TransferProgress | null>(null);
   now = $state(0);
+  /** When this device last synced here and with how many neighbours, kept across reloads. */
+  lastContact = $state<LastContact | null>(null);
+  /** Records this resident wrote here since the last contact: not yet shared with anyone. */
+  waiting = $state(0);
+  #savedContact: LastContact | null = null;
   /** What the last copy opened from a file did here, to tell the resident. */
   copyOutcome = $state<CopyOutcome | null>(null);
   readonly feed: PostFeed;
@@ -37,6 +46,7 @@ export class SquareSession {
   readonly info: SquareInfo;
   readonly #app: AppServices;
   readonly #identity: Identity;
+  readonly #durability: Durability | null;
   readonly #services: SquareServices;
   #board: Board | null = null;
   readonly #cleanup: (() => void)[] = [];
@@ -53,8 +63,10 @@ export class SquareSession {
     readonly invite: Invite,
     identity: Identity,
     app: AppServices,
+    durability: Durability | null = null,
   ) {
     this.#app = app;
+    this.#durability = durability;
     this.#identity = identity;
     this.now = app.clock.now();
     this.#services = app.openSquare(invite, () => this.#board?.view.postCount ?? 0);
@@ -69,6 +81,7 @@ export class SquareSession {
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
     this.draft = new DraftKeeper(app.storage, invite.room);
+    this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
   }
 
@@ -91,14 +104,15 @@ export class SquareSession {
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
       this.feed.reselect();
       this.info.refresh();
+      this.#countWaiting();
       this.phase = 'ready';
       await this.#app.afterPaint();
       await persistence.load();
       await board.attach();
       this.#settleAttached(true);
-      this.#cleanup.push(transport.onStatus((status) => (this.status = status)));
+      this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
       this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
-      this.status = transport.status;
+      this.#onStatus(transport.status);
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
       (globalThis as { kaifong?: unknown }).kaifong = { doc, board, connection: transport };
       transport.connect();
@@ -108,6 +122,13 @@ export class SquareSession {
       this.phase = 'failed';
       this.#settleAttached(false);
     }
+  }
+
+  /** Joins under a name; then asks the browser to keep this device's squares for good. */
+  async join(name: string, building?: string): Promise<CommandOutcome> {
+    const outcome = await this.info.join(name, building);
+    if (outcome.ok) await this.#durability?.request();
+    return outcome;
   }
 
   /** The whole square on a file (every valid record); the room secret only when `withKey`. */
@@ -139,6 +160,26 @@ export class SquareSession {
     await this.#services.persistence.destroy();
   }
 
+  #onStatus(status: SyncStatus): void {
+    this.status = status;
+    if (status.lastSyncedMs !== null) {
+      const peers = status.peers || this.lastContact?.peers || 1;
+      this.lastContact = { atMs: status.lastSyncedMs, peers };
+      const save = nextContact(this.#savedContact, status.lastSyncedMs, peers);
+      if (save) {
+        saveContact(this.#app.storage, this.invite.room, (this.#savedContact = save));
+        this.#countWaiting();
+      }
+    }
+  }
+
+  /** Counts this resident's records written after the last contact (by their own timestamps). */
+  #countWaiting(): void {
+    const since = this.lastContact?.atMs ?? Number.NEGATIVE_INFINITY;
+    const me = this.#identity.author;
+    this.waiting = this.#board?.records().filter((r) => r.author === me && hlcMs(r.at) > since).length ?? 0;
+  }
+
   #tick(): void {
     this.now = this.#app.clock.now();
     this.feed.reselect();
@@ -167,6 +208,7 @@ export class SquareSession {
       this.feed.patch(this.#changed);
       this.#changed = [];
       this.info.refresh();
+      this.#countWaiting();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();
