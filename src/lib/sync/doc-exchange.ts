@@ -44,15 +44,57 @@ export interface TransferProgress {
   readonly receiving: boolean;
   readonly piecesReceived: number;
   readonly piecesTotal: number;
-  /** Posts the sending peer holds, as it announced: the "of 9,800" in the progress line. */
+  /**
+   * Posts the sending peers hold, as they announced, bounded by the bytes they announced: the
+   * "of 9,800" in the progress line.
+   */
   readonly postsAnnounced: number;
-  /** Set when a transfer was refused, e.g. too large for this device. */
-  readonly error: 'too-large' | null;
+  /** The largest transfer refused from a peer still connected (too large for this device). */
+  readonly refused: { readonly bytes: number } | null;
 }
+
+/** No post record is smaller than this: what bounds a peer's announced count by its bytes. */
+export const MIN_RECORD_BYTES = 100;
+/** A transfer that sends no piece for this long is over, as far as progress goes. */
+export const STALL_MS = 20_000;
+
+/**
+ * Updates that would delete or overwrite records this device holds as live are refused: not
+ * applied, not forwarded (issue 9, attack 2). A refusal this large, or this many on one
+ * connection, quarantines the peer: an honest peer disagrees about a post or two, not thousands.
+ */
+export const QUARANTINE_HARM = 10;
+export const QUARANTINE_STRIKES = 3;
+/** How long a quarantined peer's connections are closed as soon as they open. */
+export const QUARANTINE_MS = 10 * 60_000;
+
+/** Judges updates from peers before they are applied: the board, which knows what is live. */
+export interface UpdateJudge {
+  /** How many records this device holds as live the update would delete or overwrite. */
+  harmOf(update: Uint8Array): number;
+  /**
+   * Resolves once everything applied so far has been judged. An update that looks harmful is
+   * judged again then: the erasure or pruning that allows it may have arrived just before it.
+   */
+  settled(): Promise<void>;
+}
+
+/** What the exchange asks of the square's keeper (the board, in the app). */
+export interface DocKeeper extends UpdateJudge {
+  /** How many posts this device holds, announced to a peer before a transfer. */
+  countPosts(): number;
+}
+
+/** Accepts every update: for documents nothing guards, as in the exchange's own tests. */
+export const UNGUARDED: UpdateJudge = { harmOf: () => 0, settled: () => Promise.resolve() };
 
 export interface DocExchangeOptions {
   /** How many posts this device holds, announced to a peer before a transfer. */
   readonly countPosts: () => number;
+  /** Judges each update from a peer before it is applied (default: none). */
+  readonly judge?: UpdateJudge;
+  /** Called when a peer is quarantined, so the transport can drop its connection too. */
+  readonly onQuarantine?: (peerId: string) => void;
   /** Refuse transfers announced as larger than this (default MAX_TRANSFER_BYTES). */
   readonly maxTransferBytes?: number;
   /** Largest piece of document per message (default CHUNK_BYTES); tests use small ones to make many. */
@@ -68,7 +110,6 @@ export class DocExchange {
   readonly #chunkBytes: number;
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
-  #error: TransferProgress['error'] = null;
   readonly #transfers: TransferCache;
   /** Set while a peer's piece is applied to a document holding structs that wait for others. */
   #completing = false;
@@ -78,12 +119,21 @@ export class DocExchange {
     piecesAnnounced: 0,
     messagesSent: 0,
     bytesSent: 0,
+    updatesRefused: 0,
+    recordsRefused: 0,
+    quarantines: 0,
   };
+  readonly #judge: UpdateJudge;
+  readonly #scheduler: Scheduler;
+  /** Peers whose connections are closed as they open, until their quarantine ends. */
+  readonly #quarantined = new Set<string>();
 
   constructor(doc: Y.Doc, options: DocExchangeOptions) {
     this.#doc = doc;
     this.#options = options;
     this.#chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    this.#judge = options.judge ?? UNGUARDED;
+    this.#scheduler = options.scheduler ?? realTimers;
     this.#transfers = new TransferCache(doc, this.#chunkBytes, (piece) => frame(MESSAGE.chunk, piece));
     doc.on('update', this.#onDocUpdate);
   }
@@ -91,7 +141,12 @@ export class DocExchange {
   /** Starts exchanging with a peer over an open channel; replaces an older link to it. */
   addPeer(peerId: string, channel: PeerChannel): void {
     this.removePeer(peerId);
-    const link = new PeerLink(channel, this.stats, this.#options.scheduler ?? realTimers);
+    if (this.#quarantined.has(peerId)) {
+      channel.close();
+      this.#options.onQuarantine?.(peerId);
+      return;
+    }
+    const link = new PeerLink(peerId, channel, this.stats, this.#scheduler);
     this.#links.set(peerId, link);
     channel.onMessage((message) => this.#receive(link, message));
     channel.onClose(() => {
@@ -106,7 +161,7 @@ export class DocExchange {
     this.#links.delete(peerId);
     link.stop();
     if (!link.channel.closed) link.channel.close();
-    if (link.incoming) this.#emit();
+    if (link.incoming || link.refusedBytes !== null) this.#emit();
   }
 
   /** True for the transaction origin of changes that arrived from a peer. */
@@ -122,18 +177,31 @@ export class DocExchange {
     let piecesReceived = 0;
     let piecesTotal = 0;
     let postsAnnounced = 0;
-    for (const { incoming } of this.#links.values()) {
+    let refused: number | null = null;
+    for (const { incoming, refusedBytes } of this.#links.values()) {
+      if (refusedBytes !== null) refused = Math.max(refused ?? 0, refusedBytes);
       if (!incoming) continue;
       piecesReceived += incoming.received;
       piecesTotal += incoming.total;
       postsAnnounced = Math.max(postsAnnounced, incoming.posts);
     }
-    return { receiving: piecesTotal > 0, piecesReceived, piecesTotal, postsAnnounced, error: this.#error };
+    return {
+      receiving: piecesTotal > 0,
+      piecesReceived,
+      piecesTotal,
+      postsAnnounced,
+      refused: refused === null ? null : { bytes: refused },
+    };
   }
 
   onProgress(listener: (progress: TransferProgress) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Whether a peer is in quarantine now. */
+  isQuarantined(peerId: string): boolean {
+    return this.#quarantined.has(peerId);
   }
 
   destroy(): void {
@@ -164,24 +232,34 @@ export class DocExchange {
           const posts = decoding.readVarUint(decoder);
           const bytes = decoding.readVarUint(decoder);
           if (bytes > (this.#options.maxTransferBytes ?? MAX_TRANSFER_BYTES)) {
-            this.#error = 'too-large';
-            link.channel.close();
+            // Refused, not attempted: its pieces are dropped as they come, and the refusal is
+            // shown for as long as that peer stays.
+            link.refusedBytes = bytes;
+            link.endIncoming();
           } else {
-            link.incoming = { total, received: 0, posts };
+            // What a peer announces is bounded by what it could carry: a piece holds a byte at
+            // least, a post MIN_RECORD_BYTES.
+            const bounded = {
+              total: Math.min(total, bytes),
+              posts: Math.min(posts, Math.floor(bytes / MIN_RECORD_BYTES)),
+            };
+            link.refusedBytes = null;
+            link.beginIncoming(bounded, STALL_MS, () => this.#emit());
             this.stats.transfersBegun++;
-            this.stats.piecesAnnounced += total;
+            this.stats.piecesAnnounced += bounded.total;
           }
           this.#emit();
           break;
         }
         case MESSAGE.chunk:
+          if (link.refusedBytes !== null) break;
           this.#apply(link, decoding.readVarUint8Array(decoder));
-          if (link.incoming) link.incoming.received++;
+          link.pieceArrived();
           this.stats.piecesReceived++;
           this.#emit();
           break;
         case MESSAGE.end:
-          link.incoming = null;
+          link.endIncoming();
           this.#retryPending(link);
           this.#emit();
           break;
@@ -214,6 +292,41 @@ export class DocExchange {
    * well, or a peer that heard them only from its neighbour would never get them (seed 20221503).
    */
   #apply(link: PeerLink, update: Uint8Array): void {
+    if (this.#judge.harmOf(update) > 0) {
+      void this.#judgeAgain(link, update);
+      return;
+    }
+    this.#integrate(link, update);
+  }
+
+  /** Judges a harmful-looking update again once the keeper has caught up; refuses it if still so. */
+  async #judgeAgain(link: PeerLink, update: Uint8Array): Promise<void> {
+    await this.#judge.settled();
+    const harm = this.#judge.harmOf(update);
+    if (harm === 0) {
+      this.#integrate(link, update);
+      return;
+    }
+    this.stats.updatesRefused++;
+    this.stats.recordsRefused += harm;
+    link.strikes++;
+    if (harm >= QUARANTINE_HARM || link.strikes >= QUARANTINE_STRIKES) this.#quarantine(link.peerId);
+  }
+
+  /** Closes a peer's connection and refuses its connections for QUARANTINE_MS. */
+  #quarantine(peerId: string): void {
+    if (this.#quarantined.has(peerId)) return;
+    this.stats.quarantines++;
+    this.#quarantined.add(peerId);
+    const stop = this.#scheduler.every(QUARANTINE_MS, () => {
+      stop();
+      this.#quarantined.delete(peerId);
+    });
+    this.removePeer(peerId);
+    this.#options.onQuarantine?.(peerId);
+  }
+
+  #integrate(link: PeerLink, update: Uint8Array): void {
     this.#completing = holdsPending(this.#doc);
     try {
       Y.applyUpdate(this.#doc, update, link);
