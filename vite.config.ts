@@ -61,6 +61,7 @@ export default defineConfig({
         short_name: 'Kaifong',
         description: 'A local-first mutual-aid square for one neighbourhood',
         lang: 'en',
+        id: '/',
         start_url: '/',
         display: 'standalone',
         background_color: '#fbf7f2',
