@@ -1,6 +1,7 @@
-import { appendFile, cp, mkdtemp } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { newPeerContext } from '../support/browser.ts';
 import { createSquare } from '../support/page-driver.ts';
 import { signalingServer } from '../support/server-process.ts';
@@ -28,8 +29,13 @@ test('a new version deployed under a half-written post: the prompt shows, nothin
     await form.getByRole('textbox', { name: 'Note' }).fill('half-written: spare masks for');
     await page.evaluate(() => ((window as { notReloaded?: boolean }).notReloaded = true));
 
-    // The new build: another service worker (any byte changed is a new version to the browser).
-    await appendFile(join(site, 'sw.js'), '\n// build 2\n');
+    // The new build: another service worker (any byte changed is a new version to the browser),
+    // with its precompressed forms, as the build writes them.
+    const sw = join(site, 'sw.js');
+    await appendFile(sw, '\n// build 2\n');
+    const text = await readFile(sw);
+    await writeFile(`${sw}.br`, brotliCompressSync(text));
+    await writeFile(`${sw}.gz`, gzipSync(text));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
 
     await expect(page.getByText('Update available')).toBeVisible({ timeout: 30_000 });
