@@ -1,13 +1,59 @@
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/** Files worth compressing, and the smallest worth it (below, headers cost more than is saved). */
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|webmanifest|json)$/;
+const MIN_COMPRESS_BYTES = 1024;
+
+/**
+ * Writes `.br` and `.gz` beside every compressible file of the build, at the highest levels, for
+ * the server to send as they are (signaling/static.ts): on-the-fly brotli at the fast level the
+ * server can afford sent more bytes than gzip would. Runs last, after the service worker is written.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'kaifong-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      handler() {
+        const walk = (dir: string): string[] =>
+          readdirSync(dir).flatMap((name) => {
+            const path = join(dir, name);
+            return statSync(path).isDirectory() ? walk(path) : [path];
+          });
+        for (const file of walk(outDir)) {
+          if (!COMPRESSIBLE.test(file)) continue;
+          const data = readFileSync(file);
+          if (data.length < MIN_COMPRESS_BYTES) continue;
+          const br = brotliCompressSync(data, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+          });
+          const gz = gzipSync(data, { level: 9 });
+          if (br.length < data.length) writeFileSync(`${file}.br`, br);
+          if (gz.length < data.length) writeFileSync(`${file}.gz`, gz);
+        }
+      },
+    },
+  };
+}
 
 export default defineConfig({
   build: { target: 'es2022' },
   plugins: [
     svelte(),
     VitePWA({
-      registerType: 'autoUpdate',
+      // A new version waits for the resident's Reload (src/main.ts): never a reload under a draft.
+      registerType: 'prompt',
       injectRegister: false,
       includeAssets: ['icon.svg'],
       manifest: {
@@ -15,6 +61,7 @@ export default defineConfig({
         short_name: 'Kaifong',
         description: 'A local-first mutual-aid square for one neighbourhood',
         lang: 'en',
+        id: '/',
         start_url: '/',
         display: 'standalone',
         background_color: '#fbf7f2',
@@ -32,10 +79,11 @@ export default defineConfig({
         // Server endpoints must always reach the server, never the cached shell.
         navigateFallbackDenylist: [/^\/signal/, /^\/config\.json/, /^\/healthz/, /^\/metrics/],
         cleanupOutdatedCaches: true,
-        // The first visit must be able to reopen offline, so the worker takes control at once.
+        // The first visit must be able to reopen offline, so the first worker takes control at
+        // once; a later one waits (no skipWaiting) until the resident chooses to reload.
         clientsClaim: true,
-        skipWaiting: true,
       },
     }),
+    precompress(),
   ],
 });

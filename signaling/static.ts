@@ -1,5 +1,6 @@
 // Serves the Vite build: long-lived caching for hashed assets, revalidation for everything else,
-// SPA fallback to index.html, gzip/brotli on the fly.
+// SPA fallback to index.html; brotli and gzip made at build time (vite.config.ts), sent as they
+// are; anything without them is compressed on the fly.
 
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -52,6 +53,8 @@ export function createStaticHandler(dir: string): HttpHandler {
       dev: true,
       etag: true,
       single: true,
+      brotli: true,
+      gzip: true,
       setHeaders: (res, pathname) => {
         res.setHeader('Cache-Control', cacheControlFor(pathname));
       },

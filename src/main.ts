@@ -3,6 +3,7 @@ import { registerSW } from 'virtual:pwa-register';
 import App from './App.svelte';
 import { I18n } from './lib/i18n/i18n.svelte.ts';
 import { AppState } from './lib/state/app.svelte.ts';
+import { AppUpdate } from './lib/state/update.svelte.ts';
 import { openSquareKeys } from './lib/storage/identity-store.ts';
 import { listSquares } from './lib/storage/squares.ts';
 import { loadConfig } from './lib/sync/config.ts';
@@ -14,7 +15,24 @@ import './app.css';
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 
-registerSW({ immediate: true });
+/** How often an open page asks whether a new version was deployed (besides at each load). */
+const UPDATE_CHECK_MS = 60 * 60_000;
+
+// Prompt mode: a new version waits until the resident presses Reload; nothing reloads by itself.
+const update = new AppUpdate();
+const applyUpdate = registerSW({
+  immediate: true,
+  onNeedRefresh: () =>
+    update.offer(async () => {
+      // NOTE: workbox-window reloads only for an update it found itself (its `controlling`
+      // event's isUpdate); one found by the browser's own check would activate and never reload.
+      navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+      await applyUpdate(true);
+    }),
+  onRegisteredSW: (_url, registration) => {
+    if (registration) setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
+  },
+});
 
 const i18n = new I18n(localStorage, navigator.languages);
 try {
@@ -25,7 +43,7 @@ try {
   const app = new AppState(browserServices(keys, config, exchangeMode));
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
-  mount(App, { target, props: { app }, context: appContext(i18n) });
+  mount(App, { target, props: { app, update }, context: appContext(i18n) });
   await app.followLocation();
 } catch (error) {
   // Without storage or WebCrypto there are no keys and nothing can be signed.

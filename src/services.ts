@@ -37,6 +37,7 @@ export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMo
         vault: new IdbVaultStore(invite.room),
       };
     },
+    deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,
     afterPaint: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
   };
 }

@@ -55,6 +55,7 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
     storage: {
       getItem: (key) => device.local.get(key) ?? null,
       setItem: (key, value) => void device.local.set(key, value),
+      removeItem: (key) => void device.local.delete(key),
     },
     location: {
       get hash() {

@@ -8,12 +8,14 @@ import { HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
+import type { CopyEntry } from '../domain/square-copy.ts';
+import { checkCopy } from './copy.ts';
 import { Commands } from './commands.ts';
 import { INGEST_SLICE, sortEntries } from './ingest.ts';
 import { RecordsMap } from './records-map.ts';
 import { RestoreQueue } from './restores.ts';
 import { RetentionArbiter } from './retention.ts';
-import { LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
+import { FILE_ORIGIN, LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
 import { Vault } from './vault.ts';
 import { Verifier } from './verifier.ts';
 
@@ -34,6 +36,11 @@ export interface BoardChange extends FoldChange {
   /** Records retention or erasure dropped in this change (the stored document may be compacted). */
   readonly pruned: number;
 }
+
+/** What merging a file did: how many records and posts were new here, or how many were forged. */
+export type MergeResult =
+  | { readonly ok: true; readonly records: number; readonly posts: number }
+  | { readonly ok: false; readonly forged: number };
 
 const NOTHING: FoldChange = { posts: new Set(), profiles: new Set(), square: false, dropped: new Set() };
 
@@ -154,6 +161,26 @@ export class Board {
     this.#map.write(LOCAL_ORIGIN, (w) => ids.forEach((id) => w.delete(id)));
     this.#notify({ ...NOTHING, posts: new Set(posts), pruned: ids.length });
     return posts.length;
+  }
+
+  /** Every valid record this device holds: what a copy of the square on a file carries. */
+  records(): AnyRecord[] {
+    return [...this.#vault.ids()].flatMap((id) => this.#vault.get(id) ?? []);
+  }
+
+  /**
+   * Merges the records of a file: checked by the verifier first (a file with one forged record
+   * changes nothing), then written to the shared map as a peer's would be, so the same ingest
+   * judges them (erased, pruned or fresh) and they reach every neighbour from here.
+   */
+  async merge(entries: readonly CopyEntry[]): Promise<MergeResult> {
+    const checked = await checkCopy(entries);
+    if (!checked.ok) return checked;
+    const fresh = checked.records.filter((record) => this.#vault.get(record.id) === undefined);
+    const posts = this.#fold.postCount;
+    if (fresh.length > 0) this.#map.write(FILE_ORIGIN, (w) => fresh.forEach((record) => w.put(record)));
+    await this.whenIdle();
+    return { ok: true, records: fresh.length, posts: Math.max(0, this.#fold.postCount - posts) };
   }
 
   /** Every verified record of posts that are closed now: what a volunteer saves before pruning. */

@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
-import { LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
+import { FILE_ORIGIN, LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
 import { storedForm } from './stored-form.ts';
 
-/** Who writes to the shared map: this device's own commands, or the vault putting records back. */
-export type WriteOrigin = typeof LOCAL_ORIGIN | typeof VAULT_ORIGIN;
+/** Who writes to the shared map: this device's own commands, the vault putting records back, or a file. */
+export type WriteOrigin = typeof LOCAL_ORIGIN | typeof VAULT_ORIGIN | typeof FILE_ORIGIN;
 
 /** A batch of changes to the shared map, applied in one transaction. */
 export interface MapWriter {

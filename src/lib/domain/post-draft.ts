@@ -1,5 +1,16 @@
-import { catalogueItem, checkQuantity, REFUSE_FACTOR, type CatalogueId } from './catalogue.ts';
-import type { ItemLine, PostBody, PostType, Urgency, VulnerableGroup } from './kinds/post.ts';
+import * as v from 'valibot';
+import { CATALOGUE_IDS, catalogueItem, checkQuantity, REFUSE_FACTOR, type CatalogueId } from './catalogue.ts';
+import { LIMITS } from './kinds/fields.ts';
+import {
+  POST_TYPES,
+  URGENCIES,
+  VULNERABLE_GROUPS,
+  type ItemLine,
+  type PostBody,
+  type PostType,
+  type Urgency,
+  type VulnerableGroup,
+} from './kinds/post.ts';
 
 /** One item row of the post form, as typed. */
 export interface ItemDraft {
@@ -90,4 +101,32 @@ export function draftToBody(draft: PostDraft): PostBody {
   if (draft.type === 'swap') body.wants = draft.wants.map(toLine);
   if (draft.type !== 'need' && draft.medicineExpiry) body.medicineExpiry = draft.medicineExpiry;
   return body;
+}
+
+const ItemDraftSchema = v.object({
+  item: v.picklist(CATALOGUE_IDS),
+  qty: v.nullable(v.number()),
+  text: v.pipe(v.string(), v.maxLength(LIMITS.note)),
+});
+const DraftSchema = v.object({
+  type: v.picklist(POST_TYPES),
+  items: v.pipe(v.array(ItemDraftSchema), v.minLength(1), v.maxLength(50)),
+  wants: v.pipe(v.array(ItemDraftSchema), v.minLength(1), v.maxLength(50)),
+  urgency: v.picklist(URGENCIES),
+  groups: v.array(v.picklist(VULNERABLE_GROUPS)),
+  building: v.pipe(v.string(), v.maxLength(LIMITS.building)),
+  floor: v.pipe(v.string(), v.maxLength(LIMITS.floor)),
+  note: v.pipe(v.string(), v.maxLength(LIMITS.note)),
+  medicineExpiry: v.string(),
+});
+
+/** A draft kept on this device (unknown until checked), or null if it is not one. */
+export function parseDraft(input: unknown): PostDraft | null {
+  const parsed = v.safeParse(DraftSchema, input);
+  return parsed.success ? parsed.output : null;
+}
+
+/** Whether a draft holds anything the resident typed or chose: an untouched form is not worth keeping. */
+export function isUntouched(draft: PostDraft): boolean {
+  return JSON.stringify(draft) === JSON.stringify(emptyDraft(draft.building));
 }

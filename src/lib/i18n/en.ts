@@ -1,4 +1,5 @@
 import type { ReasonCode } from '../domain/reasons.ts';
+import type { CopyProblem } from '../domain/square-copy.ts';
 
 /** English messages: the source every other language must match key for key. */
 export const en = {
@@ -41,7 +42,6 @@ export const en = {
     connected: 'signalling server reachable',
     connecting: 'connecting to the signalling server…',
     unreachable: 'signalling server unreachable: working offline, changes merge when peers meet',
-    lastSynced: (when: string) => `last synced ${when}`,
     neverSynced: 'not synced with anyone yet',
     invalid: (n: number) => `${n} invalid records ignored`,
   },
@@ -137,6 +137,78 @@ export const en = {
   namesakes: (n: number) => `${n} neighbours use this name: check the key`,
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
+
+  squareFile: {
+    heading: 'The square on a file',
+    intro:
+      'No network? Save a copy of the square and pass it on by any means: a USB stick, Bluetooth, a chat app. Opening a copy merges it with the square here.',
+    includeKey: 'Include the key so the receiver can join',
+    includeKeyHint:
+      'Only for someone you would give the invite link to: anyone holding a copy with the key can join the square and read it.',
+    save: 'Save a copy',
+    share: 'Share a copy',
+    shareTitle: (name: string) => (name ? `Kaifong: ${name}` : 'Kaifong'),
+    open: 'Open a copy',
+    openHeading: 'Open a copy of a square',
+    openHint: 'A file saved on another device. If it includes the key, you join its square.',
+    opening: 'Opening the copy…',
+    opened: (posts: number, records: number) =>
+      `Copy opened: ${posts === 1 ? '1 new post' : `${posts} new posts`} (${records === 1 ? '1 new record' : `${records} new records`}).`,
+    nothingNew: 'Copy opened: this device already had everything in it.',
+    problems: {
+      'not-kaifong': 'This file is not a copy of a Kaifong square. Nothing was changed.',
+      damaged:
+        'This copy is damaged or cut short (perhaps it did not finish sending). Nothing was changed. Ask for the file again.',
+      'newer-version': 'This copy was saved by a newer version of Kaifong. Update the app, then open it again.',
+      forged: 'Some records in this copy were changed after they were written, so nothing from it was used.',
+      'other-square': 'This copy is of another square, not this one. Nothing was changed.',
+      altered: 'This copy names a square its founder did not create: it was altered. Nothing was changed.',
+      'no-key':
+        'This copy does not include the key, and this device has not joined its square. Ask for a copy with the key, or for the invite link.',
+      'too-large': 'This file is too large to be a copy of a square.',
+      failed: 'Something went wrong on this device. Nothing was changed. Please try again.',
+    } satisfies Record<CopyProblem, string>,
+  },
+
+  qr: {
+    scan: 'Scan a QR code',
+    stop: 'Stop the camera',
+    fromPhoto: 'Scan a photo of the code',
+    cameraView: 'Camera view for scanning',
+    noCamera: 'The camera could not be opened. Allow the camera, or scan a photo of the code instead.',
+    noCode: 'No QR code was found in that photo. Try again closer, with the whole code in view.',
+  },
+
+  inviteQr: {
+    show: 'QR code and lobby poster',
+    label: 'Invite QR code',
+    hint: 'Hold this up to a neighbour’s phone: their camera opens the invite link.',
+    print: 'Print a lobby poster',
+    posterTitle: 'Kaifong mutual-aid square',
+    posterSteps: [
+      'Scan this code with your phone’s camera.',
+      'Open the link: Kaifong runs in the browser, nothing to install.',
+      'Enter your name and press Join.',
+    ],
+    scanHeading: 'Or scan an invite QR code',
+  },
+
+  appUpdate: {
+    available: 'Update available. Your draft is kept when you reload.',
+    reload: 'Reload',
+  },
+
+  offline: {
+    banner: 'You are offline. You can still read and post; what you write is shared when a neighbour is reachable.',
+    lastSyncedWith: (n: number, when: string) =>
+      `last synced with ${n === 1 ? '1 neighbour' : `${n} neighbours`} ${when}`,
+    waiting: (n: number) =>
+      n === 1 ? '1 of your changes waiting to be shared' : `${n} of your changes waiting to be shared`,
+    persisted: 'This device keeps your squares for good.',
+    mayEvict:
+      'The browser may clear your squares from this device when space runs short. Save a copy to be safe, or add Kaifong to your home screen.',
+    used: (mb: string) => `Squares use ${mb} MB here.`,
+  },
 
   /** Why something was refused: one line per reason code (domain/reasons.ts). */
   reasons: {

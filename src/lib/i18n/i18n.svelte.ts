@@ -3,7 +3,8 @@ import { en, type Messages } from './en.ts';
 import { zhHans } from './zh-hans.ts';
 import { zhHant } from './zh-hant.ts';
 
-const MESSAGES: Readonly<Record<Locale, Messages>> = { en, 'zh-Hant': zhHant, 'zh-Hans': zhHans };
+/** Every language's messages, for what is shown in all three at once (the lobby poster). */
+export const MESSAGES: Readonly<Record<Locale, Messages>> = { en, 'zh-Hant': zhHant, 'zh-Hans': zhHans };
 const STORAGE_KEY = 'kaifong.locale';
 
 /** Endonyms for the language switcher: each language named in itself. */

@@ -1,4 +1,5 @@
 import type { Messages } from './en.ts';
+import type { CopyProblem } from '../domain/square-copy.ts';
 
 /** Simplified Chinese (mainland China / Singapore usage). */
 export const zhHans: Messages = {
@@ -40,7 +41,6 @@ export const zhHans: Messages = {
     connected: '信令服务器可连接',
     connecting: '正在连接信令服务器…',
     unreachable: '无法连接信令服务器：离线工作中，遇到邻居时会自动合并',
-    lastSynced: (when: string) => `上次同步：${when}`,
     neverSynced: '尚未与任何人同步',
     invalid: (n: number) => `已忽略 ${n} 条无效记录`,
   },
@@ -133,6 +133,70 @@ export const zhHans: Messages = {
   namesakes: (n: number) => `${n} 位街坊用这个名字，请核对密钥`,
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
+
+  squareFile: {
+    heading: '用文件传递广场',
+    intro: '没有网络？把广场存成副本，用任何方式传给邻居：U 盘、蓝牙、聊天应用。打开副本会把它合并到这里的广场。',
+    includeKey: '包含钥匙，让收件人可以加入',
+    includeKeyHint: '只给你愿意分享邀请链接的人：任何持有含钥匙副本的人都能加入并阅读广场。',
+    save: '保存副本',
+    share: '分享副本',
+    shareTitle: (name: string) => (name ? `街坊：${name}` : '街坊'),
+    open: '打开副本',
+    openHeading: '打开广场副本',
+    openHint: '在另一台设备上保存的文件。如果包含钥匙，你会加入该广场。',
+    opening: '正在打开副本…',
+    opened: (posts: number, records: number) => `已打开副本：${posts} 个新帖子（${records} 条新记录）。`,
+    nothingNew: '已打开副本：此设备已有其中的全部内容。',
+    problems: {
+      'not-kaifong': '这个文件不是街坊广场的副本。没有作出任何更改。',
+      damaged: '这个副本已损坏或不完整（可能未传送完毕）。没有作出任何更改。请再索取一次文件。',
+      'newer-version': '这个副本由较新版本的街坊保存。请先更新应用，再打开一次。',
+      forged: '副本中有记录在写成后被改动过，所以没有使用其中任何内容。',
+      'other-square': '这个副本属于另一个广场，不是这一个。没有作出任何更改。',
+      altered: '这个副本所指的广场并非由其创办人建立：它被改动过。没有作出任何更改。',
+      'no-key': '这个副本不包含钥匙，而此设备未加入该广场。请索取包含钥匙的副本，或邀请链接。',
+      'too-large': '这个文件太大，不可能是广场的副本。',
+      failed: '此设备出了问题。没有作出任何更改。请再试一次。',
+    } satisfies Record<CopyProblem, string>,
+  },
+
+  qr: {
+    scan: '扫描二维码',
+    stop: '关闭相机',
+    fromPhoto: '扫描二维码的照片',
+    cameraView: '扫描用的相机画面',
+    noCamera: '无法打开相机。请允许使用相机，或改为扫描二维码的照片。',
+    noCode: '在照片中找不到二维码。请靠近一点，让整个二维码入镜后再试。',
+  },
+
+  inviteQr: {
+    show: '二维码及大堂海报',
+    label: '邀请二维码',
+    hint: '把画面对准邻居的手机：他们的相机会打开邀请链接。',
+    print: '打印大堂海报',
+    posterTitle: '街坊互助广场',
+    posterSteps: [
+      '用手机相机扫描这个二维码。',
+      '打开链接：街坊在浏览器中运行，无需安装。',
+      '输入你的名字，然后按“加入”。',
+    ],
+    scanHeading: '或扫描邀请二维码',
+  },
+
+  appUpdate: {
+    available: '有新版本可用。重新加载时会保留你的草稿。',
+    reload: '重新加载',
+  },
+
+  offline: {
+    banner: '你已离线。你仍可阅读及发帖；邻居可连接时便会分享你写的内容。',
+    lastSyncedWith: (n: number, when: string) => `${when}与 ${n} 位邻居同步`,
+    waiting: (n: number) => `你有 ${n} 项更改等待分享`,
+    persisted: '此设备会长期保存你的广场。',
+    mayEvict: '空间不足时，浏览器可能会从此设备清除你的广场。为安全起见，请保存副本，或把街坊添加到主屏幕。',
+    used: (mb: string) => `广场在此占用 ${mb} MB。`,
+  },
 
   reasons: {
     required: '请填写所有必填栏位。',

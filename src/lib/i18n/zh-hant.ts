@@ -1,4 +1,5 @@
 import type { Messages } from './en.ts';
+import type { CopyProblem } from '../domain/square-copy.ts';
 
 /** Traditional Chinese (Hong Kong / Taiwan usage). */
 export const zhHant: Messages = {
@@ -40,7 +41,6 @@ export const zhHant: Messages = {
     connected: '信令伺服器可連接',
     connecting: '正在連接信令伺服器…',
     unreachable: '無法連接信令伺服器：離線工作中，遇到鄰居時會自動合併',
-    lastSynced: (when: string) => `上次同步：${when}`,
     neverSynced: '尚未與任何人同步',
     invalid: (n: number) => `已忽略 ${n} 條無效記錄`,
   },
@@ -133,6 +133,71 @@ export const zhHant: Messages = {
   namesakes: (n: number) => `${n} 位街坊用這個名字，請核對金鑰`,
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
+
+  squareFile: {
+    heading: '用檔案傳遞廣場',
+    intro:
+      '沒有網絡？把廣場存成副本，用任何方式傳給鄰居：USB 手指、藍牙、通訊應用程式。打開副本會把它合併到這裡的廣場。',
+    includeKey: '包含鑰匙，讓收件人可以加入',
+    includeKeyHint: '只給你願意分享邀請連結的人：任何持有含鑰匙副本的人都能加入並閱讀廣場。',
+    save: '儲存副本',
+    share: '分享副本',
+    shareTitle: (name: string) => (name ? `街坊：${name}` : '街坊'),
+    open: '打開副本',
+    openHeading: '打開廣場副本',
+    openHint: '在另一部裝置上儲存的檔案。如果包含鑰匙，你會加入該廣場。',
+    opening: '正在打開副本…',
+    opened: (posts: number, records: number) => `已打開副本：${posts} 個新帖子（${records} 條新記錄）。`,
+    nothingNew: '已打開副本：此裝置已有其中的全部內容。',
+    problems: {
+      'not-kaifong': '這個檔案不是街坊廣場的副本。沒有作出任何更改。',
+      damaged: '這個副本已損壞或不完整（可能未傳送完畢）。沒有作出任何更改。請再索取一次檔案。',
+      'newer-version': '這個副本由較新版本的街坊儲存。請先更新應用程式，再打開一次。',
+      forged: '副本中有記錄在寫成後被改動過，所以沒有使用其中任何內容。',
+      'other-square': '這個副本屬於另一個廣場，不是這一個。沒有作出任何更改。',
+      altered: '這個副本所指的廣場並非由其創辦人建立：它被改動過。沒有作出任何更改。',
+      'no-key': '這個副本不包含鑰匙，而此裝置未加入該廣場。請索取包含鑰匙的副本，或邀請連結。',
+      'too-large': '這個檔案太大，不可能是廣場的副本。',
+      failed: '此裝置出了問題。沒有作出任何更改。請再試一次。',
+    } satisfies Record<CopyProblem, string>,
+  },
+
+  qr: {
+    scan: '掃描二維碼',
+    stop: '關閉相機',
+    fromPhoto: '掃描二維碼的相片',
+    cameraView: '掃描用的相機畫面',
+    noCamera: '無法開啟相機。請允許使用相機，或改為掃描二維碼的相片。',
+    noCode: '在相片中找不到二維碼。請靠近一點，讓整個二維碼入鏡後再試。',
+  },
+
+  inviteQr: {
+    show: '二維碼及大堂海報',
+    label: '邀請二維碼',
+    hint: '把畫面對準鄰居的手機：他們的相機會打開邀請連結。',
+    print: '列印大堂海報',
+    posterTitle: '街坊互助廣場',
+    posterSteps: [
+      '用手機相機掃描這個二維碼。',
+      '打開連結：街坊在瀏覽器中運行，無需安裝。',
+      '輸入你的名字，然後按「加入」。',
+    ],
+    scanHeading: '或掃描邀請二維碼',
+  },
+
+  appUpdate: {
+    available: '有新版本可用。重新載入時會保留你的草稿。',
+    reload: '重新載入',
+  },
+
+  offline: {
+    banner: '你已離線。你仍可閱讀及發帖；鄰居可連接時便會分享你寫的內容。',
+    lastSyncedWith: (n: number, when: string) => `${when}與 ${n} 位鄰居同步`,
+    waiting: (n: number) => `你有 ${n} 項更改等待分享`,
+    persisted: '此裝置會長期保存你的廣場。',
+    mayEvict: '空間不足時，瀏覽器可能會從此裝置清除你的廣場。為安全起見，請儲存副本，或把街坊加到主畫面。',
+    used: (mb: string) => `廣場在此佔用 ${mb} MB。`,
+  },
 
   reasons: {
     required: '請填寫所有必填欄位。',

@@ -4,6 +4,8 @@ import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdi
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
+import { Durability } from './durability.svelte.ts';
+import { destinationOf, type CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
 
 /** Which square, if any, is open: the URL fragment is the invite, so a reload stays put. */
@@ -12,6 +14,8 @@ export class AppState {
   squares = $state<JoinedSquare[]>([]);
   /** Why the link in the page's URL was not opened (an altered or unverifiable invite), if it was refused. */
   refusal = $state<ReasonCode | null>(null);
+  /** Whether this device keeps its squares for good. */
+  readonly durability: Durability;
   readonly #services: AppServices;
   /** The fragment being followed and its run, so concurrent calls for one link share a run. */
   #following: { readonly hash: string; readonly done: Promise<void> } | null = null;
@@ -21,6 +25,7 @@ export class AppState {
 
   constructor(services: AppServices) {
     this.#services = services;
+    this.durability = new Durability(services.deviceStorage ?? null);
     this.squares = listSquares(services.storage);
   }
 
@@ -58,10 +63,12 @@ export class AppState {
     const invite = verdict.invite;
     const identity = await this.#services.keys.identityFor(invite.room);
     if (turn !== this.#turn) return;
-    const session = new SquareSession(invite, identity, this.#services);
+    const session = new SquareSession(invite, identity, this.#services, this.durability);
     this.session = session;
     rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
     await session.open();
+    if (session.info.joined) await this.durability.request();
+    else await this.durability.check();
   }
 
   /** Founds a new square on this device and opens it; the caller shows the invite link. */
@@ -81,7 +88,7 @@ export class AppState {
     const named = await session.info.nameSquare(name);
     if (!named.ok) return named;
     rememberSquare(this.#services.storage, invite, name, this.#services.clock.now());
-    return session.info.join(yourName, building);
+    return session.join(yourName, building);
   }
 
   /** Opens a pasted invite link once it is judged sound; otherwise says why, and opens nothing. */
@@ -92,6 +99,23 @@ export class AppState {
     if (!verdict.ok) return verdict;
     this.#services.location.hash = inviteFragment(verdict.invite);
     return ALLOWED;
+  }
+
+  /**
+   * Opens a copy of a square from a file on the start page: opens its square (joining it when
+   * the file carries the key) and merges the file into it. A refused file opens nothing.
+   */
+  async openCopy(text: string): Promise<CopyOutcome> {
+    const destination = await destinationOf(
+      text,
+      listSquares(this.#services.storage).map((s) => s.invite),
+    );
+    if (!destination.ok) return destination;
+    this.#services.location.hash = inviteFragment(destination.invite);
+    await this.followLocation();
+    const session = this.session;
+    if (!session || session.invite.room !== destination.invite.room) return { ok: false, problem: 'failed' };
+    return session.openCopy(text);
   }
 
   /** Records the square's synced name in the landing list. */

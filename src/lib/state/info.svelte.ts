@@ -2,7 +2,8 @@ import type { Board } from '../board/board.ts';
 import type { AuthorKey } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import { DEFAULT_RETENTION_DAYS } from '../domain/retention.ts';
-import { buildArchive, type ArchiveFile } from './archive.ts';
+import { ARCHIVE_FORMAT } from '../domain/square-copy.ts';
+import { squareFile, type SquareFile } from './square-file.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 
 /** What the square's information reads from its session. */
@@ -76,10 +77,10 @@ export class SquareInfo {
   }
 
   /** An archive of every closed post's records, for a volunteer to keep before they are dropped. */
-  archive(): ArchiveFile {
+  archive(): SquareFile {
     const now = this.#context.now();
     const records = this.#context.board()?.closedRecords(now) ?? [];
-    return buildArchive(this.squareName, this.#context.invite.room, now, records);
+    return squareFile(ARCHIVE_FORMAT, this.#context.invite, this.squareName, now, records);
   }
 
   #commands() {

@@ -6,6 +6,7 @@ import type { SquareKeys } from '../storage/square-keys.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { DocKeeper } from '../sync/doc-exchange.ts';
 import type { Transport } from '../sync/transport.ts';
+import type { DeviceStorage } from './durability.svelte.ts';
 
 /** The services one open square runs on; main.ts builds them for the browser, tests in memory. */
 export interface SquareServices {
@@ -21,12 +22,14 @@ export interface AppServices {
   /** This device's signing key per square: `keys.identityFor(room)`. */
   readonly keys: SquareKeys;
   readonly clock: Clock;
-  /** Where the list of joined squares is kept (localStorage in the browser). */
-  readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Where the list of joined squares and drafts are kept (localStorage in the browser). */
+  readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** The page's fragment: the open square's invite, so a reload stays put. */
   readonly location: { hash: string };
   /** Builds the services of one square; `keeper` (the board) counts posts and judges what peers send. */
   openSquare(invite: Invite, keeper: DocKeeper): SquareServices;
+  /** The browser's storage manager, to ask for persistence; null where there is none. */
+  readonly deviceStorage?: DeviceStorage | null;
   /** Resolves after the browser has painted what is on screen now. */
   afterPaint(): Promise<void>;
 }

@@ -6,9 +6,16 @@ import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
+import { COPY_FORMAT } from '../domain/square-copy.ts';
+import { hlcMs } from '../domain/hlc.ts';
+import type { CommandOutcome } from './command.ts';
+import { DraftKeeper } from './drafts.ts';
+import type { Durability } from './durability.svelte.ts';
+import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
+import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
@@ -26,10 +33,20 @@ export class SquareSession {
   status = $state<SyncStatus>(INITIAL_STATUS);
   transfer = $state<TransferProgress | null>(null);
   now = $state(0);
+  /** When this device last synced here and with how many neighbours, kept across reloads. */
+  lastContact = $state<LastContact | null>(null);
+  /** Records this resident wrote here since the last contact: not yet shared with anyone. */
+  waiting = $state(0);
+  #savedContact: LastContact | null = null;
+  /** What the last copy opened from a file did here, to tell the resident. */
+  copyOutcome = $state<CopyOutcome | null>(null);
   readonly feed: PostFeed;
+  /** The New post draft, kept on this device as it is typed. */
+  readonly draft: DraftKeeper;
   readonly info: SquareInfo;
   readonly #app: AppServices;
   readonly #identity: Identity;
+  readonly #durability: Durability | null;
   readonly #services: SquareServices;
   #board: Board | null = null;
   readonly #cleanup: (() => void)[] = [];
@@ -37,14 +54,19 @@ export class SquareSession {
   #changed: PostId[] = [];
   #lastRefreshMs = Number.NEGATIVE_INFINITY;
   #refreshPending: (() => void) | null = null;
+  /** Settles once the board follows the document (or the square failed to open). */
+  readonly #attached: Promise<boolean>;
+  #settleAttached: (attached: boolean) => void = () => undefined;
 
   /** `identity`: this device's key in this square (`AppServices.keys`), never another square's. */
   constructor(
     readonly invite: Invite,
     identity: Identity,
     app: AppServices,
+    durability: Durability | null = null,
   ) {
     this.#app = app;
+    this.#durability = durability;
     this.#identity = identity;
     this.now = app.clock.now();
     this.#services = app.openSquare(invite, {
@@ -61,7 +83,10 @@ export class SquareSession {
       commands: (): Commands | null => this.#board?.commands ?? null,
       board: () => this.#board,
     };
+    this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
+    this.draft = new DraftKeeper(app.storage, invite.room);
+    this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
   }
 
@@ -84,13 +109,15 @@ export class SquareSession {
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
       this.feed.reselect();
       this.info.refresh();
+      this.#countWaiting();
       this.phase = 'ready';
       await this.#app.afterPaint();
       await persistence.load();
       await board.attach();
-      this.#cleanup.push(transport.onStatus((status) => (this.status = status)));
+      this.#settleAttached(true);
+      this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
       this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
-      this.status = transport.status;
+      this.#onStatus(transport.status);
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
       (globalThis as { kaifong?: unknown }).kaifong = { doc, board, connection: transport };
       transport.connect();
@@ -98,15 +125,64 @@ export class SquareSession {
     } catch (error) {
       console.error('kaifong: the square could not be opened', error);
       this.phase = 'failed';
+      this.#settleAttached(false);
     }
   }
 
+  /** Joins under a name; then asks the browser to keep this device's squares for good. */
+  async join(name: string, building?: string): Promise<CommandOutcome> {
+    const outcome = await this.info.join(name, building);
+    if (outcome.ok) await this.#durability?.request();
+    return outcome;
+  }
+
+  /** The whole square on a file (every valid record); the room secret only when `withKey`. */
+  saveCopy(withKey: boolean): SquareFile {
+    const now = this.#app.clock.now();
+    const records = this.#board?.records() ?? [];
+    return squareFile(COPY_FORMAT, this.invite, this.info.squareName, now, records, withKey);
+  }
+
+  /** Merges a copy of this square from a file; a file of another square, or forged, changes nothing. */
+  async openCopy(text: string): Promise<CopyOutcome> {
+    const board = (await this.#attached) ? this.#board : null;
+    let outcome: CopyOutcome = { ok: false, problem: 'failed' };
+    try {
+      if (board) outcome = await mergeFile(board, this.invite, text);
+    } catch (error) {
+      console.error('kaifong: could not open the copy', error);
+    }
+    this.copyOutcome = outcome;
+    return outcome;
+  }
+
   async close(): Promise<void> {
+    this.#settleAttached(false);
     this.#refreshPending?.();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
     await this.#services.transport.destroy();
     await this.#services.persistence.destroy();
+  }
+
+  #onStatus(status: SyncStatus): void {
+    this.status = status;
+    if (status.lastSyncedMs !== null) {
+      const peers = status.peers || this.lastContact?.peers || 1;
+      this.lastContact = { atMs: status.lastSyncedMs, peers };
+      const save = nextContact(this.#savedContact, status.lastSyncedMs, peers);
+      if (save) {
+        saveContact(this.#app.storage, this.invite.room, (this.#savedContact = save));
+        this.#countWaiting();
+      }
+    }
+  }
+
+  /** Counts this resident's records written after the last contact (by their own timestamps). */
+  #countWaiting(): void {
+    const since = this.lastContact?.atMs ?? Number.NEGATIVE_INFINITY;
+    const me = this.#identity.author;
+    this.waiting = this.#board?.records().filter((r) => r.author === me && hlcMs(r.at) > since).length ?? 0;
   }
 
   #tick(): void {
@@ -137,6 +213,7 @@ export class SquareSession {
       this.feed.patch(this.#changed);
       this.#changed = [];
       this.info.refresh();
+      this.#countWaiting();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { WebrtcProvider } from 'y-webrtc';
+import type { WebrtcProvider } from 'y-webrtc';
 import type { SyncConfig } from './config.ts';
 import { DocExchange, type DocKeeper, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
@@ -56,6 +56,8 @@ export class WebrtcTransport implements Transport {
   #status: SyncStatus = INITIAL_STATUS;
   readonly #listeners = new Set<(status: SyncStatus) => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #connecting = false;
+  #destroyed = false;
   #startedMs = 0;
 
   readonly now: () => number;
@@ -80,9 +82,25 @@ export class WebrtcTransport implements Transport {
         : null;
   }
 
-  /** Joins the square's room on the configured signalling servers. */
+  /**
+   * Joins the square's room on the configured signalling servers. NOTE: y-webrtc (with
+   * simple-peer) is loaded here, not at start: the list paints from the vault before the
+   * network code is even fetched, and the first load stays small.
+   */
   connect(): void {
-    if (this.#provider) return;
+    if (this.#connecting || this.#provider) return;
+    this.#connecting = true;
+    import('y-webrtc')
+      .then(({ WebrtcProvider: Provider }) => {
+        if (!this.#destroyed) this.#start(Provider);
+      })
+      .catch((error: unknown) => {
+        console.error('kaifong: the network code could not be loaded', error);
+        this.#update({ signalling: 'unreachable' });
+      });
+  }
+
+  #start(Provider: typeof WebrtcProvider): void {
     // In chunked mode y-webrtc gets a document of its own that stays empty: it signals and
     // connects, and the exchange carries the square over each connection it makes.
     const providerDoc = this.#exchange ? new Y.Doc() : this.doc;
@@ -91,7 +109,7 @@ export class WebrtcTransport implements Transport {
       this.invite.room,
       this.now,
       () =>
-        new WebrtcProvider(this.invite.room, providerDoc, {
+        new Provider(this.invite.room, providerDoc, {
           signaling: [...this.config.signaling],
           password: this.invite.secret,
           maxConns: MAX_PEER_CONNECTIONS,
@@ -160,6 +178,7 @@ export class WebrtcTransport implements Transport {
   }
 
   async destroy(): Promise<void> {
+    this.#destroyed = true;
     clearInterval(this.#timer);
     this.doc.off('update', this.#onUpdate);
     this.#exchange?.destroy();

@@ -1,0 +1,24 @@
+import type { AnyRecord } from '../domain/kinds/registry.ts';
+import type { CopyEntry } from '../domain/square-copy.ts';
+import { Verifier } from './verifier.ts';
+
+/** What checking a file's records found: all genuine, or how many are not. */
+export type CopyCheck =
+  { readonly ok: true; readonly records: readonly AnyRecord[] } | { readonly ok: false; readonly forged: number };
+
+/**
+ * Checks every record of a file with the board's verifier (schema, signature, id), as a peer's
+ * entries are checked. A file is taken whole or not at all: one record that is not what its
+ * author signed means the file was tampered with, and nothing of it is used.
+ */
+export async function checkCopy(entries: readonly CopyEntry[]): Promise<CopyCheck> {
+  const verifier = new Verifier(new Map());
+  const verdicts = await Promise.all(
+    // The verifier reads entries in their stored form: JSON text, as in the shared map.
+    entries.map((entry) => verifier.verify(entry.id, JSON.stringify(entry.record), false)),
+  );
+  const records = verdicts.flatMap((verdict) => (verdict.valid ? [verdict.record] : []));
+  return records.length === entries.length
+    ? { ok: true, records }
+    : { ok: false, forged: entries.length - records.length };
+}
