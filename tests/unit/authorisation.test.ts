@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const device = (who: Identity): Promise<TestDevice> =>
-  openTestDevice({ identity: who, founder: founder.author, now: () => T0 });
+  openTestDevice({ identity: who, founder: founder.author, now: () => T0 + 2 * HOUR });
 
 interface Action {
   readonly name: string;
