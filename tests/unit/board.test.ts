@@ -10,7 +10,7 @@ import type { AnyRecord, SignedRecord } from '../../src/lib/domain/kinds/registr
 import { openTestDevice, type TestDevice } from '../support/device.ts';
 import { clockReading } from '../support/fake-clock.ts';
 import { PeerNetwork } from '../support/peers.ts';
-import { HOUR, identity, MINUTE, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
+import { identity, MINUTE, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
 
 let founder: Identity;
 let alice: Identity;

@@ -490,7 +490,10 @@ async function play(topology: Topology, seed: number, steps: number, tally: Tall
     if (net.peers.some((p) => p.store.verified.has(id))) continue;
     const postId = record.kind === 'post' ? id : record.kind === 'update' ? (record.body as UpdateBody).post : null;
     const post = postId === null ? undefined : reference.post(postId);
-    expect(post, `record ${id} (${record.kind}) dropped, though of no post; held: ${JSON.stringify(postId && reference.heldReason(postId))}`).toBeDefined();
+    expect(
+      post,
+      `record ${id} (${record.kind}) dropped, though of no post; held: ${JSON.stringify(postId && reference.heldReason(postId))}`,
+    ).toBeDefined();
     expect(pastRetention(post!, net.now, reference.retentionDays()), `record ${id} of a live post dropped`).toBe(true);
     dropped.add(id);
   }

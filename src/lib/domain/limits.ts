@@ -48,7 +48,11 @@ export interface LimitedPost {
 
 /** What the limits count of a post's state. */
 export function limitedPost(post: PostState): LimitedPost {
-  return { id: post.id, at: post.at, openUntilMs: post.status === 'open' ? expiresAtMs(post) : Number.NEGATIVE_INFINITY };
+  return {
+    id: post.id,
+    at: post.at,
+    openUntilMs: post.status === 'open' ? expiresAtMs(post) : Number.NEGATIVE_INFINITY,
+  };
 }
 
 /**

@@ -158,7 +158,8 @@ export const en = {
     'rate-limit': 'You have published many posts in the last hour. Please wait a while before posting again.',
     'not-volunteer': 'Only a volunteer can do this.',
     'not-yourself': 'You cannot do this for yourself.',
-    'cannot-block-volunteer': 'The founder and volunteers cannot be blocked. The founder can remove the volunteer role first.',
+    'cannot-block-volunteer':
+      'The founder and volunteers cannot be blocked. The founder can remove the volunteer role first.',
     blocked: 'A volunteer has blocked your key in this square.',
     'not-a-code': 'That is not a resident’s code. Ask them to show their code again.',
     'wrong-passphrase': 'The passphrase is wrong, or the file is damaged. Nothing was restored.',

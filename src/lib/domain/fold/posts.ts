@@ -68,8 +68,7 @@ export class PostsSlice implements FoldSlice {
       const own = this.#byAuthor.get(record.author) ?? new Set<PostId>();
       own.add(record.id);
       this.#byAuthor.set(record.author, own);
-    }
-    else if (record.kind === 'update') this.#updates.set(post, [...(this.#updates.get(post) ?? []), record]);
+    } else if (record.kind === 'update') this.#updates.set(post, [...(this.#updates.get(post) ?? []), record]);
     else this.#erases.set(post, [...(this.#erases.get(post) ?? []), record]);
     this.#touched.add(post);
   }
@@ -101,9 +100,7 @@ export class PostsSlice implements FoldSlice {
     const states = ids.flatMap((id) => this.#states.get(id) ?? []);
     const blocked = authority.isBlocked(author);
     const verdicts = judgeLimits(
-      states
-        .filter((s) => !blocked && KINDS.post.authorise(s, undefined, authority).ok)
-        .map(limitedPost),
+      states.filter((s) => !blocked && KINDS.post.authorise(s, undefined, authority).ok).map(limitedPost),
       limitsOf(author, authority),
     );
     for (const state of states) {

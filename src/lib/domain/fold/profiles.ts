@@ -63,7 +63,13 @@ export class ProfilesSlice implements FoldSlice {
   /** Everyone with a profile, earliest first (ties by key, so every device lists the same). */
   members(): Member[] {
     return [...this.#profiles]
-      .map(([author, record]) => ({ author, profile: record.body, firstSeen: this.#firstSeen.get(author) ?? record.at }))
-      .sort((a, b) => (a.firstSeen !== b.firstSeen ? (a.firstSeen < b.firstSeen ? -1 : 1) : a.author < b.author ? -1 : 1));
+      .map(([author, record]) => ({
+        author,
+        profile: record.body,
+        firstSeen: this.#firstSeen.get(author) ?? record.at,
+      }))
+      .sort((a, b) =>
+        a.firstSeen !== b.firstSeen ? (a.firstSeen < b.firstSeen ? -1 : 1) : a.author < b.author ? -1 : 1,
+      );
   }
 }

@@ -103,7 +103,8 @@ export class TrustSlice {
       if (!valid.has(record.id) || undone.has(record.id)) continue;
       const body = record.body;
       if (body.action === 'block') blocked.add(body.member);
-      else if (body.action === 'hide') hidden.set(body.post, { record: record.id, by: record.author, reason: body.reason });
+      else if (body.action === 'hide')
+        hidden.set(body.post, { record: record.id, by: record.author, reason: body.reason });
     }
     rejected += this.#moderation.length - valid.size;
     this.#entries = [...this.#moderation]
@@ -130,7 +131,13 @@ export class TrustSlice {
     this.#rejected = rejected;
     this.#vouchedBy = vouchedBy;
     this.#authority = trustAuthority({ founder, volunteers, vouched, blocked, hidden });
-    const summary = summarise(founder, [...volunteers], [...vouched], [...blocked], [...hidden].map(([p, h]) => `${p}:${h.record}`));
+    const summary = summarise(
+      founder,
+      [...volunteers],
+      [...vouched],
+      [...blocked],
+      [...hidden].map(([p, h]) => `${p}:${h.record}`),
+    );
     const changed = summary !== this.#summary;
     this.#summary = summary;
     return changed;
