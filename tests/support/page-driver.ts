@@ -48,6 +48,8 @@ export interface PostInput {
   quantity: number;
   urgency?: string;
   note?: string;
+  /** YYYY-MM-DD: offered medicine needs one after today. */
+  medicineExpiry?: string;
 }
 
 /** Fills the new-post form the way a resident would, and publishes. */
@@ -59,6 +61,7 @@ export async function publishPost(page: Page, post: PostInput): Promise<void> {
   await form.getByRole('spinbutton', { name: 'Quantity', exact: true }).fill(String(post.quantity));
   if (post.urgency) await form.getByRole('combobox', { name: 'Urgency' }).selectOption({ label: post.urgency });
   if (post.note) await form.getByRole('textbox', { name: 'Note' }).fill(post.note);
+  if (post.medicineExpiry) await form.getByLabel('Medicine expiry date').fill(post.medicineExpiry);
   await form.getByRole('button', { name: 'Publish' }).click();
   await expect(form).toBeHidden();
 }

@@ -18,7 +18,13 @@ let alice: Identity;
 let mallory: Identity;
 
 beforeAll(async () => {
-  [founder, heir, vera, alice, mallory] = await Promise.all([1, 2, 3, 4, 5].map(identity));
+  [founder, heir, vera, alice, mallory] = await Promise.all([
+    identity(1),
+    identity(2),
+    identity(3),
+    identity(4),
+    identity(5),
+  ]);
 });
 
 function fold(records: AnyRecord[], now?: () => number): BoardFold {

@@ -8,6 +8,7 @@ import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
+import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
@@ -28,6 +29,7 @@ export class SquareSession {
   now = $state(0);
   readonly feed: PostFeed;
   readonly info: SquareInfo;
+  readonly trust: SquareTrust;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #services: SquareServices;
@@ -58,6 +60,7 @@ export class SquareSession {
     };
     this.feed = new PostFeed(context);
     this.info = new SquareInfo(context);
+    this.trust = new SquareTrust(context);
   }
 
   get me(): AuthorKey {
@@ -79,6 +82,7 @@ export class SquareSession {
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
       this.feed.reselect();
       this.info.refresh();
+      this.trust.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
       await persistence.load();
@@ -132,6 +136,7 @@ export class SquareSession {
       this.feed.patch(this.#changed);
       this.#changed = [];
       this.info.refresh();
+      this.trust.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();
