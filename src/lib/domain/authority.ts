@@ -48,7 +48,9 @@ export function trustAuthority(state: TrustState): Authority {
     isFounder: (author) => author === founder,
     isVolunteer: (author) => volunteers.has(author),
     canModerate: (author) => author === founder || volunteers.has(author),
-    isVouched: (author) => vouched.has(author) && !blocked.has(author),
+    // The founder and volunteers vouch by their role.
+    isVouched: (author) =>
+      !blocked.has(author) && (vouched.has(author) || author === founder || volunteers.has(author)),
     isBlocked: (author) => blocked.has(author),
     hidingOf: (post) => hidden.get(post),
   };

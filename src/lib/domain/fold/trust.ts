@@ -124,9 +124,6 @@ export class TrustSlice {
       if (!by.includes(vouch.author)) by.push(vouch.author);
       vouchedBy.set(vouch.body.member, by);
     }
-    // Volunteers vouch by their role.
-    for (const volunteer of volunteers) vouched.add(volunteer);
-    vouched.add(founder);
 
     this.#rejected = rejected;
     this.#vouchedBy = vouchedBy;
