@@ -143,3 +143,45 @@ test('founder grants a volunteer, who vouches, hides, blocks and undoes; every d
   await a.screenshot({ path: 'test-results/members-phone.png' });
   expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test('an identity backup restored into a fresh browser keeps the resident’s posts editable', async ({ openPeer }) => {
+  test.setTimeout(120_000);
+  const a = await openPeer();
+  const link = await createSquare(a, 'Tai Hang', 'Ah Mei');
+  const c = await openPeer();
+  await joinSquare(c, link, 'Siu Ling');
+  await publishPost(c, { item: 'Thermometer', quantity: 1, note: 'thermometer for grandma' });
+  await expect(post(a, 'thermometer for grandma')).toBeVisible({ timeout: APP_TIMEOUT_MS });
+
+  // C backs up from the landing page.
+  await c.getByRole('button', { name: '← All squares' }).click();
+  await c.getByRole('form', { name: 'Back up my identity' }).getByLabel('Passphrase').fill('short');
+  await c.getByRole('button', { name: 'Save backup file' }).click();
+  await expect(c.getByRole('alert')).toContainText('at least 8 characters');
+  await c.getByRole('form', { name: 'Back up my identity' }).getByLabel('Passphrase').fill('lantern on 7/F');
+  const [download] = await Promise.all([
+    c.waitForEvent('download'),
+    c.getByRole('button', { name: 'Save backup file' }).click(),
+  ]);
+  const file = test.info().outputPath('identity.json');
+  await download.saveAs(file);
+  await expect(c.getByText('Backup saved.')).toBeVisible();
+
+  // A fresh browser: a wrong passphrase is a clear error; the right one restores.
+  const fresh = await openPeer();
+  const restore = fresh.getByRole('form', { name: 'Restore from a backup' });
+  await restore.getByLabel('Backup file').setInputFiles(file);
+  await restore.getByLabel('Passphrase').fill('lantern on 8/F');
+  await restore.getByRole('button', { name: 'Restore' }).click();
+  await expect(fresh.getByRole('alert')).toContainText('The passphrase is wrong');
+  await restore.getByLabel('Passphrase').fill('lantern on 7/F');
+  await restore.getByRole('button', { name: 'Restore' }).click();
+  await expect(fresh.getByText('Restored the key of 1 square.')).toBeVisible({ timeout: APP_TIMEOUT_MS });
+
+  // The square is listed again; opened, it shows C's post as C's own, and C can resolve it.
+  await fresh.getByRole('link', { name: 'Tai Hang' }).click();
+  const mine = post(fresh, 'thermometer for grandma');
+  await expect(mine).toContainText('by you', { timeout: APP_TIMEOUT_MS });
+  await mine.getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(post(a, 'thermometer for grandma')).toHaveCount(0, { timeout: APP_TIMEOUT_MS });
+});
