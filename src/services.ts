@@ -28,11 +28,11 @@ export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMo
     clock: systemClock,
     storage: localStorage,
     location,
-    openSquare(invite, countPosts) {
+    openSquare(invite, keeper) {
       const doc = new Y.Doc();
       return {
         doc,
-        transport: new WebrtcTransport(doc, invite, config, { mode: exchangeMode, countPosts }),
+        transport: new WebrtcTransport(doc, invite, config, { mode: exchangeMode, keeper }),
         persistence: new IdbDocPersistence(invite.room, doc),
         vault: new IdbVaultStore(invite.room),
       };

@@ -5,11 +5,15 @@
  */
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import { hlc, identity, postBody, sign, signPost } from '../unit/fixtures.ts';
+import type { Page } from '@playwright/test';
 import {
+  boardIdle,
   createSquare,
   joinSquare,
+  postCountOf,
   postList,
   publishPost,
+  publishThroughBoard,
   waitForPeers,
   type KaifongWindow,
 } from '../support/page-driver.ts';
@@ -109,4 +113,66 @@ test('attack 4: a second key calling itself "Ah Mei" is told apart and marked', 
   await expect(real).toContainText('2 neighbours use this name');
   const code = (item: typeof real) => item.getByLabel(/^key /).textContent();
   expect(await code(real)).not.toEqual(await code(fake));
+});
+
+/** What an honest device has sent its peers, and how many structs its document holds. */
+function exchangeFigures(page: Page): Promise<{ bytesSent: number; structs: number; quarantines: number }> {
+  return page.evaluate(() => {
+    const { connection, doc } = (window as KaifongWindow).kaifong!;
+    let structs = 0;
+    doc.store.clients.forEach((list) => (structs += list.length));
+    const stats = connection.exchangeStats!;
+    return { bytesSent: stats.bytesSent, structs, quarantines: stats.quarantines };
+  });
+}
+
+test('attack 2: a member deleting the whole square is refused and quarantined, not answered with the square', async ({
+  openPeer,
+}) => {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  await waitForPeers(a, 1);
+  const bodies = Array.from({ length: 200 }, (_, i) => ({
+    type: 'offer',
+    items: [{ item: 'antigen-test', qty: 1 }],
+    urgency: 'stocking',
+    groups: [],
+    where: { building: `Block ${i % 9}`, floor: '3/F' },
+    note: `spare test ${i} `.padEnd(120, '.'),
+  }));
+  await publishThroughBoard(a, bodies);
+  for (const page of [a, b]) await expect.poll(() => postCountOf(page), { timeout: 30_000 }).toBe(200);
+
+  // The attacker: a member's device running a client of its own, which stops defending its copy.
+  const mallory = await openPeer();
+  await joinSquare(mallory, link, 'Mallory');
+  await expect.poll(() => postCountOf(mallory), { timeout: 30_000 }).toBe(200);
+  await mallory.evaluate(() => (window as KaifongWindow).kaifong!.board.detach());
+  await Promise.all([a, b].map(boardIdle));
+  const before = await Promise.all([a, b].map(exchangeFigures));
+
+  const deleted = await mallory.evaluate(() => {
+    const records = (window as KaifongWindow).kaifong!.doc.getMap('records');
+    const keys = [...records.keys()];
+    records.doc!.transact(() => keys.forEach((key) => records.delete(key)));
+    return keys.length;
+  });
+  expect(deleted).toBeGreaterThanOrEqual(200);
+  for (const page of [a, b]) await expect.poll(async () => (await exchangeFigures(page)).quarantines).toBe(1);
+  await Promise.all([a, b].map(boardIdle));
+  const after = await Promise.all([a, b].map(exchangeFigures));
+
+  for (const [i, page] of [a, b].entries()) {
+    expect(await postCountOf(page)).toBe(200);
+    await expect(postList(page).getByRole('listitem').first()).toBeVisible();
+    // Before: each honest device re-sent the whole square (7–10 MB in the issue's square) for
+    // every such delete, and its document grew by a restore of every record.
+    expect(after[i]!.bytesSent - before[i]!.bytesSent).toBeLessThan(4 * 1024);
+    expect(after[i]!.structs).toBe(before[i]!.structs);
+  }
+  // The honest devices still exchange new posts with each other.
+  await publishPost(b, { item: 'Thermometer', quantity: 1, note: 'After the storm' });
+  await expect(postList(a)).toContainText('After the storm');
 });

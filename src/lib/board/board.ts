@@ -11,6 +11,7 @@ import type { VaultStore } from '../storage/vault-store.ts';
 import { Commands } from './commands.ts';
 import { INGEST_SLICE, sortEntries } from './ingest.ts';
 import { RecordsMap } from './records-map.ts';
+import { RestoreQueue } from './restores.ts';
 import { RetentionArbiter } from './retention.ts';
 import { LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
 import { Vault } from './vault.ts';
@@ -54,6 +55,7 @@ export class Board {
   readonly #vault: Vault;
   readonly #verifier: Verifier;
   readonly #retention: RetentionArbiter;
+  readonly #restores: RestoreQueue;
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
   readonly #listeners = new Set<Listener>();
@@ -78,6 +80,11 @@ export class Board {
       this.#map,
       () => this.#clock.now(),
       contents.pruned,
+    );
+    this.#restores = new RestoreQueue(
+      options.clock,
+      (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
+      (record) => !this.#map.holds(record) && this.#vault.get(record.id) !== undefined,
     );
     this.commands = new Commands(this.identity, this.#fold, this.#hlc, (record) => {
       this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
@@ -122,6 +129,7 @@ export class Board {
   /** Stops following the document. */
   detach(): void {
     for (const stop of this.#detach.splice(0)) stop();
+    this.#restores.stop();
     this.#attached = false;
   }
 
@@ -161,6 +169,21 @@ export class Board {
       .flatMap((id) => this.#vault.get(id) ?? []);
   }
 
+  /**
+   * How many records this device holds as live an update from a peer would delete or overwrite
+   * with something else: above 0 the exchange refuses it (issue 9, attack 2). Deletions the
+   * retention rule allows (a post due for pruning, an update whose post is not here) do no harm.
+   */
+  harmOf(update: Uint8Array): number {
+    let harm = 0;
+    const removed = this.#map.removalsIn(update);
+    for (const key of removed) {
+      const record = this.#vault.get(key);
+      if (record && this.#map.holds(record) && !this.#retention.mayLose(record, removed)) harm++;
+    }
+    return harm;
+  }
+
   /** Entries in the shared document that failed verification, schema or authorisation. */
   get invalidCount(): number {
     return this.#verifier.rejectedCount + this.#fold.rejectedCount;
@@ -192,16 +215,14 @@ export class Board {
     const { putBack, accept, deleteAgain } = this.#retention.arbitrate(lost, returned);
     this.#verifier.reject(rejected);
     this.#vault.reject(rejected);
-    if (putBack.length > 0 || deleteAgain.length > 0 || erased.length > 0) {
-      this.#map.write(VAULT_ORIGIN, (w) => {
-        for (const record of putBack) w.put(record);
-        // A peer that has not pruned yet sent back what we dropped: drop it again.
-        for (const record of [...deleteAgain, ...erased]) w.delete(record.id);
-      });
+    if (deleteAgain.length > 0 || erased.length > 0) {
+      // A peer that has not pruned yet sent back what we dropped: drop it again.
+      this.#map.write(VAULT_ORIGIN, (w) => [...deleteAgain, ...erased].forEach((record) => w.delete(record.id)));
     }
     fresh.push(...accept);
     if (fresh.length > 0) this.#accept(fresh);
     else if (rejected.size > 0) this.#notify({ ...NOTHING, pruned: 0 });
+    this.#restores.add(putBack);
     this.prune();
   }
 

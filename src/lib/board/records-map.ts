@@ -70,6 +70,40 @@ export class RecordsMap {
     }, origin);
   }
 
+  /**
+   * Keys whose current value an update from a peer would delete or replace with something else,
+   * read from the update before it is applied. NOTE: a value set over an existing one carries no
+   * parent of its own in the update, only the item it follows; that item, here, names the key.
+   */
+  removalsIn(update: Uint8Array): Set<string> {
+    const { structs, ds } = Y.decodeUpdate(update);
+    const removed = new Set<string>();
+    const store = this.#doc.store;
+    if (ds.clients.size > 0) {
+      for (const [key, item] of this.#map._map) {
+        if (!item.deleted && Y.isDeleted(ds, item.id)) removed.add(key);
+      }
+    }
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item) || struct.id.clock < Y.getState(store, struct.id.client)) continue;
+      const key = this.#keyOf(struct);
+      const current = key === null ? undefined : this.#map._map.get(key);
+      if (key === null || current === undefined || current.deleted) continue;
+      if (struct.content.getContent()[0] !== this.#map.get(key)) removed.add(key);
+    }
+    return removed;
+  }
+
+  /** The key of the records map an incoming item sets, or null for anything else. */
+  #keyOf(item: Y.Item): string | null {
+    // A decoded item names a root type by its key, which Yjs's types do not declare.
+    if (item.parentSub !== null) return (item.parent as unknown) === RECORDS_KEY ? item.parentSub : null;
+    const neighbour = item.origin ?? item.rightOrigin;
+    if (neighbour === null || neighbour.clock >= Y.getState(this.#doc.store, neighbour.client)) return null;
+    const known = Y.getItem(this.#doc.store, neighbour);
+    return known instanceof Y.Item && known.parent === this.#map ? known.parentSub : null;
+  }
+
   /** Calls back with the keys every change made by someone else touched; returns the unsubscribe. */
   observeRemote(listener: (keys: ReadonlySet<string>) => void): () => void {
     const observer = (event: Y.YMapEvent<unknown>): void => {

@@ -95,13 +95,27 @@ export class RetentionArbiter {
     const putBack: AnyRecord[] = [];
     const dropped: RecordId[] = [];
     for (const record of lost) {
-      if (record.kind === 'update' && !this.#fold.post(record.body.post)) dropped.push(record.id);
+      if (this.#isOrphan(record)) dropped.push(record.id);
       else if (this.#letGo(record)) this.#heldBack.add(record.id);
       else putBack.push(record);
     }
     this.#drop(dropped);
     const { keep, missing, stale } = this.#sentBack(returned);
     return { putBack: [...putBack, ...missing], accept: keep, deleteAgain: stale };
+  }
+
+  /**
+   * Whether a peer may delete or overwrite this record without it being put back: the rule an
+   * incoming update is judged by before it is applied (`going`: what else it removes), and the
+   * one `arbitrate` applies after.
+   */
+  mayLose(record: AnyRecord, going: ReadonlySet<string>): boolean {
+    return this.#isOrphan(record) || this.#letGo(record, going);
+  }
+
+  /** An update whose post this device never had: most likely a peer pruned the post. */
+  #isOrphan(record: AnyRecord): boolean {
+    return record.kind === 'update' && !this.#fold.post(record.body.post);
   }
 
   /**
@@ -166,10 +180,10 @@ export class RetentionArbiter {
    * ahead of ours, and restoring it would only start a tug of war. A peer that prunes deletes the
    * post record too, so an update deleted while its post is still there is put back.
    */
-  #letGo(record: AnyRecord): boolean {
+  #letGo(record: AnyRecord, going: ReadonlySet<string> = new Set()): boolean {
     const postId = subjectOf(record);
     const post = postId === null ? undefined : this.#fold.post(postId);
-    if (post === undefined || (record.kind === 'update' && this.#map.has(post.id))) return false;
+    if (post === undefined || (record.kind === 'update' && this.#map.has(post.id) && !going.has(post.id))) return false;
     return dueForPruning(post, this.#now(), this.#fold.retentionDays());
   }
 

@@ -4,6 +4,7 @@ import type { Invite } from '../domain/invite.ts';
 import type { DocPersistence } from '../storage/doc-persistence.ts';
 import type { SquareKeys } from '../storage/square-keys.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
+import type { DocKeeper } from '../sync/doc-exchange.ts';
 import type { Transport } from '../sync/transport.ts';
 
 /** The services one open square runs on; main.ts builds them for the browser, tests in memory. */
@@ -24,8 +25,8 @@ export interface AppServices {
   readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
   /** The page's fragment: the open square's invite, so a reload stays put. */
   readonly location: { hash: string };
-  /** Builds the services of one square; `countPosts` is announced to newcomers before a transfer. */
-  openSquare(invite: Invite, countPosts: () => number): SquareServices;
+  /** Builds the services of one square; `keeper` (the board) counts posts and judges what peers send. */
+  openSquare(invite: Invite, keeper: DocKeeper): SquareServices;
   /** Resolves after the browser has painted what is on screen now. */
   afterPaint(): Promise<void>;
 }

@@ -49,7 +49,12 @@ export class SquareSession {
     this.#app = app;
     this.#identity = identity;
     this.now = app.clock.now();
-    this.#services = app.openSquare(invite, () => this.#board?.view.postCount ?? 0);
+    this.#services = app.openSquare(invite, {
+      countPosts: () => this.#board?.view.postCount ?? 0,
+      // Before the board has opened nothing is live here, so nothing a peer sends can harm it.
+      harmOf: (update) => this.#board?.harmOf(update) ?? 0,
+      settled: () => this.#board?.whenIdle() ?? Promise.resolve(),
+    });
     const context = {
       me: identity.author,
       invite,

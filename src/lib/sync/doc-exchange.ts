@@ -50,9 +50,43 @@ export interface TransferProgress {
   readonly error: 'too-large' | null;
 }
 
+/**
+ * Updates that would delete or overwrite records this device holds as live are refused: not
+ * applied, not forwarded (issue 9, attack 2). A refusal this large, or this many on one
+ * connection, quarantines the peer: an honest peer disagrees about a post or two, not thousands.
+ */
+export const QUARANTINE_HARM = 10;
+export const QUARANTINE_STRIKES = 3;
+/** How long a quarantined peer's connections are closed as soon as they open. */
+export const QUARANTINE_MS = 10 * 60_000;
+
+/** Judges updates from peers before they are applied: the board, which knows what is live. */
+export interface UpdateJudge {
+  /** How many records this device holds as live the update would delete or overwrite. */
+  harmOf(update: Uint8Array): number;
+  /**
+   * Resolves once everything applied so far has been judged. An update that looks harmful is
+   * judged again then: the erasure or pruning that allows it may have arrived just before it.
+   */
+  settled(): Promise<void>;
+}
+
+/** What the exchange asks of the square's keeper (the board, in the app). */
+export interface DocKeeper extends UpdateJudge {
+  /** How many posts this device holds, announced to a peer before a transfer. */
+  countPosts(): number;
+}
+
+/** Accepts every update: for documents nothing guards, as in the exchange's own tests. */
+export const UNGUARDED: UpdateJudge = { harmOf: () => 0, settled: () => Promise.resolve() };
+
 export interface DocExchangeOptions {
   /** How many posts this device holds, announced to a peer before a transfer. */
   readonly countPosts: () => number;
+  /** Judges each update from a peer before it is applied (default: none). */
+  readonly judge?: UpdateJudge;
+  /** Called when a peer is quarantined, so the transport can drop its connection too. */
+  readonly onQuarantine?: (peerId: string) => void;
   /** Refuse transfers announced as larger than this (default MAX_TRANSFER_BYTES). */
   readonly maxTransferBytes?: number;
   /** Largest piece of document per message (default CHUNK_BYTES); tests use small ones to make many. */
@@ -78,12 +112,21 @@ export class DocExchange {
     piecesAnnounced: 0,
     messagesSent: 0,
     bytesSent: 0,
+    updatesRefused: 0,
+    recordsRefused: 0,
+    quarantines: 0,
   };
+  readonly #judge: UpdateJudge;
+  readonly #scheduler: Scheduler;
+  /** Peers whose connections are closed as they open, until their quarantine ends. */
+  readonly #quarantined = new Set<string>();
 
   constructor(doc: Y.Doc, options: DocExchangeOptions) {
     this.#doc = doc;
     this.#options = options;
     this.#chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    this.#judge = options.judge ?? UNGUARDED;
+    this.#scheduler = options.scheduler ?? realTimers;
     this.#transfers = new TransferCache(doc, this.#chunkBytes, (piece) => frame(MESSAGE.chunk, piece));
     doc.on('update', this.#onDocUpdate);
   }
@@ -91,7 +134,12 @@ export class DocExchange {
   /** Starts exchanging with a peer over an open channel; replaces an older link to it. */
   addPeer(peerId: string, channel: PeerChannel): void {
     this.removePeer(peerId);
-    const link = new PeerLink(channel, this.stats, this.#options.scheduler ?? realTimers);
+    if (this.#quarantined.has(peerId)) {
+      channel.close();
+      this.#options.onQuarantine?.(peerId);
+      return;
+    }
+    const link = new PeerLink(peerId, channel, this.stats, this.#scheduler);
     this.#links.set(peerId, link);
     channel.onMessage((message) => this.#receive(link, message));
     channel.onClose(() => {
@@ -134,6 +182,11 @@ export class DocExchange {
   onProgress(listener: (progress: TransferProgress) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Whether a peer is in quarantine now. */
+  isQuarantined(peerId: string): boolean {
+    return this.#quarantined.has(peerId);
   }
 
   destroy(): void {
@@ -214,6 +267,41 @@ export class DocExchange {
    * well, or a peer that heard them only from its neighbour would never get them (seed 20221503).
    */
   #apply(link: PeerLink, update: Uint8Array): void {
+    if (this.#judge.harmOf(update) > 0) {
+      void this.#judgeAgain(link, update);
+      return;
+    }
+    this.#integrate(link, update);
+  }
+
+  /** Judges a harmful-looking update again once the keeper has caught up; refuses it if still so. */
+  async #judgeAgain(link: PeerLink, update: Uint8Array): Promise<void> {
+    await this.#judge.settled();
+    const harm = this.#judge.harmOf(update);
+    if (harm === 0) {
+      this.#integrate(link, update);
+      return;
+    }
+    this.stats.updatesRefused++;
+    this.stats.recordsRefused += harm;
+    link.strikes++;
+    if (harm >= QUARANTINE_HARM || link.strikes >= QUARANTINE_STRIKES) this.#quarantine(link.peerId);
+  }
+
+  /** Closes a peer's connection and refuses its connections for QUARANTINE_MS. */
+  #quarantine(peerId: string): void {
+    if (this.#quarantined.has(peerId)) return;
+    this.stats.quarantines++;
+    this.#quarantined.add(peerId);
+    const stop = this.#scheduler.every(QUARANTINE_MS, () => {
+      stop();
+      this.#quarantined.delete(peerId);
+    });
+    this.removePeer(peerId);
+    this.#options.onQuarantine?.(peerId);
+  }
+
+  #integrate(link: PeerLink, update: Uint8Array): void {
     this.#completing = holdsPending(this.#doc);
     try {
       Y.applyUpdate(this.#doc, update, link);

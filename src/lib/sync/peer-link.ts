@@ -23,6 +23,11 @@ export interface ExchangeStats {
   /** Messages sent to peers, and their bytes. */
   messagesSent: number;
   bytesSent: number;
+  /** Updates refused for deleting or overwriting live records, and how many records they hit. */
+  updatesRefused: number;
+  recordsRefused: number;
+  /** Peers put in quarantine for refused updates. */
+  quarantines: number;
 }
 
 /** One connected peer of a DocExchange: its outgoing queue, HELLO retries and transfer state. */
@@ -34,9 +39,12 @@ export class PeerLink {
   /** We have answered the peer's HELLO; repeats of it are ignored. */
   answeredPeer = false;
   incoming: Incoming | null = null;
+  /** Updates from this peer refused so far. */
+  strikes = 0;
   #stopHello: (() => void) | undefined;
 
   constructor(
+    readonly peerId: string,
     readonly channel: PeerChannel,
     private readonly stats: ExchangeStats,
     private readonly scheduler: Scheduler,

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import type { SyncConfig } from './config.ts';
-import { DocExchange, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
+import { DocExchange, type DocKeeper, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
 import { MAX_PEER_CONNECTIONS } from './connection-budget.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
@@ -27,14 +27,15 @@ export type ExchangeMode =
 
 export interface ConnectionOptions {
   readonly mode?: ExchangeMode;
-  /** Posts this device holds, announced to a newcomer before a transfer. */
-  readonly countPosts?: () => number;
+  /** The square's keeper: counts posts for newcomers and judges what peers send (the board). */
+  readonly keeper?: DocKeeper;
   readonly now?: () => number;
 }
 
 /** The parts of y-webrtc's WebrtcConn this module relies on. */
 interface WebrtcConnLike {
   readonly connected: boolean;
+  destroy(): void;
   readonly peer: {
     once(event: 'connect', listener: () => void): void;
     // NOTE: simple-peer's RTCPeerConnection is private API; the exchange opens a second data
@@ -67,8 +68,16 @@ export class WebrtcTransport implements Transport {
   ) {
     this.now = options.now ?? Date.now;
     this.#mode = options.mode ?? 'chunked';
+    const keeper = options.keeper;
     this.#exchange =
-      this.#mode === 'chunked' ? new DocExchange(this.doc, { countPosts: options.countPosts ?? (() => 0) }) : null;
+      this.#mode === 'chunked'
+        ? new DocExchange(this.doc, {
+            countPosts: () => keeper?.countPosts() ?? 0,
+            ...(keeper ? { judge: keeper } : {}),
+            // A quarantined peer's WebRTC connection goes too, so it no longer counts as a neighbour.
+            onQuarantine: (peerId) => this.#connection(peerId)?.destroy(),
+          })
+        : null;
   }
 
   /** Joins the square's room on the configured signalling servers. */
@@ -169,7 +178,7 @@ export class WebrtcTransport implements Transport {
   /** Runs the document exchange over a y-webrtc connection once it is up. */
   #attachExchange(peerId: string): void {
     const exchange = this.#exchange;
-    const conn = this.#provider?.room?.webrtcConns.get(peerId) as WebrtcConnLike | undefined;
+    const conn = this.#connection(peerId);
     if (!exchange || !conn) return;
     const attach = () => {
       if (this.#provider?.room?.webrtcConns.get(peerId) !== (conn as unknown)) return; // replaced meanwhile
@@ -182,6 +191,10 @@ export class WebrtcTransport implements Transport {
     };
     if (conn.connected) attach();
     else conn.peer.once('connect', attach);
+  }
+
+  #connection(peerId: string): WebrtcConnLike | undefined {
+    return this.#provider?.room?.webrtcConns.get(peerId) as WebrtcConnLike | undefined;
   }
 
   #sample(): void {

@@ -1,0 +1,167 @@
+/**
+ * Issue 9, attack 2 at the exchange: an update from a peer that deletes or overwrites records
+ * this device holds as live is refused before it is applied, so it is never forwarded and never
+ * answered with a restore of the whole square; storms quarantine the peer. Deletions honest
+ * peers make (erasure, retention pruning) still pass.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
+import type { Identity } from '../../src/lib/crypto/signing.ts';
+import type { PostId } from '../../src/lib/domain/ids.ts';
+import { DocExchange, QUARANTINE_HARM, QUARANTINE_MS, QUARANTINE_STRIKES } from '../../src/lib/sync/doc-exchange.ts';
+import { createInMemoryChannelPair } from '../../src/lib/sync/peer-channel.ts';
+import { openTestDevice, type TestDevice } from '../support/device.ts';
+import { ManualScheduler } from '../support/manual-scheduler.ts';
+import { HOUR, identity, postBody, T0 } from './fixtures.ts';
+
+let founder: Identity;
+let alice: Identity;
+let bob: Identity;
+
+beforeAll(async () => {
+  [founder, alice, bob] = await Promise.all([identity(61), identity(62), identity(63)]);
+});
+
+interface Node {
+  readonly device: TestDevice;
+  readonly exchange: DocExchange;
+}
+
+const exchanges: DocExchange[] = [];
+afterEach(() => {
+  for (const exchange of exchanges.splice(0)) exchange.destroy();
+});
+
+const scheduler = new ManualScheduler();
+const clock = { now: T0 };
+
+/** A device whose exchange judges what peers send with its board, as the app wires it. */
+async function honest(who: Identity): Promise<Node> {
+  const device = await openTestDevice({ identity: who, founder: founder.author, now: () => clock.now });
+  const exchange = new DocExchange(device.doc, {
+    countPosts: () => device.board.view.postCount,
+    judge: { harmOf: (update) => device.board.harmOf(update), settled: () => device.board.whenIdle() },
+    scheduler,
+  });
+  exchanges.push(exchange);
+  return { device, exchange };
+}
+
+/** The attacker: a document of its own and an exchange that judges nothing. */
+function hostile(): { doc: Y.Doc; records: Y.Map<unknown>; exchange: DocExchange } {
+  const doc = new Y.Doc();
+  const exchange = new DocExchange(doc, { countPosts: () => 0, scheduler });
+  exchanges.push(exchange);
+  return { doc, records: doc.getMap(RECORDS_KEY), exchange };
+}
+
+function link(a: DocExchange, aName: string, b: DocExchange, bName: string) {
+  const [ca, cb] = createInMemoryChannelPair();
+  a.addPeer(bName, ca);
+  b.addPeer(aName, cb);
+  return { ca, cb };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function publish(node: Node, count: number): Promise<PostId[]> {
+  const ids: PostId[] = [];
+  for (let i = 0; i < count; i++) {
+    const result = await node.device.board.commands.publishPost(postBody({ note: `post ${i}` }));
+    if (!result.ok) throw new Error(result.reason);
+    ids.push(result.id as PostId);
+  }
+  await node.device.board.whenIdle();
+  return ids;
+}
+
+describe('judging updates before they are applied (attack 2)', () => {
+  it('refuses a delete storm: nothing is lost, nothing is re-sent, the peer is quarantined', async () => {
+    const a = await honest(alice);
+    const b = await honest(bob);
+    link(a.exchange, 'a', b.exchange, 'b');
+    await publish(a, 30);
+    await until(() => b.device.board.view.postCount === 30, 'b has the square');
+
+    const mallory = hostile();
+    link(b.exchange, 'b', mallory.exchange, 'm');
+    await until(() => mallory.records.size === b.device.records.size, 'mallory has the square');
+    const sentBefore = b.exchange.stats.bytesSent;
+    const aSentBefore = a.exchange.stats.bytesSent;
+    const sizeBefore = Y.encodeStateAsUpdate(b.device.doc).length;
+
+    mallory.doc.transact(() => {
+      for (const key of [...mallory.records.keys()]) mallory.records.delete(key);
+    });
+    await until(() => b.exchange.stats.quarantines === 1, 'the quarantine');
+    await b.device.board.whenIdle();
+
+    expect(b.exchange.stats.updatesRefused).toBe(1);
+    expect(b.exchange.stats.recordsRefused).toBeGreaterThanOrEqual(30);
+    expect(b.device.board.view.postCount).toBe(30);
+    expect(b.device.records.size).toBe(30);
+    // Not applied, so not forwarded to a and answered by nobody with a restore of the square.
+    expect(a.device.records.size).toBe(30);
+    expect(b.exchange.stats.bytesSent - sentBefore).toBeLessThan(200);
+    expect(a.exchange.stats.bytesSent - aSentBefore).toBeLessThan(200);
+    expect(Y.encodeStateAsUpdate(b.device.doc).length).toBe(sizeBefore);
+    expect(b.exchange.peerCount).toBe(1);
+
+    // A quarantined peer that connects again is closed at once, until the quarantine ends.
+    const again = link(b.exchange, 'b', mallory.exchange, 'm');
+    expect(again.ca.closed).toBe(true);
+    expect(b.exchange.isQuarantined('m')).toBe(true);
+    scheduler.advance(QUARANTINE_MS);
+    expect(b.exchange.isQuarantined('m')).toBe(false);
+  });
+
+  it('refuses records overwritten with something else, and quarantines after repeated tries', async () => {
+    const b = await honest(bob);
+    const ids = await publish(b, QUARANTINE_STRIKES);
+    const mallory = hostile();
+    link(b.exchange, 'b', mallory.exchange, 'm');
+    await until(() => mallory.records.size === QUARANTINE_STRIKES, 'mallory has the square');
+    const genuine = b.device.records.get(ids[0]!);
+
+    for (const [i, id] of ids.entries()) {
+      mallory.records.set(id, '{"forged":true}');
+      await until(() => b.exchange.stats.updatesRefused === i + 1, `refusal ${i + 1}`);
+    }
+    await b.device.board.whenIdle();
+    expect(b.device.records.get(ids[0]!)).toBe(genuine);
+    expect(b.device.board.view.postCount).toBe(QUARANTINE_STRIKES);
+    expect(QUARANTINE_STRIKES).toBeLessThan(QUARANTINE_HARM);
+    expect(b.exchange.stats.quarantines).toBe(1);
+    expect(b.exchange.peerCount).toBe(0);
+  });
+
+  it('lets through the deletions honest peers make: erasure and retention pruning', async () => {
+    const a = await honest(alice);
+    const b = await honest(bob);
+    link(a.exchange, 'a', b.exchange, 'b');
+    const [erased, resolved, open] = await publish(a, 3);
+    await until(() => b.device.board.view.postCount === 3, 'b has the posts');
+
+    expect(await a.device.board.commands.erasePost(erased!)).toMatchObject({ ok: true });
+    await until(() => b.device.board.view.post(erased!) === undefined, 'the erasure');
+    expect(await a.device.board.commands.updatePost(resolved!, 'resolve', '')).toMatchObject({ ok: true });
+    await until(() => b.device.board.view.post(resolved!)?.status === 'resolved', 'the resolution');
+
+    // A month and a day later a prunes the resolved post; b, whose clock agrees, lets it go.
+    clock.now = T0 + 31 * 24 * HOUR;
+    expect(a.device.board.prune()).toBe(1);
+    await until(() => !b.device.records.has(resolved!), 'the pruning reaches b');
+    await b.device.board.whenIdle();
+    expect(b.exchange.stats.updatesRefused).toBe(0);
+    expect(b.device.board.view.post(open!)).toBeDefined();
+    expect(b.exchange.peerCount).toBe(1);
+    clock.now = T0;
+  });
+});
