@@ -2,8 +2,14 @@
 // signalling server: the founder makes B a volunteer; B vouches for C with C's code; C's badge
 // shows everywhere; C reports D's post; B hides it and every device stops showing it (D still
 // sees it, with the reason); B blocks D and D's posts disappear everywhere; undo brings them back.
+// Then an identity backup restored in a fresh browser, and a member's flood signed outside the app.
 
 import type { Page } from '@playwright/test';
+import { storedForm } from '../../src/lib/board/stored-form.ts';
+import { generateIdentity } from '../../src/lib/crypto/signing.ts';
+import type { RecordId } from '../../src/lib/domain/ids.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { neighbourPosts } from '../support/neighbours.ts';
 import {
   APP_TIMEOUT_MS,
   createSquare,
@@ -11,7 +17,9 @@ import {
   postList,
   publishPost,
   waitForPeers,
+  writeStoredRecords,
 } from '../support/page-driver.ts';
+import { postBody, sign, signPost } from '../unit/fixtures.ts';
 import { expect, test } from './fixtures.ts';
 
 const post = (page: Page, text: string) => postList(page).getByRole('listitem').filter({ hasText: text });
@@ -184,4 +192,58 @@ test('an identity backup restored into a fresh browser keeps the resident’s po
   await expect(mine).toContainText('by you', { timeout: APP_TIMEOUT_MS });
   await mine.getByRole('button', { name: 'Mark resolved' }).click();
   await expect(post(a, 'thermometer for grandma')).toHaveCount(0, { timeout: APP_TIMEOUT_MS });
+});
+
+test('a member’s flood, signed with keys of its own, is bounded on every honest device', async ({ openPeer }) => {
+  test.setTimeout(180_000);
+  const a = await openPeer();
+  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  await waitForPeers(a, 1);
+  await publishPost(a, { item: 'Thermometer', quantity: 1, note: 'honest need from A' });
+  await publishPost(b, { item: 'Pulse oximeter', quantity: 1, note: 'honest need from B' });
+  await expect(post(a, 'honest need from B')).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  const honestId = await post(a, 'honest need from A').getAttribute('aria-labelledby');
+
+  // The attacker's client: 1,000 posts from one key, 300 from 100 keys, 20 dated a year ahead,
+  // and resolves of the honest posts, all validly signed.
+  const now = Date.now();
+  const flooder = await generateIdentity();
+  const records: AnyRecord[] = [];
+  for (let i = 0; i < 1000; i++)
+    records.push(await signPost(flooder, postBody({ note: `flood ${i}` }), now - 60_000 + i));
+  const { records: many } = await neighbourPosts(
+    Array.from({ length: 300 }, (_, i) => postBody({ note: `many keys ${i}` })),
+    now,
+  );
+  records.push(...many);
+  for (let i = 0; i < 20; i++) {
+    records.push(await signPost(flooder, postBody({ note: `from the future ${i}` }), now + 365 * 24 * 3_600_000 + i));
+  }
+  const honestPost = honestId!.replace(/^post-/, '') as RecordId;
+  records.push(await sign(flooder, 'update', { post: honestPost, action: 'resolve' }, now));
+  await writeStoredRecords(
+    b,
+    records.map((r) => [r.id, storedForm(r)]),
+  );
+
+  for (const page of [a, b]) {
+    await expect(post(page, 'many keys 299')).toBeVisible({ timeout: APP_TIMEOUT_MS });
+    // The flooding key shows as an unvouched key may: its first 3 posts.
+    await expect(
+      postList(page)
+        .getByRole('listitem')
+        .filter({ hasText: /flood \d+/ }),
+    ).toHaveCount(3);
+    await expect(postList(page).getByRole('listitem').filter({ hasText: 'from the future' })).toHaveCount(0);
+    await expect(post(page, 'honest need from A')).toContainText('Open');
+    await expect(post(page, 'honest need from B')).toBeVisible();
+  }
+
+  // New posts still travel within seconds.
+  const started = Date.now();
+  await publishPost(b, { item: 'Thermometer', quantity: 1, note: 'after the flood' });
+  await expect(post(a, 'after the flood')).toBeVisible({ timeout: 10_000 });
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
