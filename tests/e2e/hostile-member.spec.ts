@@ -177,3 +177,59 @@ test('attack 2: a member deleting the whole square is refused and quarantined, n
   await publishPost(b, { item: 'Thermometer', quantity: 1, note: 'After the storm' });
   await expect(postList(a)).toContainText('After the storm');
 });
+
+/**
+ * Makes a page a client of the attacker's own: once `forgeBegin` is set, it answers a HELLO with
+ * that BEGIN and never sends the pieces it announced.
+ */
+async function forgeTransfers(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const varUint = (n: number): number[] => {
+      const out: number[] = [];
+      while (n > 127) {
+        out.push((n % 128) | 128);
+        n = Math.floor(n / 128);
+      }
+      out.push(n);
+      return out;
+    };
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+      const forged = (globalThis as { forgeBegin?: [number, number, number] }).forgeBegin;
+      const first = data instanceof Uint8Array ? data[0] : undefined;
+      if (forged && this.label === 'kaifong-exchange' && (first === 1 || first === 2 || first === 3)) {
+        if (first === 1) send.call(this, Uint8Array.from([1, ...forged.flatMap(varUint)]) as never);
+        return;
+      }
+      send.call(this, data);
+    };
+  });
+}
+
+test('attack 6: endless and scary transfers end with what arrives, and with the peer', async ({ openPeer }) => {
+  const mallory = await openPeer();
+  await forgeTransfers(mallory);
+  await mallory.reload();
+  const link = await createSquare(mallory, 'Harbour View', 'Mallory');
+  await publishPost(mallory, { item: 'Thermometer', quantity: 1, note: 'Bait' });
+
+  await mallory.evaluate(() => {
+    (globalThis as { forgeBegin?: number[] }).forgeBegin = [4_294_967_295, 4_294_967_295, 5_000];
+  });
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  // Before: "Receiving the square: 1 of 4,294,967,295 posts", for ever.
+  await expect(b.getByText('Receiving the square: 0 of 50 posts')).toBeVisible({ timeout: 30_000 });
+  await expect(b.getByText(/Receiving the square/)).toHaveCount(0, { timeout: 40_000 });
+
+  await mallory.evaluate(() => {
+    (globalThis as { forgeBegin?: number[] }).forgeBegin = [1, 1, 1_000_000_000_000];
+  });
+  const c = await openPeer();
+  await joinSquare(c, link, 'Mrs Lee');
+  const refusal = c.getByRole('alert').filter({ hasText: /offered a copy of 1,000,000 MB, too large/ });
+  await expect(refusal).toBeVisible({ timeout: 30_000 });
+  // Before: "This square is too large to receive" stayed on every device after the peer left.
+  await mallory.close();
+  await expect(refusal).toHaveCount(0, { timeout: 30_000 });
+});

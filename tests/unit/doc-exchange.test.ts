@@ -7,6 +7,8 @@ import {
   HELLO_ATTEMPTS,
   HELLO_RETRY_MS,
   MESSAGE,
+  MIN_RECORD_BYTES,
+  STALL_MS,
   type TransferProgress,
 } from '../../src/lib/sync/doc-exchange.ts';
 import {
@@ -147,14 +149,39 @@ describe('DocExchange', () => {
     expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(a.doc));
   });
 
-  it('refuses a transfer announced as too large, with a clear error', async () => {
+  it('refuses a transfer announced as too large, for as long as that peer stays (attack 6)', async () => {
     const a = peer(100);
     const doc = new Y.Doc();
     const small = new DocExchange(doc, { countPosts: () => 0, maxTransferBytes: 1000 });
     exchanges.push(small);
-    connect(a.exchange, small, ['b', 'a']);
-    await until(() => small.progress.error === 'too-large', 'the refusal');
+    const { cb } = connect(a.exchange, small, ['b', 'a']);
+    await until(() => small.progress.refused !== null, 'the refusal');
+    expect(small.progress.refused!.bytes).toBeGreaterThan(1000);
+    expect(small.progress.receiving).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(doc.getMap('records').size).toBe(0);
+    // The refusal is that peer's, and ends when it leaves.
+    cb.close();
+    await until(() => small.progress.refused === null, 'the refusal to end with the peer');
+  });
+
+  it('bounds what a peer announces by its bytes, and ends a transfer that stalls (attack 6)', async () => {
+    const scheduler = new ManualScheduler();
+    const b = peer(0, 'b', scheduler);
+    const [attacker, cb] = createInMemoryChannelPair();
+    b.exchange.addPeer('m', cb);
+    const begin = encoding.createEncoder();
+    encoding.writeVarUint(begin, MESSAGE.begin);
+    encoding.writeVarUint(begin, 4_294_967_295); // pieces
+    encoding.writeVarUint(begin, 4_294_967_295); // posts
+    encoding.writeVarUint(begin, 5_000); // bytes
+    attacker.send(encoding.toUint8Array(begin));
+    await until(() => b.exchange.progress.receiving, 'the announced transfer');
+    expect(b.exchange.progress.postsAnnounced).toBe(5_000 / MIN_RECORD_BYTES);
+    expect(b.exchange.progress.piecesTotal).toBe(5_000);
+    scheduler.advance(STALL_MS);
+    expect(b.exchange.progress.receiving).toBe(false);
+    expect(b.progress.at(-1)!.receiving).toBe(false);
   });
 
   it('survives malformed messages from a peer', async () => {

@@ -48,7 +48,8 @@ export const en = {
 
   receiving: (received: string, total: string) => `Receiving the square: ${received} of ${total} posts`,
   receivingLabel: 'Receiving the square',
-  tooLarge: 'This square is too large to receive on this device. Ask a volunteer for an archive file.',
+  transferRefused: (size: string) =>
+    `A neighbour's device offered a copy of ${size}, too large for this device, so it was not taken. Posts still arrive from other neighbours.`,
   squareSettings: 'Square settings and archive',
   retentionNote: (days: number) =>
     `Resolved, withdrawn and expired posts are removed from every device after ${days} days.`,

@@ -20,6 +20,9 @@ export class I18n {
   readonly #relative = $derived(new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto', style: 'short' }));
   readonly #date = $derived(new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }));
   readonly #number = $derived(new Intl.NumberFormat(this.locale));
+  readonly #megabytes = $derived(
+    new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 0 }),
+  );
 
   constructor(
     private readonly storage: Storage,
@@ -48,6 +51,11 @@ export class I18n {
   /** "3,200": a count in the reader's language. */
   number(value: number): string {
     return this.#number.format(value);
+  }
+
+  /** "300 MB": a size in the reader's language. */
+  megabytes(bytes: number): string {
+    return this.#megabytes.format(bytes / 1_000_000);
   }
 
   /** A calendar date (YYYY-MM-DD) in the reader's language. */

@@ -47,7 +47,8 @@ export const zhHans: Messages = {
 
   receiving: (received: string, total: string) => `正在接收广场：${received} / ${total} 个帖子`,
   receivingLabel: '正在接收广场',
-  tooLarge: '这个广场太大，无法在此设备上接收。请向志愿者索取存档文件。',
+  transferRefused: (size: string) =>
+    `一位街坊的设备发来 ${size} 的副本，对此设备来说太大，所以没有接收。其他街坊的帖子仍会送到。`,
   squareSettings: '广场设置和存档',
   retentionNote: (days: number) => `已解决、已撤回和已过期的帖子会在 ${days} 天后从所有设备移除。`,
   saveArchive: '把已结束的帖子存为文件',

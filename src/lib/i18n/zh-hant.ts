@@ -47,7 +47,8 @@ export const zhHant: Messages = {
 
   receiving: (received: string, total: string) => `正在接收廣場：${received} / ${total} 個帖子`,
   receivingLabel: '正在接收廣場',
-  tooLarge: '這個廣場太大，無法在此裝置上接收。請向義工索取存檔檔案。',
+  transferRefused: (size: string) =>
+    `一位街坊的裝置送來 ${size} 的副本，對此裝置來說太大，所以沒有接收。其他街坊的帖子仍會送到。`,
   squareSettings: '廣場設定和存檔',
   retentionNote: (days: number) => `已解決、已撤回和已過期的帖子會在 ${days} 天後從所有裝置移除。`,
   saveArchive: '將已結束的帖子存成檔案',

@@ -44,11 +44,19 @@ export interface TransferProgress {
   readonly receiving: boolean;
   readonly piecesReceived: number;
   readonly piecesTotal: number;
-  /** Posts the sending peer holds, as it announced: the "of 9,800" in the progress line. */
+  /**
+   * Posts the sending peers hold, as they announced, bounded by the bytes they announced: the
+   * "of 9,800" in the progress line.
+   */
   readonly postsAnnounced: number;
-  /** Set when a transfer was refused, e.g. too large for this device. */
-  readonly error: 'too-large' | null;
+  /** The largest transfer refused from a peer still connected (too large for this device). */
+  readonly refused: { readonly bytes: number } | null;
 }
+
+/** No post record is smaller than this: what bounds a peer's announced count by its bytes. */
+export const MIN_RECORD_BYTES = 100;
+/** A transfer that sends no piece for this long is over, as far as progress goes. */
+export const STALL_MS = 20_000;
 
 /**
  * Updates that would delete or overwrite records this device holds as live are refused: not
@@ -102,7 +110,6 @@ export class DocExchange {
   readonly #chunkBytes: number;
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
-  #error: TransferProgress['error'] = null;
   readonly #transfers: TransferCache;
   /** Set while a peer's piece is applied to a document holding structs that wait for others. */
   #completing = false;
@@ -154,7 +161,7 @@ export class DocExchange {
     this.#links.delete(peerId);
     link.stop();
     if (!link.channel.closed) link.channel.close();
-    if (link.incoming) this.#emit();
+    if (link.incoming || link.refusedBytes !== null) this.#emit();
   }
 
   /** True for the transaction origin of changes that arrived from a peer. */
@@ -170,13 +177,21 @@ export class DocExchange {
     let piecesReceived = 0;
     let piecesTotal = 0;
     let postsAnnounced = 0;
-    for (const { incoming } of this.#links.values()) {
+    let refused: number | null = null;
+    for (const { incoming, refusedBytes } of this.#links.values()) {
+      if (refusedBytes !== null) refused = Math.max(refused ?? 0, refusedBytes);
       if (!incoming) continue;
       piecesReceived += incoming.received;
       piecesTotal += incoming.total;
       postsAnnounced = Math.max(postsAnnounced, incoming.posts);
     }
-    return { receiving: piecesTotal > 0, piecesReceived, piecesTotal, postsAnnounced, error: this.#error };
+    return {
+      receiving: piecesTotal > 0,
+      piecesReceived,
+      piecesTotal,
+      postsAnnounced,
+      refused: refused === null ? null : { bytes: refused },
+    };
   }
 
   onProgress(listener: (progress: TransferProgress) => void): () => void {
@@ -217,24 +232,34 @@ export class DocExchange {
           const posts = decoding.readVarUint(decoder);
           const bytes = decoding.readVarUint(decoder);
           if (bytes > (this.#options.maxTransferBytes ?? MAX_TRANSFER_BYTES)) {
-            this.#error = 'too-large';
-            link.channel.close();
+            // Refused, not attempted: its pieces are dropped as they come, and the refusal is
+            // shown for as long as that peer stays.
+            link.refusedBytes = bytes;
+            link.endIncoming();
           } else {
-            link.incoming = { total, received: 0, posts };
+            // What a peer announces is bounded by what it could carry: a piece holds a byte at
+            // least, a post MIN_RECORD_BYTES.
+            const bounded = {
+              total: Math.min(total, bytes),
+              posts: Math.min(posts, Math.floor(bytes / MIN_RECORD_BYTES)),
+            };
+            link.refusedBytes = null;
+            link.beginIncoming(bounded, STALL_MS, () => this.#emit());
             this.stats.transfersBegun++;
-            this.stats.piecesAnnounced += total;
+            this.stats.piecesAnnounced += bounded.total;
           }
           this.#emit();
           break;
         }
         case MESSAGE.chunk:
+          if (link.refusedBytes !== null) break;
           this.#apply(link, decoding.readVarUint8Array(decoder));
-          if (link.incoming) link.incoming.received++;
+          link.pieceArrived();
           this.stats.piecesReceived++;
           this.#emit();
           break;
         case MESSAGE.end:
-          link.incoming = null;
+          link.endIncoming();
           this.#retryPending(link);
           this.#emit();
           break;

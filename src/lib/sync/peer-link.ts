@@ -7,9 +7,9 @@ export const HELLO_ATTEMPTS = 40;
 
 /** What a receiving peer knows about one transfer in progress. */
 export interface Incoming {
-  total: number;
+  readonly total: number;
   received: number;
-  posts: number;
+  readonly posts: number;
 }
 
 /** Counters since this device opened the square, for diagnostics and tests. */
@@ -39,9 +39,12 @@ export class PeerLink {
   /** We have answered the peer's HELLO; repeats of it are ignored. */
   answeredPeer = false;
   incoming: Incoming | null = null;
+  /** The size of a transfer from this peer refused as too large, until it ends. */
+  refusedBytes: number | null = null;
   /** Updates from this peer refused so far. */
   strikes = 0;
   #stopHello: (() => void) | undefined;
+  #stopStallWatch: (() => void) | undefined;
 
   constructor(
     readonly peerId: string,
@@ -90,7 +93,37 @@ export class PeerLink {
     this.#stopHello = this.scheduler.every(HELLO_RETRY_MS, attempt);
   }
 
+  /**
+   * A transfer begins. It ends at END, when the link closes, or when no piece arrived for
+   * `stallMs`: then `onStall` is called, and progress no longer counts it.
+   */
+  beginIncoming(announced: { total: number; posts: number }, stallMs: number, onStall: () => void): void {
+    this.endIncoming();
+    const incoming: Incoming = { ...announced, received: 0 };
+    this.incoming = incoming;
+    let seen = 0;
+    this.#stopStallWatch = this.scheduler.every(stallMs, () => {
+      if (incoming.received > seen) {
+        seen = incoming.received;
+        return;
+      }
+      this.endIncoming();
+      onStall();
+    });
+  }
+
+  pieceArrived(): void {
+    if (this.incoming) this.incoming.received++;
+  }
+
+  endIncoming(): void {
+    this.#stopStallWatch?.();
+    this.#stopStallWatch = undefined;
+    this.incoming = null;
+  }
+
   stop(): void {
+    this.endIncoming();
     this.#stopHello?.();
     this.#queue.length = 0;
   }
