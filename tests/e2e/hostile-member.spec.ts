@@ -196,7 +196,8 @@ async function forgeTransfers(page: Page): Promise<void> {
     const send = RTCDataChannel.prototype.send;
     RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
       const forged = (globalThis as { forgeBegin?: [number, number, number] }).forgeBegin;
-      const first = data instanceof Uint8Array ? data[0] : undefined;
+      const bytes: unknown = data;
+      const first = bytes instanceof Uint8Array ? bytes[0] : undefined;
       if (forged && this.label === 'kaifong-exchange' && (first === 1 || first === 2 || first === 3)) {
         if (first === 1) send.call(this, Uint8Array.from([1, ...forged.flatMap(varUint)]) as never);
         return;
