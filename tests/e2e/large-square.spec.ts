@@ -4,7 +4,7 @@ import {
   createSquare,
   postCountOf,
   postList,
-  publishThroughBoard,
+  publishAsNeighbours,
   roomOf,
   waitForPeers,
   type KaifongHandle,
@@ -25,14 +25,15 @@ function seedBody(i: number): unknown {
     groups: [],
     where: { building: `Block ${i % 12}`, floor: `${i % 30}/F` },
     note: `seed ${i} `.padEnd(40, '·'),
+    ...(i % 3 === 0 ? { medicineExpiry: '2099-12-31' } : {}),
   };
 }
 
-/** Publishes `count` signed posts through the app's own record layer, in concurrent batches. */
+/** Writes `count` signed posts by many neighbours (each within its limits), in batches. */
 async function seedPosts(page: Page, count: number, body: (i: number) => unknown = seedBody): Promise<void> {
   for (let start = 0; start < count; start += SEED_BATCH) {
     const n = Math.min(SEED_BATCH, count - start);
-    await publishThroughBoard(
+    await publishAsNeighbours(
       page,
       Array.from({ length: n }, (_, k) => body(start + k)),
     );

@@ -126,7 +126,14 @@ test('progress, withdrawal, expiry and one-tap renewal', async ({ openPeer }) =>
     urgency: 'Urgent: someone is ill now',
     note: 'oximeter for dad',
   });
-  await publishPost(page, { type: 'Offer', item: 'Cough medicine', quantity: 1, urgency: 'Soon', note: 'cough syrup' });
+  await publishPost(page, {
+    type: 'Offer',
+    item: 'Cough medicine',
+    quantity: 1,
+    urgency: 'Soon',
+    note: 'cough syrup',
+    medicineExpiry: '2030-06-30',
+  });
 
   const oximeter = items(page).filter({ hasText: 'oximeter for dad' });
   await oximeter.getByRole('button', { name: 'Add progress' }).click();

@@ -13,6 +13,7 @@ import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { PostId } from '../../src/lib/domain/ids.ts';
 import type { UpdateAction } from '../../src/lib/domain/kinds/update.ts';
 import type { WebrtcTransport } from '../../src/lib/sync/webrtc-transport.ts';
+import { neighbourPosts } from './neighbours.ts';
 
 /** How long founding or joining a square, or peers connecting, may take on a loaded machine. */
 export const APP_TIMEOUT_MS = 30_000;
@@ -48,6 +49,8 @@ export interface PostInput {
   quantity: number;
   urgency?: string;
   note?: string;
+  /** YYYY-MM-DD: offered medicine needs one after today. */
+  medicineExpiry?: string;
 }
 
 /** Fills the new-post form the way a resident would, and publishes. */
@@ -59,6 +62,7 @@ export async function publishPost(page: Page, post: PostInput): Promise<void> {
   await form.getByRole('spinbutton', { name: 'Quantity', exact: true }).fill(String(post.quantity));
   if (post.urgency) await form.getByRole('combobox', { name: 'Urgency' }).selectOption({ label: post.urgency });
   if (post.note) await form.getByRole('textbox', { name: 'Note' }).fill(post.note);
+  if (post.medicineExpiry) await form.getByLabel('Medicine expiry date').fill(post.medicineExpiry);
   await form.getByRole('button', { name: 'Publish' }).click();
   await expect(form).toBeHidden();
 }
@@ -169,6 +173,24 @@ export interface Published {
   readonly ids: PostId[];
   readonly startMs: number;
   readonly endMs: number;
+}
+
+/**
+ * Writes posts by many neighbours (tests/support/neighbours.ts) into the page's shared map, as
+ * their devices would have, and waits until the board has folded them. For seeding a large
+ * square: one key's own posts are bounded by the limits every device enforces.
+ */
+export async function publishAsNeighbours(
+  page: Page,
+  bodies: readonly unknown[],
+  notesFor?: (i: number) => readonly string[],
+): Promise<Published> {
+  const startMs = Date.now();
+  const { postIds, entries } = await neighbourPosts(bodies, startMs, notesFor);
+  // In pieces, as a peer's updates arrive.
+  for (let i = 0; i < entries.length; i += 500) await writeStoredRecords(page, entries.slice(i, i + 500));
+  await boardIdle(page);
+  return { ids: postIds, startMs, endMs: Date.now() };
 }
 
 /** Publishes post bodies concurrently through the board (signed, written, folded); throws if one is refused. */

@@ -48,15 +48,30 @@ export function runSquareKeysContract(name: string, setup: SquareKeysSetup): voi
       expect((await keys.identityFor(room('A'))).author).not.toBe(identity.author);
     });
 
-    it('signs with the key it gives, which stays non-extractable', async () => {
+    it('signs with the key it gives, which can be backed up', async () => {
       const identity = await (await setup().open()).identityFor(room('A'));
-      expect(identity.privateKey.extractable).toBe(false);
+      expect(identity.privateKey.extractable).toBe(true);
       const body = { name: 'Ah Ming' };
       const signed = await signRecord(
         { v: RECORD_VERSION, kind: 'profile', author: identity.author, at: '0', body } as never,
         identity,
       );
       expect(await verifyRecord(signed)).toBe(signed.id);
+    });
+
+    it('lists every room’s key, and keeps a restored key in place of the room’s own, after a reload', async () => {
+      const device = setup();
+      const keys = await device.open();
+      const a = await keys.identityFor(room('A'));
+      const b = await keys.identityFor(room('B'));
+      expect((await keys.all()).map((k) => [k.room, k.identity.author]).sort()).toEqual(
+        [
+          [room('A'), a.author],
+          [room('B'), b.author],
+        ].sort(),
+      );
+      await keys.restore(room('A'), b);
+      expect((await (await device.open()).identityFor(room('A'))).author).toBe(b.author);
     });
   });
 }

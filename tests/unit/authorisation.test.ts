@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const device = (who: Identity): Promise<TestDevice> =>
-  openTestDevice({ identity: who, founder: founder.author, now: () => T0 });
+  openTestDevice({ identity: who, founder: founder.author, now: () => T0 + 2 * HOUR });
 
 interface Action {
   readonly name: string;
@@ -49,6 +49,24 @@ const ACTIONS: readonly Action[] = [
     record: (actor) => sign(actor, 'square', { name: 'Tai Hang', retentionDays: 3 }, T0 + HOUR),
     counted: (judge) => judge.board.view.retentionDays() === 3,
   },
+  {
+    name: 'make mallory a volunteer',
+    command: (actor) => actor.board.commands.setRole(mallory.author, 'grant-volunteer'),
+    record: (actor) => sign(actor, 'role', { action: 'grant-volunteer', member: mallory.author }, T0 + HOUR),
+    counted: (judge) => judge.board.view.authority.isVolunteer(mallory.author),
+  },
+  {
+    name: 'hide alice’s post',
+    command: (actor, post) => actor.board.commands.hidePost(post, 'resale'),
+    record: (actor, post) => sign(actor, 'moderation', { action: 'hide', post, reason: 'resale' }, T0 + HOUR),
+    counted: (judge, post) => judge.board.view.post(post)?.hidden !== undefined,
+  },
+  {
+    name: 'vouch for the founder',
+    command: (actor) => actor.board.commands.vouch(founder.author),
+    record: (actor) => sign(actor, 'vouch', { member: founder.author }, T0 + HOUR),
+    counted: (judge) => judge.board.view.vouchersOf(founder.author).length > 0,
+  },
 ];
 
 describe('commands and the fold judge with the same rule', () => {
@@ -70,7 +88,8 @@ describe('commands and the fold judge with the same rule', () => {
 
         expect(action.counted(judge, post.id as PostId), 'fold counts it').toBe(commanded.ok);
         expect(judge.board.invalidCount - before, 'fold rejects it').toBe(commanded.ok ? 0 : 1);
-        if (!commanded.ok) expect(['not-author', 'not-founder']).toContain(commanded.reason);
+        if (!commanded.ok)
+          expect(['not-author', 'not-founder', 'not-volunteer', 'not-yourself']).toContain(commanded.reason);
         // The actor's own device shows its own command's effect only when allowed.
         expect(action.counted(actor, post.id as PostId)).toBe(commanded.ok);
       });

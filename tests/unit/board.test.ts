@@ -10,7 +10,7 @@ import type { AnyRecord, SignedRecord } from '../../src/lib/domain/kinds/registr
 import { openTestDevice, type TestDevice } from '../support/device.ts';
 import { clockReading } from '../support/fake-clock.ts';
 import { PeerNetwork } from '../support/peers.ts';
-import { HOUR, identity, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
+import { identity, MINUTE, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
 
 let founder: Identity;
 let alice: Identity;
@@ -85,7 +85,7 @@ describe('invalid entries in the shared map', () => {
     const d = await device(alice);
     const published = await d.board.commands.publishPost(postBody());
     if (!published.ok) throw new Error(published.reason);
-    const hijack = await signUpdate(mallory, published.id, 'resolve', T0 + HOUR);
+    const hijack = await signUpdate(mallory, published.id, 'resolve', T0 + MINUTE);
     put(d, hijack.id, stored(hijack));
     await d.board.whenIdle();
     expect(d.board.view.post(published.id)?.status).toBe('open');
@@ -217,7 +217,7 @@ describe('cold start', () => {
     expect(verify).not.toHaveBeenCalled();
 
     // The spy does see verification of a record the vault lacks.
-    const fresh = await signPost(mallory, postBody({ note: 'new' }), T0 + HOUR);
+    const fresh = await signPost(mallory, postBody({ note: 'new' }), T0 + MINUTE);
     doc.transact(() => doc.getMap(RECORDS_KEY).set(fresh.id, storedForm(fresh)), 'remote');
     await board.whenIdle();
     expect(verify).toHaveBeenCalledTimes(1);

@@ -9,6 +9,7 @@ import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
 import type { UpdateAction } from '../../src/lib/domain/kinds/update.ts';
 import { identityFromSeed } from '../support/peers.ts';
 
+export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 /** 20 December 2022, 09:00 UTC: a morning of the 2022 wave. */
 export const T0 = Date.UTC(2022, 11, 20, 9);

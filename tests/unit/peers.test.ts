@@ -161,7 +161,8 @@ describe('ExchangeNetwork (one DocExchange per device)', () => {
     const net = await ExchangeNetwork.create(3, options({ slow: 1, chunkBytes: 256 }));
     net.disconnect(1, 2);
     const ids: RecordId[] = [];
-    for (let i = 0; i < 20; i++) ids.push(await publish(net.peers[i % 2]!, `${i}`));
+    // Peer 1 posts three (an unvouched key's open limit), the founder on peer 0 the rest.
+    for (let i = 0; i < 20; i++) ids.push(await publish(net.peers[i % 7 === 0 ? 1 : 0]!, `${i}`));
     net.connect(1, 2);
     await net.settle();
     expect(net.traffic.waits).toBeGreaterThan(0);

@@ -222,7 +222,7 @@ describe('pruning one board', () => {
     const note = await update(d, resolved, 'progress', 'on my way');
     const resolve = await update(d, resolved, 'resolve');
     const openNote = await update(d, open, 'progress', 'still looking');
-    const hijack = await signUpdate(mallory, resolved, 'renew', T0 + 2 * HOUR);
+    const hijack = await signUpdate(mallory, resolved, 'renew', T0 + HOUR + 60_000);
     await receive(d, hijack, await sign(mallory, 'profile', { name: 'Mallory' }, T0));
 
     const now = T0 + 2 * DAY;

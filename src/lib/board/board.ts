@@ -74,7 +74,7 @@ export class Board {
     this.identity = options.identity;
     this.#clock = options.clock;
     this.#hlc = new HybridClock(() => options.clock.now());
-    this.#fold = new BoardFold(options.founder);
+    this.#fold = new BoardFold(options.founder, () => options.clock.now());
     this.#map = new RecordsMap(options.doc);
     this.#vault = new Vault(
       options.store,
@@ -121,7 +121,12 @@ export class Board {
     if (this.#attached) return this.whenIdle();
     this.#attached = true;
     this.#detach.push(this.#map.observeRemote((keys) => this.#enqueue(keys)));
-    this.#detach.push(this.#clock.every(PRUNE_EVERY_MS, () => this.prune()));
+    this.#detach.push(
+      this.#clock.every(PRUNE_EVERY_MS, () => {
+        this.#releaseDue();
+        this.prune();
+      }),
+    );
     const keys = new Set<string>(this.#map.keys());
     for (const id of this.#vault.ids()) keys.add(id);
     this.#enqueue(keys);
@@ -259,6 +264,13 @@ export class Board {
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
     if (accept.length > 0) this.#accept(accept);
+  }
+
+  /** Folds records that were dated ahead and whose time has come. */
+  #releaseDue(): void {
+    if (this.#fold.futureCount === 0) return;
+    const change = this.#fold.releaseDue();
+    if (change.posts.size > 0 || change.profiles.size > 0 || change.square) this.#notify({ ...change, pruned: 0 });
   }
 
   #notify(change: BoardChange): void {

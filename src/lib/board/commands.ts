@@ -1,10 +1,12 @@
 import { signRecord, type Identity } from '../crypto/signing.ts';
 import { RECORD_VERSION } from '../domain/envelope.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
-import type { HybridClock } from '../domain/hlc.ts';
-import type { PostId, RecordId } from '../domain/ids.ts';
+import type { Hlc, HybridClock } from '../domain/hlc.ts';
+import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
 import type { KindSpec } from '../domain/kinds/kind.ts';
+import type { HideReason } from '../domain/kinds/moderation.ts';
+import type { RoleAction } from '../domain/kinds/role.ts';
 import type { UpdateAction } from '../domain/kinds/update.ts';
 import type { ReasonCode, Verdict } from '../domain/reasons.ts';
 
@@ -52,28 +54,64 @@ export class Commands {
     return this.#write('square', retentionDays === undefined ? { name } : { name, retentionDays });
   }
 
+  /** The founder makes a resident a volunteer, removes the role, or hands the founder role on. */
+  setRole(member: AuthorKey, action: RoleAction): Promise<CommandResult> {
+    return this.#write('role', { action, member });
+  }
+
+  /** A volunteer vouches for a resident they know in person (from the resident's code). */
+  vouch(member: AuthorKey): Promise<CommandResult> {
+    return this.#write('vouch', { member });
+  }
+
+  /** Any member reports a post to the volunteers. */
+  report(post: PostId, reason: HideReason): Promise<CommandResult> {
+    return this.#write('report', { post, reason });
+  }
+
+  /** A volunteer hides a post; its author sees it, with the reason. */
+  hidePost(post: PostId, reason: HideReason): Promise<CommandResult> {
+    return this.#write('moderation', { action: 'hide', post, reason });
+  }
+
+  /** A volunteer blocks a key: every device ignores its records. */
+  block(member: AuthorKey, reason: HideReason): Promise<CommandResult> {
+    return this.#write('moderation', { action: 'block', member, reason });
+  }
+
+  /** A volunteer takes back a hide or a block. */
+  undoModeration(moderation: RecordId): Promise<CommandResult> {
+    return this.#write('moderation', { action: 'undo', moderation });
+  }
+
   async #write<K extends RecordKind>(kind: K, input: unknown): Promise<CommandResult> {
     const body = checkBody(kind, input);
     if (!body.ok) return body;
-    const allowed = this.#authorise(kind, body.value);
+    const at = this.#clock.tick();
+    const allowed = this.#authorise(kind, body.value, at);
     if (!allowed.ok) return allowed;
     const record = (await signRecord(
-      { v: RECORD_VERSION, kind, author: this.#identity.author, at: this.#clock.tick(), body: body.value },
+      { v: RECORD_VERSION, kind, author: this.#identity.author, at, body: body.value },
       this.#identity,
     )) as AnyRecord;
     // The subject may have changed while we signed (a post pruned): judge again.
-    const still = this.#authorise(kind, body.value);
+    const still = this.#authorise(kind, body.value, at);
     if (!still.ok) return still;
     this.#publish(record);
     return { ok: true, id: record.id };
   }
 
-  #authorise<K extends RecordKind>(kind: K, body: BodyByKind[K]): Verdict {
+  #authorise<K extends RecordKind>(kind: K, body: BodyByKind[K], at: Hlc): Verdict {
     const spec = KINDS[kind] as KindSpec<BodyByKind[K], unknown>;
-    const authored = { author: this.#identity.author, body };
+    const authored = { author: this.#identity.author, at, body };
+    const authority = this.#view.authority;
+    if (authority.isBlocked(authored.author)) return { ok: false, reason: 'blocked' };
     // NOTE: an unsigned record has no id yet (''), so only a record about another one has a subject.
     const subjectId = spec.subjectOf({ ...authored, id: '' as RecordId });
     const subject = subjectId ? this.#view.post(subjectId) : undefined;
-    return spec.authorise(authored, subject, this.#view.authority);
+    const verdict = spec.authorise(authored, subject, authority);
+    // A post is also judged with the author's others, as the fold will on every device.
+    if (verdict.ok && kind === 'post') return this.#view.judgeNewPost(authored.author, at);
+    return verdict;
   }
 }

@@ -14,7 +14,11 @@ const PARAMS = {
   },
 } as const;
 
-/** A device's signing identity. The private key is non-extractable where the browser allows. */
+/**
+ * A device's signing identity. NOTE: the private key is extractable, by design, so its resident
+ * can back it up to a passphrase-protected file (crypto/identity-backup.ts) and keep their posts
+ * and roles on a new phone; SECURITY.md weighs this against script injection on the origin.
+ */
 export interface Identity {
   readonly author: AuthorKey;
   readonly algorithm: SigningAlgorithm;
@@ -25,7 +29,7 @@ export interface Identity {
 export async function generateIdentity(): Promise<Identity> {
   for (const algorithm of ['ed25519', 'p256'] as const) {
     try {
-      const pair = (await crypto.subtle.generateKey(PARAMS[algorithm].key, false, ['sign', 'verify'])) as CryptoKeyPair;
+      const pair = (await crypto.subtle.generateKey(PARAMS[algorithm].key, true, ['sign', 'verify'])) as CryptoKeyPair;
       const raw = await crypto.subtle.exportKey('raw', pair.publicKey);
       return { author: `${algorithm}:${toBase64url(raw)}` as AuthorKey, algorithm, privateKey: pair.privateKey };
     } catch (error) {
@@ -35,7 +39,17 @@ export async function generateIdentity(): Promise<Identity> {
   throw new Error('unreachable');
 }
 
-const encoder = new TextEncoder();
+/** Imports a private key from PKCS #8 (a restored backup); checks that it signs for `author`. */
+export async function importIdentity(author: AuthorKey, pkcs8: Uint8Array<ArrayBuffer>): Promise<Identity> {
+  const algorithm = author.split(':')[0] as SigningAlgorithm;
+  if (!(algorithm in PARAMS)) throw new Error('unknown key algorithm');
+  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, PARAMS[algorithm].key, true, ['sign']);
+  const probe = encoder.encode('kaifong identity check');
+  const signature = await crypto.subtle.sign(PARAMS[algorithm].sign, privateKey, probe);
+  const ok = await crypto.subtle.verify(PARAMS[algorithm].sign, await importAuthor(author), signature, probe);
+  if (!ok) throw new Error('the private key does not belong to this author');
+  return { author, algorithm, privateKey };
+}
 
 /** The content-derived id of a record: the first 128 bits of SHA-256 over its signed bytes. */
 export async function recordId(record: UnsignedRecord): Promise<RecordId> {
@@ -52,6 +66,8 @@ export async function signRecord(record: UnsignedRecord, identity: Identity): Pr
   ]);
   return { ...record, sig: toBase64url(signature), id };
 }
+
+const encoder = new TextEncoder();
 
 const publicKeys = new Map<AuthorKey, Promise<CryptoKey>>();
 

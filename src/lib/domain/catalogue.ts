@@ -25,6 +25,15 @@ export const CATALOGUE_IDS = [
 ] as const;
 export type CatalogueId = (typeof CATALOGUE_IDS)[number];
 
+/** Items that are medicines: offering one needs an expiry date in the future. */
+export const MEDICINE_IDS: ReadonlySet<CatalogueId> = new Set([
+  'paracetamol-500',
+  'ibuprofen-200',
+  'child-fever-suspension',
+  'oral-rehydration-salts',
+  'cough-medicine',
+]);
+
 /** Over this multiple of the suggestion a quantity is refused outright. */
 export const REFUSE_FACTOR = 3;
 

@@ -27,6 +27,28 @@ export const REASONS = [
   'not-founder',
   /** The post is not (or no longer) in the square. */
   'unknown-post',
+  /** The same item on two lines of one post. */
+  'duplicate-item',
+  /** Offered medicine without an expiry date after today. */
+  'medicine-expiry',
+  /** The author already has as many open posts as they may. */
+  'open-limit',
+  /** The author published as many posts in the last hour as they may. */
+  'rate-limit',
+  /** Only a volunteer (or the founder) may do this. */
+  'not-volunteer',
+  /** A rule about someone else applied to oneself (vouching for, reporting or granting oneself). */
+  'not-yourself',
+  /** The founder and volunteers cannot be blocked; the founder removes the role first. */
+  'cannot-block-volunteer',
+  /** This key is blocked in this square. */
+  'blocked',
+  /** A pasted or scanned code that is not a resident's code. */
+  'not-a-code',
+  /** An identity backup opened with the wrong passphrase. */
+  'wrong-passphrase',
+  /** A file that is not an identity backup. */
+  'not-a-backup',
   /** The square is still opening on this device. */
   'opening',
   /** Something outside the rules went wrong (storage, crypto). */

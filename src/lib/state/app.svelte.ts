@@ -1,4 +1,8 @@
 import { randomId } from '../crypto/base64url.ts';
+import { MIN_PASSPHRASE, openBackup, sealBackup } from '../crypto/identity-backup.ts';
+
+export { MIN_PASSPHRASE };
+import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
 import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdict } from '../domain/invite.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
@@ -121,6 +125,55 @@ export class AppState {
   /** Records the square's synced name in the landing list. */
   rememberName(invite: Invite, name: string): void {
     if (name) rememberSquare(this.#services.storage, invite, name, this.#services.clock.now());
+  }
+
+  /** Seals every square's key on this device into a backup file, with a passphrase. */
+  async backupIdentity(
+    passphrase: string,
+  ): Promise<{ ok: true; fileName: string; text: string } | { ok: false; reason: ReasonCode }> {
+    if (passphrase.length < MIN_PASSPHRASE) return { ok: false, reason: 'required' };
+    try {
+      const squares = listSquares(this.#services.storage);
+      const keys = await this.#services.keys.all();
+      const text = await sealBackup(
+        keys.map(({ room, identity }) => {
+          const square = squares.find((s) => s.invite.room === room);
+          return square
+            ? { room, identity, fragment: inviteFragment(square.invite), name: square.name }
+            : { room, identity };
+        }),
+        passphrase,
+      );
+      return { ok: true, fileName: `kaifong-identity-${isoDateOfMs(this.#services.clock.now())}.json`, text };
+    } catch (error) {
+      console.error('kaifong: backup failed', error);
+      return { ok: false, reason: 'failed' };
+    }
+  }
+
+  /** Restores squares' keys from a backup file: this device then signs as the resident did. */
+  async restoreIdentity(
+    text: string,
+    passphrase: string,
+  ): Promise<{ ok: true; count: number } | { ok: false; reason: ReasonCode }> {
+    const opened = await openBackup(text, passphrase);
+    if (!opened.ok) return opened;
+    const now = this.#services.clock.now();
+    for (const square of opened.squares) {
+      await this.#services.keys.restore(square.room, square.identity);
+      const invite = square.fragment ? parseInvite(square.fragment) : null;
+      if (invite && invite.room === square.room) rememberSquare(this.#services.storage, invite, square.name ?? '', now);
+    }
+    this.squares = listSquares(this.#services.storage);
+    // An open square whose key was restored opens again, signing with the restored key.
+    const open = this.session;
+    if (open && opened.squares.some((s) => s.room === open.invite.room)) {
+      this.session = null;
+      this.#closed = open.close();
+      this.#following = null;
+      await this.followLocation();
+    }
+    return { ok: true, count: opened.squares.length };
   }
 
   leaveToLanding(): void {

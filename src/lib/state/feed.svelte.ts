@@ -21,6 +21,8 @@ export interface FeedContext {
  */
 export class PostFeed {
   query = $state<BoardQuery>(DEFAULT_QUERY);
+  /** Only posts by neighbours a volunteer vouched for. */
+  verifiedOnly = $state(false);
   #posts = $state.raw<PostState[]>([]);
   #total = $state(0);
   readonly #context: FeedContext;
@@ -49,10 +51,15 @@ export class PostFeed {
     this.reselect();
   }
 
+  setVerifiedOnly(on: boolean): void {
+    this.verifiedOnly = on;
+    this.reselect();
+  }
+
   /** Selects the list again from every post (a new query, the clock moved, the board opened). */
   reselect(): void {
     const view = this.#context.view();
-    this.#posts = view ? selectPosts(view.posts(), this.query, this.#context.now()) : [];
+    this.#posts = view ? selectPosts(this.#shown(view, view.posts()), this.query, this.#context.now()) : [];
     this.#total = view?.postCount ?? 0;
   }
 
@@ -60,8 +67,22 @@ export class PostFeed {
   patch(changed: readonly PostId[]): void {
     const view = this.#context.view();
     if (!view || changed.length === 0) return;
-    this.#posts = patchSelection(this.#posts, changed, (id) => view.post(id), this.query, this.#context.now());
+    const lookup = (id: PostId) => {
+      const post = view.post(id);
+      return post && this.#isShown(view, post) ? post : undefined;
+    };
+    this.#posts = patchSelection(this.#posts, changed, lookup, this.query, this.#context.now());
     this.#total = view.postCount;
+  }
+
+  /** A post hidden by a volunteer shows only to its author; the filter keeps verified neighbours. */
+  #isShown(view: BoardView, post: PostState): boolean {
+    if (post.hidden && post.author !== this.#context.me) return false;
+    return !this.verifiedOnly || view.authority.isVouched(post.author);
+  }
+
+  *#shown(view: BoardView, posts: Iterable<PostState>): Generator<PostState> {
+    for (const post of posts) if (this.#isShown(view, post)) yield post;
   }
 
   isMine(post: PostState): boolean {

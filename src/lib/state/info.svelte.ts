@@ -47,8 +47,13 @@ export class SquareInfo {
     this.#version++;
   }
 
+  /** Whether this resident is the founder now (the invite's key, or whoever it was handed to). */
   get isFounder(): boolean {
-    return this.#context.invite.founder === this.#context.me;
+    void this.#version;
+    return (
+      this.#context.board()?.view.authority.isFounder(this.#context.me) ??
+      this.#context.invite.founder === this.#context.me
+    );
   }
 
   /** The name a resident goes by, if they have a profile. */

@@ -14,6 +14,7 @@ import type { Durability } from './durability.svelte.ts';
 import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
+import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
 
@@ -44,6 +45,7 @@ export class SquareSession {
   /** The New post draft, kept on this device as it is typed. */
   readonly draft: DraftKeeper;
   readonly info: SquareInfo;
+  readonly trust: SquareTrust;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -88,6 +90,7 @@ export class SquareSession {
     this.draft = new DraftKeeper(app.storage, invite.room);
     this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
+    this.trust = new SquareTrust(context);
   }
 
   get me(): AuthorKey {
@@ -110,6 +113,7 @@ export class SquareSession {
       this.feed.reselect();
       this.info.refresh();
       this.#countWaiting();
+      this.trust.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
       await persistence.load();
@@ -214,6 +218,7 @@ export class SquareSession {
       this.#changed = [];
       this.info.refresh();
       this.#countWaiting();
+      this.trust.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();

@@ -21,7 +21,7 @@ export interface SquareKeysOptions {
 
 /**
  * This device's per-square keys in IndexedDB. CryptoKey objects are stored as they are
- * (structured clone), so a non-extractable private key stays so. Moves a device key of an older
+ * (structured clone). Moves a device key of an older
  * version to the squares it was used in, once.
  */
 export async function openSquareKeys(options: SquareKeysOptions = {}): Promise<SquareKeys> {
@@ -47,6 +47,22 @@ class IdbSquareKeys implements SquareKeys {
     const made = await this.#make();
     const room = await roomOf(made.author);
     return { room, identity: await this.#keep(room, made) };
+  }
+
+  async all(): Promise<{ room: RoomId; identity: Identity }[]> {
+    const store = this.#db.transaction(STORE).objectStore(STORE);
+    const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+    return keys.flatMap((key, i) =>
+      typeof key === 'string' && key.startsWith('room:')
+        ? [{ room: key.slice('room:'.length) as RoomId, identity: values[i] as Identity }]
+        : [],
+    );
+  }
+
+  async restore(room: RoomId, identity: Identity): Promise<void> {
+    const tx = this.#db.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).put(identity, roomKey(room));
+    await committed(tx);
   }
 
   async #get(room: RoomId): Promise<Identity | undefined> {

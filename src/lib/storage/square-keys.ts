@@ -13,6 +13,10 @@ export interface SquareKeys {
    * public key (the room is bound to its founder, so the key comes first).
    */
   found(roomOf: (founder: AuthorKey) => Promise<RoomId>): Promise<{ room: RoomId; identity: Identity }>;
+  /** Every room's key this device keeps, for an identity backup. */
+  all(): Promise<{ room: RoomId; identity: Identity }[]>;
+  /** Keeps a restored key for a room, in place of any key the room had on this device. */
+  restore(room: RoomId, identity: Identity): Promise<void>;
 }
 
 /** Makes a new identity; tests may pass a deterministic one. */
@@ -37,6 +41,15 @@ export class InMemorySquareKeys implements SquareKeys {
     const made = await this.#make();
     const room = await roomOf(made.author);
     return { room, identity: this.#keep(room, made) };
+  }
+
+  all(): Promise<{ room: RoomId; identity: Identity }[]> {
+    return Promise.resolve([...this.#keys].map(([room, identity]) => ({ room, identity })));
+  }
+
+  restore(room: RoomId, identity: Identity): Promise<void> {
+    this.#keys.set(room, identity);
+    return Promise.resolve();
   }
 
   /** Keeps a key unless the room has one already (a concurrent call made it first): that one wins. */

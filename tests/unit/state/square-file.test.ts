@@ -21,7 +21,9 @@ async function founderWithPosts(): Promise<{ a: SquareSession; fragment: string 
   expect(await app.createSquare('Tai Hang Court', 'Ah Ming')).toEqual({ ok: true });
   const a = app.session!;
   expect(await a.feed.publishPost(postBody({ note: 'fever, child' }))).toEqual({ ok: true });
-  expect(await a.feed.publishPost(postBody({ type: 'offer', note: 'spare masks' }))).toEqual({ ok: true });
+  expect(
+    await a.feed.publishPost(postBody({ type: 'offer', items: [{ item: 'n95-mask', qty: 5 }], note: 'spare masks' })),
+  ).toEqual({ ok: true });
   await settle();
   services.clock.advance(REFRESH_MS); // the list re-renders at most every REFRESH_MS
 

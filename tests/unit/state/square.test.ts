@@ -110,7 +110,11 @@ describe('the feed', () => {
     const services = inMemoryServices(new FakeClock(T0));
     const { session } = await foundSquare(services);
     const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
-    const post = await signPost(neighbour, postBody({ note: 'spare antigen tests', type: 'offer' }), T0 - HOUR);
+    const post = await signPost(
+      neighbour,
+      postBody({ note: 'spare antigen tests', type: 'offer', items: [{ item: 'antigen-test', qty: 2 }] }),
+      T0 - HOUR,
+    );
     records.doc!.transact(() => records.set(post.id, storedForm(post)), 'peer');
     await settle(session);
     services.clock.advance(REFRESH_MS);

@@ -1,12 +1,22 @@
 import type { Authority } from '../authority.ts';
+import { hlcMs, MAX_DRIFT_MS, type Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
+import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
-import type { AnyRecord, RecordKind } from '../kinds/registry.ts';
+import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
+import { ALLOWED, type Verdict } from '../reasons.ts';
 import { PostsSlice, type PostRecordOf, type PostState } from './posts.ts';
-import { ProfilesSlice } from './profiles.ts';
+import { ProfilesSlice, type Member } from './profiles.ts';
+import { ReportsSlice } from './reports.ts';
 import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
 import { SquareSlice } from './square.ts';
-import { TrustSlice } from './trust.ts';
+import { TrustSlice, type ModerationEntry } from './trust.ts';
+
+/** A reported post in the volunteers' review queue, with one report per reporter. */
+export interface ReviewItem {
+  readonly post: PostState;
+  readonly reports: readonly VerifiedRecord<'report'>[];
+}
 
 /** What the rest of the app may read of a square's state; nothing here changes it. */
 export interface BoardView {
@@ -31,34 +41,72 @@ export interface BoardView {
   readonly rejectedCount: number;
   /** Records folded. */
   readonly recordCount: number;
+  /** Everyone with a profile, with when they were first seen. */
+  members(): Member[];
+  /** Every moderation record, oldest first, with whether it counts. */
+  moderationLog(): readonly ModerationEntry[];
+  /** Who vouched for a resident. */
+  vouchersOf(member: AuthorKey): readonly AuthorKey[];
+  /** Shown posts that members reported and no volunteer has hidden yet. */
+  reviewQueue(): ReviewItem[];
+  /** Why a post is held back (over its author's limits, or blocked), if it is. */
+  heldReason(id: PostId): Verdict | undefined;
+  /** Whether a new post by this author at this time would be within their limits. */
+  judgeNewPost(author: AuthorKey, at: Hlc): Verdict;
+  /** Records dated more than MAX_DRIFT_MS ahead of this device's clock, held until their time. */
+  readonly futureCount: number;
 }
 
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
- * (the authority every rule judges with), then posts, profiles and the square. The result
- * depends only on the set of records added, never on their order.
+ * (the authority every rule judges with), then posts, profiles, reports and the square. The
+ * result depends only on the set of records added, never on their order. Records dated more than
+ * MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time comes (`releaseDue`), so a post
+ * dated a year ahead cannot sit above everything.
  */
 export class BoardFold implements BoardView {
   readonly #trust: TrustSlice;
   readonly #posts = new PostsSlice();
   readonly #profiles = new ProfilesSlice();
+  readonly #reports = new ReportsSlice();
   readonly #square = new SquareSlice();
-  readonly #slices: readonly FoldSlice[] = [this.#posts, this.#profiles, this.#square];
+  readonly #slices: readonly FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
+  readonly #future: AnyRecord[] = [];
+  readonly #now: () => number;
 
-  constructor(founder: AuthorKey) {
+  /** `now`: this device's clock; without one nothing is held as dated ahead (pure tests, probes). */
+  constructor(founder: AuthorKey, now: () => number = () => Number.POSITIVE_INFINITY) {
     this.#trust = new TrustSlice(founder);
+    this.#now = now;
     for (const slice of this.#slices) for (const kind of slice.kinds) this.#sliceOf.set(kind, slice);
+  }
+
+  /** Folds the records held as dated ahead whose time has come; returns what changed. */
+  releaseDue(): FoldChange {
+    return this.add([]);
   }
 
   /** Adds verified records; returns what changed. Records already seen are ignored. */
   add(records: Iterable<AnyRecord>): FoldChange {
     const change = emptyChange();
     const fresh: AnyRecord[] = [];
-    for (const record of records) {
-      if (this.#seen.has(record.id)) continue;
-      this.#seen.add(record.id);
+    const horizon = this.#now() + MAX_DRIFT_MS;
+    const due = this.#future.filter((record) => hlcMs(record.at) <= horizon);
+    if (due.length > 0) {
+      const waiting = this.#future.filter((record) => hlcMs(record.at) > horizon);
+      this.#future.splice(0, this.#future.length, ...waiting);
+    }
+    for (const record of [...due, ...records]) {
+      if (!due.includes(record)) {
+        if (this.#seen.has(record.id)) continue;
+        this.#seen.add(record.id);
+        if (hlcMs(record.at) > horizon) {
+          this.#future.push(record);
+          continue;
+        }
+      }
       if (this.#trust.kinds.includes(record.kind)) this.#trust.add(record);
       else fresh.push(record);
     }
@@ -127,7 +175,54 @@ export class BoardFold implements BoardView {
   }
 
   get rejectedCount(): number {
-    return this.#slices.reduce((sum, slice) => sum + slice.rejectedCount(this.#trust.authority), 0);
+    const authority = this.#trust.authority;
+    return this.#slices.reduce((sum, slice) => sum + slice.rejectedCount(authority), this.#trust.rejectedCount);
+  }
+
+  members(): Member[] {
+    return this.#profiles.members();
+  }
+
+  moderationLog(): readonly ModerationEntry[] {
+    return this.#trust.moderationLog();
+  }
+
+  vouchersOf(member: AuthorKey): readonly AuthorKey[] {
+    return this.#trust.vouchersOf(member);
+  }
+
+  reviewQueue(): ReviewItem[] {
+    const authority = this.#trust.authority;
+    const queue: ReviewItem[] = [];
+    for (const [id, all] of this.#reports.reported()) {
+      const post = this.#posts.post(id);
+      if (!post || post.hidden) continue;
+      const reports = all.filter(
+        (r) => !authority.isBlocked(r.author) && KINDS.report.authorise(r, post, authority).ok,
+      );
+      if (reports.length > 0) queue.push({ post, reports });
+    }
+    return queue;
+  }
+
+  heldReason(id: PostId): Verdict | undefined {
+    return this.#posts.heldReason(id);
+  }
+
+  judgeNewPost(author: AuthorKey, at: Hlc): Verdict {
+    const authority = this.#trust.authority;
+    if (authority.isBlocked(author)) return { ok: false, reason: 'blocked' };
+    // NOTE: an id that sorts after every real one, so the new post is judged last among equals.
+    const candidate = { id: '~' as RecordId, at, openUntilMs: Number.POSITIVE_INFINITY };
+    const posts = this.#posts
+      .postsOf(author)
+      .filter((p) => KINDS.post.authorise(p, undefined, authority).ok)
+      .map(limitedPost);
+    return judgeLimits([...posts, candidate], limitsOf(author, authority)).get(candidate.id) ?? ALLOWED;
+  }
+
+  get futureCount(): number {
+    return this.#future.length;
   }
 
   get recordCount(): number {

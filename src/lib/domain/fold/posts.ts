@@ -1,9 +1,11 @@
-import type { Authority } from '../authority.ts';
+import type { Authority, Hiding } from '../authority.ts';
 import { hlcMs, type Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
 import type { PostBody } from '../kinds/post.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
 import type { UpdateAction } from '../kinds/update.ts';
+import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
+import { refused, type Verdict } from '../reasons.ts';
 import { byTimeThenId } from './order.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
 
@@ -20,6 +22,8 @@ export interface PostState {
   readonly lastActivityMs: number;
   /** Notes of progress, oldest first; each keyed by its update's id, unique by construction. */
   readonly progress: readonly { readonly id: RecordId; readonly at: Hlc; readonly note: string }[];
+  /** Hidden by a volunteer: shown to its author only, with the reason. */
+  readonly hidden?: Hiding;
 }
 
 type PostRecord = VerifiedRecord<'post'>;
@@ -32,7 +36,9 @@ export type PostRecordOf = Update | Erase;
  * Posts, their updates and their erasure. Records that arrive before their post wait for it, and
  * are judged by their kind's rule once it is there, so the result does not depend on arrival
  * order. A post its author erased is dropped with everything about it, and so is anything about
- * it that arrives later.
+ * it that arrives later. Each author's posts are judged together against their limits
+ * (domain/limits.ts); posts over them, and every post of a blocked key, are held back: kept, but
+ * not shown, until the author closes others or the block is undone.
  */
 export class PostsSlice implements FoldSlice {
   readonly kinds = ['post', 'update', 'erase'] as const;
@@ -43,6 +49,12 @@ export class PostsSlice implements FoldSlice {
   /** Posts erased by their author. */
   readonly #erased = new Set<PostId>();
   readonly #touched = new Set<PostId>();
+  /** Every post's state, shown or held back. */
+  readonly #states = new Map<PostId, PostState>();
+  /** Each author's posts, for judging their limits. */
+  readonly #byAuthor = new Map<AuthorKey, Set<PostId>>();
+  /** Posts held back, with why. */
+  readonly #held = new Map<PostId, Verdict>();
 
   add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind !== 'post' && record.kind !== 'update' && record.kind !== 'erase') return;
@@ -51,14 +63,21 @@ export class PostsSlice implements FoldSlice {
       if (record.kind !== 'erase') change.dropped.add(record.id);
       return;
     }
-    if (record.kind === 'post') this.#postRecords.set(record.id, record);
-    else if (record.kind === 'update') this.#updates.set(post, [...(this.#updates.get(post) ?? []), record]);
+    if (record.kind === 'post') {
+      this.#postRecords.set(record.id, record);
+      const own = this.#byAuthor.get(record.author) ?? new Set<PostId>();
+      own.add(record.id);
+      this.#byAuthor.set(record.author, own);
+    } else if (record.kind === 'update') this.#updates.set(post, [...(this.#updates.get(post) ?? []), record]);
     else this.#erases.set(post, [...(this.#erases.get(post) ?? []), record]);
     this.#touched.add(post);
   }
 
   settle(authority: Authority, change: ChangeBuilder): void {
+    const authors = new Set<AuthorKey>();
     for (const id of this.#touched) {
+      const author = this.#postRecords.get(id)?.author;
+      if (author !== undefined) authors.add(author);
       const post = this.#postRecords.get(id);
       if (post && (this.#erases.get(id) ?? []).some((e) => KINDS.erase.authorise(e, post, authority).ok)) {
         // The post and its updates go; the erase records stay, so the post is refused if sent again.
@@ -72,6 +91,32 @@ export class PostsSlice implements FoldSlice {
       change.posts.add(id);
     }
     this.#touched.clear();
+    for (const author of authors) this.#judgeAuthor(author, authority, change);
+  }
+
+  /** Shows or holds back each of an author's posts, by their limits and any block. */
+  #judgeAuthor(author: AuthorKey, authority: Authority, change: ChangeBuilder): void {
+    const ids = [...(this.#byAuthor.get(author) ?? [])];
+    const states = ids.flatMap((id) => this.#states.get(id) ?? []);
+    const blocked = authority.isBlocked(author);
+    const verdicts = judgeLimits(
+      states.filter((s) => !blocked && KINDS.post.authorise(s, undefined, authority).ok).map(limitedPost),
+      limitsOf(author, authority),
+    );
+    for (const state of states) {
+      const verdict = blocked
+        ? refused('blocked')
+        : (verdicts.get(state.id) ?? KINDS.post.authorise(state, undefined, authority));
+      const wasShown = this.#posts.has(state.id);
+      if (verdict.ok) {
+        this.#held.delete(state.id);
+        this.#posts.set(state.id, state);
+      } else {
+        this.#held.set(state.id, verdict);
+        this.#posts.delete(state.id);
+      }
+      if (wasShown !== verdict.ok) change.posts.add(state.id);
+    }
   }
 
   rejudge(authority: Authority, change: ChangeBuilder): void {
@@ -80,7 +125,7 @@ export class PostsSlice implements FoldSlice {
   }
 
   rejectedCount(authority: Authority): number {
-    let unauthorised = 0;
+    let unauthorised = this.#held.size;
     for (const [postId, post] of this.#postRecords) {
       unauthorised += (this.#updates.get(postId) ?? []).filter(
         (u) => !KINDS.update.authorise(u, post, authority).ok,
@@ -122,8 +167,26 @@ export class PostsSlice implements FoldSlice {
     return ids;
   }
 
+  /** Why a post of this device's is held back (over its author's limits, or blocked), if it is. */
+  heldReason(id: PostId): Verdict | undefined {
+    return this.#held.get(id);
+  }
+
+  /** Posts an author has, shown or held back, for judging a new one against the limits. */
+  postsOf(author: AuthorKey): PostState[] {
+    return [...(this.#byAuthor.get(author) ?? [])].flatMap((id) => this.#states.get(id) ?? []);
+  }
+
   /** Forgets a post and everything about it (retention pruning). */
   forget(id: PostId): void {
+    const author = this.#postRecords.get(id)?.author;
+    if (author !== undefined) {
+      const own = this.#byAuthor.get(author);
+      own?.delete(id);
+      if (own?.size === 0) this.#byAuthor.delete(author);
+    }
+    this.#states.delete(id);
+    this.#held.delete(id);
     this.#posts.delete(id);
     this.#postRecords.delete(id);
     this.#updates.delete(id);
@@ -159,7 +222,8 @@ export class PostsSlice implements FoldSlice {
       if (update.body.action === 'renew') activeSinceMs = Math.max(activeSinceMs, ms);
       if (update.body.note) progress.push({ id: update.id, at: update.at, note: update.body.note });
     }
-    this.#posts.set(id, {
+    const hidden = authority.hidingOf(id);
+    const state: PostState = {
       id,
       author: record.author,
       at: record.at,
@@ -168,7 +232,11 @@ export class PostsSlice implements FoldSlice {
       activeSinceMs,
       lastActivityMs,
       progress,
-    });
+      ...(hidden ? { hidden } : {}),
+    };
+    this.#states.set(id, state);
+    // Shown at once if it was; the author's limits decide in settle.
+    if (this.#posts.has(id)) this.#posts.set(id, state);
   }
 }
 

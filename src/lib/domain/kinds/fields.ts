@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ID_128_PATTERN, type RecordId } from '../ids.ts';
+import { AUTHOR_PATTERN, ID_128_PATTERN, type AuthorKey, type RecordId } from '../ids.ts';
 
 /** Limits on free text and list sizes, so one record cannot bloat every device. */
 export const LIMITS = {
@@ -28,4 +28,11 @@ export const recordRef = v.pipe(
   v.string(),
   v.regex(ID_128_PATTERN),
   v.transform((id) => id as RecordId),
+);
+
+/** A reference to a resident by their public signing key. */
+export const authorKey = v.pipe(
+  v.string(),
+  v.regex(AUTHOR_PATTERN),
+  v.transform((key) => key as AuthorKey),
 );

@@ -1,11 +1,14 @@
 import type * as v from 'valibot';
 import type { Authority } from '../authority.ts';
+import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, RecordId } from '../ids.ts';
 import type { Verdict } from '../reasons.ts';
 
 /** What a kind's rule sees of a record: who wrote it and what it says (signed or about to be). */
 export interface Authored<B> {
   readonly author: AuthorKey;
+  /** When it was (or is about to be) signed: some rules compare dates with it. */
+  readonly at: Hlc;
   readonly body: B;
 }
 

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
-import { CATALOGUE_IDS, checkQuantity } from '../catalogue.ts';
+import { isoDateOfMs } from '../calendar.ts';
+import { CATALOGUE_IDS, checkQuantity, MEDICINE_IDS } from '../catalogue.ts';
+import { hlcMs } from '../hlc.ts';
 import type { AuthorKey } from '../ids.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { LIMITS, text } from './fields.ts';
@@ -29,7 +31,14 @@ const ItemListSchema = v.pipe(
   v.array(ItemLineSchema),
   v.minLength(1, 'required'),
   v.maxLength(LIMITS.itemsPerPost, 'too-long'),
+  // One item at most once per post: three rows of "Antigen × 6" would give 18 against a cap of 6.
+  v.check((lines) => new Set(lines.map(lineKey)).size === lines.length, 'duplicate-item'),
 );
+
+/** What makes two lines the same item: the catalogue id, or an "other" item's description. */
+function lineKey(line: { item: string; text?: string | undefined }): string {
+  return line.item === 'other' ? `other:${(line.text ?? '').toLowerCase()}` : line.item;
+}
 
 export const PostBodySchema = v.pipe(
   v.strictObject({
@@ -52,12 +61,24 @@ export const PostBodySchema = v.pipe(
 export type ItemLine = v.InferOutput<typeof ItemLineSchema>;
 export type PostBody = v.InferOutput<typeof PostBodySchema>;
 
-/** A need, an offer or a swap: its own subject, which updates refer to. */
+/** Whether a post gives away medicine (an offer, or what a swap gives). */
+export function offersMedicine(post: PostBody): boolean {
+  return post.type !== 'need' && post.items.some((line) => MEDICINE_IDS.has(line.item));
+}
+
+/**
+ * A need, an offer or a swap: its own subject, which updates refer to. Anyone who holds the link
+ * may post; how many posts each key may have open is judged over all its posts (domain/limits.ts).
+ */
 export const postKind: KindSpec<PostBody, never> = {
   body: PostBodySchema,
   subjectOf: (record) => record.id,
-  // Anyone who holds the link may post (per-author limits come with the trust rules).
-  authorise: () => ALLOWED,
+  authorise: (record) => {
+    // Offered medicine must not be past its date on the day it is offered.
+    if (!offersMedicine(record.body)) return ALLOWED;
+    const expiry = record.body.medicineExpiry;
+    return expiry !== undefined && expiry > isoDateOfMs(hlcMs(record.at)) ? ALLOWED : refused('medicine-expiry');
+  },
 };
 
 /** What a rule about a post needs to know of it. */

@@ -10,10 +10,14 @@ import {
 import type { RecordId } from '../ids.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
+import { moderationKind, type ModerationBody } from './moderation.ts';
 import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
+import { reportKind, type ReportBody } from './report.ts';
+import { roleKind, type RoleBody } from './role.ts';
 import { squareKind, type SquareBody } from './square.ts';
 import { updateKind, type UpdateBody } from './update.ts';
+import { vouchKind, type VouchBody } from './vouch.ts';
 
 /** Each kind's body type. A new kind adds a line here and one in KINDS. */
 export interface BodyByKind {
@@ -22,6 +26,10 @@ export interface BodyByKind {
   post: PostBody;
   update: UpdateBody;
   erase: EraseBody;
+  role: RoleBody;
+  vouch: VouchBody;
+  moderation: ModerationBody;
+  report: ReportBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -32,6 +40,10 @@ interface SubjectByKind {
   post: never;
   update: PostSubject;
   erase: PostSubject;
+  role: never;
+  vouch: never;
+  moderation: never;
+  report: PostSubject;
 }
 
 /** Every kind this version knows. */
@@ -41,6 +53,10 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   post: postKind,
   update: updateKind,
   erase: eraseKind,
+  role: roleKind,
+  vouch: vouchKind,
+  moderation: moderationKind,
+  report: reportKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
