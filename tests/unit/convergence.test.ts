@@ -100,6 +100,10 @@ const TOPOLOGIES: readonly Topology[] = [
 interface Tally {
   /** The adversary's damage. */
   deleted: number;
+  /** Issue 9's attacks: the whole map deleted, updates for posts that never were, twin timestamps. */
+  storms: number;
+  orphans: number;
+  twins: number;
   overwritten: number;
   unauthorised: number;
   /** Retention at work. */
@@ -118,6 +122,9 @@ interface Tally {
 
 const newTally = (): Tally => ({
   deleted: 0,
+  storms: 0,
+  orphans: 0,
+  twins: 0,
   overwritten: 0,
   unauthorised: 0,
   jumps: 0,
@@ -134,6 +141,8 @@ const newTally = (): Tally => ({
 const DAY = 24 * HOUR;
 /** Chance, before each step, that the clock jumps 10–40 days and some peers prune. */
 const JUMP_CHANCE = 0.03;
+/** Chance, before each step, that the adversary tries one of issue 9's attacks. */
+const ATTACK_CHANCE = 0.05;
 /** Chances, before each step, that a link drops and comes back at once (cutting what is in flight)… */
 const BOUNCE_CHANCE = 0.06;
 /** …that the network's timers move on (HELLO retries)… */
@@ -223,6 +232,7 @@ interface World extends Ledger {
    * regressions replay the steps they were kept for; jumps and weather come on top.
    */
   readonly jumps: Rng;
+  readonly attacks: Rng;
   readonly weather: Rng;
   readonly tally: Tally;
   readonly evil: Peer;
@@ -251,8 +261,8 @@ async function writeRaw<K extends RecordKind>(
   peer: Peer,
   kind: K,
   body: UnsignedRecord<K>['body'],
+  at = world.clocks.get(peer)!.tick(),
 ): Promise<void> {
-  const at = world.clocks.get(peer)!.tick();
   const unsigned = { v: RECORD_VERSION, kind, author: peer.identity.author, at, body } as UnsignedRecord;
   const { id, ...record } = await signRecord(unsigned, peer.identity);
   peer.records.set(id, storedForm(record));
@@ -292,8 +302,46 @@ async function weather(world: World): Promise<void> {
   }
 }
 
+/** One of issue 9's attacks by the adversary, drawn from a stream of its own (see World.jumps). */
+async function attack(world: World): Promise<void> {
+  const { attacks, evil, tally } = world;
+  const roll = attacks.int(3);
+  if (roll === 0) {
+    // Attack 2: the whole records map deleted at once.
+    const keys = [...evil.records.keys()];
+    evil.doc.transact(() => keys.forEach((key) => evil.records.delete(key)));
+    tally.storms++;
+  } else if (roll === 1) {
+    // Attack 5: signed updates for a post that was never published.
+    const ghost = await signRecord(
+      {
+        v: RECORD_VERSION,
+        kind: 'post',
+        author: evil.identity.author,
+        at: world.clocks.get(evil)!.tick(),
+        body: randomBody(attacks),
+      } as UnsignedRecord,
+      evil.identity,
+    );
+    for (let i = 1 + attacks.int(4); i > 0; i--) {
+      await writeRaw(world, evil, 'update', { post: ghost.id, action: 'progress', note: `ghost ${i}` });
+    }
+    tally.orphans++;
+  } else {
+    // Attack 1: a post and two updates of it under one timestamp.
+    const at = world.clocks.get(evil)!.tick();
+    await writeRaw(world, evil, 'post', randomBody(attacks), at);
+    const post = [...world.unkept.keys()].at(-1)!;
+    await writeRaw(world, evil, 'update', { post, action: 'progress', note: 'one' }, at);
+    await writeRaw(world, evil, 'update', { post, action: 'progress', note: 'two' }, at);
+    world.postsPublished++; // a valid post, which honest devices show
+    tally.twins++;
+  }
+}
+
 async function step(world: World): Promise<void> {
   if (world.jumps.chance(JUMP_CHANCE)) jump(world);
+  if (world.attacks.chance(ATTACK_CHANCE)) await attack(world);
   await weather(world);
   const { rng, net, honest, evil, posts, tally } = world;
   const peer = rng.pick(honest);
@@ -434,6 +482,7 @@ async function play(topology: Topology, seed: number, steps: number, tally: Tall
   const world: World = {
     rng,
     jumps: new Rng(seed ^ 0x5eed),
+    attacks: new Rng(seed ^ 0xa77ac),
     weather: new Rng(seed ^ 0x7ea7),
     tally,
     net,
@@ -545,6 +594,7 @@ describe.each(TOPOLOGIES)('convergence over $name, under partitions and a malici
       if (RUNS >= 10) {
         // Guards against a generator too tame to test anything.
         expect(tally.deleted).toBeGreaterThan(RUNS);
+        expect(tally.storms + tally.orphans + tally.twins).toBeGreaterThan(RUNS / 2);
         expect(tally.overwritten).toBeGreaterThan(RUNS);
         expect(tally.unauthorised).toBeGreaterThan(RUNS);
         expect(tally.jumps).toBeGreaterThan(RUNS);
