@@ -219,7 +219,12 @@ export class ExchangeNetwork extends TestNetwork {
   }
 
   #start(key: string, link: Link): void {
-    if (!link.late || !link.pair.open) return;
+    if (!link.late) return;
+    if (!link.pair.open) {
+      // Closed before its late end started (a peer in quarantine closes it): nothing to start.
+      link.late = null;
+      return;
+    }
     const [low, high] = key.split('|').map(Number) as [number, number];
     if (link.late.index === low) this.exchanges[low]!.addPeer(String(high), link.pair.a);
     else this.exchanges[high]!.addPeer(String(low), link.pair.b);
