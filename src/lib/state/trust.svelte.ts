@@ -112,6 +112,11 @@ export class SquareTrust {
     return this.#run((c) => c.hidePost(post, reason));
   }
 
+  /** Hides a post from the review queue, for the reason its first reporter gave. */
+  hideReported(item: ReviewItem): Promise<CommandOutcome> {
+    return this.hide(item.post.id, item.reports[0]?.body.reason ?? 'abuse');
+  }
+
   block(member: AuthorKey, reason: HideReason): Promise<CommandOutcome> {
     return this.#run((c) => c.block(member, reason));
   }

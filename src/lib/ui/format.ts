@@ -13,3 +13,8 @@ export function formatItemLine(line: ItemLine, locale: Locale): string {
 export function shortKey(author: string): string {
   return author.slice(author.indexOf(':') + 1, author.indexOf(':') + 7);
 }
+
+/** How an author is named: their profile name, else "Neighbour AbC123". */
+export function authorLabel(name: string | undefined, author: string, neighbour: (key: string) => string): string {
+  return name ?? neighbour(shortKey(author));
+}
