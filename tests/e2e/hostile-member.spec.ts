@@ -14,19 +14,15 @@ import {
   postList,
   publishPost,
   publishAsNeighbours,
-  waitForPeers,
   type KaifongWindow,
+  twoNeighbours,
 } from '../support/page-driver.ts';
 import { expect, test } from './fixtures.ts';
 
 test('attack 1: records crafted to break the list leave every post readable, before and after a reload', async ({
   openPeer,
 }) => {
-  const a = await openPeer();
-  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
-  const b = await openPeer();
-  await joinSquare(b, link, 'Mr Chan');
-  await waitForPeers(a, 1);
+  const { a, b, link } = await twoNeighbours(openPeer);
   await publishPost(a, { item: 'Thermometer', quantity: 1, note: 'Honest post' });
   await expect(postList(b).getByRole('listitem')).toHaveCount(1);
 
@@ -61,11 +57,7 @@ test('attack 1: records crafted to break the list leave every post readable, bef
 });
 
 test('attack 10: an author erases a post and its text leaves every device', async ({ openPeer }) => {
-  const a = await openPeer();
-  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
-  const b = await openPeer();
-  await joinSquare(b, link, 'Mr Chan');
-  await waitForPeers(a, 1);
+  const { a, b } = await twoNeighbours(openPeer);
   await publishPost(a, { item: 'Thermometer', quantity: 1, note: '12/F flat C, call 9123 4567' });
   await expect(postList(b)).toContainText('9123 4567');
 
@@ -86,11 +78,7 @@ test('attack 10: an author erases a post and its text leaves every device', asyn
 });
 
 test('attack 4: a second key calling itself "Ah Mei" is told apart and marked', async ({ openPeer }) => {
-  const a = await openPeer();
-  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
-  const b = await openPeer();
-  await joinSquare(b, link, 'Mr Chan');
-  await waitForPeers(a, 1);
+  const { a, b } = await twoNeighbours(openPeer);
   await publishPost(a, { item: 'Thermometer', quantity: 1, note: 'The real Ah Mei' });
 
   const mallory = await identity(98);
@@ -129,11 +117,7 @@ function exchangeFigures(page: Page): Promise<{ bytesSent: number; structs: numb
 test('attack 2: a member deleting the whole square is refused and quarantined, not answered with the square', async ({
   openPeer,
 }) => {
-  const a = await openPeer();
-  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
-  const b = await openPeer();
-  await joinSquare(b, link, 'Mr Chan');
-  await waitForPeers(a, 1);
+  const { a, b, link } = await twoNeighbours(openPeer);
   const bodies = Array.from({ length: 40 }, (_, i) => ({
     type: 'offer',
     items: [{ item: 'antigen-test', qty: 1 }],

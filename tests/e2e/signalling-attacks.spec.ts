@@ -16,6 +16,7 @@ import {
   signallingPeerId,
   waitForPeers,
   webrtcConnCount,
+  twoNeighbours,
 } from '../support/page-driver.ts';
 import { expect, test } from './fixtures.ts';
 
@@ -176,11 +177,7 @@ test('attack 7: an insider floods announces and forges answers; honest peers sta
   openPeer,
   server,
 }) => {
-  const a = await openPeer();
-  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
-  const b = await openPeer();
-  await joinSquare(b, link, 'Mr Chan');
-  await waitForPeers(a, 1);
+  const { a, b, link } = await twoNeighbours(openPeer);
   await waitForPeers(b, 1);
   const errors = collectErrors([a, b]);
   const [idA, idB] = await Promise.all([signallingPeerId(a), signallingPeerId(b)]);

@@ -72,6 +72,16 @@ export function postList(page: Page): Locator {
   return page.getByRole('list', { name: 'Posts' });
 }
 
+/** Ah Mei founds "Harbour View" and Mr Chan joins it, each in a browser of their own; resolves once connected. */
+export async function twoNeighbours(openPeer: () => Promise<Page>): Promise<{ a: Page; b: Page; link: string }> {
+  const a = await openPeer();
+  const link = await createSquare(a, 'Harbour View', 'Ah Mei');
+  const b = await openPeer();
+  await joinSquare(b, link, 'Mr Chan');
+  await waitForPeers(a, 1);
+  return { a, b, link };
+}
+
 /** Waits until the status line reports an open WebRTC data channel to at least `n` peers. */
 export async function waitForPeers(page: Page, n: number, timeout = APP_TIMEOUT_MS): Promise<void> {
   const status = page.getByRole('status');
