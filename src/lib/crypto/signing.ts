@@ -6,7 +6,8 @@ import { fromBase64url, toBase64url } from './base64url.ts';
 /** The signature schemes an author key may use; Ed25519 where the browser has it. */
 export type SigningAlgorithm = 'ed25519' | 'p256';
 
-const PARAMS = {
+/** WebCrypto parameters of each scheme: records and signalling envelopes sign alike. */
+export const SIGNING_PARAMS = {
   ed25519: { key: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
   p256: {
     key: { name: 'ECDSA', namedCurve: 'P-256' },
@@ -25,13 +26,21 @@ export interface Identity {
   readonly privateKey: CryptoKey;
 }
 
-/** Makes a new key pair: Ed25519, or ECDSA P-256 where Ed25519 is missing. */
-export async function generateIdentity(): Promise<Identity> {
+/**
+ * Makes a key pair: Ed25519, or ECDSA P-256 where Ed25519 is missing. The public half is named
+ * `algorithm:base64url(raw)`, as author keys and signalling peer ids are.
+ */
+export async function generateKeyPair(
+  extractable: boolean,
+): Promise<{ readonly name: string; readonly algorithm: SigningAlgorithm; readonly privateKey: CryptoKey }> {
   for (const algorithm of ['ed25519', 'p256'] as const) {
     try {
-      const pair = (await crypto.subtle.generateKey(PARAMS[algorithm].key, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const pair = (await crypto.subtle.generateKey(SIGNING_PARAMS[algorithm].key, extractable, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair;
       const raw = await crypto.subtle.exportKey('raw', pair.publicKey);
-      return { author: `${algorithm}:${toBase64url(raw)}` as AuthorKey, algorithm, privateKey: pair.privateKey };
+      return { name: `${algorithm}:${toBase64url(raw)}`, algorithm, privateKey: pair.privateKey };
     } catch (error) {
       if (algorithm === 'p256') throw error;
     }
@@ -39,14 +48,20 @@ export async function generateIdentity(): Promise<Identity> {
   throw new Error('unreachable');
 }
 
+/** Makes a new identity; its key is extractable so it can be backed up (see Identity). */
+export async function generateIdentity(): Promise<Identity> {
+  const { name, algorithm, privateKey } = await generateKeyPair(true);
+  return { author: name as AuthorKey, algorithm, privateKey };
+}
+
 /** Imports a private key from PKCS #8 (a restored backup); checks that it signs for `author`. */
 export async function importIdentity(author: AuthorKey, pkcs8: Uint8Array<ArrayBuffer>): Promise<Identity> {
   const algorithm = author.split(':')[0] as SigningAlgorithm;
-  if (!(algorithm in PARAMS)) throw new Error('unknown key algorithm');
-  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, PARAMS[algorithm].key, true, ['sign']);
+  if (!(algorithm in SIGNING_PARAMS)) throw new Error('unknown key algorithm');
+  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, SIGNING_PARAMS[algorithm].key, true, ['sign']);
   const probe = encoder.encode('kaifong identity check');
-  const signature = await crypto.subtle.sign(PARAMS[algorithm].sign, privateKey, probe);
-  const ok = await crypto.subtle.verify(PARAMS[algorithm].sign, await importAuthor(author), signature, probe);
+  const signature = await crypto.subtle.sign(SIGNING_PARAMS[algorithm].sign, privateKey, probe);
+  const ok = await crypto.subtle.verify(SIGNING_PARAMS[algorithm].sign, await importAuthor(author), signature, probe);
   if (!ok) throw new Error('the private key does not belong to this author');
   return { author, algorithm, privateKey };
 }
@@ -61,7 +76,7 @@ export async function recordId(record: UnsignedRecord): Promise<RecordId> {
 export async function signRecord(record: UnsignedRecord, identity: Identity): Promise<VerifiedRecord> {
   const bytes = encoder.encode(signingText(record));
   const [signature, id] = await Promise.all([
-    crypto.subtle.sign(PARAMS[identity.algorithm].sign, identity.privateKey, bytes),
+    crypto.subtle.sign(SIGNING_PARAMS[identity.algorithm].sign, identity.privateKey, bytes),
     recordId(record),
   ]);
   return { ...record, sig: toBase64url(signature), id };
@@ -75,7 +90,7 @@ function importAuthor(author: AuthorKey): Promise<CryptoKey> {
   let key = publicKeys.get(author);
   if (!key) {
     const [algorithm, encoded] = author.split(':') as [SigningAlgorithm, string];
-    key = crypto.subtle.importKey('raw', fromBase64url(encoded), PARAMS[algorithm].key, false, ['verify']);
+    key = crypto.subtle.importKey('raw', fromBase64url(encoded), SIGNING_PARAMS[algorithm].key, false, ['verify']);
     publicKeys.set(author, key);
   }
   return key;
@@ -90,7 +105,7 @@ export async function verifyRecord(record: SignedRecord): Promise<RecordId | nul
     const algorithm = record.author.split(':')[0] as SigningAlgorithm;
     const key = await importAuthor(record.author);
     const bytes = encoder.encode(signingText(record));
-    const ok = await crypto.subtle.verify(PARAMS[algorithm].sign, key, fromBase64url(record.sig), bytes);
+    const ok = await crypto.subtle.verify(SIGNING_PARAMS[algorithm].sign, key, fromBase64url(record.sig), bytes);
     return ok ? await recordId(record) : null;
   } catch {
     publicKeys.delete(record.author);

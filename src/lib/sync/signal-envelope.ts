@@ -13,7 +13,8 @@
 
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { fromBase64url, randomId, toBase64url } from '../crypto/base64url.ts';
+import { fromBase64url, randomId } from '../crypto/base64url.ts';
+import { generateKeyPair, SIGNING_PARAMS, type SigningAlgorithm } from '../crypto/signing.ts';
 
 /** Largest signalling `data` string accepted (base64); an SDP offer with candidates is ~4 KB. */
 export const MAX_SIGNAL_CHARS = 48 * 1024;
@@ -22,11 +23,8 @@ export const SIGNAL_NONCE_BYTES = 16;
 /** Public keys of senders kept imported; a flood of fresh ids only cycles this cache. */
 export const MAX_CACHED_SENDER_KEYS = 256;
 
-const ALGORITHMS = {
-  ed25519: { key: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
-  p256: { key: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } },
-} as const;
-type Algorithm = keyof typeof ALGORITHMS;
+const ALGORITHMS = SIGNING_PARAMS;
+type Algorithm = SigningAlgorithm;
 
 /** A signalling payload as y-webrtc writes it (SignalingConn's `execMessage`). */
 export interface SignalPayload {
@@ -51,21 +49,10 @@ export interface OpenedSignal {
   readonly nonce: string;
 }
 
-/** Makes this session's key: Ed25519, or ECDSA P-256 where the browser lacks Ed25519. */
+/** Makes this session's key (not extractable: it lives as long as the page). */
 export async function createSessionKey(): Promise<SessionKey> {
-  for (const algorithm of ['ed25519', 'p256'] as const) {
-    try {
-      const pair = (await crypto.subtle.generateKey(ALGORITHMS[algorithm].key, false, [
-        'sign',
-        'verify',
-      ])) as CryptoKeyPair;
-      const raw = await crypto.subtle.exportKey('raw', pair.publicKey);
-      return { peerId: `${algorithm}:${toBase64url(raw)}`, algorithm, privateKey: pair.privateKey };
-    } catch (error) {
-      if (algorithm === 'p256') throw error;
-    }
-  }
-  throw new Error('unreachable');
+  const { name, algorithm, privateKey } = await generateKeyPair(false);
+  return { peerId: name, algorithm, privateKey };
 }
 
 // ---- y-webrtc's AES-GCM framing (y-webrtc/src/crypto.js: encrypt, decrypt, encryptJson) --------
