@@ -365,7 +365,7 @@ async function step(world: World): Promise<void> {
       // back (a renewal of an earlier post can put a later one over the open-post limit). NOTE:
       // once its pending changes are in, it may have taken the post back (no longer pruned).
       await peer.board.whenIdle();
-      const kept = viewOf(peer).post(target) ?? viewOf(peer).heldReason(target as PostId);
+      const kept = viewOf(peer).postState(target);
       if (!kept && !peer.store.pruned.has(target)) {
         throw new Error(`author lost their post ${target}`);
       }
@@ -540,7 +540,7 @@ async function play(topology: Topology, seed: number, steps: number, tally: Tall
   for (const [id, record] of survivors) {
     if (net.peers.some((p) => p.store.verified.has(id))) continue;
     const postId = record.kind === 'post' ? id : record.kind === 'update' ? (record.body as UpdateBody).post : null;
-    const post = postId === null ? undefined : reference.post(postId);
+    const post = postId === null ? undefined : reference.postState(postId);
     expect(
       post,
       `record ${id} (${record.kind}) dropped, though of no post; held: ${JSON.stringify(postId && reference.heldReason(postId))}`,

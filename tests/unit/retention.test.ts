@@ -314,6 +314,54 @@ describe('pruning one board', () => {
   });
 });
 
+describe("posts their author's limits hold back", () => {
+  /** Four posts by a key no volunteer vouched for: the fourth is over its 3 open posts. */
+  async function overTheLimit(d: Device) {
+    const posts = [
+      await signPost(mallory, postBody({ note: 'first', urgency: 'urgent' }), T0),
+      ...(await Promise.all([1, 2, 3].map((n) => signPost(mallory, postBody({ note: `n${n}`, urgency: 'stocking' }), T0 + n)))),
+    ];
+    await receive(d, ...posts);
+    const held = posts[3]!.id as PostId;
+    expect(d.board.view.heldReason(held)).toEqual({ ok: false, reason: 'open-limit' });
+    return { posts, held };
+  }
+
+  it('prunes them too, and lets through what a device that never had the pruned post would show', async () => {
+    const d = await device(alice);
+    const { posts, held } = await overTheLimit(d);
+    // The first post expired after a day; a month later it is pruned. A device that never had
+    // it shows the fourth: so must this one, at once.
+    d.clock.now = T0 + EXPIRY_MS.urgent + RETENTION + 1;
+    d.changes.length = 0;
+    expect(d.board.prune()).toBe(1);
+    expect(d.board.view.heldReason(held)).toBeUndefined();
+    expect(d.board.view.post(held)?.body.note).toBe('n3');
+    expect(d.changes[0]?.posts).toEqual(new Set([posts[0]!.id, held]));
+
+    const fresh = new BoardFold(founder.author);
+    fresh.add(posts.slice(1));
+    expect([...d.board.view.posts()].map((p) => p.id).sort()).toEqual([...fresh.posts()].map((p) => p.id).sort());
+
+    // A week later all are past retention, shown or held: none is kept for ever.
+    d.clock.now = T0 + EXPIRY_MS.stocking + RETENTION + 10;
+    expect(d.board.prune()).toBe(3);
+    await d.board.whenIdle();
+    for (const post of posts) expect(d.store.verified.has(post.id), `${post.id} in the vault`).toBe(false);
+  });
+
+  it('keeps the updates of a held-back post: a peer deleting one is not pruning', async () => {
+    const d = await device(alice);
+    const { held } = await overTheLimit(d);
+    const note = await signUpdate(mallory, held, 'progress', T0 + HOUR, 'still here');
+    await receive(d, note);
+    d.doc.transact(() => d.records.delete(note.id), 'remote');
+    await d.board.whenIdle();
+    expect(d.records.get(note.id)).toEqual(storedForm(note));
+    expect(d.store.verified.has(note.id)).toBe(true);
+  });
+});
+
 describe("the founder's retention setting", () => {
   /** A square record signed outside the Board's commands, as a peer would send it. */
   async function squareRecord(who: Identity, body: { name: string; retentionDays?: number }, ms: number) {

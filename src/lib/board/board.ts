@@ -161,11 +161,11 @@ export class Board {
    * from the shared document and the vault; nobody restores them. Returns how many posts went.
    */
   prune(nowMs = this.#clock.now()): number {
-    const { posts, ids } = this.#retention.pruneDue(nowMs);
+    const { pruned, changed, ids } = this.#retention.pruneDue(nowMs);
     if (ids.length === 0) return 0;
     this.#map.write(LOCAL_ORIGIN, (w) => ids.forEach((id) => w.delete(id)));
-    this.#notify({ ...NOTHING, posts: new Set(posts), pruned: ids.length });
-    return posts.length;
+    this.#notify({ ...NOTHING, posts: changed, pruned: ids.length });
+    return pruned.length;
   }
 
   /** Every valid record this device holds: what a copy of the square on a file carries. */

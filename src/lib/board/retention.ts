@@ -58,20 +58,20 @@ export class RetentionArbiter {
   }
 
   /**
-   * Drops posts closed for longer than the retention period, with all their records, and records
-   * that waited too long for a post that never came, from the fold and the vault; returns them,
-   * for the caller to delete from the map.
+   * Drops posts closed for longer than the retention period (shown or held back), with all their
+   * records, and records that waited too long for a post that never came, from the fold and the
+   * vault; returns them, for the caller to delete from the map, and the posts that changed.
    */
-  pruneDue(nowMs: number): { posts: PostId[]; ids: RecordId[] } {
+  pruneDue(nowMs: number): { pruned: PostId[]; changed: ReadonlySet<PostId>; ids: RecordId[] } {
     const days = this.#fold.retentionDays();
-    const posts = [...this.#fold.posts()].filter((post) => pastRetention(post, nowMs, days)).map((p) => p.id);
-    const ids = posts.flatMap((post) => this.#fold.recordIdsOf(post));
+    const due = [...this.#fold.postStates()].filter((post) => pastRetention(post, nowMs, days)).map((p) => p.id);
+    const ids = due.flatMap((post) => this.#fold.recordIdsOf(post));
     for (const id of ids) this.#bury(id);
-    for (const post of posts) this.#fold.forget(post);
+    const { posts: changed } = this.#fold.forget(due);
     this.#vault.prune(ids);
     const orphans = orphansToDrop(this.#fold.waiting(), nowMs);
     this.#drop(orphans);
-    return { posts, ids: [...ids, ...orphans] };
+    return { pruned: due, changed, ids: [...ids, ...orphans] };
   }
 
   /** Lets go for good of records the fold dropped (an erased post's): never taken back. */
@@ -115,7 +115,7 @@ export class RetentionArbiter {
 
   /** An update whose post this device never had: most likely a peer pruned the post. */
   #isOrphan(record: AnyRecord): boolean {
-    return record.kind === 'update' && !this.#fold.post(record.body.post);
+    return record.kind === 'update' && !this.#fold.postState(record.body.post);
   }
 
   /**
@@ -127,7 +127,7 @@ export class RetentionArbiter {
     const putBack: AnyRecord[] = [];
     const accept: AnyRecord[] = [];
     for (const post of posts) {
-      const state = this.#fold.post(post);
+      const state = this.#fold.postState(post);
       if (!state || dueForPruning(state, this.#now(), this.#fold.retentionDays())) continue;
       const held = this.#held(post);
       for (const record of held) {
@@ -182,7 +182,7 @@ export class RetentionArbiter {
    */
   #letGo(record: AnyRecord, going: ReadonlySet<string> = new Set()): boolean {
     const postId = subjectOf(record);
-    const post = postId === null ? undefined : this.#fold.post(postId);
+    const post = postId === null ? undefined : this.#fold.postState(postId);
     if (post === undefined || (record.kind === 'update' && this.#map.has(post.id) && !going.has(post.id))) return false;
     return dueForPruning(post, this.#now(), this.#fold.retentionDays());
   }

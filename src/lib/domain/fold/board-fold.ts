@@ -21,8 +21,12 @@ export interface ReviewItem {
 /** What the rest of the app may read of a square's state; nothing here changes it. */
 export interface BoardView {
   readonly authority: Authority;
+  /** A post as shown: undefined while it is held back. */
   post(id: PostId): PostState | undefined;
   posts(): IterableIterator<PostState>;
+  /** A post's state whether it is shown or held back (retention judges both alike). */
+  postState(id: PostId): PostState | undefined;
+  postStates(): IterableIterator<PostState>;
   /** Posts known, whatever their status. */
   readonly postCount: number;
   profile(author: AuthorKey): ProfileBody | undefined;
@@ -119,10 +123,18 @@ export class BoardFold implements BoardView {
     return change;
   }
 
-  /** Forgets a post and everything about it (retention pruning). */
-  forget(id: PostId): void {
-    for (const recordId of this.#posts.recordIdsOf(id)) this.#seen.delete(recordId);
-    this.#posts.forget(id);
+  /**
+   * Forgets posts and everything about them (retention pruning); returns which posts changed,
+   * those forgotten and any of their authors' posts the limits now let through.
+   */
+  forget(ids: Iterable<PostId>): FoldChange {
+    const change = emptyChange();
+    for (const id of ids) {
+      for (const recordId of this.#posts.recordIdsOf(id)) this.#seen.delete(recordId);
+      this.#posts.forget(id, this.#trust.authority, change);
+      change.posts.add(id);
+    }
+    return change;
   }
 
   /** Forgets a record still waiting for its post (a peer pruned the post, or it waited too long). */
@@ -144,6 +156,14 @@ export class BoardFold implements BoardView {
 
   post(id: PostId): PostState | undefined {
     return this.#posts.post(id);
+  }
+
+  postState(id: PostId): PostState | undefined {
+    return this.#posts.postState(id);
+  }
+
+  postStates(): IterableIterator<PostState> {
+    return this.#posts.postStates();
   }
 
   posts(): IterableIterator<PostState> {

@@ -83,7 +83,7 @@ export class PostsSlice implements FoldSlice {
         // The post and its updates go; the erase records stay, so the post is refused if sent again.
         change.dropped.add(id);
         for (const update of this.#updates.get(id) ?? []) change.dropped.add(update.id);
-        this.forget(id);
+        this.#drop(id);
         this.#erased.add(id);
       } else {
         this.#recompute(id, authority);
@@ -152,6 +152,16 @@ export class PostsSlice implements FoldSlice {
     return this.#posts.get(id);
   }
 
+  /** A post's state whether it is shown or held back. */
+  postState(id: PostId): PostState | undefined {
+    return this.#states.get(id);
+  }
+
+  /** Every post's state, shown or held back. */
+  postStates(): IterableIterator<PostState> {
+    return this.#states.values();
+  }
+
   posts(): IterableIterator<PostState> {
     return this.#posts.values();
   }
@@ -177,8 +187,17 @@ export class PostsSlice implements FoldSlice {
     return [...(this.#byAuthor.get(author) ?? [])].flatMap((id) => this.#states.get(id) ?? []);
   }
 
-  /** Forgets a post and everything about it (retention pruning). */
-  forget(id: PostId): void {
+  /**
+   * Forgets a post and everything about it (retention pruning), and judges the author's other
+   * posts again: the limits then count what is left, as on a device that never had the post.
+   */
+  forget(id: PostId, authority: Authority, change: ChangeBuilder): void {
+    const author = this.#postRecords.get(id)?.author;
+    this.#drop(id);
+    if (author !== undefined) this.#judgeAuthor(author, authority, change);
+  }
+
+  #drop(id: PostId): void {
     const author = this.#postRecords.get(id)?.author;
     if (author !== undefined) {
       const own = this.#byAuthor.get(author);
