@@ -26,7 +26,7 @@ import { signRecord } from '../../src/lib/crypto/signing.ts';
 import { catalogueItem, CATALOGUE_IDS } from '../../src/lib/domain/catalogue.ts';
 import { BoardFold, type BoardView } from '../../src/lib/domain/fold/board-fold.ts';
 import { HybridClock } from '../../src/lib/domain/hlc.ts';
-import type { AuthorKey, PostId, RecordId } from '../../src/lib/domain/ids.ts';
+import type { AuthorKey, RecordId } from '../../src/lib/domain/ids.ts';
 import {
   offersMedicine,
   POST_TYPES,

@@ -319,7 +319,9 @@ describe("posts their author's limits hold back", () => {
   async function overTheLimit(d: Device) {
     const posts = [
       await signPost(mallory, postBody({ note: 'first', urgency: 'urgent' }), T0),
-      ...(await Promise.all([1, 2, 3].map((n) => signPost(mallory, postBody({ note: `n${n}`, urgency: 'stocking' }), T0 + n)))),
+      ...(await Promise.all(
+        [1, 2, 3].map((n) => signPost(mallory, postBody({ note: `n${n}`, urgency: 'stocking' }), T0 + n)),
+      )),
     ];
     await receive(d, ...posts);
     const held = posts[3]!.id as PostId;
