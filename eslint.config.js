@@ -75,6 +75,15 @@ export default ts.config(
     ],
   ),
   layer(
+    ['src/lib/yjs/**'],
+    [
+      {
+        group: ['y-*', 'svelte', '../*'],
+        message: 'yjs/ is the Yjs update format alone: board/ and sync/ both use it, it uses neither.',
+      },
+    ],
+  ),
+  layer(
     ['src/lib/storage/**'],
     [
       {

@@ -36,6 +36,19 @@ export interface ExchangeNetworkOptions extends PeerNetworkOptions {
   readonly chunkBytes?: number;
   /** Chance that a connection is slow enough for the exchange to wait for it to drain (default 0.3). */
   readonly slow?: number;
+  /**
+   * A peer running a client of its own: it judges nothing, while every other peer judges each
+   * update before applying it as the app does (its board's `judge`, repairs and quarantine).
+   * The honest peers then link among themselves as `shape` says, and the adversary to one or
+   * two of them, so a quarantine of the adversary never splits them.
+   */
+  readonly adversary?: number;
+}
+
+/** A quarantine one peer's exchange imposed on another. */
+export interface Quarantine {
+  readonly by: number;
+  readonly peer: number;
 }
 
 /** Piece sizes to choose from: small ones cut a fuzzer's small square into many pieces. */
@@ -67,18 +80,51 @@ export class ExchangeNetwork extends TestNetwork {
   readonly #rng: Rng;
   readonly #lateStart: number;
   readonly #slow: number;
+  readonly #adversary: number | undefined;
+  /** Every quarantine imposed, in order. */
+  readonly quarantines: Quarantine[] = [];
 
   private constructor(devices: Devices, options: ExchangeNetworkOptions) {
     super(devices);
     this.#rng = devices.rng;
     this.#lateStart = options.lateStart ?? 0.5;
     this.#slow = options.slow ?? 0.3;
-    this.edges = options.shape === 'line' ? line(this.peers.length) : randomGraph(this.peers.length, this.#rng);
+    this.#adversary = options.adversary;
+    this.edges = this.#graph(options);
     const chunkBytes = options.chunkBytes ?? this.#rng.pick(CHUNK_SIZES);
-    this.exchanges = this.peers.map(
-      (peer) =>
-        new DocExchange(peer.doc, { countPosts: () => peer.records.size, chunkBytes, scheduler: this.scheduler }),
-    );
+    this.exchanges = this.peers.map((peer) => {
+      const judged = options.adversary !== undefined && peer.index !== options.adversary;
+      return new DocExchange(peer.doc, {
+        countPosts: () => peer.records.size,
+        chunkBytes,
+        scheduler: this.scheduler,
+        ...(judged
+          ? {
+              judge: {
+                judge: (update) => peer.board.judge(update),
+                settled: () => peer.board.whenIdle(),
+                repair: (update) => peer.board.repair(update),
+              },
+              onQuarantine: (id) => this.quarantines.push({ by: peer.index, peer: Number(id) }),
+            }
+          : {}),
+      });
+    });
+  }
+
+  #graph(options: ExchangeNetworkOptions): Edge[] {
+    const count = this.peers.length;
+    const adversary = options.adversary;
+    const shape = (n: number) => (options.shape === 'line' ? line(n) : randomGraph(n, this.#rng));
+    if (adversary === undefined || count < 2) return shape(count);
+    // The honest peers are numbered around the adversary: 0…n−1 skipping it.
+    const honest = this.peers.map((p) => p.index).filter((i) => i !== adversary);
+    const edges: Edge[] = shape(honest.length).map(([a, b]) => [honest[a]!, honest[b]!]);
+    const first = this.#rng.pick(honest);
+    edges.push([Math.min(first, adversary), Math.max(first, adversary)]);
+    const second = this.#rng.pick(honest);
+    if (second !== first) edges.push([Math.min(second, adversary), Math.max(second, adversary)]);
+    return edges;
   }
 
   static async create(count: number, options: ExchangeNetworkOptions = {}): Promise<ExchangeNetwork> {
@@ -98,9 +144,15 @@ export class ExchangeNetwork extends TestNetwork {
     return this.#links.get(pairKey(a, b))?.pair.open ?? false;
   }
 
-  /** The connected components of the live links: the exchange forwards, so each must agree. */
+  /**
+   * The connected components of the live links: the exchange forwards, so each must agree. An
+   * adversary's document may differ from everyone's: the honest peers refuse what harms them.
+   */
   islands(): number[][] {
-    return components(this.peers.length, this.edges, (a, b) => this.connected(a, b));
+    const linked = (a: number, b: number) => a !== this.#adversary && b !== this.#adversary && this.connected(a, b);
+    return components(this.peers.length, this.edges, linked).filter(
+      (island) => !island.includes(this.#adversary ?? -1),
+    );
   }
 
   /**
@@ -191,6 +243,7 @@ export class ExchangeNetwork extends TestNetwork {
     // A slow link takes a macrotask per message (the pump resumes after each drain), so a long
     // transfer is drained here rather than one settle round at a time. Time passes meanwhile:
     // HELLO retries run, or a peer that lost its HELLO to a late start would wait forever.
+    const judging = this.exchanges.some((exchange) => exchange.judging > 0);
     let delivered = 0;
     for (let turn = 1; turn <= DRAIN_TURNS; turn++) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -199,6 +252,9 @@ export class ExchangeNetwork extends TestNetwork {
       if (turn % TURNS_PER_TICK === 0) this.tick();
     }
     if (this.pending > 0) throw new Error(`links did not drain in ${DRAIN_TURNS} turns`);
+    // An update judged harmful at first is judged again once its board is idle, and may then
+    // apply, during the drain or after it: the boards then have work the next round waits for.
+    if (judging || this.exchanges.some((exchange) => exchange.judging > 0)) return false;
     // What was delivered here gave the boards work: the next round waits for it.
     if (delivered > 0) return false;
     if (this.scheduler.active === 0) return true;

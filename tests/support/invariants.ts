@@ -153,7 +153,7 @@ function contestedPosts(ledger: Ledger, boards: readonly Peer[]): Set<string> {
     for (const change of peer.changes) if (change.pruned > 0) for (const post of change.posts) contested.add(post);
     for (const id of peer.store.pruned) contested.add(postOf(id, signed(ledger, id)) ?? id);
     const view = viewOf(peer);
-    for (const post of view.posts()) if (pastRetention(post, dueAt, view.retentionDays())) contested.add(post.id);
+    for (const post of view.postStates()) if (pastRetention(post, dueAt, view.retentionDays())) contested.add(post.id);
   }
   return contested;
 }

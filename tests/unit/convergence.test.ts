@@ -79,6 +79,13 @@ interface Topology {
   readonly name: string;
   /** Whether the app's DocExchange links the docs (so it has traffic of its own to count). */
   readonly exchange: boolean;
+  /**
+   * Whether honest peers judge updates before applying them, as the app does: the adversary's
+   * harmful ones are refused, so its document is its own, and it may be quarantined; an honest
+   * peer never may be.
+   */
+  readonly judged: boolean;
+  /** The adversary is the last of `count` peers. */
   readonly create: (count: number, seed: number) => Promise<TestNetwork>;
 }
 
@@ -86,13 +93,27 @@ const TOPOLOGIES: readonly Topology[] = [
   {
     name: 'y-webrtc (full mesh, no forwarding)',
     exchange: false,
+    judged: false,
     create: (count, seed) => PeerNetwork.create(count, { seed, now: T0 }),
   },
   {
     name: 'DocExchange (partial mesh, forwarding)',
     exchange: true,
+    judged: false,
     create: (count, seed) =>
       ExchangeNetwork.create(count, { seed, now: T0, shape: seed % 5 === 0 ? 'line' : 'random' }),
+  },
+  {
+    name: 'DocExchange judged (honest peers refuse harm)',
+    exchange: true,
+    judged: true,
+    create: (count, seed) =>
+      ExchangeNetwork.create(count, {
+        seed,
+        now: T0,
+        shape: seed % 5 === 0 ? 'line' : 'random',
+        adversary: count - 1,
+      }),
   },
 ];
 
@@ -117,6 +138,9 @@ interface Tally {
   lost: number;
   cut: number;
   waits: number;
+  /** Updates honest peers refused, and quarantines they imposed on the adversary. */
+  refused: number;
+  quarantines: number;
   pieces: number;
 }
 
@@ -135,6 +159,8 @@ const newTally = (): Tally => ({
   lost: 0,
   cut: 0,
   waits: 0,
+  refused: 0,
+  quarantines: 0,
   pieces: 0,
 });
 
@@ -459,6 +485,13 @@ function foldDifference(actual: ReturnType<typeof snapshot>, expected: ReturnTyp
   ].join('; ');
 }
 
+/** Only the adversary may be quarantined: an honest peer's updates are never harmful. */
+function checkQuarantines(net: TestNetwork, evil: Peer): void {
+  if (!(net instanceof ExchangeNetwork)) return;
+  const wrongful = net.quarantines.find((q) => q.peer !== evil.index);
+  if (wrongful) throw new Error(`peer ${wrongful.by} quarantined honest peer ${wrongful.peer}`);
+}
+
 async function runScenario(topology: Topology, seed: number, steps: number, tally: Tally): Promise<void> {
   // A board logs only when a batch of changes failed outright: garbage must never do that. The
   // exchange warns only of a malformed message, and peers here send none.
@@ -502,6 +535,7 @@ async function play(topology: Topology, seed: number, steps: number, tally: Tall
     try {
       await step(world);
       checkStep(world);
+      checkQuarantines(net, evil);
     } catch (error) {
       throw new Error(`step ${i}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -520,12 +554,17 @@ async function play(topology: Topology, seed: number, steps: number, tally: Tall
   net.advance(PRUNE_GRACE_MS);
   for (const peer of net.peers) tally.pruned += peer.board.prune();
   await net.settle();
+  checkQuarantines(net, evil);
   if (net instanceof ExchangeNetwork) {
     const traffic = net.traffic;
     tally.lost += traffic.lost;
     tally.cut += traffic.cut;
     tally.waits += traffic.waits;
-    for (const exchange of net.exchanges) tally.pieces += exchange.stats.piecesReceived;
+    for (const exchange of net.exchanges) {
+      tally.pieces += exchange.stats.piecesReceived;
+      tally.refused += exchange.stats.updatesRefused;
+    }
+    tally.quarantines += net.quarantines.length;
     net.destroy();
   }
 
@@ -557,7 +596,8 @@ async function play(topology: Topology, seed: number, steps: number, tally: Tall
   const expected = snapshot(expectedFold, authors);
   const validIds = [...survivors.keys()].sort();
   const docs = net.peers.map((p) => p.records.toJSON());
-  for (const peer of net.peers) {
+  // Judged, the adversary's document keeps the harm the others refused: it is its own.
+  for (const peer of topology.judged ? world.honest : net.peers) {
     const where = `peer ${peer.index} of ${count}`;
     const actual = snapshot(viewOf(peer), authors);
     expect(actual, `${where}: fold (${foldDifference(actual, expected)})`).toEqual(expected);
@@ -610,6 +650,11 @@ describe.each(TOPOLOGIES)('convergence over $name, under partitions and a malici
           expect(tally.cut).toBeGreaterThan(RUNS);
           expect(tally.waits).toBeGreaterThan(RUNS);
           expect(tally.pieces).toBeGreaterThan(20 * RUNS);
+        }
+        if (topology.judged) {
+          // The judge refused the adversary's harm often enough to quarantine it.
+          expect(tally.refused).toBeGreaterThan(RUNS);
+          expect(tally.quarantines).toBeGreaterThan(RUNS / 4);
         }
       }
     },

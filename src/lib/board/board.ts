@@ -63,6 +63,9 @@ export class Board {
   readonly #verifier: Verifier;
   readonly #retention: RetentionArbiter;
   readonly #restores: RestoreQueue;
+  readonly #repairs: RestoreQueue;
+  /** Keys of the shared map changed but not yet verified and folded: their worth is not known yet. */
+  readonly #unjudged = new Set<string>();
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
   readonly #listeners = new Set<Listener>();
@@ -92,6 +95,11 @@ export class Board {
       options.clock,
       (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
       (record) => !this.#map.holds(record) && this.#vault.get(record.id) !== undefined,
+    );
+    this.#repairs = new RestoreQueue(
+      options.clock,
+      (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
+      (record) => this.#vault.get(record.id) !== undefined,
     );
     this.commands = new Commands(this.identity, this.#fold, this.#hlc, (record) => {
       this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
@@ -137,6 +145,7 @@ export class Board {
   detach(): void {
     for (const stop of this.#detach.splice(0)) stop();
     this.#restores.stop();
+    this.#repairs.stop();
     this.#attached = false;
   }
 
@@ -197,18 +206,39 @@ export class Board {
   }
 
   /**
-   * How many records this device holds as live an update from a peer would delete or overwrite
-   * with something else: above 0 the exchange refuses it (issue 9, attack 2). Deletions the
-   * retention rule allows (a post due for pruning, an update whose post is not here) do no harm.
+   * Judges an update from a peer before it is applied (issue 9, attack 2): how many records
+   * this device holds as live it would delete or overwrite, and what to apply instead: the update
+   * less those deletions (and less deletions of entries not here yet). Deletions the retention
+   * rule allows (a post due for pruning, an update whose post is not here) do no harm. An
+   * overwrite cannot be taken out of its author's run of changes: it is applied, and the vault
+   * puts the genuine record back, rate-limited, as after any peer's damage. An entry not
+   * verified yet counts as harmed until it is: the exchange judges again once this board is
+   * idle, so nothing slips past a record being checked.
    */
-  harmOf(update: Uint8Array): number {
-    let harm = 0;
-    const removed = this.#map.removalsIn(update);
-    for (const key of removed) {
+  judge(update: Uint8Array): { readonly harm: number; readonly accept: readonly Uint8Array[] } {
+    const incoming = this.#map.read(update);
+    const going = new Set([...incoming.deleted, ...incoming.overwritten]);
+    const harmed = new Set(this.#harmed(going).map((record) => record.id as string));
+    for (const key of going) if (this.#unjudged.has(key) && !this.#vault.get(key)) harmed.add(key);
+    return { harm: harmed.size, accept: incoming.without(harmed) };
+  }
+
+  /**
+   * After the exchange took harmful deletions out of an update: puts back, as new entries, the
+   * records it would have deleted, batched and rate-limited. The peer that sent it lacks them,
+   * perhaps only because it passed on someone else's deletion before it had checked them.
+   */
+  repair(update: Uint8Array): void {
+    const incoming = this.#map.read(update);
+    this.#repairs.add(this.#harmed(incoming.deleted));
+  }
+
+  /** The live records among keys an update removes that retention does not let go. */
+  #harmed(removed: ReadonlySet<string>): AnyRecord[] {
+    return [...removed].flatMap((key) => {
       const record = this.#vault.get(key);
-      if (record && this.#map.holds(record) && !this.#retention.mayLose(record, removed)) harm++;
-    }
-    return harm;
+      return record && this.#map.holds(record) && !this.#retention.mayLose(record, removed) ? [record] : [];
+    });
   }
 
   /** Entries in the shared document that failed verification, schema or authorisation. */
@@ -217,6 +247,7 @@ export class Board {
   }
 
   #enqueue(keys: ReadonlySet<string>): void {
+    for (const key of keys) this.#unjudged.add(key);
     // Batches are handled one after another so counts and restores never interleave.
     this.#work = this.#work.then(() => this.#ingest([...keys])).catch((error: unknown) => console.error(error));
   }
@@ -239,6 +270,7 @@ export class Board {
       this.#retention,
       this.#fold,
     );
+    for (const key of keys) this.#unjudged.delete(key);
     const { putBack, accept, deleteAgain } = this.#retention.arbitrate(lost, returned);
     this.#verifier.reject(rejected);
     this.#vault.reject(rejected);

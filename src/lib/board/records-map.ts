@@ -1,10 +1,28 @@
 import * as Y from 'yjs';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import { FILE_ORIGIN, LOCAL_ORIGIN, RECORDS_KEY, VAULT_ORIGIN } from './schema.ts';
+import {
+  deletionUpdate,
+  intersect,
+  subtract,
+  structPieces,
+  totalLength,
+  type ClockRange,
+} from '../yjs/update-parts.ts';
 import { storedForm } from './stored-form.ts';
 
 /** Who writes to the shared map: this device's own commands, the vault putting records back, or a file. */
 export type WriteOrigin = typeof LOCAL_ORIGIN | typeof VAULT_ORIGIN | typeof FILE_ORIGIN;
+
+/** What an update from a peer would do to the shared map (`RecordsMap.read`). */
+export interface IncomingUpdate {
+  /** Keys whose current value the update deletes. */
+  readonly deleted: ReadonlySet<string>;
+  /** Keys whose current value the update replaces with something else. */
+  readonly overwritten: ReadonlySet<string>;
+  /** What to apply in its place to leave these keys' values alone: its structs and the rest of its deletions. */
+  without(keys: ReadonlySet<string>): Uint8Array[];
+}
 
 /** A batch of changes to the shared map, applied in one transaction. */
 export interface MapWriter {
@@ -71,27 +89,64 @@ export class RecordsMap {
   }
 
   /**
-   * Keys whose current value an update from a peer would delete or replace with something else,
-   * read from the update before it is applied. NOTE: a value set over an existing one carries no
-   * parent of its own in the update, only the item it follows; that item, here, names the key.
+   * What an update from a peer would do to the map, read before it is applied: the keys whose
+   * current value it deletes or replaces with something else. NOTE: a value set over an
+   * existing one carries no parent of its own in the update, only the item it follows; that
+   * item, here, names the key.
    */
-  removalsIn(update: Uint8Array): Set<string> {
-    const { structs, ds } = Y.decodeUpdate(update);
-    const removed = new Set<string>();
+  read(update: Uint8Array): IncomingUpdate {
+    const decoded = Y.decodeUpdate(update);
+    const { structs, ds } = decoded;
     const store = this.#doc.store;
-    if (ds.clients.size > 0) {
-      for (const [key, item] of this.#map._map) {
-        if (!item.deleted && Y.isDeleted(ds, item.id)) removed.add(key);
-      }
-    }
+    /** The value the update leaves under each key it sets over an existing one. */
+    const setTo = new Map<string, unknown>();
     for (const struct of structs) {
       if (!(struct instanceof Y.Item) || struct.id.clock < Y.getState(store, struct.id.client)) continue;
       const key = this.#keyOf(struct);
-      const current = key === null ? undefined : this.#map._map.get(key);
-      if (key === null || current === undefined || current.deleted) continue;
-      if (struct.content.getContent()[0] !== this.#map.get(key)) removed.add(key);
+      if (key !== null) setTo.set(key, struct.content.getContent()[0]);
     }
-    return removed;
+    const overwritten = new Set<string>();
+    for (const [key, value] of setTo) if (this.#map.has(key) && value !== this.#map.get(key)) overwritten.add(key);
+    const deleted = new Set<string>();
+    if (ds.clients.size > 0) {
+      for (const [key, item] of this.#map._map) {
+        // Setting a key again deletes its old item: the same value set anew removes nothing.
+        if (item.deleted || !Y.isDeleted(ds, item.id) || overwritten.has(key)) continue;
+        if (!setTo.has(key) || setTo.get(key) !== this.#map.get(key)) deleted.add(key);
+      }
+    }
+    return { deleted, overwritten, without: (keys) => this.#without(update, decoded, keys) };
+  }
+
+  /**
+   * The update less its deletions of these keys' entries and of entries this document does not
+   * have: Yjs would keep those waiting and delete the entries the moment they arrive, from an
+   * honest peer or not. The update itself when that leaves it unchanged.
+   */
+  #without(update: Uint8Array, { structs, ds }: DecodedUpdate, keys: ReadonlySet<string>): Uint8Array[] {
+    if (ds.clients.size === 0) return [update];
+    const own = new Map<number, ClockRange[]>();
+    for (const struct of structs) {
+      if (struct instanceof Y.Skip) continue;
+      own.set(struct.id.client, [...(own.get(struct.id.client) ?? []), { clock: struct.id.clock, len: struct.length }]);
+    }
+    const spared = new Map<number, ClockRange[]>();
+    for (const key of keys) {
+      const item = this.#map._map.get(key);
+      if (item)
+        spared.set(item.id.client, [...(spared.get(item.id.client) ?? []), { clock: item.id.clock, len: item.length }]);
+    }
+    let changed = false;
+    const kept = new Map<number, ClockRange[]>();
+    for (const [client, ranges] of ds.clients) {
+      const held = [{ clock: 0, len: Y.getState(this.#doc.store, client) }, ...(own.get(client) ?? [])];
+      const parts = ranges.flatMap((range) => subtract(intersect(range, held), spared.get(client) ?? []));
+      if (totalLength(parts) !== totalLength(ranges)) changed = true;
+      kept.set(client, parts);
+    }
+    if (!changed) return [update];
+    const deletes = deletionUpdate(kept);
+    return [...structPieces(update), ...(deletes ? [deletes] : [])];
   }
 
   /** The key of the records map an incoming item sets, or null for anything else. */
@@ -115,3 +170,5 @@ export class RecordsMap {
     return () => this.#map.unobserve(observer);
   }
 }
+
+type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;

@@ -74,8 +74,9 @@ export class SquareSession {
     this.#services = app.openSquare(invite, {
       countPosts: () => this.#board?.view.postCount ?? 0,
       // Before the board has opened nothing is live here, so nothing a peer sends can harm it.
-      harmOf: (update) => this.#board?.harmOf(update) ?? 0,
+      judge: (update) => this.#board?.judge(update) ?? { harm: 0, accept: [update] },
       settled: () => this.#board?.whenIdle() ?? Promise.resolve(),
+      repair: (update) => this.#board?.repair(update),
     });
     const context = {
       me: identity.author,

@@ -59,24 +59,37 @@ export const MIN_RECORD_BYTES = 100;
 export const STALL_MS = 20_000;
 
 /**
- * Updates that would delete or overwrite records this device holds as live are refused: not
- * applied, not forwarded (issue 9, attack 2). A refusal this large, or this many on one
- * connection, quarantines the peer: an honest peer disagrees about a post or two, not thousands.
+ * An update from a peer never deletes records this device holds as live (issue 9, attack 2):
+ * those deletions are taken out before it is applied, so they are never forwarded and never
+ * answered with a restore of the whole square, and the peer gets the records back, a few at a
+ * time. Harm this large in one update quarantines the peer and nothing of it is applied: an
+ * honest peer disagrees about a post or two, not a whole square.
  */
 export const QUARANTINE_HARM = 10;
-export const QUARANTINE_STRIKES = 3;
 /** How long a quarantined peer's connections are closed as soon as they open. */
 export const QUARANTINE_MS = 10 * 60_000;
 
+/** What a judge makes of an update from a peer. */
+export interface UpdateVerdict {
+  /** How many records this device holds as live the update would delete or overwrite. */
+  readonly harm: number;
+  /** What to apply in its place: the update itself, or its parts less the deletions it may not make. */
+  readonly accept: readonly Uint8Array[];
+}
+
 /** Judges updates from peers before they are applied: the board, which knows what is live. */
 export interface UpdateJudge {
-  /** How many records this device holds as live the update would delete or overwrite. */
-  harmOf(update: Uint8Array): number;
+  judge(update: Uint8Array): UpdateVerdict;
   /**
    * Resolves once everything applied so far has been judged. An update that looks harmful is
    * judged again then: the erasure or pruning that allows it may have arrived just before it.
    */
   settled(): Promise<void>;
+  /**
+   * After a harmful update from a peer not quarantined was applied: put back what it deleted
+   * there, for the sender lacks it (an honest peer may only have passed on another's deletion).
+   */
+  repair(update: Uint8Array): void;
 }
 
 /** What the exchange asks of the square's keeper (the board, in the app). */
@@ -86,7 +99,11 @@ export interface DocKeeper extends UpdateJudge {
 }
 
 /** Accepts every update: for documents nothing guards, as in the exchange's own tests. */
-export const UNGUARDED: UpdateJudge = { harmOf: () => 0, settled: () => Promise.resolve() };
+export const UNGUARDED: UpdateJudge = {
+  judge: (update) => ({ harm: 0, accept: [update] }),
+  settled: () => Promise.resolve(),
+  repair: () => undefined,
+};
 
 export interface DocExchangeOptions {
   /** How many posts this device holds, announced to a peer before a transfer. */
@@ -124,6 +141,7 @@ export class DocExchange {
     quarantines: 0,
   };
   readonly #judge: UpdateJudge;
+  #judging = 0;
   readonly #scheduler: Scheduler;
   /** Peers whose connections are closed as they open, until the time their quarantine ends. */
   readonly #quarantined = new Map<string, number>();
@@ -200,6 +218,11 @@ export class DocExchange {
   }
 
   /** Whether a peer is in quarantine now. */
+  /** Updates from peers waiting to be judged again, once the keeper has caught up. */
+  get judging(): number {
+    return this.#judging;
+  }
+
   isQuarantined(peerId: string): boolean {
     const until = this.#quarantined.get(peerId);
     if (until === undefined) return false;
@@ -296,25 +319,34 @@ export class DocExchange {
    * well, or a peer that heard them only from its neighbour would never get them (seed 20221503).
    */
   #apply(link: PeerLink, update: Uint8Array): void {
-    if (this.#judge.harmOf(update) > 0) {
-      void this.#judgeAgain(link, update);
+    const { harm, accept } = this.#judge.judge(update);
+    if (harm > 0) {
+      this.#judging++;
+      void this.#judgeAgain(link, update).finally(() => this.#judging--);
       return;
     }
-    this.#integrate(link, update);
+    for (const piece of accept) this.#integrate(link, piece);
   }
 
-  /** Judges a harmful-looking update again once the keeper has caught up; refuses it if still so. */
+  /** Judges a harmful-looking update again once the keeper has caught up, and applies what it accepts. */
   async #judgeAgain(link: PeerLink, update: Uint8Array): Promise<void> {
     await this.#judge.settled();
-    const harm = this.#judge.harmOf(update);
-    if (harm === 0) {
-      this.#integrate(link, update);
+    if (this.isQuarantined(link.peerId)) return;
+    const { harm, accept } = this.#judge.judge(update);
+    if (harm >= QUARANTINE_HARM) {
+      this.#count(harm);
+      this.#quarantine(link.peerId);
       return;
     }
+    for (const piece of accept) this.#integrate(link, piece);
+    if (harm === 0) return;
+    this.#count(harm);
+    this.#judge.repair(update);
+  }
+
+  #count(harm: number): void {
     this.stats.updatesRefused++;
     this.stats.recordsRefused += harm;
-    link.strikes++;
-    if (harm >= QUARANTINE_HARM || link.strikes >= QUARANTINE_STRIKES) this.#quarantine(link.peerId);
   }
 
   /** Closes a peer's connection and refuses its connections for QUARANTINE_MS. */

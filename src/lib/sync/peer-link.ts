@@ -41,8 +41,6 @@ export class PeerLink {
   incoming: Incoming | null = null;
   /** The size of a transfer from this peer refused as too large, until it ends. */
   refusedBytes: number | null = null;
-  /** Updates from this peer refused so far. */
-  strikes = 0;
   #stopHello: (() => void) | undefined;
   #stopStallWatch: (() => void) | undefined;
 
