@@ -28,7 +28,11 @@ describe.each(algorithms)('sealing with %s keys', (algorithm) => {
   let third: SealingKeys;
   let box: SealedBox;
   beforeAll(async () => {
-    [sender, recipient, third] = await Promise.all([1, 2, 3].map(() => generateSealingKeys(algorithm)));
+    [sender, recipient, third] = await Promise.all([
+      generateSealingKeys(algorithm),
+      generateSealingKeys(algorithm),
+      generateSealingKeys(algorithm),
+    ]);
     box = await seal(LINE, [recipient.publicKey, sender.publicKey], AAD);
   });
 

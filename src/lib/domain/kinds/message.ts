@@ -1,7 +1,6 @@
 import * as v from 'valibot';
-import { SEAL_KEY_PATTERN, type SealKey } from '../ids.ts';
 import { ALLOWED, refused } from '../reasons.ts';
-import { authorKey, recordRef } from './fields.ts';
+import { authorKey, recordRef, sealKey } from './fields.ts';
 import type { KindSpec } from './kind.ts';
 import type { PostSubject } from './post.ts';
 
@@ -19,11 +18,6 @@ export const MESSAGE_LIMITS = {
 } as const;
 
 const b64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, 'invalid'));
-const sealKey = v.pipe(
-  v.string(),
-  v.regex(SEAL_KEY_PATTERN),
-  v.transform((key) => key as SealKey),
-);
 
 /**
  * A sealed box (crypto/seal.ts): the text under a random content key (AES-256-GCM, nonce `n`),
