@@ -228,6 +228,7 @@ export const zhHans: Messages = {
     'invite-altered':
       '这条邀请链接被改动过：链接上的创建人并没有创建这个广场，所以没有打开。请向你信任的邻居索取原来的链接。',
     'invite-unbound': '这条邀请链接由旧版街坊创建，无法核实，所以没有打开。请索取用新版创建的链接。',
+    'cannot-receive': '这位街坊暂时无法接收消息：对方需要用新版本打开广场。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -287,7 +288,8 @@ export const zhHans: Messages = {
     logUndo: (by: string) => `${by} 撤销了一项操作`,
     undone: '已撤销',
     notCounted: '不计算：并非由志愿者作出',
-    contactWarning: '这段备注似乎包含电话号码或链接。广场上每个人都看得到：请改在私信中交换联系方式。',
+    contactWarning:
+      '这段备注似乎包含电话号码、单位号码或链接。广场上每个人都看得到：街坊可以在你的帖子上按“发消息”私下联系你。',
     backup: '备份我的身份',
     backupHint: '将此设备上每个广场的密钥保存到一个受密码保护的文件，以便在新手机上恢复。',
     passphrase: '密码（至少 8 个字符）',
@@ -298,5 +300,34 @@ export const zhHans: Messages = {
     restoreButton: '恢复',
     restored: (n: number) => `已恢复 ${n} 个广场的密钥。`,
     passphraseShort: '密码至少需要 8 个字符。',
+  },
+
+  messages: {
+    open: (n: number) => (n > 0 ? `消息，${n} 条未读` : '消息'),
+    heading: '消息',
+    none: '还没有对话。在街坊的帖子上按“发消息”开始。',
+    message: '发消息',
+    iCanHelp: '我可以帮忙',
+    idLikeThis: '我想要',
+    helpLine: '我可以帮忙。',
+    likeLine: '如果还有，我想要。',
+    about: (post: string) => `关于：${post}`,
+    withName: (name: string) => `与${name}的对话`,
+    yourMessage: '你的消息',
+    send: '发送',
+    back: '← 所有消息',
+    close: '关闭',
+    waiting: '等待送达',
+    delivered: '已送达',
+    unread: (n: number) => `${n} 条未读`,
+    privateNote: (name: string) => `只有你和${name}看得到这些消息。其他成员只看得到你们就这个帖子联系过，看不到内容。`,
+    cannotReceive: (name: string) => `${name}暂时无法接收消息：对方需要用新版街坊打开这个广场。`,
+    shareFlat: '分享我的单位',
+    myFlat: '我的单位（只存在这台设备，只在消息中分享）',
+    flatLine: (flat: string) => `我的单位：${flat}`,
+    postGone: '一个已不在广场上的帖子',
+    notifyTitle: (name: string) => `${name}发来新消息`,
+    notifyMe: '有新消息时通知我',
+    charactersLeft: (n: number) => `还可输入 ${n} 字`,
   },
 };

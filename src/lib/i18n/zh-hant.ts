@@ -229,6 +229,7 @@ export const zhHant: Messages = {
     'invite-altered':
       '這條邀請連結被改動過：連結上的創建人並沒有建立這個廣場，所以沒有打開。請向你信任的鄰居索取原本的連結。',
     'invite-unbound': '這條邀請連結由舊版街坊建立，無法核實，所以沒有打開。請索取用新版建立的連結。',
+    'cannot-receive': '這位街坊暫時未能接收訊息：對方需要用新版本打開廣場。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -288,7 +289,8 @@ export const zhHant: Messages = {
     logUndo: (by: string) => `${by} 撤銷了一項操作`,
     undone: '已撤銷',
     notCounted: '不計算：並非由義工作出',
-    contactWarning: '這段備註似乎包含電話號碼或連結。廣場上每個人都看得到：請改在私訊中交換聯絡方法。',
+    contactWarning:
+      '這段備註似乎包含電話號碼、單位號碼或連結。廣場上每個人都看得到：街坊可以在你的帖子上按「傳訊息」私下聯絡你。',
     backup: '備份我的身份',
     backupHint: '將此裝置上每個廣場的金鑰存到一個受密碼保護的檔案，以便在新手機上還原。',
     passphrase: '密碼（最少 8 個字元）',
@@ -299,5 +301,34 @@ export const zhHant: Messages = {
     restoreButton: '還原',
     restored: (n: number) => `已還原 ${n} 個廣場的金鑰。`,
     passphraseShort: '密碼最少需要 8 個字元。',
+  },
+
+  messages: {
+    open: (n: number) => (n > 0 ? `訊息，${n} 則未讀` : '訊息'),
+    heading: '訊息',
+    none: '還沒有對話。在街坊的帖子上按「傳訊息」開始。',
+    message: '傳訊息',
+    iCanHelp: '我可以幫忙',
+    idLikeThis: '我想要',
+    helpLine: '我可以幫忙。',
+    likeLine: '如果還有，我想要。',
+    about: (post: string) => `關於：${post}`,
+    withName: (name: string) => `與${name}的對話`,
+    yourMessage: '你的訊息',
+    send: '傳送',
+    back: '← 所有訊息',
+    close: '關閉',
+    waiting: '等待送達',
+    delivered: '已送達',
+    unread: (n: number) => `${n} 則未讀`,
+    privateNote: (name: string) => `只有你和${name}看得到這些訊息。其他成員只看得到你們就這個帖子通訊過，看不到內容。`,
+    cannotReceive: (name: string) => `${name}暫時未能接收訊息：對方需要用新版街坊打開這個廣場。`,
+    shareFlat: '分享我的單位',
+    myFlat: '我的單位（只存在這部裝置，只在訊息中分享）',
+    flatLine: (flat: string) => `我的單位：${flat}`,
+    postGone: '一個已不在廣場上的帖子',
+    notifyTitle: (name: string) => `${name}傳來新訊息`,
+    notifyMe: '有新訊息時通知我',
+    charactersLeft: (n: number) => `還可輸入 ${n} 字`,
   },
 };

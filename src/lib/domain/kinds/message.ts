@@ -55,6 +55,19 @@ export const messageKind: KindSpec<MessageBody, PostSubject> = {
   },
 };
 
+/**
+ * What a message's box is bound to (AES-GCM additional data): its post, sender and recipient,
+ * so a box copied into a record of another sender, recipient or post does not open.
+ */
+export function messageBinding(body: { readonly post: string; readonly to: string }, author: string): string {
+  return `kaifong message v1|${body.post}|${author}|${body.to}`;
+}
+
+/** The length of a message as a resident counts it: in characters (code points), not UTF-16 units. */
+export function messageLength(text: string): number {
+  return [...text].length;
+}
+
 /** What the sealed text of a message says, once opened: a line, receipts, or both. */
 export interface MessageContent {
   /** The line the resident wrote; absent in a receipt. */
@@ -75,7 +88,7 @@ export function parseMessageContent(json: string): MessageContent | null {
     if (!parsed.success) return null;
     const { text, ack } = parsed.output;
     // NOTE: the bound is in characters a resident counts (code points), as the textbox counts them.
-    if (text !== undefined && [...text].length > MESSAGE_LIMITS.text) return null;
+    if (text !== undefined && messageLength(text) > MESSAGE_LIMITS.text) return null;
     return { ...(text !== undefined ? { text } : {}), ...(ack ? { ack } : {}) };
   } catch {
     return null;
