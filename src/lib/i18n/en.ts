@@ -333,6 +333,7 @@ export const en = {
     likeLine: 'I’d like this, if it is still available.',
     about: (post: string) => `About: ${post}`,
     withName: (name: string) => `Conversation with ${name}`,
+    me: 'You',
     yourMessage: 'Your message',
     send: 'Send',
     back: '← All messages',

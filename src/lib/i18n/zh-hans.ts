@@ -313,6 +313,7 @@ export const zhHans: Messages = {
     likeLine: '如果还有，我想要。',
     about: (post: string) => `关于：${post}`,
     withName: (name: string) => `与${name}的对话`,
+    me: '你',
     yourMessage: '你的消息',
     send: '发送',
     back: '← 所有消息',

@@ -314,6 +314,7 @@ export const zhHant: Messages = {
     likeLine: '如果還有，我想要。',
     about: (post: string) => `關於：${post}`,
     withName: (name: string) => `與${name}的對話`,
+    me: '你',
     yourMessage: '你的訊息',
     send: '傳送',
     back: '← 所有訊息',
