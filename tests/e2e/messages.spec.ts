@@ -1,6 +1,7 @@
 import type { Page, WebSocket } from '@playwright/test';
 import {
   APP_TIMEOUT_MS,
+  createSquare,
   joinSquare,
   postList,
   publishPost,
