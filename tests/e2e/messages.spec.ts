@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page, WebSocket } from '@playwright/test';
 import {
   APP_TIMEOUT_MS,
@@ -207,4 +208,27 @@ test('a message written while its sender is offline reaches the author once they
   await expect(a.getByRole('button', { name: 'Messages, 1 unread' })).toBeVisible({ timeout: APP_TIMEOUT_MS });
   await expect(line).not.toContainText('waiting to be delivered', { timeout: APP_TIMEOUT_MS });
   await expect(line).toContainText('delivered');
+});
+
+test('the Messages dialog and a conversation have no axe violations and fit a phone’s width', async ({ openPeer }) => {
+  const { a, b } = await twoNeighbours(openPeer);
+  await publishPost(a, { type: 'Need', item: 'Thermometer', quantity: 1, note: 'for grandma' });
+  const post = postList(b).getByRole('listitem').filter({ hasText: 'for grandma' });
+  await expect(post).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  await b.setViewportSize({ width: 390, height: 844 });
+  await post.getByRole('button', { name: 'Message', exact: true }).click();
+  const dialog = b.getByRole('dialog', { name: 'Messages' });
+  await dialog.getByRole('textbox', { name: 'Your message' }).fill('I have one spare');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByRole('listitem')).toHaveCount(1);
+  await dialog.getByRole('button', { name: 'Share my flat' }).click();
+  await dialog.getByRole('textbox', { name: /My flat/ }).fill('Block 3, 12/F, Flat B');
+  await dialog.getByRole('button', { name: 'Share my flat' }).click();
+  await expect(dialog.getByRole('textbox', { name: 'Your message' })).toHaveValue('My flat: Block 3, 12/F, Flat B');
+  const axe = await new AxeBuilder({ page: b }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await b.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await dialog.getByRole('button', { name: /All messages/ }).click();
+  const list = await new AxeBuilder({ page: b }).analyze();
+  expect(list.violations.map((v) => v.id)).toEqual([]);
 });
