@@ -1,7 +1,9 @@
 import type { Board } from '../board/board.ts';
 import { seal, type SealingKeys } from '../crypto/seal.ts';
 import type { PostState } from '../domain/fold/posts.ts';
+import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RoomId } from '../domain/ids.ts';
+import { HOUR_MS } from '../domain/limits.ts';
 import { MESSAGE_LIMITS, messageBinding, messageLength, type MessageContent } from '../domain/kinds/message.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 import { conversationKey, OpenedMessages, partiesOf, type Conversation } from './conversations.ts';
@@ -17,7 +19,15 @@ export interface MessagesContext {
   board(): Board | null;
   /** This resident's encryption keys here; null until the square has opened. */
   sealing(): SealingKeys | null;
+  now(): number;
 }
+
+/**
+ * Receipts on their own (not carried by a reply) stop once this resident sent this many records
+ * in the last hour: receipts count against the hourly rate, and many keys writing at once must
+ * not use up the resident's own messages. Replies still carry them.
+ */
+export const RECEIPT_BUDGET = MESSAGE_LIMITS.perHour / 2;
 
 /**
  * This resident's private conversations in a square: messages opened on this device (the
@@ -187,11 +197,14 @@ export class SquareMessages {
     this.#conversations = this.#conversations.map((c) => (c.key === key ? { ...c, unread: 0 } : c));
   }
 
-  /** Sends one sealed receipt per conversation with lines not acknowledged yet. */
+  /** Sends one sealed receipt per conversation with lines not acknowledged yet, within RECEIPT_BUDGET. */
   async #acknowledge(): Promise<void> {
+    const since = this.#context.now() - HOUR_MS;
+    let sent = this.#records().filter((r) => r.author === this.#context.me && hlcMs(r.at) > since).length;
     for (const conversation of this.#conversations) {
       const ack = this.#unacked(conversation.key);
-      if (ack.length === 0 || !this.canReach(conversation.other)) continue;
+      if (ack.length === 0 || !this.canReach(conversation.other) || sent >= RECEIPT_BUDGET) continue;
+      sent++;
       this.#opened.acking(ack, true);
       const outcome = await this.#write(conversation.key, { ack });
       if (!outcome.ok) this.#opened.acking(ack, false);

@@ -102,6 +102,7 @@ export class SquareSession {
       storage: app.storage,
       board: () => this.#board,
       sealing: () => this.#sealing,
+      now: () => app.clock.now(),
     });
   }
 
