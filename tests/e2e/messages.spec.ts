@@ -232,3 +232,42 @@ test('the Messages dialog and a conversation have no axe violations and fit a ph
   const list = await new AxeBuilder({ page: b }).analyze();
   expect(list.violations.map((v) => v.id)).toEqual([]);
 });
+
+test('the handover: proposed at the lobby, confirmed, and the author marks the post resolved with thanks', async ({
+  openPeer,
+}) => {
+  const { a, b } = await twoNeighbours(openPeer);
+  await publishPost(a, { type: 'Need', item: 'Thermometer', quantity: 1, note: 'for grandma' });
+  const postOnB = postList(b).getByRole('listitem').filter({ hasText: 'for grandma' });
+  await postOnB.getByRole('button', { name: 'I can help' }).click({ timeout: APP_TIMEOUT_MS });
+  const dialogB = b.getByRole('dialog', { name: 'Messages' });
+  await dialogB.getByRole('button', { name: 'Send' }).click();
+  await dialogB.getByText('Hand it over').click();
+  await dialogB.getByRole('radio', { name: 'Leave it at the lobby' }).check();
+  await dialogB.getByLabel('When').fill('19:00');
+  await dialogB.getByRole('button', { name: 'Propose' }).click();
+  await expect(dialogB.getByRole('listitem').filter({ hasText: 'Leave it at the lobby, 19:00' })).toBeVisible();
+
+  await a.getByRole('button', { name: 'Messages, 2 unread' }).click({ timeout: APP_TIMEOUT_MS });
+  const dialogA = a.getByRole('dialog', { name: 'Messages' });
+  await dialogA.getByRole('button', { name: /Mr Chan/ }).click();
+  await expect(dialogA.getByRole('button', { name: 'Mark resolved: handed over' })).toHaveCount(0);
+  await dialogA
+    .getByRole('listitem')
+    .filter({ hasText: 'Leave it at the lobby, 19:00' })
+    .getByRole('button', { name: 'Confirm' })
+    .click();
+  await expect(dialogA.getByText('Confirmed: Leave it at the lobby, 19:00')).toBeVisible();
+  await expect(dialogB.getByText('Leave it at the lobby, 19:00 · confirmed')).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  await expect(dialogB.getByRole('button', { name: 'Mark resolved: handed over' })).toHaveCount(0);
+
+  await expect(dialogA.getByRole('checkbox', { name: 'Thank Mr Chan in the post’s progress' })).toBeChecked();
+  await dialogA.getByRole('button', { name: 'Mark resolved: handed over' }).click();
+  await expect(dialogA.getByRole('status')).toHaveText('Marked resolved.');
+  await dialogA.getByRole('button', { name: 'Close' }).click();
+  await dialogB.getByRole('button', { name: 'Close' }).click();
+  await b.getByRole('checkbox', { name: 'Show resolved and expired' }).check();
+  const resolved = postList(b).getByRole('listitem').filter({ hasText: 'for grandma' });
+  await expect(resolved).toContainText('Handed over. Thank you, Mr Chan!', { timeout: APP_TIMEOUT_MS });
+  await expect(resolved).toContainText('Resolved');
+});

@@ -2,7 +2,7 @@ import { openBox, type SealingKeys } from '../crypto/seal.ts';
 import type { MessageRecord } from '../domain/fold/messages.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
-import { messageBinding, parseMessageContent, type MessageContent } from '../domain/kinds/message.ts';
+import { messageBinding, parseMessageContent, type Handover, type MessageContent } from '../domain/kinds/message.ts';
 import type { ReadMarks } from './read-marks.ts';
 
 /** One line of a conversation, opened on this device. */
@@ -13,6 +13,10 @@ export interface MessageLine {
   readonly atMs: number;
   /** For my lines: a device of the other resident acknowledged it (a sealed receipt). */
   readonly delivered: boolean;
+  /** A handover proposed in this line, and whether the other side confirmed it. */
+  readonly handover?: Handover & { readonly confirmed: boolean };
+  /** This line confirms the handover of another. */
+  readonly confirms?: Handover;
 }
 
 /** A conversation: one post, this resident and one other. */
@@ -65,11 +69,13 @@ export class OpenedMessages {
   build(records: readonly MessageRecord[], marks: ReadMarks): Conversation[] {
     const me = this.#me;
     const acked = new Set<string>();
+    const confirmed = new Map<string, AuthorKey>();
     const grouped = new Map<string, MessageRecord[]>();
     for (const record of records) {
       const content = this.#opened.get(record.id);
       if (!content) continue;
       if (record.author !== me) for (const id of content.ack ?? []) acked.add(id);
+      if (content.confirms) confirmed.set(content.confirms, record.author);
       const key = conversationKey(record.body.post, record.author === me ? record.body.to : record.author);
       grouped.set(key, [...(grouped.get(key) ?? []), record]);
     }
@@ -78,12 +84,26 @@ export class OpenedMessages {
       const mark = marks.get(key);
       const lines: MessageLine[] = [];
       let unread = 0;
+      const proposals = new Map<string, Handover>();
       for (const record of group) {
-        const text = this.#opened.get(record.id)?.text;
-        if (text === undefined) continue;
+        const content = this.#opened.get(record.id);
+        if (!content || !isLine(content)) continue;
         const mine = record.author === me;
         if (!mine && (mark === undefined || record.at > mark)) unread++;
-        lines.push({ id: record.id, mine, text, atMs: hlcMs(record.at), delivered: mine && acked.has(record.id) });
+        const { handover } = content;
+        if (handover) proposals.set(record.id, handover);
+        // A proposal counts as confirmed only by the other side.
+        const by = confirmed.get(record.id);
+        const confirms = content.confirms ? proposals.get(content.confirms) : undefined;
+        lines.push({
+          id: record.id,
+          mine,
+          text: content.text ?? '',
+          atMs: hlcMs(record.at),
+          delivered: mine && acked.has(record.id),
+          ...(handover ? { handover: { ...handover, confirmed: by !== undefined && by !== record.author } } : {}),
+          ...(confirms ? { confirms } : {}),
+        });
       }
       if (lines.length > 0) conversations.push({ key, ...partiesOf(key), lines, unread });
     }
@@ -92,7 +112,7 @@ export class OpenedMessages {
 
   /** The latest line from the other resident in a conversation, if any. */
   latestFromOther(records: readonly MessageRecord[], key: string): MessageRecord | undefined {
-    return records.filter((r) => this.#fromOtherIn(r, key) && this.#opened.get(r.id)?.text !== undefined).at(-1);
+    return records.filter((r) => this.#fromOtherIn(r, key) && this.#isLine(r)).at(-1);
   }
 
   /** The other side's lines in a conversation that none of this resident's devices acknowledged yet. */
@@ -101,7 +121,7 @@ export class OpenedMessages {
       records.filter((r) => r.author === this.#me).flatMap((r) => [...(this.#opened.get(r.id)?.ack ?? [])]),
     );
     return records
-      .filter((r) => this.#fromOtherIn(r, key) && this.#opened.get(r.id)?.text !== undefined)
+      .filter((r) => this.#fromOtherIn(r, key) && this.#isLine(r))
       .filter((r) => !acked.has(r.id) && !this.#acking.has(r.id))
       .map((r) => r.id);
   }
@@ -114,7 +134,17 @@ export class OpenedMessages {
     }
   }
 
+  #isLine(record: MessageRecord): boolean {
+    const content = this.#opened.get(record.id);
+    return content !== null && content !== undefined && isLine(content);
+  }
+
   #fromOtherIn(record: MessageRecord, key: string): boolean {
     return record.author !== this.#me && conversationKey(record.body.post, record.author) === key;
   }
+}
+
+/** Whether a message shows as a line (text, a handover or a confirmation), not a bare receipt. */
+function isLine(content: MessageContent): boolean {
+  return content.text !== undefined || content.handover !== undefined || content.confirms !== undefined;
 }

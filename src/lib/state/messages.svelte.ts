@@ -4,7 +4,13 @@ import type { PostState } from '../domain/fold/posts.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RoomId } from '../domain/ids.ts';
 import { HOUR_MS } from '../domain/limits.ts';
-import { MESSAGE_LIMITS, messageBinding, messageLength, type MessageContent } from '../domain/kinds/message.ts';
+import {
+  MESSAGE_LIMITS,
+  messageBinding,
+  messageLength,
+  type Handover,
+  type MessageContent,
+} from '../domain/kinds/message.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 import { conversationKey, OpenedMessages, partiesOf, type Conversation } from './conversations.ts';
 import { ReadMarks } from './read-marks.ts';
@@ -141,11 +147,29 @@ export class SquareMessages {
     if (line === '') return { ok: false, reason: 'required' };
     if (messageLength(line) > MESSAGE_LIMITS.text) return { ok: false, reason: 'too-long' };
     // Receipts for the other side's lines travel with the reply.
+    const outcome = await this.#line(key, { text: line });
+    if (outcome.ok) this.draft = '';
+    return outcome;
+  }
+
+  /** Proposes a handover: left at the lobby, or met at the door, at a time. */
+  proposeHandover(key: string, handover: Handover): Promise<CommandOutcome> {
+    const time = handover.time.trim();
+    if (time === '') return Promise.resolve({ ok: false, reason: 'required' });
+    return this.#line(key, { handover: { place: handover.place, time } });
+  }
+
+  /** Confirms the other side's handover proposal. */
+  confirmHandover(key: string, proposal: string): Promise<CommandOutcome> {
+    return this.#line(key, { confirms: proposal });
+  }
+
+  /** Sends a line that carries the receipts for the other side's lines. */
+  async #line(key: string, content: MessageContent): Promise<CommandOutcome> {
     const ack = this.#unacked(key);
     this.#opened.acking(ack, true);
-    const outcome = await this.#write(key, ack.length > 0 ? { text: line, ack } : { text: line });
-    if (outcome.ok) this.draft = '';
-    else this.#opened.acking(ack, false);
+    const outcome = await this.#write(key, ack.length > 0 ? { ...content, ack } : content);
+    if (!outcome.ok) this.#opened.acking(ack, false);
     return outcome;
   }
 

@@ -68,16 +68,34 @@ export function messageLength(text: string): number {
   return [...text].length;
 }
 
-/** What the sealed text of a message says, once opened: a line, receipts, or both. */
+/** Where a handover happens: left at the lobby, or met at the door. */
+export const HANDOVER_PLACES = ['lobby', 'door'] as const;
+export type HandoverPlace = (typeof HANDOVER_PLACES)[number];
+
+/** A proposed handover: where, and when (as the resident wrote it, e.g. "19:00"). */
+export interface Handover {
+  readonly place: HandoverPlace;
+  readonly time: string;
+}
+
+/** What the sealed text of a message says, once opened: a line, a handover, a confirmation, receipts. */
 export interface MessageContent {
   /** The line the resident wrote; absent in a receipt. */
   readonly text?: string;
   /** Ids of the other side's messages this device received ("delivered"). */
   readonly ack?: readonly string[];
+  /** A handover proposed in this message. */
+  readonly handover?: Handover;
+  /** The id of the other side's proposal this message confirms. */
+  readonly confirms?: string;
 }
 
 const ContentSchema = v.strictObject({
   text: v.optional(v.string()),
+  handover: v.optional(
+    v.strictObject({ place: v.picklist(HANDOVER_PLACES), time: v.pipe(v.string(), v.maxLength(40)) }),
+  ),
+  confirms: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/))),
   ack: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/))), v.maxLength(200))),
 });
 
@@ -86,10 +104,15 @@ export function parseMessageContent(json: string): MessageContent | null {
   try {
     const parsed = v.safeParse(ContentSchema, JSON.parse(json));
     if (!parsed.success) return null;
-    const { text, ack } = parsed.output;
+    const { text, ack, handover, confirms } = parsed.output;
     // NOTE: the bound is in characters a resident counts (code points), as the textbox counts them.
     if (text !== undefined && messageLength(text) > MESSAGE_LIMITS.text) return null;
-    return { ...(text !== undefined ? { text } : {}), ...(ack ? { ack } : {}) };
+    return {
+      ...(text !== undefined ? { text } : {}),
+      ...(ack ? { ack } : {}),
+      ...(handover ? { handover } : {}),
+      ...(confirms ? { confirms } : {}),
+    };
   } catch {
     return null;
   }
