@@ -1,6 +1,7 @@
 /** The behaviour every SquareKeys must have, run over each implementation (as the vault's contract suite). */
 import { describe, expect, it } from 'vitest';
 import { boundRoom, newRoomNonce } from '../../src/lib/crypto/room-binding.ts';
+import { openBox, seal } from '../../src/lib/crypto/seal.ts';
 import { signRecord, verifyRecord } from '../../src/lib/crypto/signing.ts';
 import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
 import type { RoomId } from '../../src/lib/domain/ids.ts';
@@ -72,6 +73,30 @@ export function runSquareKeysContract(name: string, setup: SquareKeysSetup): voi
       );
       await keys.restore(room('A'), b);
       expect((await (await device.open()).identityFor(room('A'))).author).toBe(b.author);
+    });
+
+    it('gives a room the same encryption keys every time, after a reload, and in two tabs at once', async () => {
+      const device = setup();
+      const [one, two] = await Promise.all([device.open(), device.open()]);
+      const [a, b] = await Promise.all([one.sealingFor(room('A')), two.sealingFor(room('A'))]);
+      expect(b.publicKey).toBe(a.publicKey);
+      const again = await (await device.open()).sealingFor(room('A'));
+      expect(again.publicKey).toBe(a.publicKey);
+      expect((await one.sealingFor(room('B'))).publicKey).not.toBe(a.publicKey);
+      const box = await seal('hello', [a.publicKey], 'aad');
+      expect(await openBox(box, again, 'aad')).toBe('hello');
+      expect(a.privateKey.extractable).toBe(true);
+    });
+
+    it('backs up and restores a room’s encryption keys with its signing key', async () => {
+      const device = setup();
+      const keys = await device.open();
+      const identity = await keys.identityFor(room('A'));
+      const sealing = await keys.sealingFor(room('A'));
+      expect((await keys.all()).find((k) => k.room === room('A'))?.sealing?.publicKey).toBe(sealing.publicKey);
+      const other = await setup().open();
+      await other.restore(room('A'), identity, sealing);
+      expect((await other.sealingFor(room('A'))).publicKey).toBe(sealing.publicKey);
     });
   });
 }

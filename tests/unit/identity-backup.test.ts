@@ -1,6 +1,7 @@
 /** Identity backup: each square's key sealed with a passphrase, restored to sign as before. */
 import { describe, expect, it } from 'vitest';
 import { openBackup, PBKDF2_ITERATIONS, sealBackup } from '../../src/lib/crypto/identity-backup.ts';
+import { generateSealingKeys, openBox, seal } from '../../src/lib/crypto/seal.ts';
 import { generateIdentity, signRecord, verifyRecord } from '../../src/lib/crypto/signing.ts';
 import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
 import type { RoomId } from '../../src/lib/domain/ids.ts';
@@ -46,5 +47,16 @@ describe('identity backup', () => {
     const weak = JSON.stringify({ ...JSON.parse(text), kdf: { ...JSON.parse(text).kdf, iterations: 1000 } });
     expect(await openBackup(weak, 'correct horse battery')).toEqual({ ok: false, reason: 'not-a-backup' });
     expect(PBKDF2_ITERATIONS).toBe(600_000);
+  });
+
+  it('carries each square’s encryption key, so messages sealed to it still open after a restore', async () => {
+    const [identity, sealing] = await Promise.all([generateIdentity(), generateSealingKeys()]);
+    const box = await seal('Flat 12B', [sealing.publicKey], 'aad');
+    const text = await sealBackup([{ room: room('A'), identity, sealing }], 'correct horse battery');
+    const opened = await openBackup(text, 'correct horse battery');
+    if (!opened.ok) throw new Error(opened.reason);
+    const restored = opened.squares[0]?.sealing;
+    expect(restored?.publicKey).toBe(sealing.publicKey);
+    expect(restored && (await openBox(box, restored, 'aad'))).toBe('Flat 12B');
   });
 });

@@ -171,7 +171,14 @@ describe('pruning one board', () => {
     expect(d.board.view.recordCount).toBe(before - oldIds.length);
     for (const id of oldIds) expect(d.records.has(id), `${id} in the document`).toBe(false);
     expect(d.changes).toEqual([
-      { posts: new Set([old]), profiles: new Set(), square: false, dropped: new Set(), pruned: oldIds.length },
+      {
+        posts: new Set([old]),
+        profiles: new Set(),
+        square: false,
+        messages: true,
+        dropped: new Set(),
+        pruned: oldIds.length,
+      },
     ]);
     await d.board.whenIdle();
     for (const id of oldIds) expect(d.store.verified.has(id), `${id} in the vault`).toBe(false);

@@ -42,10 +42,15 @@ describe('the contact hint in a note', () => {
     ['see https://example.com/x', 'link'],
     ['www.example.hk', 'link'],
     ['order at shop.com', 'link'],
+    ['come to Flat 12B', 'flat'],
+    ['Rm. 1203, Block 2', 'flat'],
+    ['12樓B室', 'flat'],
+    ['3座 1205室', 'flat'],
   ])('flags %j', (note, hint) => expect(contactHintOf(note)).toBe(hint));
 
-  it.each(['Block 3, 12/F, flat C', '2 boxes, lobby at 7pm', '孩子發燒需要布洛芬', ''])('does not flag %j', (note) =>
-    expect(contactHintOf(note)).toBeNull(),
+  it.each(['Block 3, 12/F, flat C', '2 boxes, lobby at 7pm', '孩子發燒需要布洛芬', '在會議室', ''])(
+    'does not flag %j',
+    (note) => expect(contactHintOf(note)).toBeNull(),
   );
 });
 

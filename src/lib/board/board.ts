@@ -42,7 +42,13 @@ export type MergeResult =
   | { readonly ok: true; readonly records: number; readonly posts: number }
   | { readonly ok: false; readonly forged: number };
 
-const NOTHING: FoldChange = { posts: new Set(), profiles: new Set(), square: false, dropped: new Set() };
+const NOTHING: FoldChange = {
+  posts: new Set(),
+  profiles: new Set(),
+  square: false,
+  messages: false,
+  dropped: new Set(),
+};
 
 type Listener = (change: BoardChange) => void;
 
@@ -173,7 +179,7 @@ export class Board {
     const { pruned, changed, ids } = this.#retention.pruneDue(nowMs);
     if (ids.length === 0) return 0;
     this.#map.write(LOCAL_ORIGIN, (w) => ids.forEach((id) => w.delete(id)));
-    this.#notify({ ...NOTHING, posts: changed, pruned: ids.length });
+    this.#notify({ ...NOTHING, posts: changed, messages: true, pruned: ids.length });
     return pruned.length;
   }
 
@@ -302,7 +308,8 @@ export class Board {
   #releaseDue(): void {
     if (this.#fold.futureCount === 0) return;
     const change = this.#fold.releaseDue();
-    if (change.posts.size > 0 || change.profiles.size > 0 || change.square) this.#notify({ ...change, pruned: 0 });
+    if (change.posts.size > 0 || change.profiles.size > 0 || change.square || change.messages)
+      this.#notify({ ...change, pruned: 0 });
   }
 
   #notify(change: BoardChange): void {

@@ -2,9 +2,10 @@ import { signRecord, type Identity } from '../crypto/signing.ts';
 import { RECORD_VERSION } from '../domain/envelope.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { Hlc, HybridClock } from '../domain/hlc.ts';
-import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
+import type { AuthorKey, PostId, RecordId, SealKey } from '../domain/ids.ts';
 import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
 import type { KindSpec } from '../domain/kinds/kind.ts';
+import type { SealedBox } from '../domain/kinds/message.ts';
 import type { HideReason } from '../domain/kinds/moderation.ts';
 import type { RoleAction } from '../domain/kinds/role.ts';
 import type { UpdateAction } from '../domain/kinds/update.ts';
@@ -45,8 +46,14 @@ export class Commands {
     return this.#write('erase', { post });
   }
 
-  saveProfile(name: string, building?: string): Promise<CommandResult> {
-    return this.#write('profile', building ? { name, building } : { name });
+  /** Publishes the resident's name, building and the key messages to them are sealed to. */
+  saveProfile(name: string, building?: string, seal?: SealKey): Promise<CommandResult> {
+    return this.#write('profile', { name, ...(building ? { building } : {}), ...(seal ? { seal } : {}) });
+  }
+
+  /** Sends a message about a post, already sealed to its recipient and to this resident. */
+  sendMessage(post: PostId, to: AuthorKey, box: SealedBox): Promise<CommandResult> {
+    return this.#write('message', { post, to, box });
   }
 
   /** The founder names the square and, optionally, sets how long closed posts are kept. */

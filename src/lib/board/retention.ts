@@ -113,9 +113,9 @@ export class RetentionArbiter {
     return this.#isOrphan(record) || this.#letGo(record, going);
   }
 
-  /** An update whose post this device never had: most likely a peer pruned the post. */
+  /** An update or message whose post this device never had: most likely a peer pruned the post. */
   #isOrphan(record: AnyRecord): boolean {
-    return record.kind === 'update' && !this.#fold.postState(record.body.post);
+    return (record.kind === 'update' || record.kind === 'message') && !this.#fold.postState(record.body.post);
   }
 
   /**
@@ -183,7 +183,8 @@ export class RetentionArbiter {
   #letGo(record: AnyRecord, going: ReadonlySet<string> = new Set()): boolean {
     const postId = subjectOf(record);
     const post = postId === null ? undefined : this.#fold.postState(postId);
-    if (post === undefined || (record.kind === 'update' && this.#map.has(post.id) && !going.has(post.id))) return false;
+    const about = record.kind === 'update' || record.kind === 'message';
+    if (post === undefined || (about && this.#map.has(post.id) && !going.has(post.id))) return false;
     return dueForPruning(post, this.#now(), this.#fold.retentionDays());
   }
 
@@ -208,7 +209,8 @@ export class RetentionArbiter {
   #drop(ids: readonly RecordId[]): void {
     for (const id of ids) {
       const record = this.#vault.get(id);
-      if (record?.kind === 'update' || record?.kind === 'erase') this.#fold.forgetWaiting(id, record.body.post);
+      if (record?.kind === 'update' || record?.kind === 'erase' || record?.kind === 'message')
+        this.#fold.forgetWaiting(id, record.body.post);
       this.#bury(id);
     }
     this.#vault.prune(ids);

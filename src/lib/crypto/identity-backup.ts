@@ -1,11 +1,19 @@
 import * as v from 'valibot';
-import { AUTHOR_PATTERN, ID_128_PATTERN, type AuthorKey, type RoomId } from '../domain/ids.ts';
+import {
+  AUTHOR_PATTERN,
+  ID_128_PATTERN,
+  SEAL_KEY_PATTERN,
+  type AuthorKey,
+  type RoomId,
+  type SealKey,
+} from '../domain/ids.ts';
 import { fromBase64url, toBase64url } from './base64url.ts';
+import { exportSealingKey, importSealingKeys, type SealingKeys } from './seal.ts';
 import { importIdentity, type Identity } from './signing.ts';
 
 /**
- * A resident's identity backup: each square's signing key (and the square's invite, so it is
- * listed again), sealed with a key derived from a passphrase. PBKDF2-SHA-256 at OWASP's 2023
+ * A resident's identity backup: each square's signing key and encryption key (so messages sealed
+ * to them still open on the new phone), and the square's invite, so it is listed again, sealed with a key derived from a passphrase. PBKDF2-SHA-256 at OWASP's 2023
  * figure of 600,000 iterations, then AES-256-GCM; a wrong passphrase fails the GCM tag, so it is
  * told apart from a damaged file only as far as that is possible (both are "wrong-passphrase").
  */
@@ -18,6 +26,8 @@ export const MIN_PASSPHRASE = 8;
 export interface BackedUpSquare {
   readonly room: RoomId;
   readonly identity: Identity;
+  /** The encryption keys messages are sealed to; absent in backups made before messages. */
+  readonly sealing?: SealingKeys;
   /** The square's invite fragment and name, to list it again on the new device. */
   readonly fragment?: string;
   readonly name?: string;
@@ -45,6 +55,7 @@ const ContentSchema = v.array(
     room: v.pipe(v.string(), v.regex(ID_128_PATTERN)),
     author: v.pipe(v.string(), v.regex(AUTHOR_PATTERN)),
     pkcs8: b64,
+    seal: v.optional(v.strictObject({ key: v.pipe(v.string(), v.regex(SEAL_KEY_PATTERN)), pkcs8: b64 })),
     fragment: v.optional(v.pipe(v.string(), v.maxLength(2000))),
     name: v.optional(v.pipe(v.string(), v.maxLength(200))),
   }),
@@ -72,6 +83,9 @@ export async function sealBackup(squares: readonly BackedUpSquare[], passphrase:
       room: s.room,
       author: s.identity.author,
       pkcs8: toBase64url(await crypto.subtle.exportKey('pkcs8', s.identity.privateKey)),
+      ...(s.sealing
+        ? { seal: { key: s.sealing.publicKey, pkcs8: toBase64url(await exportSealingKey(s.sealing)) } }
+        : {}),
       ...(s.fragment ? { fragment: s.fragment } : {}),
       ...(s.name ? { name: s.name } : {}),
     })),
@@ -116,6 +130,9 @@ export async function openBackup(text: string, passphrase: string): Promise<Back
       content.map(async (entry) => ({
         room: entry.room as RoomId,
         identity: await importIdentity(entry.author as AuthorKey, fromBase64url(entry.pkcs8)),
+        ...(entry.seal
+          ? { sealing: await importSealingKeys(entry.seal.key as SealKey, fromBase64url(entry.seal.pkcs8)) }
+          : {}),
         ...(entry.fragment ? { fragment: entry.fragment } : {}),
         ...(entry.name ? { name: entry.name } : {}),
       })),

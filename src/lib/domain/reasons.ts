@@ -59,6 +59,8 @@ export const REASONS = [
   'invite-altered',
   /** An invite link without the founder binding, for a square this device has not joined. */
   'invite-unbound',
+  /** A resident whose profile has no encryption key yet: messages cannot be sealed to them. */
+  'cannot-receive',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

@@ -3,6 +3,7 @@ import { closedAtMs } from './expiry.ts';
 import { BoardFold } from './fold/board-fold.ts';
 import type { PostState } from './fold/posts.ts';
 import { byTimeThenId } from './fold/order.ts';
+import type { MessageRecord } from './fold/messages.ts';
 import type { PostRecordOf } from './fold/posts.ts';
 import { hlcMs } from './hlc.ts';
 import type { AnyRecord } from './kinds/registry.ts';
@@ -70,7 +71,7 @@ export function recordsToTakeBack(post: PostId, known: ReturnedPost, context: Re
   return [];
 }
 
-/** How long an update to a post this device never had waits for the post before it is dropped. */
+/** How long an update or message about a post this device never had waits for the post before it is dropped. */
 export const ORPHAN_TTL_MS = 3 * DAY;
 /**
  * Updates one author may have waiting for posts that are not here. An honest device's updates
@@ -84,14 +85,14 @@ export const MAX_WAITING_PER_AUTHOR = 50;
 export const MAX_ERASES_PER_AUTHOR = 500;
 
 /**
- * Which waiting records to drop: updates dated more than ORPHAN_TTL_MS ago, and each author's
+ * Which waiting records to drop: updates and messages dated more than ORPHAN_TTL_MS ago, and each author's
  * beyond their bound (earliest kept, so every device keeps the same ones).
  */
-export function orphansToDrop(waiting: Iterable<PostRecordOf>, nowMs: number): RecordId[] {
-  const groups = new Map<string, PostRecordOf[]>();
+export function orphansToDrop(waiting: Iterable<PostRecordOf | MessageRecord>, nowMs: number): RecordId[] {
+  const groups = new Map<string, (PostRecordOf | MessageRecord)[]>();
   const drop: RecordId[] = [];
   for (const record of waiting) {
-    if (record.kind === 'update' && nowMs - hlcMs(record.at) > ORPHAN_TTL_MS) drop.push(record.id);
+    if (record.kind !== 'erase' && nowMs - hlcMs(record.at) > ORPHAN_TTL_MS) drop.push(record.id);
     else {
       const key = `${record.kind} ${record.author}`;
       groups.set(key, [...(groups.get(key) ?? []), record]);

@@ -244,6 +244,8 @@ export const en = {
       'This invite link has been altered: the founder it names did not create this square. It was not opened. Ask a neighbour you trust for the original link.',
     'invite-unbound':
       'This invite link was made by an older version of Kaifong and cannot be checked, so it was not opened. Ask for a link made with the current version.',
+    'cannot-receive':
+      'This neighbour cannot receive messages yet: they need to open the square with the current version.',
   } satisfies Record<ReasonCode, string>,
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -305,7 +307,7 @@ export const en = {
     undone: 'undone',
     notCounted: 'not counted: not written by a volunteer',
     contactWarning:
-      'This note seems to contain a phone number or a link. Everyone in the square can read it: share contact details in a private message instead.',
+      'This note seems to contain a phone number, a flat number or a link. Everyone in the square can read it: neighbours can reach you privately with “Message” on your post instead.',
     backup: 'Back up my identity',
     backupHint:
       'Saves your keys for every square on this device to a file protected by a passphrase, to restore on a new phone.',
@@ -317,6 +319,51 @@ export const en = {
     restoreButton: 'Restore',
     restored: (n: number) => (n === 1 ? 'Restored the key of 1 square.' : `Restored the keys of ${n} squares.`),
     passphraseShort: 'The passphrase needs at least 8 characters.',
+  },
+
+  /** Private, sealed conversations about posts (issue 11). */
+  messages: {
+    open: (n: number) => (n > 0 ? `Messages, ${n} unread` : 'Messages'),
+    heading: 'Messages',
+    none: 'No conversations yet. Press “Message” on a neighbour’s post to start one.',
+    message: 'Message',
+    iCanHelp: 'I can help',
+    idLikeThis: 'I’d like this',
+    helpLine: 'I can help with this.',
+    likeLine: 'I’d like this, if it is still available.',
+    about: (post: string) => `About: ${post}`,
+    withName: (name: string) => `Conversation with ${name}`,
+    me: 'You',
+    yourMessage: 'Your message',
+    send: 'Send',
+    back: '← All messages',
+    close: 'Close',
+    waiting: 'waiting to be delivered',
+    delivered: 'delivered',
+    unread: (n: number) => `${n} unread`,
+    privateNote: (name: string) =>
+      `Only you and ${name} can read these messages. Other members can see that you two wrote about this post, not what you wrote.`,
+    cannotReceive: (name: string) =>
+      `${name} cannot receive messages yet: they need to open this square with the current version of Kaifong.`,
+    shareFlat: 'Share my flat',
+    myFlat: 'My flat (kept on this device, shared only in messages)',
+    flatLine: (flat: string) => `My flat: ${flat}`,
+    postGone: 'a post no longer in the square',
+    notifyTitle: (name: string) => `New message from ${name}`,
+    notifyMe: 'Notify me of new messages',
+    handover: 'Hand it over',
+    place: { lobby: 'Leave it at the lobby', door: 'Meet at the door' },
+    when: 'When',
+    propose: 'Propose',
+    proposal: (place: string, time: string) => `${place}, ${time}`,
+    confirmed: 'confirmed',
+    confirm: 'Confirm',
+    confirmedLine: (proposal: string) => `Confirmed: ${proposal}`,
+    markHandedOver: 'Mark resolved: handed over',
+    thank: (name: string) => `Thank ${name} in the post’s progress`,
+    thanksNote: (name: string) => `Handed over. Thank you, ${name}!`,
+    resolved: 'Marked resolved.',
+    charactersLeft: (n: number) => `${n} characters left`,
   },
 };
 

@@ -136,11 +136,9 @@ export class AppState {
       const squares = listSquares(this.#services.storage);
       const keys = await this.#services.keys.all();
       const text = await sealBackup(
-        keys.map(({ room, identity }) => {
-          const square = squares.find((s) => s.invite.room === room);
-          return square
-            ? { room, identity, fragment: inviteFragment(square.invite), name: square.name }
-            : { room, identity };
+        keys.map((kept) => {
+          const square = squares.find((s) => s.invite.room === kept.room);
+          return square ? { ...kept, fragment: inviteFragment(square.invite), name: square.name } : kept;
         }),
         passphrase,
       );
@@ -160,7 +158,7 @@ export class AppState {
     if (!opened.ok) return opened;
     const now = this.#services.clock.now();
     for (const square of opened.squares) {
-      await this.#services.keys.restore(square.room, square.identity);
+      await this.#services.keys.restore(square.room, square.identity, square.sealing);
       const invite = square.fragment ? parseInvite(square.fragment) : null;
       if (invite && invite.room === square.room) rememberSquare(this.#services.storage, invite, square.name ?? '', now);
     }

@@ -1,5 +1,5 @@
 import type { Board } from '../board/board.ts';
-import type { AuthorKey } from '../domain/ids.ts';
+import type { AuthorKey, SealKey } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import { DEFAULT_RETENTION_DAYS } from '../domain/retention.ts';
 import { ARCHIVE_FORMAT } from '../domain/square-copy.ts';
@@ -12,6 +12,8 @@ export interface InfoContext {
   readonly me: AuthorKey;
   now(): number;
   board(): Board | null;
+  /** The key messages to this resident are sealed to, once the square has opened. */
+  sealKey(): SealKey | undefined;
 }
 
 /** The square as a whole: its name and settings, who is in it, and how many entries were refused. */
@@ -69,7 +71,18 @@ export class SquareInfo {
   }
 
   join(name: string, building?: string): Promise<CommandOutcome> {
-    return runCommand(this.#commands(), (c) => c.saveProfile(name, building));
+    return runCommand(this.#commands(), (c) => c.saveProfile(name, building, this.#context.sealKey()));
+  }
+
+  /**
+   * Publishes this device's encryption key in the resident's profile if it does not carry it
+   * (a profile from before messages, or from another device), so neighbours can write to them.
+   */
+  async publishSealKey(): Promise<void> {
+    const profile = this.#context.board()?.view.profile(this.#context.me);
+    const key = this.#context.sealKey();
+    if (!profile || !key || profile.seal === key) return;
+    await this.join(profile.name, profile.building);
   }
 
   nameSquare(name: string, retentionDays?: number): Promise<CommandOutcome> {

@@ -1,5 +1,6 @@
 import { Board, type BoardChange } from '../board/board.ts';
 import type { Commands } from '../board/commands.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import type { Identity } from '../crypto/signing.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
@@ -14,6 +15,7 @@ import type { Durability } from './durability.svelte.ts';
 import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
+import { SquareMessages } from './messages.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
@@ -46,11 +48,13 @@ export class SquareSession {
   readonly draft: DraftKeeper;
   readonly info: SquareInfo;
   readonly trust: SquareTrust;
+  readonly messages: SquareMessages;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
   readonly #services: SquareServices;
   #board: Board | null = null;
+  #sealing: SealingKeys | null = null;
   readonly #cleanup: (() => void)[] = [];
   /** Posts changed since the last re-render, while re-renders are throttled. */
   #changed: PostId[] = [];
@@ -85,6 +89,7 @@ export class SquareSession {
       view: (): BoardView | null => this.#board?.view ?? null,
       commands: (): Commands | null => this.#board?.commands ?? null,
       board: () => this.#board,
+      sealKey: () => this.#sealing?.publicKey,
     };
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
@@ -92,6 +97,14 @@ export class SquareSession {
     this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
+    this.messages = new SquareMessages({
+      me: identity.author,
+      room: invite.room,
+      storage: app.storage,
+      board: () => this.#board,
+      sealing: () => this.#sealing,
+      now: () => app.clock.now(),
+    });
   }
 
   get me(): AuthorKey {
@@ -102,24 +115,30 @@ export class SquareSession {
   async open(): Promise<void> {
     const { doc, transport, persistence, vault } = this.#services;
     try {
-      const board = await Board.open({
-        doc,
-        store: vault,
-        founder: this.invite.founder,
-        identity: this.#identity,
-        clock: this.#app.clock,
-      });
+      const [board, sealing] = await Promise.all([
+        Board.open({
+          doc,
+          store: vault,
+          founder: this.invite.founder,
+          identity: this.#identity,
+          clock: this.#app.clock,
+        }),
+        this.#app.keys.sealingFor(this.invite.room),
+      ]);
       this.#board = board;
+      this.#sealing = sealing;
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
       this.feed.reselect();
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      void this.messages.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
       await persistence.load();
       await board.attach();
       this.#settleAttached(true);
+      await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
       this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
       this.#onStatus(transport.status);
@@ -197,6 +216,8 @@ export class SquareSession {
 
   #onChange(change: BoardChange): void {
     this.#changed.push(...change.posts);
+    // Messages are opened at once (not throttled): the unread count is what a resident waits for.
+    if (change.messages || change.profiles.size > 0) void this.messages.refresh();
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
     if (change.pruned > 0) {
       this.#services.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));

@@ -1,13 +1,16 @@
+import { generateSealingKeys, type SealingKeys } from '../crypto/seal.ts';
 import { generateIdentity, type Identity } from '../crypto/signing.ts';
 import type { AuthorKey, RoomId } from '../domain/ids.ts';
 import { committed, openDatabase, request } from './idb.ts';
-import type { MakeIdentity, SquareKeys } from './square-keys.ts';
+import type { MakeIdentity, RoomKeys, SquareKeys } from './square-keys.ts';
 
 const DB = 'kaifong-identity';
 const STORE = 'keys';
 /** Where the one device key was kept before keys were per square. */
 const LEGACY_KEY = 'device';
 const roomKey = (room: RoomId) => `room:${room}`;
+/** A room's encryption keys sit beside its signing key, in the same store. */
+const sealKey = (room: RoomId) => `seal:${room}`;
 
 /** Options of `openSquareKeys`. */
 export interface SquareKeysOptions {
@@ -49,19 +52,46 @@ class IdbSquareKeys implements SquareKeys {
     return { room, identity: await this.#keep(room, made) };
   }
 
-  async all(): Promise<{ room: RoomId; identity: Identity }[]> {
-    const store = this.#db.transaction(STORE).objectStore(STORE);
-    const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
-    return keys.flatMap((key, i) =>
-      typeof key === 'string' && key.startsWith('room:')
-        ? [{ room: key.slice('room:'.length) as RoomId, identity: values[i] as Identity }]
-        : [],
-    );
+  async sealingFor(room: RoomId): Promise<SealingKeys> {
+    const get = () => request(this.#db.transaction(STORE).objectStore(STORE).get(sealKey(room)));
+    const kept = (await get()) as SealingKeys | undefined;
+    if (kept) return kept;
+    const made = await generateSealingKeys();
+    const tx = this.#db.transaction(STORE, 'readwrite');
+    // `add`: if another tab kept keys first, theirs are the room's.
+    tx.objectStore(STORE).add(made, sealKey(room));
+    try {
+      await committed(tx);
+      return made;
+    } catch {
+      const other = (await get()) as SealingKeys | undefined;
+      if (!other) throw new Error('kaifong: no encryption key could be kept for this square');
+      return other;
+    }
   }
 
-  async restore(room: RoomId, identity: Identity): Promise<void> {
+  async all(): Promise<RoomKeys[]> {
+    const store = this.#db.transaction(STORE).objectStore(STORE);
+    const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+    const sealing = new Map<string, SealingKeys>();
+    keys.forEach((key, i) => {
+      if (typeof key === 'string' && key.startsWith('seal:'))
+        sealing.set(key.slice('seal:'.length), values[i] as SealingKeys);
+    });
+    return keys.flatMap((key, i) => {
+      if (typeof key !== 'string' || !key.startsWith('room:')) return [];
+      const room = key.slice('room:'.length) as RoomId;
+      const kept = sealing.get(room);
+      return [
+        kept ? { room, identity: values[i] as Identity, sealing: kept } : { room, identity: values[i] as Identity },
+      ];
+    });
+  }
+
+  async restore(room: RoomId, identity: Identity, sealing?: SealingKeys): Promise<void> {
     const tx = this.#db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).put(identity, roomKey(room));
+    if (sealing) tx.objectStore(STORE).put(sealing, sealKey(room));
     await committed(tx);
   }
 

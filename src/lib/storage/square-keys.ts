@@ -1,9 +1,19 @@
+import { generateSealingKeys, type SealingKeys } from '../crypto/seal.ts';
 import { generateIdentity, type Identity } from '../crypto/signing.ts';
 import type { AuthorKey, RoomId } from '../domain/ids.ts';
 
+/** One room's keys on this device, as a backup carries them. */
+export interface RoomKeys {
+  readonly room: RoomId;
+  readonly identity: Identity;
+  /** Absent for a room whose resident never opened it since messages came. */
+  readonly sealing?: SealingKeys;
+}
+
 /**
- * This device's signing keys, one per square: a resident in two squares signs with two unrelated
- * keys, so the members of one cannot tell that the same person is in the other.
+ * This device's keys, one set per square: a signing key, and the encryption key messages to the
+ * resident are sealed to. A resident in two squares has two unrelated sets, so the members of one
+ * cannot tell that the same person is in the other.
  */
 export interface SquareKeys {
   /** The key this device signs with in a room: the one kept for it, or a new one kept on first use. */
@@ -13,10 +23,12 @@ export interface SquareKeys {
    * public key (the room is bound to its founder, so the key comes first).
    */
   found(roomOf: (founder: AuthorKey) => Promise<RoomId>): Promise<{ room: RoomId; identity: Identity }>;
-  /** Every room's key this device keeps, for an identity backup. */
-  all(): Promise<{ room: RoomId; identity: Identity }[]>;
-  /** Keeps a restored key for a room, in place of any key the room had on this device. */
-  restore(room: RoomId, identity: Identity): Promise<void>;
+  /** The encryption keys of a room: the ones kept for it, or new ones kept on first use. */
+  sealingFor(room: RoomId): Promise<SealingKeys>;
+  /** Every room's keys this device keeps, for an identity backup. */
+  all(): Promise<RoomKeys[]>;
+  /** Keeps restored keys for a room, in place of any the room had on this device. */
+  restore(room: RoomId, identity: Identity, sealing?: SealingKeys): Promise<void>;
 }
 
 /** Makes a new identity; tests may pass a deterministic one. */
@@ -25,6 +37,7 @@ export type MakeIdentity = () => Promise<Identity>;
 /** Keys in memory, for tests: one instance is one device. */
 export class InMemorySquareKeys implements SquareKeys {
   readonly #keys = new Map<RoomId, Identity>();
+  readonly #sealing = new Map<RoomId, Promise<SealingKeys>>();
   readonly #make: MakeIdentity;
 
   constructor(make: MakeIdentity = generateIdentity) {
@@ -43,12 +56,24 @@ export class InMemorySquareKeys implements SquareKeys {
     return { room, identity: this.#keep(room, made) };
   }
 
-  all(): Promise<{ room: RoomId; identity: Identity }[]> {
-    return Promise.resolve([...this.#keys].map(([room, identity]) => ({ room, identity })));
+  sealingFor(room: RoomId): Promise<SealingKeys> {
+    let kept = this.#sealing.get(room);
+    if (!kept) this.#sealing.set(room, (kept = generateSealingKeys()));
+    return kept;
   }
 
-  restore(room: RoomId, identity: Identity): Promise<void> {
+  async all(): Promise<RoomKeys[]> {
+    return Promise.all(
+      [...this.#keys].map(async ([room, identity]) => {
+        const sealing = await this.#sealing.get(room);
+        return sealing ? { room, identity, sealing } : { room, identity };
+      }),
+    );
+  }
+
+  restore(room: RoomId, identity: Identity, sealing?: SealingKeys): Promise<void> {
     this.#keys.set(room, identity);
+    if (sealing) this.#sealing.set(room, Promise.resolve(sealing));
     return Promise.resolve();
   }
 

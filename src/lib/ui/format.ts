@@ -1,6 +1,6 @@
 import { catalogueItem } from '../domain/catalogue.ts';
 import type { Locale } from '../domain/locale.ts';
-import type { ItemLine } from '../domain/kinds/post.ts';
+import type { ItemLine, PostBody } from '../domain/kinds/post.ts';
 
 /** "Ibuprofen 200 mg tablets × 4", or the description of an "Other" item. */
 export function formatItemLine(line: ItemLine, locale: Locale): string {
@@ -17,4 +17,9 @@ export function shortKey(author: string): string {
 /** How an author is named: their profile name, else "Neighbour AbC123". */
 export function authorLabel(name: string | undefined, author: string, neighbour: (key: string) => string): string {
   return name ?? neighbour(shortKey(author));
+}
+
+/** A post's items on one line, as its card's heading shows them. */
+export function postHeadline(post: PostBody, locale: Locale): string {
+  return post.items.map((line) => formatItemLine(line, locale)).join(', ');
 }

@@ -5,6 +5,7 @@ import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
+import { MessagesSlice, type MessageRecord } from './messages.ts';
 import { PostsSlice, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice, type Member } from './profiles.ts';
 import { ReportsSlice } from './reports.ts';
@@ -35,12 +36,14 @@ export interface BoardView {
   squareName(): string | undefined;
   /** The founder's retention setting, if any. */
   retentionDays(): number | undefined;
-  /** Ids of every record about a post: the post itself and all updates to it. */
+  /** Ids of every record about a post: the post itself, its updates and its messages. */
   recordIdsOf(id: PostId): RecordId[];
   /** Whether the post's author erased it: nothing about it is kept or taken back. */
   isErased(id: PostId): boolean;
   /** Records about posts this device does not have, waiting for them. */
-  waiting(): Iterable<PostRecordOf>;
+  waiting(): Iterable<PostRecordOf | MessageRecord>;
+  /** The messages that count sent or received by a resident, oldest first (bounds in fold/messages.ts). */
+  messagesWith(member: AuthorKey): MessageRecord[];
   /** Records that verified but were not allowed (e.g. someone else resolving my post). */
   readonly rejectedCount: number;
   /** Records folded. */
@@ -63,7 +66,7 @@ export interface BoardView {
 
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
- * (the authority every rule judges with), then posts, profiles, reports and the square. The
+ * (the authority every rule judges with), then posts, profiles, reports, the square and messages. The
  * result depends only on the set of records added, never on their order. Records dated more than
  * MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time comes (`releaseDue`), so a post
  * dated a year ahead cannot sit above everything.
@@ -74,7 +77,8 @@ export class BoardFold implements BoardView {
   readonly #profiles = new ProfilesSlice();
   readonly #reports = new ReportsSlice();
   readonly #square = new SquareSlice();
-  readonly #slices: readonly FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square];
+  readonly #messages = new MessagesSlice();
+  readonly #slices: readonly FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square, this.#messages];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
   readonly #future: AnyRecord[] = [];
@@ -117,37 +121,59 @@ export class BoardFold implements BoardView {
     const authorityChanged = this.#trust.settle();
     const authority = this.#trust.authority;
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
-    for (const record of fresh) this.#sliceOf.get(record.kind)?.add(record, change);
+    for (const record of fresh) {
+      // A message of an erased post goes with it, as its updates do.
+      if (record.kind === 'message' && this.#posts.isErased(record.body.post)) change.dropped.add(record.id);
+      else this.#sliceOf.get(record.kind)?.add(record, change);
+    }
     for (const slice of this.#slices) slice.settle(authority, change);
+    let erased = false;
+    for (const post of change.posts) {
+      if (!this.#posts.isErased(post)) continue;
+      for (const id of this.#messages.forgetPost(post)) change.dropped.add(id);
+      erased = true;
+    }
+    if (erased) this.#messages.settle(authority, change);
     for (const id of change.dropped) this.#seen.delete(id);
     return change;
   }
 
   /**
-   * Forgets posts and everything about them (retention pruning); returns which posts changed,
-   * those forgotten and any of their authors' posts the limits now let through.
+   * Forgets posts and everything about them, their messages too (retention pruning); returns
+   * which posts changed: those forgotten and any of their authors' posts the limits now let through.
    */
   forget(ids: Iterable<PostId>): FoldChange {
     const change = emptyChange();
     for (const id of ids) {
-      for (const recordId of this.#posts.recordIdsOf(id)) this.#seen.delete(recordId);
+      for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
       this.#posts.forget(id, this.#trust.authority, change);
+      this.#messages.forgetPost(id);
       change.posts.add(id);
     }
+    this.#messages.settle(this.#trust.authority, change);
     return change;
   }
 
   /** Forgets a record still waiting for its post (a peer pruned the post, or it waited too long). */
   forgetWaiting(record: RecordId, post: PostId): void {
-    if (this.#posts.forgetWaiting(record, post)) this.#seen.delete(record);
+    if (this.#posts.has(post)) return;
+    this.#posts.forgetWaiting(record, post);
+    this.#messages.forget(record);
+    this.#messages.settle(this.#trust.authority, emptyChange());
+    this.#seen.delete(record);
   }
 
   isErased(id: PostId): boolean {
     return this.#posts.isErased(id);
   }
 
-  waiting(): Iterable<PostRecordOf> {
-    return this.#posts.waiting();
+  *waiting(): Iterable<PostRecordOf | MessageRecord> {
+    yield* this.#posts.waiting();
+    yield* this.#messages.waiting((post) => this.#posts.has(post));
+  }
+
+  messagesWith(member: AuthorKey): MessageRecord[] {
+    return this.#messages.messagesWith(member, (id) => this.#posts.post(id), this.#trust.authority);
   }
 
   get authority(): Authority {
@@ -191,7 +217,7 @@ export class BoardFold implements BoardView {
   }
 
   recordIdsOf(id: PostId): RecordId[] {
-    return this.#posts.recordIdsOf(id);
+    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id)];
   }
 
   get rejectedCount(): number {

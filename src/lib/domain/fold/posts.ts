@@ -137,6 +137,11 @@ export class PostsSlice implements FoldSlice {
     return unauthorised;
   }
 
+  /** Whether this device has the post's record (shown or held back). */
+  has(id: PostId): boolean {
+    return this.#postRecords.has(id);
+  }
+
   /** Whether the post's author erased it. */
   isErased(id: PostId): boolean {
     return this.#erased.has(id);

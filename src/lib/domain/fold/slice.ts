@@ -7,6 +7,8 @@ export interface FoldChange {
   readonly posts: ReadonlySet<PostId>;
   readonly profiles: ReadonlySet<AuthorKey>;
   readonly square: boolean;
+  /** Whether the messages that count changed (arrived, went, or a block changed who may write). */
+  readonly messages: boolean;
   /** Records the fold let go of for good (an erased post's): to drop from storage, never to take back. */
   readonly dropped: ReadonlySet<RecordId>;
 }
@@ -16,11 +18,12 @@ export interface ChangeBuilder {
   readonly posts: Set<PostId>;
   readonly profiles: Set<AuthorKey>;
   square: boolean;
+  messages: boolean;
   readonly dropped: Set<RecordId>;
 }
 
 export function emptyChange(): ChangeBuilder {
-  return { posts: new Set(), profiles: new Set(), square: false, dropped: new Set() };
+  return { posts: new Set(), profiles: new Set(), square: false, messages: false, dropped: new Set() };
 }
 
 /**

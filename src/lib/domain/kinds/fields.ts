@@ -1,5 +1,12 @@
 import * as v from 'valibot';
-import { AUTHOR_PATTERN, ID_128_PATTERN, type AuthorKey, type RecordId } from '../ids.ts';
+import {
+  AUTHOR_PATTERN,
+  ID_128_PATTERN,
+  SEAL_KEY_PATTERN,
+  type AuthorKey,
+  type RecordId,
+  type SealKey,
+} from '../ids.ts';
 
 /** Limits on free text and list sizes, so one record cannot bloat every device. */
 export const LIMITS = {
@@ -35,4 +42,11 @@ export const authorKey = v.pipe(
   v.string(),
   v.regex(AUTHOR_PATTERN),
   v.transform((key) => key as AuthorKey),
+);
+
+/** A resident's public encryption key, which messages to them are sealed to. */
+export const sealKey = v.pipe(
+  v.string(),
+  v.regex(SEAL_KEY_PATTERN),
+  v.transform((key) => key as SealKey),
 );

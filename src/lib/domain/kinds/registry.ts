@@ -10,6 +10,7 @@ import {
 import type { RecordId } from '../ids.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
+import { messageKind, type MessageBody } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
 import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
@@ -30,6 +31,7 @@ export interface BodyByKind {
   vouch: VouchBody;
   moderation: ModerationBody;
   report: ReportBody;
+  message: MessageBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -44,6 +46,7 @@ interface SubjectByKind {
   vouch: never;
   moderation: never;
   report: PostSubject;
+  message: PostSubject;
 }
 
 /** Every kind this version knows. */
@@ -57,6 +60,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   vouch: vouchKind,
   moderation: moderationKind,
   report: reportKind,
+  message: messageKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;

@@ -1,0 +1,150 @@
+import { openBox, type SealingKeys } from '../crypto/seal.ts';
+import type { MessageRecord } from '../domain/fold/messages.ts';
+import { hlcMs } from '../domain/hlc.ts';
+import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
+import { messageBinding, parseMessageContent, type Handover, type MessageContent } from '../domain/kinds/message.ts';
+import type { ReadMarks } from './read-marks.ts';
+
+/** One line of a conversation, opened on this device. */
+export interface MessageLine {
+  readonly id: RecordId;
+  readonly mine: boolean;
+  readonly text: string;
+  readonly atMs: number;
+  /** For my lines: a device of the other resident acknowledged it (a sealed receipt). */
+  readonly delivered: boolean;
+  /** A handover proposed in this line, and whether the other side confirmed it. */
+  readonly handover?: Handover & { readonly confirmed: boolean };
+  /** This line confirms the handover of another. */
+  readonly confirms?: Handover;
+}
+
+/** A conversation: one post, this resident and one other. */
+export interface Conversation {
+  readonly key: string;
+  readonly post: PostId;
+  readonly other: AuthorKey;
+  readonly lines: readonly MessageLine[];
+  readonly unread: number;
+}
+
+/** The key of the conversation about a post with another resident. */
+export function conversationKey(post: PostId, other: AuthorKey): string {
+  return `${post} ${other}`;
+}
+
+/** The post and the other resident of a conversation key. */
+export function partiesOf(key: string): { post: PostId; other: AuthorKey } {
+  const [post, other] = key.split(' ') as [PostId, AuthorKey];
+  return { post, other };
+}
+
+/**
+ * The messages this device has opened, by record id (null: not sealed to this resident, or
+ * not a message this version reads), and the receipts it is sending. Opened text stays in
+ * memory only: the document and the vault keep the sealed records.
+ */
+export class OpenedMessages {
+  readonly #me: AuthorKey;
+  readonly #opened = new Map<RecordId, MessageContent | null>();
+  readonly #acking = new Set<RecordId>();
+
+  constructor(me: AuthorKey) {
+    this.#me = me;
+  }
+
+  /** Opens the records not opened yet. */
+  async openAll(records: readonly MessageRecord[], keys: SealingKeys): Promise<void> {
+    await Promise.all(
+      records
+        .filter((r) => !this.#opened.has(r.id))
+        .map(async (r) => {
+          const text = await openBox(r.body.box, keys, messageBinding(r.body, r.author));
+          this.#opened.set(r.id, text === null ? null : parseMessageContent(text));
+        }),
+    );
+  }
+
+  /** The conversations these records make, the latest first, with unread counts by `marks`. */
+  build(records: readonly MessageRecord[], marks: ReadMarks): Conversation[] {
+    const me = this.#me;
+    const acked = new Set<string>();
+    const confirmed = new Map<string, AuthorKey>();
+    const grouped = new Map<string, MessageRecord[]>();
+    for (const record of records) {
+      const content = this.#opened.get(record.id);
+      if (!content) continue;
+      if (record.author !== me) for (const id of content.ack ?? []) acked.add(id);
+      if (content.confirms) confirmed.set(content.confirms, record.author);
+      const key = conversationKey(record.body.post, record.author === me ? record.body.to : record.author);
+      grouped.set(key, [...(grouped.get(key) ?? []), record]);
+    }
+    const conversations: Conversation[] = [];
+    for (const [key, group] of grouped) {
+      const mark = marks.get(key);
+      const lines: MessageLine[] = [];
+      let unread = 0;
+      const proposals = new Map<string, Handover>();
+      for (const record of group) {
+        const content = this.#opened.get(record.id);
+        if (!content || !isLine(content)) continue;
+        const mine = record.author === me;
+        if (!mine && (mark === undefined || record.at > mark)) unread++;
+        const { handover } = content;
+        if (handover) proposals.set(record.id, handover);
+        // A proposal counts as confirmed only by the other side.
+        const by = confirmed.get(record.id);
+        const confirms = content.confirms ? proposals.get(content.confirms) : undefined;
+        lines.push({
+          id: record.id,
+          mine,
+          text: content.text ?? '',
+          atMs: hlcMs(record.at),
+          delivered: mine && acked.has(record.id),
+          ...(handover ? { handover: { ...handover, confirmed: by !== undefined && by !== record.author } } : {}),
+          ...(confirms ? { confirms } : {}),
+        });
+      }
+      if (lines.length > 0) conversations.push({ key, ...partiesOf(key), lines, unread });
+    }
+    return conversations.sort((a, b) => (b.lines.at(-1)?.atMs ?? 0) - (a.lines.at(-1)?.atMs ?? 0));
+  }
+
+  /** The latest line from the other resident in a conversation, if any. */
+  latestFromOther(records: readonly MessageRecord[], key: string): MessageRecord | undefined {
+    return records.filter((r) => this.#fromOtherIn(r, key) && this.#isLine(r)).at(-1);
+  }
+
+  /** The other side's lines in a conversation that none of this resident's devices acknowledged yet. */
+  unacked(records: readonly MessageRecord[], key: string): RecordId[] {
+    const acked = new Set(
+      records.filter((r) => r.author === this.#me).flatMap((r) => [...(this.#opened.get(r.id)?.ack ?? [])]),
+    );
+    return records
+      .filter((r) => this.#fromOtherIn(r, key) && this.#isLine(r))
+      .filter((r) => !acked.has(r.id) && !this.#acking.has(r.id))
+      .map((r) => r.id);
+  }
+
+  /** Notes receipts being sent (`on`), or that sending them failed, so each is sent once. */
+  acking(ids: readonly RecordId[], on: boolean): void {
+    for (const id of ids) {
+      if (on) this.#acking.add(id);
+      else this.#acking.delete(id);
+    }
+  }
+
+  #isLine(record: MessageRecord): boolean {
+    const content = this.#opened.get(record.id);
+    return content !== null && content !== undefined && isLine(content);
+  }
+
+  #fromOtherIn(record: MessageRecord, key: string): boolean {
+    return record.author !== this.#me && conversationKey(record.body.post, record.author) === key;
+  }
+}
+
+/** Whether a message shows as a line (text, a handover or a confirmation), not a bare receipt. */
+function isLine(content: MessageContent): boolean {
+  return content.text !== undefined || content.handover !== undefined || content.confirms !== undefined;
+}

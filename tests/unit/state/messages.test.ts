@@ -1,0 +1,129 @@
+/** Private conversations between residents' devices, driven as the Messages dialog does. */
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { AppState } from '../../../src/lib/state/app.svelte.ts';
+import { REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import { inMemoryServices, TestDeviceStorage, type TestAppServices } from '../../support/app-services.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { postBody, T0 } from '../fixtures.ts';
+
+const LINE = 'Flat 12B, Block 3. Call 9123 4567 when you are downstairs';
+const REPLY = 'Thank you! I will come at 7pm';
+
+interface Resident {
+  readonly services: TestAppServices;
+  readonly app: AppState;
+  readonly session: SquareSession;
+}
+
+async function resident(clock: FakeClock, device: TestDeviceStorage, name?: string): Promise<Resident> {
+  const services = inMemoryServices(clock, device);
+  const app = new AppState(services);
+  await app.followLocation();
+  const session = app.session!;
+  if (name && !session.info.joined) expect(await session.join(name)).toEqual({ ok: true });
+  return { services, app, session };
+}
+
+/** Lets the board, the sealing and the receipts run to the end. */
+async function settle(...residents: Resident[]): Promise<void> {
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    for (const r of residents) {
+      r.services.clock.advance(REFRESH_MS);
+      await r.session.messages.refresh();
+    }
+  }
+}
+
+/** Every resident's document takes in every other's, as peers meeting would. */
+async function sync(...residents: Resident[]): Promise<void> {
+  const docs = residents.map((r) => r.services.opened.at(-1)!.doc as Y.Doc);
+  for (const from of docs)
+    for (const to of docs) if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from), 'peer');
+  await settle(...residents);
+}
+
+async function square(): Promise<{
+  clock: FakeClock;
+  a: Resident;
+  b: Resident;
+  c: Resident;
+  deviceA: TestDeviceStorage;
+}> {
+  const clock = new FakeClock(T0);
+  const deviceA = new TestDeviceStorage();
+  const founding = new AppState(inMemoryServices(clock, deviceA));
+  expect(await founding.createSquare('Tai Hang Court', 'Ah Ming')).toEqual({ ok: true });
+  await founding.session!.close();
+  const a = await resident(clock, deviceA);
+  const b = await resident(clock, deviceA.anotherResident(), 'Siu Ling');
+  const c = await resident(clock, deviceA.anotherResident(), 'Chan Tai');
+  await sync(a, b, c);
+  return { clock, a, b, c, deviceA };
+}
+
+describe('a private conversation about a post', () => {
+  it('reaches the post’s author sealed, counts unread, is read and answered, and stays after a reload', async () => {
+    const { clock, a, b, c, deviceA } = await square();
+    expect(await a.session.feed.publishPost(postBody({ note: 'children’s ibuprofen please' }))).toEqual({ ok: true });
+    await sync(a, b, c);
+    const post = b.session.feed.posts[0]!;
+
+    b.session.messages.start(post, 'I can help');
+    expect(b.session.messages.current?.other).toBe(a.session.me);
+    expect(b.session.messages.draft).toBe('I can help');
+    expect(await b.session.messages.send(b.session.messages.openKey!, LINE)).toEqual({ ok: true });
+    await settle(b);
+    expect(b.session.messages.current?.lines.map((l) => [l.text, l.mine, l.delivered])).toEqual([[LINE, true, false]]);
+    b.session.messages.hide();
+
+    await sync(a, b, c);
+    expect(a.session.messages.unread).toBe(1);
+    const [conversation] = a.session.messages.conversations;
+    expect(conversation?.other).toBe(b.session.me);
+    expect(conversation?.lines.map((l) => l.text)).toEqual([LINE]);
+    // A's device acknowledged it with a sealed receipt: B sees "delivered".
+    await sync(a, b, c);
+    expect(b.session.messages.conversations[0]?.lines.map((l) => l.delivered)).toEqual([true]);
+
+    a.session.messages.open(conversation!.key);
+    expect(a.session.messages.unread).toBe(0);
+    expect(await a.session.messages.send(conversation!.key, REPLY)).toEqual({ ok: true });
+    await sync(a, b, c);
+    expect(b.session.messages.unread).toBe(1);
+    expect(b.session.messages.conversations[0]?.lines.map((l) => l.text)).toEqual([LINE, REPLY]);
+
+    // C holds every record, and reads none of it.
+    expect(c.session.messages.conversations).toEqual([]);
+    expect(c.session.messages.unread).toBe(0);
+    const shared = JSON.stringify((c.services.opened.at(-1)!.doc as Y.Doc).getMap('records').toJSON());
+    expect(shared).toContain('\\"kind\\":\\"message\\"');
+    for (const secret of ['9123', '12B', 'Thank you']) expect(shared).not.toContain(secret);
+
+    // A reloads: the conversation is there, read on this device.
+    await a.session.close();
+    const again = await resident(clock, deviceA);
+    await settle(again);
+    expect(again.session.messages.unread).toBe(0);
+    expect(again.session.messages.conversations[0]?.lines.map((l) => l.text)).toEqual([LINE, REPLY]);
+  });
+
+  it('refuses an empty or too long line, and a resident who cannot receive messages yet', async () => {
+    const { a, b } = await square();
+    expect(await a.session.feed.publishPost(postBody())).toEqual({ ok: true });
+    await sync(a, b);
+    const post = b.session.feed.posts[0]!;
+    b.session.messages.start(post);
+    const key = b.session.messages.openKey!;
+    expect(await b.session.messages.send(key, '   ')).toEqual({ ok: false, reason: 'required' });
+    expect(await b.session.messages.send(key, '藥'.repeat(1001))).toEqual({ ok: false, reason: 'too-long' });
+    expect(await b.session.messages.send(key, '藥'.repeat(1000))).toEqual({ ok: true });
+    b.session.messages.open(`${post.id} ${'ed25519:' + 'A'.repeat(43)}`);
+    expect(b.session.messages.canReach(b.session.messages.current!.other)).toBe(false);
+    expect(await b.session.messages.send(b.session.messages.openKey!, 'hello')).toEqual({
+      ok: false,
+      reason: 'cannot-receive',
+    });
+  });
+});
