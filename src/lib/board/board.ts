@@ -9,6 +9,7 @@ import type { AuthorKey } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
+import { BlockedRecords } from './blocks.ts';
 import { checkCopy } from './copy.ts';
 import { Commands } from './commands.ts';
 import { INGEST_SLICE, sortEntries } from './ingest.ts';
@@ -63,6 +64,7 @@ export class Board {
   readonly #verifier: Verifier;
   readonly #retention: RetentionArbiter;
   readonly #restores: RestoreQueue;
+  readonly #blocks: BlockedRecords;
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
   readonly #listeners = new Set<Listener>();
@@ -91,8 +93,10 @@ export class Board {
     this.#restores = new RestoreQueue(
       options.clock,
       (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
-      (record) => !this.#map.holds(record) && this.#vault.get(record.id) !== undefined,
+      (record) =>
+        !this.#map.holds(record) && this.#vault.get(record.id) !== undefined && !this.#blocks.isBlocked(record),
     );
+    this.#blocks = new BlockedRecords(this.#fold, this.#vault, this.#map);
     this.commands = new Commands(this.identity, this.#fold, this.#hlc, (record) => {
       this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
       this.#accept([record]);
@@ -199,14 +203,17 @@ export class Board {
   /**
    * How many records this device holds as live an update from a peer would delete or overwrite
    * with something else: above 0 the exchange refuses it (issue 9, attack 2). Deletions the
-   * retention rule allows (a post due for pruning, an update whose post is not here) do no harm.
+   * retention rule allows (a post due for pruning, an update whose post is not here) do no harm,
+   * nor do deletions of a blocked key's records (board/blocks.ts), nor of entries that are not
+   * validly signed records: this device never holds those.
    */
   harmOf(update: Uint8Array): number {
     let harm = 0;
     const removed = this.#map.removalsIn(update);
     for (const key of removed) {
       const record = this.#vault.get(key);
-      if (record && this.#map.holds(record) && !this.#retention.mayLose(record, removed)) harm++;
+      if (!record || !this.#map.holds(record)) continue;
+      if (!this.#retention.mayLose(record, removed) && !this.#blocks.mayLose(record)) harm++;
     }
     return harm;
   }
@@ -231,7 +238,7 @@ export class Board {
   }
 
   async #ingestSlice(keys: readonly string[]): Promise<void> {
-    const { fresh, rejected, lost, returned, erased } = await sortEntries(
+    const { fresh, rejected, lost, returned, erased, junk, held } = await sortEntries(
       keys,
       this.#map,
       this.#vault,
@@ -239,16 +246,24 @@ export class Board {
       this.#retention,
       this.#fold,
     );
-    const { putBack, accept, deleteAgain } = this.#retention.arbitrate(lost, returned);
+    // A blocked key's records that a peer deleted stay deleted (blocks.ts puts them back on undo).
+    const unblocked = lost.filter((record) => !this.#blocks.isBlocked(record));
+    const { putBack, accept, deleteAgain } = this.#retention.arbitrate(unblocked, returned);
     this.#verifier.reject(rejected);
     this.#vault.reject(rejected);
-    if (deleteAgain.length > 0 || erased.length > 0) {
-      // A peer that has not pruned yet sent back what we dropped: drop it again.
-      this.#map.write(VAULT_ORIGIN, (w) => [...deleteAgain, ...erased].forEach((record) => w.delete(record.id)));
+    if (deleteAgain.length > 0 || erased.length > 0 || junk.size > 0) {
+      this.#map.write(VAULT_ORIGIN, (w) => {
+        // A peer that has not pruned yet sent back what we dropped: drop it again.
+        for (const record of [...deleteAgain, ...erased]) w.delete(record.id);
+        // Junk goes, so it stops riding along in every newcomer's download; unless the key
+        // changed while it was checked (the new value has its own turn).
+        for (const [key, value] of junk) if (this.#map.get(key) === value) w.delete(key);
+      });
     }
     fresh.push(...accept);
     if (fresh.length > 0) this.#accept(fresh);
     else if (rejected.size > 0) this.#notify({ ...NOTHING, pruned: 0 });
+    this.#sweepBlocks(held);
     this.#restores.add(putBack);
     this.prune();
   }
@@ -257,6 +272,7 @@ export class Board {
     for (const record of records) this.#hlc.observe(record.at);
     this.#vault.save(records);
     const change = this.#fold.add(records);
+    this.#sweepBlocks(records);
     const dropped = this.#retention.dropForGood(change.dropped);
     if (dropped.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => dropped.forEach((id) => w.delete(id)));
     this.#notify({ ...change, pruned: dropped.length });
@@ -264,6 +280,14 @@ export class Board {
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
     if (accept.length > 0) this.#accept(accept);
+  }
+
+  /** Deletes from the map what blocked keys wrote; puts back what keys no longer blocked wrote. */
+  #sweepBlocks(seen: readonly AnyRecord[]): void {
+    const { remove, putBack } = this.#blocks.sweep(seen);
+    if (remove.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => remove.forEach((id) => w.delete(id)));
+    const back = putBack.filter((record) => !this.#retention.mayLose(record, new Set()));
+    if (back.length > 0) this.#restores.add(back);
   }
 
   /** Folds records that were dated ahead and whose time has come. */
