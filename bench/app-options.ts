@@ -64,7 +64,8 @@ const FLAGS = {
 type ValueFlag = Exclude<keyof typeof FLAGS, 'quick' | 'help' | 'only' | 'sizes' | 'receive-timeout-s'>;
 
 const DEFAULTS: Record<ValueFlag, string> = {
-  'coldstart-sizes': '1000,10000,50000r',
+  // 10000+2000m: the 10,000 posts are 2,000 members', with profiles, roles and vouches (issue 10).
+  'coldstart-sizes': '1000,10000,10000+2000m,50000r',
   // 500 records, about 180 KiB, is a size stock y-webrtc can still carry in one message.
   'receive-sizes': '500r,1000r,10000r,50000r',
   modes: EXCHANGE_MODES.join(','),
@@ -101,7 +102,7 @@ const HELP: readonly (readonly [flag: string, text: string, flagName?: ValueFlag
   ['--sizes=LIST', 'sizes for both coldstart and receive (see --coldstart-sizes, --receive-sizes)'],
   [
     '--coldstart-sizes=LIST',
-    'boards to cold-start: N is N posts (no updates), Nr is N records as posts with 4 updates each',
+    'boards to cold-start: N is N posts (no updates), Nr is N records as posts with 4 updates each; +Mm adds M members (profiles, roles, vouches) who wrote the posts',
     'coldstart-sizes',
   ],
   ['--receive-sizes=LIST', 'boards a newcomer receives: N or Nr, N records in the 1:4 mix', 'receive-sizes'],
@@ -164,18 +165,23 @@ export function parseOptions(argv: readonly string[], scenarioNames: readonly st
     }
     return items as T[];
   };
-  /** `N` (posts only, or records for receive) or `Nr` (N records in the 1:4 mix). */
+  /**
+   * `N` (posts only, or records for receive) or `Nr` (N records in the 1:4 mix), and `+Mm` for M
+   * members with profiles, roles and vouches, whose posts they are.
+   */
   const sizes = (name: 'coldstart-sizes' | 'receive-sizes', recordsOnly: boolean): RecordMix[] =>
     list(values[name] ?? values.sizes ?? raw(name)).map((text) => {
-      const m = /^(\d+)(r?)$/.exec(text.trim());
+      const m = /^(\d+)(r?)(?:\+(\d+)m)?$/.exec(text.trim());
       const n = Number(m?.[1]);
-      if (!m || !Number.isInteger(n) || n < 1)
-        throw new Error(`--${name}: sizes look like 1000 (posts) or 50000r (records), not ${text}`);
-      if (!m[2] && !recordsOnly) return { posts: n, updatesPerPost: 0 };
+      const members = Number(m?.[3] ?? 0);
+      if (!m || !Number.isInteger(n) || n < 1 || !Number.isInteger(members))
+        throw new Error(`--${name}: sizes look like 1000 (posts), 50000r (records) or 10000+2000m, not ${text}`);
+      const withMembers = members > 0 ? { members } : {};
+      if (!m[2] && !recordsOnly) return { posts: n, updatesPerPost: 0, ...withMembers };
       const posts = Math.round(n / (1 + UPDATES_PER_POST));
       if (posts < 1 || posts * (1 + UPDATES_PER_POST) !== n)
         throw new Error(`--${name}: ${n} records is not a multiple of ${1 + UPDATES_PER_POST} (1 post + 4 updates)`);
-      return { posts, updatesPerPost: UPDATES_PER_POST };
+      return { posts, updatesPerPost: UPDATES_PER_POST, ...withMembers };
     });
   const receiveTimeout = values['receive-timeout-s'];
   return {

@@ -15,6 +15,7 @@ import { signalingServer } from '../tests/support/server-process.ts';
 import { helpText, parseOptions, type Options } from './app-options.ts';
 import { bytesScenario } from './scenarios/bytes.ts';
 import { coldStartScenario } from './scenarios/coldstart.ts';
+import { foldScenario } from './scenarios/fold.ts';
 import { publishScenario } from './scenarios/publish.ts';
 import { receiveScenario } from './scenarios/receive.ts';
 import type { BenchContext, Scenario } from './scenarios/scenario.ts';
@@ -23,7 +24,13 @@ import { mixKey, type RecordMix } from './support/seed.ts';
 import { SquarePool } from './support/square-pool.ts';
 
 /** Every scenario, in the default order. */
-const SCENARIOS: readonly Scenario[] = [publishScenario, coldStartScenario, receiveScenario, bytesScenario];
+const SCENARIOS: readonly Scenario[] = [
+  publishScenario,
+  foldScenario,
+  coldStartScenario,
+  receiveScenario,
+  bytesScenario,
+];
 
 /** What goes in the JSON, by scenario key; filled as scenarios finish (or report partial results). */
 const results: Record<string, unknown> = {};

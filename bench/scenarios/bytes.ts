@@ -26,15 +26,16 @@ import {
   createSquare,
   postCountOf,
   pruneBoard,
-  publishThroughBoard,
   roomOf,
   setRetention,
-  updateThroughBoard,
+  writeStoredRecords,
   waitForHandle,
   type KaifongWindow,
   type UpdateOrder,
 } from '../../tests/support/page-driver.ts';
+import { entriesOf, NeighbourKeys } from '../../tests/support/neighbours.ts';
 import { Rng } from '../../tests/support/random.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { preparePage } from '../support/peer.ts';
 import { bytes, log, printTable, round } from '../support/report.ts';
 import { postBody, updateNote } from '../support/seed.ts';
@@ -134,23 +135,36 @@ async function measureOnce(serverUrl: string, params: BytesParams): Promise<Byte
     const prunedDaily: number[] = [];
     let published = 0;
 
+    // Many neighbours post, each within an unvouched key's limits (issue 10), and update their own
+    // posts; their records are signed here and written into the page's map as their devices would.
+    const neighbours = new NeighbourKeys();
+    const pageNow = () => page.evaluate(() => Date.now());
+    const write = async (records: readonly AnyRecord[]): Promise<void> => {
+      for (let done = 0; done < records.length; done += params.chunk)
+        await writeStoredRecords(page, entriesOf(records.slice(done, done + params.chunk)));
+      await boardIdle(page);
+    };
     const publish = async (n: number): Promise<PostId[]> => {
-      const ids: PostId[] = [];
-      for (let done = 0; done < n;) {
-        const k = Math.min(params.chunk, n - done);
-        const bodies = Array.from({ length: k }, (_, j) => {
-          const i = published + done + j;
-          return postBody(i, `day post ${i}: ${updateNote(i)}`);
-        });
-        ids.push(...(await publishThroughBoard(page, bodies)).ids);
-        done += k;
-      }
+      const now = await pageNow();
+      const posts = await Promise.all(
+        Array.from({ length: n }, (_, j) => {
+          const i = published + j;
+          return neighbours.post(postBody(i, `day post ${i}: ${updateNote(i)}`), now - n + j);
+        }),
+      );
+      await write(posts);
       published += n;
-      return ids;
+      return posts.map((post) => post.id);
     };
     const update = async (orders: readonly UpdateOrder[]): Promise<void> => {
-      for (let done = 0; done < orders.length; done += params.chunk)
-        await updateThroughBoard(page, orders.slice(done, done + params.chunk));
+      const now = await pageNow();
+      const { length } = orders;
+      const updates = await Promise.all(
+        orders.map(({ post, action, note }, j) =>
+          neighbours.update(post, note === undefined ? { action } : { action, note }, now - length + j),
+        ),
+      );
+      await write(updates);
       for (const o of orders) counts[o.action as keyof typeof counts]++;
     };
 

@@ -33,6 +33,8 @@ interface ColdStartRun {
 
 interface ColdStartResult {
   readonly posts: number;
+  /** Members with profiles, roles and vouches, who wrote the posts (0: many neighbours' fresh keys). */
+  readonly members: number;
   /** Records seeded: posts × (1 + updatesPerPost). */
   readonly records: number;
   readonly updatesPerPost: number;
@@ -158,9 +160,10 @@ async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun>
   };
 }
 
-/** The key of a cold start size in the results: "10000" (posts) or "50000r" (records in the mix). */
+/** The key of a cold start size in the results: "10000" (posts), "50000r" (records in the mix), "10000+2000m". */
 function sizeKey(mix: RecordMix): string {
-  return mix.updatesPerPost === 0 ? String(mix.posts) : `${recordsOf(mix)}r`;
+  const size = mix.updatesPerPost === 0 ? String(mix.posts) : `${mix.posts * (1 + mix.updatesPerPost)}r`;
+  return mix.members ? `${size}+${mix.members}m` : size;
 }
 
 async function coldStartSize({ options, pool }: BenchContext, mix: RecordMix): Promise<ColdStartResult> {
@@ -187,6 +190,7 @@ async function coldStartSize({ options, pool }: BenchContext, mix: RecordMix): P
     const med = (key: keyof ColdStartResult['median']) => round(median(runs.map((r) => r[key])));
     return {
       posts: mix.posts,
+      members: mix.members ?? 0,
       records,
       updatesPerPost: mix.updatesPerPost,
       seedMs: round(seedMs),
@@ -223,7 +227,7 @@ function printColdStart(r: Record<string, ColdStartResult>): void {
   for (const res of Object.values(r)) {
     const each = (key: keyof ColdStartRun) => res.runs.map((run) => ms(run[key] as number)).join(', ');
     rows.push([
-      describeMix({ posts: res.posts, updatesPerPost: res.updatesPerPost }),
+      describeMix({ posts: res.posts, updatesPerPost: res.updatesPerPost, members: res.members }),
       'list rendered + count',
       ms(res.median.listMs),
       each('listMs'),

@@ -2,8 +2,16 @@
 // by many neighbours' keys, each within the limits every device enforces (issue 10).
 
 import type { Page } from '@playwright/test';
+import { generateIdentity, type Identity } from '../../src/lib/crypto/signing.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
-import { boardIdle, publishAsNeighbours } from '../../tests/support/page-driver.ts';
+import { entriesOf, NeighbourKeys, signAs } from '../../tests/support/neighbours.ts';
+import {
+  boardIdle,
+  publishAsNeighbours,
+  writeStoredRecords,
+  type KaifongWindow,
+} from '../../tests/support/page-driver.ts';
 import { log } from './report.ts';
 import { flushIndexedDb } from './storage.ts';
 
@@ -46,26 +54,99 @@ export function updateNote(i: number): string {
   return UPDATE_NOTES[i % UPDATE_NOTES.length] as string;
 }
 
-/** How a seeded board is made up: `posts` posts, each followed by `updatesPerPost` updates. */
+/**
+ * How a seeded board is made up: `posts` posts, each followed by `updatesPerPost` updates; with
+ * `members`, that many residents with profiles, one in MEMBERS_PER_VOLUNTEER a volunteer (granted
+ * by the founder), every other vouched for by a volunteer, and the posts are theirs.
+ */
 export interface RecordMix {
   readonly posts: number;
   readonly updatesPerPost: number;
+  readonly members?: number;
 }
 
-/** Records in a mix: posts and their updates. */
+/** One volunteer for this many members. */
+export const MEMBERS_PER_VOLUNTEER = 100;
+
+/** Records in a mix: posts and their updates (and the members' profiles, roles and vouches). */
 export function recordsOf(mix: RecordMix): number {
-  return mix.posts * (1 + mix.updatesPerPost);
+  const members = mix.members ?? 0;
+  // A profile each, and a role (volunteers) or a vouch (everyone else).
+  const trust = 2 * members;
+  return mix.posts * (1 + mix.updatesPerPost) + trust;
 }
 
-/** "10000 posts" or "50000 records (10000 posts × 1 + 4 updates)". */
+/** "10000 posts", "50000 records (10000 posts × 1 + 4 updates)", "10000 posts, 2000 members (…)". */
 export function describeMix(mix: RecordMix): string {
-  if (mix.updatesPerPost === 0) return `${mix.posts} posts`;
-  return `${recordsOf(mix)} records (${mix.posts} posts × 1 + ${mix.updatesPerPost} updates)`;
+  const posts =
+    mix.updatesPerPost === 0
+      ? `${mix.posts} posts`
+      : `${mix.posts * (1 + mix.updatesPerPost)} records (${mix.posts} posts × 1 + ${mix.updatesPerPost} updates)`;
+  const members = mix.members ?? 0;
+  if (members === 0) return posts;
+  const volunteers = volunteersOf(members);
+  return `${posts}, ${members} members (${volunteers} volunteers, ${members - volunteers} vouched)`;
 }
 
-/** The key of a mix among seeded squares: "10000x1", "10000x5". */
+/** The key of a mix among seeded squares: "10000x1", "10000x5", "10000x1+2000m". */
 export function mixKey(mix: RecordMix): string {
-  return `${mix.posts}x${1 + mix.updatesPerPost}`;
+  const members = mix.members ?? 0;
+  return `${mix.posts}x${1 + mix.updatesPerPost}${members > 0 ? `+${members}m` : ''}`;
+}
+
+export function volunteersOf(members: number): number {
+  return Math.max(1, Math.round(members / MEMBERS_PER_VOLUNTEER));
+}
+
+/** A square's residents: their keys, the volunteers among them, and their profiles and vouches. */
+export interface Members {
+  readonly residents: readonly Identity[];
+  readonly volunteers: readonly Identity[];
+  /** Profiles of everyone, and a volunteer's vouch for every resident who is not one. */
+  readonly records: readonly AnyRecord[];
+}
+
+/** Signs `count` residents' profiles, and vouches by the first volunteersOf(count) of them. */
+export async function memberRecords(count: number, nowMs: number): Promise<Members> {
+  const residents = await Promise.all(Array.from({ length: count }, () => generateIdentity()));
+  const volunteers = residents.slice(0, volunteersOf(count));
+  const start = nowMs - 120_000 - count * 2;
+  const records = await Promise.all(
+    residents.flatMap((resident, i) => {
+      const profile = signAs(
+        resident,
+        'profile',
+        { name: `Neighbour ${i}`, building: `Block ${1 + (i % 12)}` },
+        start + 2 * i,
+      );
+      if (i < volunteers.length) return [profile];
+      const voucher = volunteers[i % volunteers.length]!;
+      return [profile, signAs(voucher, 'vouch', { member: resident.author }, start + 2 * i + 1)];
+    }),
+  );
+  return { residents, volunteers, records };
+}
+
+/**
+ * Seeds a square's members: the page (the founder) grants the volunteer role through its own
+ * board; profiles and vouches, signed by the residents and volunteers, are written as their
+ * devices would. Returns the residents' keys, for their posts.
+ */
+export async function seedMembers(page: Page, count: number, chunk: number): Promise<readonly Identity[]> {
+  const members = await memberRecords(count, Date.now());
+  const refused = await page.evaluate(
+    async (volunteers) => {
+      const { board } = (window as KaifongWindow).kaifong!;
+      const results = await Promise.all(volunteers.map((v) => board.commands.setRole(v as never, 'grant-volunteer')));
+      return results.flatMap((r) => (r.ok ? [] : [r.reason]));
+    },
+    members.volunteers.map((v) => v.author),
+  );
+  if (refused.length > 0) throw new Error(`the founder's board refused a role: ${refused[0]}`);
+  const entries = entriesOf(members.records);
+  for (let i = 0; i < entries.length; i += chunk) await writeStoredRecords(page, entries.slice(i, i + chunk));
+  await boardIdle(page);
+  return members.residents;
 }
 
 export interface SeedTiming {
@@ -96,6 +177,11 @@ export async function seedRecords(
   let lastLog = start;
   const postsPerBatch = Math.max(1, Math.floor(chunk / (1 + mix.updatesPerPost)));
   const total = recordsOf(mix);
+  const members = mix.members ?? 0;
+  const residents = members > 0 ? await seedMembers(page, members, chunk) : [];
+  if (members > 0) log(`${label}: seeded ${members} members with their roles and vouches`);
+  // The members' own posts (vouched, so up to the open limit each), or fresh neighbours' keys.
+  const keys = members > 0 ? new NeighbourKeys(Math.ceil(mix.posts / members), residents) : new NeighbourKeys();
   for (let done = 0; done < mix.posts;) {
     const n = Math.min(postsPerBatch, mix.posts - done);
     const bodies = Array.from({ length: n }, (_, k) =>
@@ -103,11 +189,11 @@ export async function seedRecords(
     );
     const notes = Array.from({ length: mix.updatesPerPost }, (_, j) => updateNote(done + j));
     // Many neighbours' posts with their own progress notes: one key's would be held back by its limits.
-    await publishAsNeighbours(page, bodies, () => notes);
+    await publishAsNeighbours(page, bodies, () => notes, keys);
     done += n;
     const now = performance.now();
     if (now - lastLog > 5000 || done === mix.posts) {
-      const records = done * (1 + mix.updatesPerPost);
+      const records = done * (1 + mix.updatesPerPost) + (total - recordsOf({ ...mix, members: 0 }));
       const rate = records / ((now - start) / 1000);
       log(`${label}: seeded ${records}/${total} records (${rate.toFixed(0)} records/s)`);
       lastLog = now;

@@ -100,11 +100,7 @@ export class ExchangeNetwork extends TestNetwork {
         scheduler: this.scheduler,
         ...(judged
           ? {
-              judge: {
-                judge: (update) => peer.board.judge(update),
-                settled: () => peer.board.whenIdle(),
-                repair: (update) => peer.board.repair(update),
-              },
+              judge: peer.board,
               onQuarantine: (id) => this.quarantines.push({ by: peer.index, peer: Number(id) }),
             }
           : {}),

@@ -9,7 +9,8 @@ import { generateIdentity, signRecord, type Identity } from '../../src/lib/crypt
 import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
 import { encodeHlc } from '../../src/lib/domain/hlc.ts';
 import type { PostId } from '../../src/lib/domain/ids.ts';
-import type { AnyRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
+import type { AnyRecord, RecordKind, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
+import type { UpdateBody } from '../../src/lib/domain/kinds/update.ts';
 import { POST_LIMITS } from '../../src/lib/domain/limits.ts';
 
 /** Signed posts (and optional progress notes by their authors), and the entries to write them. */
@@ -21,7 +22,62 @@ export interface NeighbourRecords {
 }
 
 /**
- * Signs `bodies` as posts by fresh keys, `perKey` each (an unvouched key's open limit), dated in
+ * Many neighbours' keys, `perKey` posts each (an unvouched key's open limit by default), each
+ * remembered as its posts' author so it can update them later. Signed in Node, with WebCrypto.
+ */
+export class NeighbourKeys {
+  readonly #perKey: number;
+  readonly #pool: readonly Identity[];
+  /** Each turn of `perKey` posts, its key: chosen as the call is made, so concurrent calls agree. */
+  readonly #turns = new Map<number, Promise<Identity>>();
+  #posted = 0;
+  readonly #authorOf = new Map<PostId, Identity>();
+
+  /** `pool`: keys to post with in turn (residents with profiles, say); fresh keys without one. */
+  constructor(perKey: number = POST_LIMITS.openUnvouched, pool: readonly Identity[] = []) {
+    this.#perKey = perKey;
+    this.#pool = pool;
+  }
+
+  /** A post by the current neighbour, or the next one once it has posted `perKey`. */
+  async post(body: unknown, ms: number): Promise<AnyRecord> {
+    const turn = Math.floor(this.#posted++ / this.#perKey);
+    let key = this.#turns.get(turn);
+    if (!key) {
+      const pooled = this.#pool[turn % this.#pool.length];
+      key = pooled ? Promise.resolve(pooled) : generateIdentity();
+      this.#turns.set(turn, key);
+    }
+    const author = await key;
+    const post = await signAs(author, 'post', body, ms);
+    this.#authorOf.set(post.id, author);
+    return post;
+  }
+
+  /** An update signed by the post's author. */
+  update(post: PostId, body: Omit<UpdateBody, 'post'>, ms: number): Promise<AnyRecord> {
+    const author = this.#authorOf.get(post);
+    if (!author) throw new Error(`no neighbour wrote post ${post}`);
+    return signAs(author, 'update', { post, ...body }, ms);
+  }
+}
+
+/** Signs a record of any kind as `who`, at a wall time. */
+export async function signAs(who: Identity, kind: RecordKind, body: unknown, ms: number): Promise<AnyRecord> {
+  const at = encodeHlc({ ms, counter: 0 });
+  return (await signRecord(
+    { v: RECORD_VERSION, kind, author: who.author, at, body } as UnsignedRecord,
+    who,
+  )) as AnyRecord;
+}
+
+/** [id, stored JSON text], as the shared map holds records. */
+export function entriesOf(records: readonly AnyRecord[]): [string, string][] {
+  return records.map((r) => [r.id, storedForm(r)]);
+}
+
+/**
+ * Signs `bodies` as posts by neighbours' keys (fresh ones, an unvouched key's open limit each, unless `keys` says otherwise), dated in
  * the minute before `nowMs` and one millisecond apart, so they sort in the order given. Each post
  * gets the progress notes `notesFor(i)` returns, signed by its author.
  */
@@ -29,32 +85,18 @@ export async function neighbourPosts(
   bodies: readonly unknown[],
   nowMs = Date.now(),
   notesFor: (i: number) => readonly string[] = () => [],
-  perKey: number = POST_LIMITS.openUnvouched,
+  keys: NeighbourKeys = new NeighbourKeys(),
 ): Promise<NeighbourRecords> {
   const start = nowMs - 60_000 - bodies.length * 2;
-  let author: Identity | undefined;
-  const sign = (who: Identity, kind: string, body: unknown, ms: number) =>
-    signRecord(
-      { v: RECORD_VERSION, kind, author: who.author, at: encodeHlc({ ms, counter: 0 }), body } as UnsignedRecord,
-      who,
-    );
   const postIds: PostId[] = [];
   const records: AnyRecord[] = [];
   for (const [i, body] of bodies.entries()) {
-    if (i % perKey === 0) author = await generateIdentity();
-    const post = (await sign(author!, 'post', body, start + i * 2)) as AnyRecord;
+    const post = await keys.post(body, start + i * 2);
     postIds.push(post.id);
     records.push(post);
     for (const [k, note] of notesFor(i).entries()) {
-      records.push(
-        (await sign(
-          author!,
-          'update',
-          { post: post.id, action: 'progress', note },
-          start + i * 2 + 1 + k,
-        )) as AnyRecord,
-      );
+      records.push(await keys.update(post.id, { action: 'progress', note }, start + i * 2 + 1 + k));
     }
   }
-  return { postIds, records, entries: records.map((r) => [r.id, storedForm(r)]) };
+  return { postIds, records, entries: entriesOf(records) };
 }

@@ -13,7 +13,7 @@ import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { PostId } from '../../src/lib/domain/ids.ts';
 import type { UpdateAction } from '../../src/lib/domain/kinds/update.ts';
 import type { WebrtcTransport } from '../../src/lib/sync/webrtc-transport.ts';
-import { neighbourPosts } from './neighbours.ts';
+import { neighbourPosts, type NeighbourKeys } from './neighbours.ts';
 
 /** How long founding or joining a square, or peers connecting, may take on a loaded machine. */
 export const APP_TIMEOUT_MS = 30_000;
@@ -194,9 +194,10 @@ export async function publishAsNeighbours(
   page: Page,
   bodies: readonly unknown[],
   notesFor?: (i: number) => readonly string[],
+  keys?: NeighbourKeys,
 ): Promise<Published> {
   const startMs = Date.now();
-  const { postIds, entries } = await neighbourPosts(bodies, startMs, notesFor);
+  const { postIds, entries } = await neighbourPosts(bodies, startMs, notesFor, keys);
   // In pieces, as a peer's updates arrive.
   for (let i = 0; i < entries.length; i += 500) await writeStoredRecords(page, entries.slice(i, i + 500));
   await boardIdle(page);

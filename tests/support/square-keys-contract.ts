@@ -57,7 +57,7 @@ export function runSquareKeysContract(name: string, setup: SquareKeysSetup): voi
         { v: RECORD_VERSION, kind: 'profile', author: identity.author, at: '0', body } as never,
         identity,
       );
-      expect(await verifyRecord(signed)).toBe(signed.id);
+      expect(await verifyRecord(signed)).toEqual({ valid: true, id: signed.id });
     });
 
     it('lists every room’s key, and keeps a restored key in place of the room’s own, after a reload', async () => {

@@ -35,7 +35,7 @@ describe('identity backup', () => {
       { v: RECORD_VERSION, kind: 'profile', author: restored.author, at: hlc(T0), body: { name: 'Siu Ling' } },
       restored,
     );
-    expect(await verifyRecord(signed)).toBe(signed.id);
+    expect(await verifyRecord(signed)).toEqual({ valid: true, id: signed.id });
   });
 
   it('says clearly when the passphrase is wrong, or the file is not a backup', async () => {

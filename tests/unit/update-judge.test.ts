@@ -6,74 +6,29 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { PostId } from '../../src/lib/domain/ids.ts';
-import { DocExchange, QUARANTINE_HARM, QUARANTINE_MS } from '../../src/lib/sync/doc-exchange.ts';
-import { createInMemoryChannelPair } from '../../src/lib/sync/peer-channel.ts';
-import { openTestDevice, type TestDevice } from '../support/device.ts';
-import { ManualScheduler } from '../support/manual-scheduler.ts';
+import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
+import { QUARANTINE_HARM, QUARANTINE_MS } from '../../src/lib/sync/doc-exchange.ts';
+import { JudgedExchanges, until, type JudgedNode as Node } from '../support/judged-exchange.ts';
 import { HOUR, identity, postBody, T0 } from './fixtures.ts';
 
 let founder: Identity;
 let alice: Identity;
 let bob: Identity;
+let net: JudgedExchanges;
+const clock = { now: T0 };
 
 beforeAll(async () => {
   [founder, alice, bob] = await Promise.all([identity(61), identity(62), identity(63)]);
+  net = new JudgedExchanges(founder.author, () => clock.now);
 });
 
-interface Node {
-  readonly device: TestDevice;
-  readonly exchange: DocExchange;
-}
+afterEach(() => net.destroy());
 
-const exchanges: DocExchange[] = [];
-afterEach(() => {
-  for (const exchange of exchanges.splice(0)) exchange.destroy();
-});
-
-const scheduler = new ManualScheduler();
-const clock = { now: T0 };
-
-/** A device whose exchange judges what peers send with its board, as the app wires it. */
-async function honest(who: Identity): Promise<Node> {
-  const device = await openTestDevice({ identity: who, founder: founder.author, now: () => clock.now });
-  const exchange = new DocExchange(device.doc, {
-    countPosts: () => device.board.view.postCount,
-    judge: {
-      judge: (update) => device.board.judge(update),
-      settled: () => device.board.whenIdle(),
-      repair: (update) => device.board.repair(update),
-    },
-    scheduler,
-  });
-  exchanges.push(exchange);
-  return { device, exchange };
-}
-
-/** The attacker: a document of its own and an exchange that judges nothing. */
-function hostile(): { doc: Y.Doc; records: Y.Map<unknown>; exchange: DocExchange } {
-  const doc = new Y.Doc();
-  const exchange = new DocExchange(doc, { countPosts: () => 0, scheduler });
-  exchanges.push(exchange);
-  return { doc, records: doc.getMap(RECORDS_KEY), exchange };
-}
-
-function link(a: DocExchange, aName: string, b: DocExchange, bName: string) {
-  const [ca, cb] = createInMemoryChannelPair();
-  a.addPeer(bName, ca);
-  b.addPeer(aName, cb);
-  return { ca, cb };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const honest = (who: Identity) => net.honest(who);
+const hostile = () => net.hostile();
+const link: JudgedExchanges['link'] = (...args) => net.link(...args);
 
 async function publish(node: Node, count: number): Promise<PostId[]> {
   const ids: PostId[] = [];
@@ -123,7 +78,7 @@ describe('judging updates before they are applied (attack 2)', () => {
     const again = link(b.exchange, 'b', mallory.exchange, 'm');
     expect(again.ca.closed).toBe(true);
     expect(b.exchange.isQuarantined('m')).toBe(true);
-    scheduler.advance(QUARANTINE_MS);
+    net.scheduler.advance(QUARANTINE_MS);
     expect(b.exchange.isQuarantined('m')).toBe(false);
   });
 

@@ -9,6 +9,7 @@ import type { AuthorKey } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
+import { BlockedRecords } from './blocks.ts';
 import { checkCopy } from './copy.ts';
 import { Commands } from './commands.ts';
 import { INGEST_SLICE, sortEntries } from './ingest.ts';
@@ -72,6 +73,7 @@ export class Board {
   readonly #repairs: RestoreQueue;
   /** Keys of the shared map changed but not yet verified and folded: their worth is not known yet. */
   readonly #unjudged = new Set<string>();
+  readonly #blocks: BlockedRecords;
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
   readonly #listeners = new Set<Listener>();
@@ -100,13 +102,15 @@ export class Board {
     this.#restores = new RestoreQueue(
       options.clock,
       (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
-      (record) => !this.#map.holds(record) && this.#vault.get(record.id) !== undefined,
+      (record) =>
+        !this.#map.holds(record) && this.#vault.get(record.id) !== undefined && !this.#blocks.isBlocked(record),
     );
     this.#repairs = new RestoreQueue(
       options.clock,
       (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
       (record) => this.#vault.get(record.id) !== undefined,
     );
+    this.#blocks = new BlockedRecords(this.#fold, this.#vault, this.#map);
     this.commands = new Commands(this.identity, this.#fold, this.#hlc, (record) => {
       this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
       this.#accept([record]);
@@ -215,11 +219,12 @@ export class Board {
    * Judges an update from a peer before it is applied (issue 9, attack 2): how many records
    * this device holds as live it would delete or overwrite, and what to apply instead: the update
    * less those deletions (and less deletions of entries not here yet). Deletions the retention
-   * rule allows (a post due for pruning, an update whose post is not here) do no harm. An
-   * overwrite cannot be taken out of its author's run of changes: it is applied, and the vault
-   * puts the genuine record back, rate-limited, as after any peer's damage. An entry not
-   * verified yet counts as harmed until it is: the exchange judges again once this board is
-   * idle, so nothing slips past a record being checked.
+   * rule allows (a post due for pruning, an update whose post is not here) do no harm, nor do
+   * deletions of a blocked key's records (board/blocks.ts), nor of entries that are not validly
+   * signed records: this device never holds those. An overwrite cannot be taken out of its
+   * author's run of changes: it is applied, and the vault puts the genuine record back,
+   * rate-limited, as after any peer's damage. An entry not verified yet counts as harmed until it
+   * is: the exchange judges again once this board is idle, so nothing slips past a record being checked.
    */
   judge(update: Uint8Array): { readonly harm: number; readonly accept: readonly Uint8Array[] } {
     const incoming = this.#map.read(update);
@@ -243,7 +248,12 @@ export class Board {
   #harmed(removed: ReadonlySet<string>): AnyRecord[] {
     return [...removed].flatMap((key) => {
       const record = this.#vault.get(key);
-      return record && this.#map.holds(record) && !this.#retention.mayLose(record, removed) ? [record] : [];
+      return record &&
+        this.#map.holds(record) &&
+        !this.#retention.mayLose(record, removed) &&
+        !this.#blocks.mayLose(record)
+        ? [record]
+        : [];
     });
   }
 
@@ -268,7 +278,7 @@ export class Board {
   }
 
   async #ingestSlice(keys: readonly string[]): Promise<void> {
-    const { fresh, rejected, lost, returned, erased } = await sortEntries(
+    const { fresh, rejected, lost, returned, erased, junk, held } = await sortEntries(
       keys,
       this.#map,
       this.#vault,
@@ -277,16 +287,24 @@ export class Board {
       this.#fold,
     );
     for (const key of keys) this.#unjudged.delete(key);
-    const { putBack, accept, deleteAgain } = this.#retention.arbitrate(lost, returned);
+    // A blocked key's records that a peer deleted stay deleted (blocks.ts puts them back on undo).
+    const unblocked = lost.filter((record) => !this.#blocks.isBlocked(record));
+    const { putBack, accept, deleteAgain } = this.#retention.arbitrate(unblocked, returned);
     this.#verifier.reject(rejected);
     this.#vault.reject(rejected);
-    if (deleteAgain.length > 0 || erased.length > 0) {
-      // A peer that has not pruned yet sent back what we dropped: drop it again.
-      this.#map.write(VAULT_ORIGIN, (w) => [...deleteAgain, ...erased].forEach((record) => w.delete(record.id)));
+    if (deleteAgain.length > 0 || erased.length > 0 || junk.size > 0) {
+      this.#map.write(VAULT_ORIGIN, (w) => {
+        // A peer that has not pruned yet sent back what we dropped: drop it again.
+        for (const record of [...deleteAgain, ...erased]) w.delete(record.id);
+        // Junk goes, so it stops riding along in every newcomer's download; unless the key
+        // changed while it was checked (the new value has its own turn).
+        for (const [key, value] of junk) if (this.#map.get(key) === value) w.delete(key);
+      });
     }
     fresh.push(...accept);
     if (fresh.length > 0) this.#accept(fresh);
     else if (rejected.size > 0) this.#notify({ ...NOTHING, pruned: 0 });
+    this.#sweepBlocks(held);
     this.#restores.add(putBack);
     this.prune();
   }
@@ -295,6 +313,7 @@ export class Board {
     for (const record of records) this.#hlc.observe(record.at);
     this.#vault.save(records);
     const change = this.#fold.add(records);
+    this.#sweepBlocks(records);
     const dropped = this.#retention.dropForGood(change.dropped);
     if (dropped.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => dropped.forEach((id) => w.delete(id)));
     this.#notify({ ...change, pruned: dropped.length });
@@ -302,6 +321,14 @@ export class Board {
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
     if (accept.length > 0) this.#accept(accept);
+  }
+
+  /** Deletes from the map what blocked keys wrote; puts back what keys no longer blocked wrote. */
+  #sweepBlocks(seen: readonly AnyRecord[]): void {
+    const { remove, putBack } = this.#blocks.sweep(seen);
+    if (remove.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => remove.forEach((id) => w.delete(id)));
+    const back = putBack.filter((record) => !this.#retention.mayLose(record, new Set()));
+    if (back.length > 0) this.#restores.add(back);
   }
 
   /** Folds records that were dated ahead and whose time has come. */

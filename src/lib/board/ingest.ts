@@ -20,9 +20,13 @@ export interface IngestResult {
   readonly returned: AnyRecord[];
   /** Records of posts their author erased, sent again: deleted again, never taken. */
   readonly erased: AnyRecord[];
+  /** Entries that are certainly not validly signed records, by key → the value seen: removed. */
+  readonly junk: Map<string, unknown>;
+  /** Records this device holds that are still in the map as it holds them (not checked again). */
+  readonly held: AnyRecord[];
 }
 
-/** Sorts changed entries of the shared map into fresh, invalid, lost and returned records. */
+/** Sorts changed entries of the shared map into fresh, invalid, junk, lost and returned records. */
 export async function sortEntries(
   keys: readonly string[],
   map: RecordsMap,
@@ -31,7 +35,15 @@ export async function sortEntries(
   retention: RetentionArbiter,
   view: BoardView,
 ): Promise<IngestResult> {
-  const result: IngestResult = { fresh: [], rejected: new Map(), lost: [], returned: [], erased: [] };
+  const result: IngestResult = {
+    fresh: [],
+    rejected: new Map(),
+    lost: [],
+    returned: [],
+    erased: [],
+    junk: new Map(),
+    held: [],
+  };
   await Promise.all(
     keys.map(async (key) => {
       const value = map.get(key);
@@ -41,17 +53,23 @@ export async function sortEntries(
         return;
       }
       // The verification cache: the exact stored form of a record already verified.
-      if (known && map.holds(known)) return;
-      const verdict = await verifier.verify(key, value, known !== undefined);
-      if (verdict.valid) {
+      if (known && map.holds(known)) {
+        result.held.push(known);
+        return;
+      }
+      const verdict = await verifier.verify(key, value);
+      if (verdict.status === 'valid') {
         const subject = subjectOf(verdict.record);
         if (verdict.record.kind !== 'erase' && subject !== null && view.isErased(subject))
           result.erased.push(verdict.record);
         else if (retention.isOfPrunedPost(verdict.record)) result.returned.push(verdict.record);
         else result.fresh.push(verdict.record);
-      } else if (!verdict.known) {
+      } else if (verdict.status === 'invalid') {
+        // A valid record overwritten with something else counts as deleted (and is put back);
+        // anything else that is not a validly signed record goes, so it stops travelling.
+        if (verdict.junk && !known) result.junk.set(key, value);
+        if (verdict.known) return;
         result.rejected.set(key, verdict.fingerprint);
-        // A valid record overwritten with something else counts as deleted.
         if (known) result.lost.push(known);
       }
     }),

@@ -1,16 +1,32 @@
 import { toBase64url } from '../crypto/base64url.ts';
 import { verifyRecord } from '../crypto/signing.ts';
+import { parseEnvelope } from '../domain/envelope.ts';
 import { parseRecord, type AnyRecord } from '../domain/kinds/registry.ts';
 import { parseStoredForm } from './stored-form.ts';
 
 /** What verifying an entry of the shared map found. */
 export type EntryVerdict =
-  | { readonly valid: true; readonly record: AnyRecord }
-  | { readonly valid: false; readonly fingerprint: string; readonly known: boolean };
+  | { readonly status: 'valid'; readonly record: AnyRecord }
+  /**
+   * Validly signed, under its id, but of a kind or a body this version cannot read: a newer
+   * version wrote it. Kept in the map, for the devices that can read it; not folded here.
+   */
+  | { readonly status: 'foreign' }
+  | {
+      readonly status: 'invalid';
+      readonly fingerprint: string;
+      /** Found invalid before, with this very content. */
+      readonly known: boolean;
+      /**
+       * Certainly not a validly signed record, on any device: removed from the map. Not so an
+       * entry signed with a scheme this device cannot check.
+       */
+      readonly junk: boolean;
+    };
 
 /**
- * Checks entries of the shared map: parse, schema, signature and id. Remembers entries found
- * invalid by a fingerprint of the whole entry, so they are not verified again.
+ * Checks entries of the shared map: parse, id, signature, then the kind's schema. Remembers
+ * entries found invalid by a fingerprint of the whole entry, so they are counted once.
  */
 export class Verifier {
   readonly #rejected: Map<string, string>;
@@ -24,17 +40,26 @@ export class Verifier {
     return this.#rejected.size;
   }
 
-  /** Verifies the entry under a key; `known` marks an invalid entry seen before. */
-  async verify(key: string, value: unknown, isVaultKey: boolean): Promise<EntryVerdict> {
+  /**
+   * Verifies the entry under a key. NOTE: an entry found invalid before is checked again all
+   * the same: junk is removed from the map when found, so what is seen again is rare (an entry
+   * this device could not check, or one kept by an older version), and its verdict may differ.
+   */
+  async verify(key: string, value: unknown): Promise<EntryVerdict> {
     const fingerprint = await fingerprintOf(value);
-    if (!isVaultKey && this.#rejected.get(key) === fingerprint) return { valid: false, fingerprint, known: true };
-    const parsed = parseRecord(parseStoredForm(value));
-    const id = parsed.ok ? await verifyRecord(parsed.value) : null;
-    if (parsed.ok && id === key) return { valid: true, record: { ...parsed.value, id } as AnyRecord };
-    return { valid: false, fingerprint, known: false };
+    const known = this.#rejected.get(key) === fingerprint;
+    const invalid = (junk: boolean): EntryVerdict => ({ status: 'invalid', fingerprint, known, junk });
+    const envelope = parseEnvelope(parseStoredForm(value));
+    if (!envelope.ok) return invalid(true);
+    const signature = await verifyRecord(envelope.value);
+    if (!signature.valid) return invalid(signature.checked);
+    if (signature.id !== key) return invalid(true);
+    const parsed = parseRecord(envelope.value);
+    if (!parsed.ok) return { status: 'foreign' };
+    return { status: 'valid', record: { ...parsed.value, id: signature.id } as AnyRecord };
   }
 
-  /** Remembers invalid entries, so the same entry is not verified again. */
+  /** Remembers invalid entries, so the same entry is not counted again. */
   reject(entries: ReadonlyMap<string, string>): void {
     for (const [key, fingerprint] of entries) this.#rejected.set(key, fingerprint);
   }

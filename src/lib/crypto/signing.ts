@@ -1,6 +1,6 @@
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
-import { signingText } from '../domain/envelope.ts';
-import type { SignedRecord, UnsignedRecord, VerifiedRecord } from '../domain/kinds/registry.ts';
+import { signingText, type Signed, type Unsigned } from '../domain/envelope.ts';
+import type { UnsignedRecord, VerifiedRecord } from '../domain/kinds/registry.ts';
 import { fromBase64url, toBase64url } from './base64url.ts';
 
 /** The signature schemes an author key may use; Ed25519 where the browser has it. */
@@ -67,7 +67,7 @@ export async function importIdentity(author: AuthorKey, pkcs8: Uint8Array<ArrayB
 }
 
 /** The content-derived id of a record: the first 128 bits of SHA-256 over its signed bytes. */
-export async function recordId(record: UnsignedRecord): Promise<RecordId> {
+export async function recordId(record: Unsigned): Promise<RecordId> {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(signingText(record)));
   return toBase64url(new Uint8Array(digest, 0, 16)) as RecordId;
 }
@@ -97,18 +97,27 @@ function importAuthor(author: AuthorKey): Promise<CryptoKey> {
 }
 
 /**
- * Verifies a parsed record's signature; resolves to its id, or null when the signature does
- * not verify or the key is malformed. Never rejects.
+ * What checking a record's signature found: its id, a signature that does not hold (or a
+ * malformed key), or a scheme this device cannot check.
  */
-export async function verifyRecord(record: SignedRecord): Promise<RecordId | null> {
+export type SignatureCheck =
+  { readonly valid: true; readonly id: RecordId } | { readonly valid: false; readonly checked: boolean };
+
+/**
+ * Verifies the signature of a parsed envelope, of any kind (a kind this version does not know
+ * is still signed like every other). Never rejects.
+ */
+export async function verifyRecord(record: Signed): Promise<SignatureCheck> {
   try {
     const algorithm = record.author.split(':')[0] as SigningAlgorithm;
     const key = await importAuthor(record.author);
     const bytes = encoder.encode(signingText(record));
     const ok = await crypto.subtle.verify(SIGNING_PARAMS[algorithm].sign, key, fromBase64url(record.sig), bytes);
-    return ok ? await recordId(record) : null;
-  } catch {
+    return ok ? { valid: true, id: await recordId(record) } : { valid: false, checked: true };
+  } catch (error) {
     publicKeys.delete(record.author);
-    return null;
+    // NOTE: a scheme this browser lacks (Ed25519 in an older one) proves nothing about the
+    // record: a device that can check it may hold it as valid, so it is not called junk here.
+    return { valid: false, checked: !(error instanceof DOMException && error.name === 'NotSupportedError') };
   }
 }

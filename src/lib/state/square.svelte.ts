@@ -79,7 +79,7 @@ export class SquareSession {
       countPosts: () => this.#board?.view.postCount ?? 0,
       // Before the board has opened nothing is live here, so nothing a peer sends can harm it.
       judge: (update) => this.#board?.judge(update) ?? { harm: 0, accept: [update] },
-      settled: () => this.#board?.whenIdle() ?? Promise.resolve(),
+      whenIdle: () => this.#board?.whenIdle() ?? Promise.resolve(),
       repair: (update) => this.#board?.repair(update),
     });
     const context = {

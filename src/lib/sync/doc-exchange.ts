@@ -84,7 +84,7 @@ export interface UpdateJudge {
    * Resolves once everything applied so far has been judged. An update that looks harmful is
    * judged again then: the erasure or pruning that allows it may have arrived just before it.
    */
-  settled(): Promise<void>;
+  whenIdle(): Promise<void>;
   /**
    * After a harmful update from a peer not quarantined was applied: put back what it deleted
    * there, for the sender lacks it (an honest peer may only have passed on another's deletion).
@@ -101,7 +101,7 @@ export interface DocKeeper extends UpdateJudge {
 /** Accepts every update: for documents nothing guards, as in the exchange's own tests. */
 export const UNGUARDED: UpdateJudge = {
   judge: (update) => ({ harm: 0, accept: [update] }),
-  settled: () => Promise.resolve(),
+  whenIdle: () => Promise.resolve(),
   repair: () => undefined,
 };
 
@@ -330,7 +330,7 @@ export class DocExchange {
 
   /** Judges a harmful-looking update again once the keeper has caught up, and applies what it accepts. */
   async #judgeAgain(link: PeerLink, update: Uint8Array): Promise<void> {
-    await this.#judge.settled();
+    await this.#judge.whenIdle();
     if (this.isQuarantined(link.peerId)) return;
     const { harm, accept } = this.#judge.judge(update);
     if (harm >= QUARANTINE_HARM) {

@@ -206,7 +206,11 @@ export class WebrtcTransport implements Transport {
         id: EXCHANGE_CHANNEL_ID,
         ordered: true,
       });
-      channel.addEventListener('open', () => exchange.addPeer(peerId, new RtcPeerChannel(channel)), { once: true });
+      const open = () => exchange.addPeer(peerId, new RtcPeerChannel(channel));
+      // NOTE: a negotiated channel made once the connection is up may be open at once, with no
+      // 'open' event to follow (node-webrtc, which a Node client of the square runs on, does this).
+      if (channel.readyState === 'open') open();
+      else channel.addEventListener('open', open, { once: true });
     };
     if (conn.connected) attach();
     else conn.peer.once('connect', attach);

@@ -54,6 +54,8 @@ export interface BoardView {
   moderationLog(): readonly ModerationEntry[];
   /** Who vouched for a resident. */
   vouchersOf(member: AuthorKey): readonly AuthorKey[];
+  /** Whether a block by someone who held a role names this key, whether it counts now or not. */
+  wasBlocked(author: AuthorKey): boolean;
   /** Shown posts that members reported and no volunteer has hidden yet. */
   reviewQueue(): ReviewItem[];
   /** Why a post is held back (over its author's limits, or blocked), if it is. */
@@ -235,6 +237,10 @@ export class BoardFold implements BoardView {
 
   vouchersOf(member: AuthorKey): readonly AuthorKey[] {
     return this.#trust.vouchersOf(member);
+  }
+
+  wasBlocked(author: AuthorKey): boolean {
+    return this.#trust.wasBlocked(author);
   }
 
   reviewQueue(): ReviewItem[] {

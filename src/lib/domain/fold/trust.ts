@@ -37,6 +37,7 @@ export class TrustSlice {
   #summary = '';
   #entries: ModerationEntry[] = [];
   #vouchedBy = new Map<AuthorKey, AuthorKey[]>();
+  #blockedOnce = new Set<AuthorKey>();
   #rejected = 0;
   #dirty = false;
 
@@ -67,6 +68,8 @@ export class TrustSlice {
     // Roles, replayed in time order from the root of trust.
     let founder = this.#root;
     const volunteers = new Set<AuthorKey>();
+    // Everyone who held a role at some point: their blocks name keys some device may hold blocked.
+    const everModerated = new Set<AuthorKey>([founder]);
     for (const role of [...this.#roles].sort(byTimeThenId)) {
       const now = trustAuthority({ founder, volunteers, vouched: new Set(), blocked: new Set(), hidden: new Map() });
       if (!KINDS.role.authorise(role, undefined, now).ok) {
@@ -74,6 +77,7 @@ export class TrustSlice {
         continue;
       }
       const { action, member } = role.body;
+      if (action !== 'revoke-volunteer') everModerated.add(member);
       if (action === 'grant-volunteer') volunteers.add(member);
       else if (action === 'revoke-volunteer') volunteers.delete(member);
       else {
@@ -98,7 +102,11 @@ export class TrustSlice {
       // An undo of nothing this device knows still counts once its target arrives.
     }
     const blocked = new Set<AuthorKey>();
+    const blockedOnce = new Set<AuthorKey>();
     const hidden = new Map<PostId, Hiding>();
+    for (const { author, body } of this.#moderation) {
+      if (body.action === 'block' && everModerated.has(author)) blockedOnce.add(body.member);
+    }
     for (const record of [...this.#moderation].sort(byTimeThenId)) {
       if (!valid.has(record.id) || undone.has(record.id)) continue;
       const body = record.body;
@@ -127,6 +135,7 @@ export class TrustSlice {
 
     this.#rejected = rejected;
     this.#vouchedBy = vouchedBy;
+    this.#blockedOnce = blockedOnce;
     this.#authority = trustAuthority({ founder, volunteers, vouched, blocked, hidden });
     const summary = summarise(
       founder,
@@ -148,6 +157,15 @@ export class TrustSlice {
   /** Who vouched for a resident (volunteers and the founder). */
   vouchersOf(member: AuthorKey): readonly AuthorKey[] {
     return this.#vouchedBy.get(member) ?? [];
+  }
+
+  /**
+   * Whether a block by someone who held a role at any time names this key, counted now or not
+   * (undone, or judged with roles that changed since): a device that has not heard of the change
+   * yet may still hold the key blocked.
+   */
+  wasBlocked(author: AuthorKey): boolean {
+    return this.#blockedOnce.has(author);
   }
 
   /** Trust records that verified but were not allowed. */
