@@ -155,7 +155,8 @@ test('attack 2: a member deleting the whole square is refused and quarantined, n
     // Before: each honest device re-sent the whole square (7–10 MB in the issue's square) for
     // every such delete, and its document grew by a restore of every record.
     expect(after[i]!.bytesSent - before[i]!.bytesSent).toBeLessThan(4 * 1024);
-    expect(after[i]!.structs).toBe(before[i]!.structs);
+    // A device may write a record of its own meanwhile; a restore would add one per record.
+    expect(after[i]!.structs - before[i]!.structs).toBeLessThan(deleted / 10);
   }
   // The honest devices still exchange new posts with each other.
   await publishPost(b, { item: 'Thermometer', quantity: 1, note: 'After the storm' });
