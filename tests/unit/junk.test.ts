@@ -15,7 +15,8 @@ import type { AnyRecord, RecordKind } from '../../src/lib/domain/kinds/registry.
 import { QUARANTINE_HARM } from '../../src/lib/sync/doc-exchange.ts';
 import { openTestDevice, receive } from '../support/device.ts';
 import { JudgedExchanges, until, type HostileNode, type JudgedNode } from '../support/judged-exchange.ts';
-import { identity, MINUTE, postBody, sign, signPost, stored, T0 } from './fixtures.ts';
+import { HOUR, identity, MINUTE, postBody, sign, signPost, stored, T0 } from './fixtures.ts';
+import { POST_LIMITS } from '../../src/lib/domain/limits.ts';
 
 let founder: Identity;
 let bob: Identity;
@@ -114,6 +115,18 @@ describe('entries that are not validly signed records', () => {
     const keyBytes = [...junkKeys].reduce((sum, key) => sum + key.length + 8, 0);
     expect(download).toBeLessThan(3 * genuine + keyBytes);
     expect(c.device.board.invalidCount).toBe(0);
+  });
+
+  it("counts a newer version's records toward their author's hourly rate", async () => {
+    const d = await openTestDevice({ identity: bob, founder: founder.author, now: () => T0 + HOUR });
+    const foreign = await Promise.all(
+      Array.from({ length: POST_LIMITS.perHour }, (_, i) => foreignRecord(mallory, T0 + i * MINUTE)),
+    );
+    const post = await signPost(mallory, postBody({ note: 'one more' }), T0 + 30 * MINUTE);
+    await receive(d, ...foreign, post);
+    expect(d.board.view.post(post.id as PostId)).toBeUndefined();
+    expect(d.board.view.heldReason(post.id as PostId)).toEqual({ ok: false, reason: 'rate-limit' });
+    for (const record of foreign) expect(d.records.has(record.id), 'kept for the versions that read it').toBe(true);
   });
 
   it('puts back a record it holds that a peer overwrote with something else, rather than removing it', async () => {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
-import type { AuthorKey, PostId } from '../../src/lib/domain/ids.ts';
+import type { AuthorKey, PostId, RecordId } from '../../src/lib/domain/ids.ts';
 import { checkBody, type AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { POST_LIMITS } from '../../src/lib/domain/limits.ts';
 import { HOUR, hlc, identity, MINUTE, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
@@ -213,6 +213,29 @@ describe('limits every device enforces', () => {
     f.add([await role(founder, 'revoke-volunteer', vera, T0 + 2 * HOUR)]);
     expect(shown(f, vera.author)).toHaveLength(POST_LIMITS.perHour);
     expect(f.heldReason(stock[20]!.id)).toEqual({ ok: false, reason: 'rate-limit' });
+  });
+
+  it('counts records of kinds this version cannot read toward the hourly rate, in any order', async () => {
+    // A newer version's records: 20 in the hour before a post put it over the rate.
+    const foreign = Array.from({ length: POST_LIMITS.perHour }, (_, i) => ({
+      id: `foreign-${i}` as RecordId,
+      author: mallory.author,
+      at: hlc(T0 + i * MINUTE),
+    }));
+    const [post] = await posts(mallory, 1, T0 + 30 * MINUTE);
+    const first = fold([post!]);
+    expect(first.post(post!.id)).toBeDefined();
+    expect(first.addForeign(foreign).posts).toEqual(new Set([post!.id]));
+    expect(first.heldReason(post!.id)).toEqual({ ok: false, reason: 'rate-limit' });
+    expect(first.judgeNewPost(mallory.author, hlc(T0 + 40 * MINUTE))).toEqual({ ok: false, reason: 'rate-limit' });
+
+    const second = fold([]);
+    second.addForeign([...foreign].reverse());
+    second.add([post!]);
+    expect(second.heldReason(post!.id)).toEqual({ ok: false, reason: 'rate-limit' });
+    // The same record counted twice is counted once; an hour later the rate allows posts again.
+    second.addForeign(foreign.slice(0, 1));
+    expect(second.judgeNewPost(mallory.author, hlc(T0 + 2 * HOUR))).toEqual({ ok: true });
   });
 
   it('refuses one item twice in a post, in the fold as in the form', () => {

@@ -278,7 +278,7 @@ export class Board {
   }
 
   async #ingestSlice(keys: readonly string[]): Promise<void> {
-    const { fresh, rejected, lost, returned, erased, junk, held } = await sortEntries(
+    const { fresh, rejected, lost, returned, erased, junk, held, foreign } = await sortEntries(
       keys,
       this.#map,
       this.#vault,
@@ -302,6 +302,7 @@ export class Board {
       });
     }
     fresh.push(...accept);
+    if (foreign.length > 0) this.#notify({ ...this.#fold.addForeign(foreign), pruned: 0 });
     if (fresh.length > 0) this.#accept(fresh);
     else if (rejected.size > 0) this.#notify({ ...NOTHING, pruned: 0 });
     this.#sweepBlocks(held);

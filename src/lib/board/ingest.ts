@@ -1,4 +1,5 @@
 import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { subjectOf, type AnyRecord } from '../domain/kinds/registry.ts';
 import type { RecordsMap } from './records-map.ts';
 import type { RetentionArbiter } from './retention.ts';
@@ -24,6 +25,8 @@ export interface IngestResult {
   readonly junk: Map<string, unknown>;
   /** Records this device holds that are still in the map as it holds them (not checked again). */
   readonly held: AnyRecord[];
+  /** Validly signed records of kinds this version cannot read: they count toward their author's limits. */
+  readonly foreign: ForeignRecord[];
 }
 
 /** Sorts changed entries of the shared map into fresh, invalid, junk, lost and returned records. */
@@ -43,6 +46,7 @@ export async function sortEntries(
     erased: [],
     junk: new Map(),
     held: [],
+    foreign: [],
   };
   await Promise.all(
     keys.map(async (key) => {
@@ -64,7 +68,9 @@ export async function sortEntries(
           result.erased.push(verdict.record);
         else if (retention.isOfPrunedPost(verdict.record)) result.returned.push(verdict.record);
         else result.fresh.push(verdict.record);
-      } else if (verdict.status === 'invalid') {
+      } else if (verdict.status === 'foreign') {
+        result.foreign.push(verdict.record);
+      } else {
         // A valid record overwritten with something else counts as deleted (and is put back);
         // anything else that is not a validly signed record goes, so it stops travelling.
         if (verdict.junk && !known) result.junk.set(key, value);

@@ -1,6 +1,7 @@
 import { toBase64url } from '../crypto/base64url.ts';
 import { verifyRecord } from '../crypto/signing.ts';
 import { parseEnvelope } from '../domain/envelope.ts';
+import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { parseRecord, type AnyRecord } from '../domain/kinds/registry.ts';
 import { parseStoredForm } from './stored-form.ts';
 
@@ -11,7 +12,7 @@ export type EntryVerdict =
    * Validly signed, under its id, but of a kind or a body this version cannot read: a newer
    * version wrote it. Kept in the map, for the devices that can read it; not folded here.
    */
-  | { readonly status: 'foreign' }
+  | { readonly status: 'foreign'; readonly record: ForeignRecord }
   | {
       readonly status: 'invalid';
       readonly fingerprint: string;
@@ -55,7 +56,10 @@ export class Verifier {
     if (!signature.valid) return invalid(signature.checked);
     if (signature.id !== key) return invalid(true);
     const parsed = parseRecord(envelope.value);
-    if (!parsed.ok) return { status: 'foreign' };
+    if (!parsed.ok) {
+      const { author, at } = envelope.value;
+      return { status: 'foreign', record: { id: signature.id, author, at } };
+    }
     return { status: 'valid', record: { ...parsed.value, id: signature.id } as AnyRecord };
   }
 

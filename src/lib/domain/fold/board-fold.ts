@@ -6,7 +6,7 @@ import type { ProfileBody } from '../kinds/profile.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
-import { PostsSlice, type PostRecordOf, type PostState } from './posts.ts';
+import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice, type Member } from './profiles.ts';
 import { ReportsSlice } from './reports.ts';
 import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
@@ -140,6 +140,13 @@ export class BoardFold implements BoardView {
     return change;
   }
 
+  /** Counts validly signed records of kinds this version cannot read toward their authors' limits. */
+  addForeign(records: readonly ForeignRecord[]): FoldChange {
+    const change = emptyChange();
+    this.#posts.addForeign(records, this.#trust.authority, change);
+    return change;
+  }
+
   /**
    * Forgets posts and everything about them, their messages too (retention pruning); returns
    * which posts changed: those forgotten and any of their authors' posts the limits now let through.
@@ -266,10 +273,13 @@ export class BoardFold implements BoardView {
     if (authority.isBlocked(author)) return { ok: false, reason: 'blocked' };
     // NOTE: an id that sorts after every real one, so the new post is judged last among equals.
     const candidate = { id: '~' as RecordId, at, openUntilMs: Number.POSITIVE_INFINITY };
-    const posts = this.#posts
-      .postsOf(author)
-      .filter((p) => KINDS.post.authorise(p, undefined, authority).ok)
-      .map(limitedPost);
+    const posts = [
+      ...this.#posts
+        .postsOf(author)
+        .filter((p) => KINDS.post.authorise(p, undefined, authority).ok)
+        .map(limitedPost),
+      ...this.#posts.foreignOf(author),
+    ];
     return judgeLimits([...posts, candidate], limitsOf(author, authority)).get(candidate.id) ?? ALLOWED;
   }
 

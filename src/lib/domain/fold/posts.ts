@@ -4,7 +4,7 @@ import type { AuthorKey, PostId, RecordId } from '../ids.ts';
 import type { PostBody } from '../kinds/post.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
 import type { UpdateAction } from '../kinds/update.ts';
-import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
+import { judgeLimits, limitedPost, limitsOf, type LimitedPost } from '../limits.ts';
 import { refused, type Verdict } from '../reasons.ts';
 import { byTimeThenId } from './order.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
@@ -29,6 +29,16 @@ export interface PostState {
 type PostRecord = VerifiedRecord<'post'>;
 type Update = VerifiedRecord<'update'>;
 type Erase = VerifiedRecord<'erase'>;
+/**
+ * A validly signed record of a kind this version cannot read (a newer version wrote it): it
+ * counts toward its author's hourly rate, so new kinds are no way around the limits.
+ */
+export interface ForeignRecord {
+  readonly id: RecordId;
+  readonly author: AuthorKey;
+  readonly at: Hlc;
+}
+
 /** A record about a post that waits for the post to arrive. */
 export type PostRecordOf = Update | Erase;
 
@@ -55,6 +65,8 @@ export class PostsSlice implements FoldSlice {
   readonly #byAuthor = new Map<AuthorKey, Set<PostId>>();
   /** Posts held back, with why. */
   readonly #held = new Map<PostId, Verdict>();
+  /** Records of kinds this version cannot read, by author, by id. */
+  readonly #foreign = new Map<AuthorKey, Map<RecordId, ForeignRecord>>();
 
   add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind !== 'post' && record.kind !== 'update' && record.kind !== 'erase') return;
@@ -100,7 +112,10 @@ export class PostsSlice implements FoldSlice {
     const states = ids.flatMap((id) => this.#states.get(id) ?? []);
     const blocked = authority.isBlocked(author);
     const verdicts = judgeLimits(
-      states.filter((s) => !blocked && KINDS.post.authorise(s, undefined, authority).ok).map(limitedPost),
+      [
+        ...states.filter((s) => !blocked && KINDS.post.authorise(s, undefined, authority).ok).map(limitedPost),
+        ...this.foreignOf(author),
+      ],
       limitsOf(author, authority),
     );
     for (const state of states) {
@@ -117,6 +132,19 @@ export class PostsSlice implements FoldSlice {
       }
       if (wasShown !== verdict.ok) change.posts.add(state.id);
     }
+  }
+
+  /** Counts records of kinds this version cannot read toward their authors' hourly rate. */
+  addForeign(records: readonly ForeignRecord[], authority: Authority, change: ChangeBuilder): void {
+    const authors = new Set<AuthorKey>();
+    for (const record of records) {
+      const own = this.#foreign.get(record.author) ?? new Map<RecordId, ForeignRecord>();
+      if (own.has(record.id)) continue;
+      own.set(record.id, record);
+      this.#foreign.set(record.author, own);
+      authors.add(record.author);
+    }
+    for (const author of authors) this.#judgeAuthor(author, authority, change);
   }
 
   rejudge(authority: Authority, change: ChangeBuilder): void {
@@ -185,6 +213,15 @@ export class PostsSlice implements FoldSlice {
   /** Why a post of this device's is held back (over its author's limits, or blocked), if it is. */
   heldReason(id: PostId): Verdict | undefined {
     return this.#held.get(id);
+  }
+
+  /** An author's records of kinds this version cannot read, as the limits count them: never open. */
+  foreignOf(author: AuthorKey): LimitedPost[] {
+    return [...(this.#foreign.get(author)?.values() ?? [])].map(({ id, at }) => ({
+      id,
+      at,
+      openUntilMs: Number.NEGATIVE_INFINITY,
+    }));
   }
 
   /** Posts an author has, shown or held back, for judging a new one against the limits. */
