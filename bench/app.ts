@@ -16,6 +16,7 @@ import { helpText, parseOptions, type Options } from './app-options.ts';
 import { bytesScenario } from './scenarios/bytes.ts';
 import { coldStartScenario } from './scenarios/coldstart.ts';
 import { foldScenario } from './scenarios/fold.ts';
+import { messagesScenario } from './scenarios/messages.ts';
 import { publishScenario } from './scenarios/publish.ts';
 import { receiveScenario } from './scenarios/receive.ts';
 import type { BenchContext, Scenario } from './scenarios/scenario.ts';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   coldStartScenario,
   receiveScenario,
   bytesScenario,
+  messagesScenario,
 ];
 
 /** What goes in the JSON, by scenario key; filled as scenarios finish (or report partial results). */
