@@ -59,6 +59,8 @@ export const REASONS = [
   'invite-altered',
   /** An invite link without the founder binding, for a square this device has not joined. */
   'invite-unbound',
+  /** A signalling server's address that is not `ws://` or `wss://`, or one too many. */
+  'not-signaling-url',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

@@ -4,7 +4,15 @@ import { MIN_PASSPHRASE, openBackup, sealBackup } from '../crypto/identity-backu
 export { MIN_PASSPHRASE };
 import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
-import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdict } from '../domain/invite.ts';
+import {
+  inviteFragment,
+  judgeInvite,
+  parseInvite,
+  signalingList,
+  withSignaling,
+  type Invite,
+  type InviteVerdict,
+} from '../domain/invite.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
@@ -47,7 +55,9 @@ export class AppState {
 
   async #follow(hash: string, turn: number): Promise<void> {
     const parsed = parseInvite(hash);
-    if (parsed && parsed.room === this.session?.invite.room) return;
+    const open = this.session?.invite;
+    // The open square, unless the link changed its signalling servers (settings): then it reopens on them.
+    if (parsed && parsed.room === open?.room && sameList(this.#servers(parsed, parsed), open.signaling)) return;
     const previous = this.session;
     this.session = null;
     // A run that overtook this one waits for the same close: one room is never open twice.
@@ -64,7 +74,7 @@ export class AppState {
       this.refusal = verdict.reason;
       return;
     }
-    const invite = verdict.invite;
+    const invite = withSignaling(verdict.invite, this.#servers(verdict.invite, parsed));
     const identity = await this.#services.keys.identityFor(invite.room);
     if (turn !== this.#turn) return;
     const session = new SquareSession(invite, identity, this.#services, this.durability);
@@ -176,12 +186,45 @@ export class AppState {
     return { ok: true, count: opened.squares.length };
   }
 
+  /**
+   * Sets the open square's extra signalling servers (beyond the app's own) on this device, and
+   * reopens it on them; the invite link then carries them. Refuses a URL that is not `ws(s)://`.
+   */
+  async setSignaling(urls: readonly string[]): Promise<Verdict> {
+    const session = this.session;
+    if (!session) return { ok: false, reason: 'failed' };
+    const list = signalingList(urls);
+    if (list.length !== urls.filter((url, i) => urls.indexOf(url) === i).length) {
+      return { ok: false, reason: 'not-signaling-url' };
+    }
+    const invite = withSignaling(session.invite, list);
+    rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
+    this.#services.location.hash = inviteFragment(invite);
+    await this.followLocation();
+    return ALLOWED;
+  }
+
   leaveToLanding(): void {
     this.#services.location.hash = '';
+  }
+
+  /**
+   * A square's extra signalling servers: those this device keeps for it, then those of the link.
+   * NOTE: a link adds servers and never removes one; removing is a choice made in settings.
+   */
+  #servers(invite: Invite, link: Invite): string[] {
+    const known = listSquares(this.#services.storage).find((s) => s.invite.room === invite.room);
+    return signalingList([...(known?.invite.signaling ?? []), ...(invite.signaling ?? []), ...(link.signaling ?? [])]);
   }
 
   async #judge(invite: Invite): Promise<InviteVerdict> {
     const joined = listSquares(this.#services.storage).map((s) => s.invite);
     return judgeInvite(invite, await isBoundInvite(invite), joined);
   }
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((item, i) => item === y[i]);
 }
