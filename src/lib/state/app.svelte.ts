@@ -1,7 +1,4 @@
 import { randomId } from '../crypto/base64url.ts';
-import { MIN_PASSPHRASE, openBackup, sealBackup } from '../crypto/identity-backup.ts';
-
-export { MIN_PASSPHRASE };
 import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
 import {
@@ -141,6 +138,8 @@ export class AppState {
   async backupIdentity(
     passphrase: string,
   ): Promise<{ ok: true; fileName: string; text: string } | { ok: false; reason: ReasonCode }> {
+    // NOTE: loaded when used: sealing is not part of the first load.
+    const { MIN_PASSPHRASE, sealBackup } = await import('../crypto/identity-backup.ts');
     if (passphrase.length < MIN_PASSPHRASE) return { ok: false, reason: 'required' };
     try {
       const squares = listSquares(this.#services.storage);
@@ -166,6 +165,7 @@ export class AppState {
     text: string,
     passphrase: string,
   ): Promise<{ ok: true; count: number } | { ok: false; reason: ReasonCode }> {
+    const { openBackup } = await import('../crypto/identity-backup.ts');
     const opened = await openBackup(text, passphrase);
     if (!opened.ok) return opened;
     const now = this.#services.clock.now();

@@ -15,7 +15,7 @@ import { loadContact, nextContact, saveContact, type LastContact } from './last-
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
-import type { AppServices, SquareServices } from './services.ts';
+import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
@@ -50,6 +50,10 @@ export class SquareSession {
   readonly #identity: Identity;
   readonly #durability: Durability | null;
   readonly #services: SquareServices;
+  /** The document and network, once asked for (after the first paint). */
+  #network: Promise<SquareNetwork> | null = null;
+  #loaded: SquareNetwork | null = null;
+  #closed = false;
   #board: Board | null = null;
   readonly #cleanup: (() => void)[] = [];
   /** Posts changed since the last re-render, while re-renders are throttled. */
@@ -97,13 +101,14 @@ export class SquareSession {
     return this.#identity.author;
   }
 
-  /** Loads the vault (renders at once), then the stored document, then joins the network. */
+  /**
+   * Loads the vault (renders at once), then the document and network code, the stored document,
+   * and joins the network.
+   */
   async open(): Promise<void> {
-    const { doc, transport, persistence, vault } = this.#services;
     try {
       const board = await Board.open({
-        doc,
-        store: vault,
+        store: this.#services.vault,
         founder: this.invite.founder,
         identity: this.#identity,
         clock: this.#app.clock,
@@ -116,8 +121,11 @@ export class SquareSession {
       this.trust.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
+      this.#network = this.#services.network();
+      const { doc, transport, persistence } = (this.#loaded = await this.#network);
+      if (this.#closed) return;
       await persistence.load();
-      await board.attach();
+      await board.attach(doc);
       this.#settleAttached(true);
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
       this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
@@ -161,12 +169,15 @@ export class SquareSession {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#settleAttached(false);
     this.#refreshPending?.();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
-    await this.#services.transport.destroy();
-    await this.#services.persistence.destroy();
+    const network = await this.#network?.catch(() => null);
+    if (!network) return;
+    await network.transport.destroy();
+    await network.persistence.destroy();
   }
 
   #onStatus(status: SyncStatus): void {
@@ -198,7 +209,7 @@ export class SquareSession {
     this.#changed.push(...change.posts);
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
     if (change.pruned > 0) {
-      this.#services.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
+      this.#loaded?.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
     }
     this.#refresh();
   }
