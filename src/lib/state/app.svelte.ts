@@ -23,6 +23,8 @@ export class AppState {
   squares = $state<JoinedSquare[]>([]);
   /** Why the link in the page's URL was not opened (an altered or unverifiable invite), if it was refused. */
   refusal = $state<ReasonCode | null>(null);
+  /** While the link in the page's URL is being judged and its square opened: no landing page meanwhile. */
+  opening = $state(false);
   /** Whether this device keeps its squares for good. */
   readonly durability: Durability;
   readonly #services: AppServices;
@@ -36,6 +38,7 @@ export class AppState {
     this.#services = services;
     this.durability = new Durability(services.deviceStorage ?? null);
     this.squares = listSquares(services.storage);
+    this.opening = parseInvite(services.location.hash) !== null;
   }
 
   /** Opens the square named by the URL fragment once its invite is judged sound, or shows the landing page. */
@@ -43,10 +46,13 @@ export class AppState {
     const hash = this.#services.location.hash;
     // Founding sets the hash and follows it, and the browser's hashchange follows it again.
     if (this.#following?.hash === hash) return this.#following.done;
+    this.opening = parseInvite(hash) !== null;
     const following = { hash, done: this.#follow(hash, ++this.#turn) };
     this.#following = following;
     return following.done.finally(() => {
-      if (this.#following === following) this.#following = null;
+      if (this.#following !== following) return;
+      this.#following = null;
+      this.opening = false;
     });
   }
 
@@ -75,6 +81,8 @@ export class AppState {
     const identity = await this.#services.keys.identityFor(invite.room);
     if (turn !== this.#turn) return;
     const session = new SquareSession(invite, identity, this.#services, this.durability);
+    // Read at once, so the note is there when the list paints rather than pushing it down later.
+    void this.durability.check();
     this.session = session;
     rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
     await session.open();
