@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, expect } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../tests/support/browser.ts';
 import { createSquare, publishAsNeighbours, roomOf } from '../tests/support/page-driver.ts';
 import { freePort, signalingServer } from '../tests/support/server-process.ts';
@@ -19,9 +19,9 @@ import { postBody } from './support/seed.ts';
 import { flushIndexedDb } from './support/storage.ts';
 
 /** Posts in the audited square. */
-export const AUDITED_POSTS = 200;
+const AUDITED_POSTS = 200;
 /** The lowest scores (0–1) accepted, per Lighthouse category. */
-export const MIN_SCORES = { performance: 0.95, accessibility: 1, 'best-practices': 1 } as const;
+const MIN_SCORES = { performance: 0.95, accessibility: 1, 'best-practices': 1 } as const;
 const RESULTS = 'bench/results';
 
 type Category = keyof typeof MIN_SCORES;
@@ -74,11 +74,12 @@ try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(server.url);
     const link = await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
-    const bodies = Array.from({ length: AUDITED_POSTS - 1 }, (_, i) => postBody(i, `Seeded post ${i + 1}`));
+    const bodies = Array.from({ length: AUDITED_POSTS }, (_, i) => postBody(i, `Seeded post ${i + 1}`));
     await publishAsNeighbours(page, bodies);
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
+    await expect(page.getByText(`${AUDITED_POSTS} posts`, { exact: true })).toBeVisible();
     await flushIndexedDb(page, roomOf(link));
     await page.goto('about:blank');
 

@@ -29,7 +29,7 @@ export const MAX_SIGNALING_URL = 200;
 const SIGNALING_URL = /^wss?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$/;
 
 /** Whether a text is a signalling server's URL a square may list. */
-export function isSignalingUrl(text: string): boolean {
+function isSignalingUrl(text: string): boolean {
   return text.length <= MAX_SIGNALING_URL && SIGNALING_URL.test(text);
 }
 

@@ -12,7 +12,7 @@ const CATALOGUES: Readonly<Record<Locale, () => Promise<Messages>>> = {
 };
 
 /** One language's messages. */
-export function loadMessages(locale: Locale): Promise<Messages> {
+function loadMessages(locale: Locale): Promise<Messages> {
   return CATALOGUES[locale]();
 }
 
