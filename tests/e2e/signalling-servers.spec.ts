@@ -59,3 +59,27 @@ test('neighbours meet through the square’s second signalling server while the 
     await second.stop();
   }
 });
+
+test('a neighbour who drops and comes straight back is met again, on a square with two servers', async ({
+  openPeer,
+  server,
+}) => {
+  const second = signalingServer({ env: { ALLOWED_ORIGINS: server.url } });
+  await second.start();
+  try {
+    const a = await openPeer();
+    await createSquare(a, 'Lok Fu Estate', 'Ah Mei');
+    const link = await addSignallingServer(a, `ws://127.0.0.1:${second.port}/signal`);
+    const b = await openPeer();
+    await joinSquare(b, link, 'Mr Chan');
+    await waitForPeers(b, 1);
+    // Gone and back within a second, under a new peer id: nobody else announces meanwhile.
+    await b.reload();
+    await waitForServers(b, 2);
+    await waitForPeers(b, 1);
+    await publishPost(a, { type: 'Offer', item: 'Surgical mask', quantity: 10, note: 'after the rejoin' });
+    await expect(postList(b)).toContainText('after the rejoin');
+  } finally {
+    await second.stop();
+  }
+});
