@@ -47,9 +47,48 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Puts every module the entry imports statically into one chunk. Rolldown would otherwise split
+ * off each module the entry shares with a lazy chunk (the post form, the members panel, the
+ * network code), a dozen small files that gzip alone compress 2.7 KB worse than one, each a
+ * request of its own. The graph is read when the build ends, before chunks are made.
+ */
+function firstLoadChunk(): { plugin: Plugin; test: (id: string) => boolean } {
+  const initial = new Set<string>();
+  const entries = new Set<string>();
+  return {
+    plugin: {
+      name: 'kaifong-first-load-chunk',
+      apply: 'build',
+      buildEnd() {
+        const visit = (id: string): void => {
+          if (initial.has(id)) return;
+          initial.add(id);
+          for (const dep of this.getModuleInfo(id)?.importedIds ?? []) visit(dep);
+        };
+        for (const id of this.getModuleIds()) {
+          const info = this.getModuleInfo(id);
+          if (!info?.isEntry) continue;
+          // NOTE: the entry's own script (src/main.ts) stays out: it awaits at top level until
+          // the square opened, and a lazy chunk that imported it would wait for it for ever.
+          for (const own of [id, ...(id.endsWith('.html') ? info.importedIds : [])]) entries.add(own);
+          visit(id);
+        }
+      },
+    },
+    test: (id) => initial.has(id) && !entries.has(id),
+  };
+}
+
+const firstLoad = firstLoadChunk();
+
 export default defineConfig({
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'first-load', test: firstLoad.test }] } } },
+  },
   plugins: [
+    firstLoad.plugin,
     svelte(),
     VitePWA({
       // A new version waits for the resident's Reload (src/main.ts): never a reload under a draft.

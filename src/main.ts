@@ -1,5 +1,4 @@
 import { mount } from 'svelte';
-import { registerSW } from 'virtual:pwa-register';
 import App from './App.svelte';
 import { I18n } from './lib/i18n/i18n.svelte.ts';
 import { AppState } from './lib/state/app.svelte.ts';
@@ -19,22 +18,25 @@ if (!target) throw new Error('#app is missing from index.html');
 const UPDATE_CHECK_MS = 60 * 60_000;
 
 // Prompt mode: a new version waits until the resident presses Reload; nothing reloads by itself.
+// NOTE: loaded beside the first paint, not before it (workbox-window is not part of the first load).
 const update = new AppUpdate();
-const applyUpdate = registerSW({
-  immediate: true,
-  onNeedRefresh: () =>
-    update.offer(async () => {
-      // NOTE: workbox-window reloads only for an update it found itself (its `controlling`
-      // event's isUpdate); one found by the browser's own check would activate and never reload.
-      navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
-      await applyUpdate(true);
-    }),
-  onRegisteredSW: (_url, registration) => {
-    if (registration) setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
-  },
+void import('virtual:pwa-register').then(({ registerSW }) => {
+  const applyUpdate = registerSW({
+    immediate: true,
+    onNeedRefresh: () =>
+      update.offer(async () => {
+        // NOTE: workbox-window reloads only for an update it found itself (its `controlling`
+        // event's isUpdate); one found by the browser's own check would activate and never reload.
+        navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+        await applyUpdate(true);
+      }),
+    onRegisteredSW: (_url, registration) => {
+      if (registration) setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
+    },
+  });
 });
 
-const i18n = new I18n(localStorage, navigator.languages);
+const i18n = await I18n.open(localStorage, navigator.languages);
 try {
   // Squares joined before keys were per square keep the device key they were joined with.
   const legacyRooms = listSquares(localStorage).map((s) => s.invite.room);

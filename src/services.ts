@@ -1,11 +1,9 @@
-import * as Y from 'yjs';
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
-import { IdbDocPersistence } from './lib/storage/doc-persistence.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
 import type { SquareKeys } from './lib/storage/square-keys.ts';
 import type { SyncConfig } from './lib/sync/config.ts';
-import { WebrtcTransport, type ExchangeMode } from './lib/sync/webrtc-transport.ts';
+import type { ExchangeMode } from './lib/sync/webrtc-transport.ts';
 
 /** The browser's clock and timers. */
 export const systemClock: Clock = {
@@ -29,12 +27,10 @@ export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMo
     storage: localStorage,
     location,
     openSquare(invite, keeper) {
-      const doc = new Y.Doc();
       return {
-        doc,
-        transport: new WebrtcTransport(doc, invite, config, { mode: exchangeMode, keeper }),
-        persistence: new IdbDocPersistence(invite.room, doc),
         vault: new IdbVaultStore(invite.room),
+        // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
+        network: async () => (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode),
       };
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,

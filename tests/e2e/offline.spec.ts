@@ -1,7 +1,7 @@
 import { createSquare, joinSquare, postList, publishPost, waitForPeers } from '../support/page-driver.ts';
 import { expect, test } from './fixtures.ts';
 
-test('an outage: the square reopens from the service worker with its posts, the last sync and an offline banner', async ({
+test('an outage: the square reopens from the service worker with its posts and the last sync; a post written offline reaches a neighbour once the network returns', async ({
   openPeer,
   server,
 }) => {
@@ -33,7 +33,20 @@ test('an outage: the square reopens from the service worker with its posts, the 
   // Written offline: shown, waiting to be shared, and still there after another reload.
   await publishPost(b, { type: 'Offer', item: 'Thermometer', quantity: 1, note: 'spare thermometer' });
   await expect(b.getByRole('status')).toContainText('waiting to be shared');
-  await b.reload();
+  const again = await b.reload();
+  expect(again?.fromServiceWorker()).toBe(true);
   await expect(postList(b)).toContainText('spare thermometer');
   await expect(b.getByRole('status')).toContainText('waiting to be shared');
+
+  // The network returns. Mrs Wong, who was never online with Mr Chan, gets what he wrote offline.
+  await server.start();
+  await b.context().setOffline(false);
+  const c = await openPeer();
+  await joinSquare(c, link, 'Mrs Wong');
+  await waitForPeers(c, 1);
+  await expect(postList(c)).toContainText('spare thermometer');
+  await expect(postList(c)).toContainText('child with fever');
+  // Shared now: nothing of his is waiting any more.
+  await expect(b.getByRole('status')).toContainText('last synced with 1 neighbour');
+  await expect(b.getByRole('status')).not.toContainText('waiting to be shared');
 });

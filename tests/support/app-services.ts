@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { Invite } from '../../src/lib/domain/invite.ts';
-import type { AppServices, SquareServices } from '../../src/lib/state/services.ts';
+import type { AppServices, SquareNetwork } from '../../src/lib/state/services.ts';
 import { InMemoryDocShelf } from '../../src/lib/storage/doc-persistence.ts';
 import { InMemorySquareKeys } from '../../src/lib/storage/square-keys.ts';
 import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
@@ -41,7 +41,11 @@ export interface TestAppServices extends AppServices {
   readonly clock: FakeClock;
   readonly device: TestDeviceStorage;
   /** The services of each square opened, in order. */
-  readonly opened: (SquareServices & { readonly transport: InMemoryTransport; readonly invite: Invite })[];
+  readonly opened: (SquareNetwork & {
+    readonly vault: InMemoryVaultStore;
+    readonly transport: InMemoryTransport;
+    readonly invite: Invite;
+  })[];
 }
 
 /** The services of one device; pass the same `device` again to reload it. */
@@ -77,7 +81,7 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
         vault,
       };
       opened.push(services);
-      return services;
+      return { vault, network: () => Promise.resolve(services) };
     },
     afterPaint: () => Promise.resolve(),
   };

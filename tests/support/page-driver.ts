@@ -90,6 +90,32 @@ export async function waitForPeers(page: Page, n: number, timeout = APP_TIMEOUT_
     .toBeGreaterThanOrEqual(n);
 }
 
+/** Adds a signalling server in the square's settings; resolves with the invite link, which then carries it. */
+export async function addSignallingServer(page: Page, url: string): Promise<string> {
+  await page.getByText('Square settings and archive').click();
+  await page.getByLabel('Another signalling server (wss://…)').fill(url);
+  await page.getByRole('button', { name: 'Add server' }).click();
+  const invite = page.getByRole('textbox', { name: 'Invite link' });
+  await expect(invite).toHaveValue(new RegExp(`&s=${escapeRegExp(encodeURIComponent(url))}`), {
+    timeout: APP_TIMEOUT_MS,
+  });
+  await expect(page.getByRole('button', { name: 'New post' })).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  await waitForHandle(page);
+  return invite.inputValue();
+}
+
+/** Waits until the status line reports exactly `n` signalling servers answering. */
+export async function waitForServers(page: Page, n: number, timeout = APP_TIMEOUT_MS): Promise<void> {
+  const status = page.getByRole('status');
+  await expect
+    .poll(async () => Number(await status.getAttribute('data-servers-up')), { timeout, intervals: [100] })
+    .toBe(n);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The room id in an invite link, which names the square's IndexedDB databases. */
 export function roomOf(link: string): string {
   const room = /[#&]r=([^&]+)/.exec(new URL(link).hash)?.[1];

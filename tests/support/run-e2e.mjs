@@ -2,14 +2,16 @@
 // Runs the browser suites: finds (or installs) Chromium, builds the app, and runs Playwright
 // inside a loopback-only network namespace when it can, so WebRTC between headless browsers
 // connects over 127.0.0.1 and nothing leaves the machine (see ../shared/TESTING.md).
-// Usage: node tests/support/run-e2e.mjs [--bench] [playwright or bench args…]; --help skips the build.
+// Usage: node tests/support/run-e2e.mjs [--bench | --lighthouse] [playwright or bench args…];
+// --help skips the build.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ensureTools } from './ensure-tools.mjs';
 
 const args = process.argv.slice(2);
-const bench = args[0] === '--bench';
-const rest = bench ? args.slice(1) : args;
-const command = bench ? ['npx', 'tsx', 'bench/app.ts', ...rest] : ['npx', 'playwright', 'test', ...rest];
+const SCRIPTS = { '--bench': 'bench/app.ts', '--lighthouse': 'bench/lighthouse.ts' };
+const script = SCRIPTS[args[0]];
+const rest = script ? args.slice(1) : args;
+const command = script ? ['npx', 'tsx', script, ...rest] : ['npx', 'playwright', 'test', ...rest];
 
 // Help needs neither a browser nor a build.
 if (rest.includes('--help') || rest.includes('-h')) {

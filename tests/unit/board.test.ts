@@ -281,3 +281,37 @@ describe('commands', () => {
     expect(d.board.view.post(mine.id)!.at > ahead.at).toBe(true);
   });
 });
+
+describe('a board opened before its document', () => {
+  it('folds the vault, keeps what is written meanwhile, and puts it in the document it attaches to', async () => {
+    const store = new InMemoryVaultStore();
+    const earlier = await signPost(alice, postBody({ note: 'from the vault' }), T0);
+    await store.putVerified([earlier]);
+    const board = await Board.open({ store, founder: founder.author, identity: alice, clock: clockReading(() => T0) });
+    expect(board.view.post(earlier.id as PostId)?.body.note).toBe('from the vault');
+
+    // Written while yjs is still loading: shown at once, and waiting for the document.
+    const published = await board.commands.publishPost(postBody({ note: 'written before the document' }));
+    if (!published.ok) throw new Error(published.reason);
+    expect(board.view.post(published.id)).toBeDefined();
+    expect(board.judge(new Uint8Array([0, 0])).harm).toBe(0);
+
+    const doc = new Y.Doc();
+    await board.attach(doc);
+    const records = doc.getMap(RECORDS_KEY);
+    expect(records.has(published.id)).toBe(true);
+    // The vault's record is put back into the document too, as for any document that lacks it.
+    await vi.waitFor(() => expect(records.has(earlier.id)).toBe(true));
+    expect(parseStoredForm(records.get(published.id))).toMatchObject({ body: { note: 'written before the document' } });
+  });
+
+  it('cannot attach without a document', async () => {
+    const board = await Board.open({
+      store: new InMemoryVaultStore(),
+      founder: founder.author,
+      identity: alice,
+      clock: clockReading(() => T0),
+    });
+    await expect(board.attach()).rejects.toThrow(/attaches to a document/);
+  });
+});

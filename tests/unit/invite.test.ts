@@ -6,8 +6,10 @@ import {
   inviteFragment,
   inviteUrl,
   judgeInvite,
+  MAX_EXTRA_SIGNALING,
   parseInvite,
   roomBindingText,
+  withSignaling,
   type Invite,
 } from '../../src/lib/domain/invite.ts';
 import { identity } from './fixtures.ts';
@@ -73,6 +75,41 @@ describe('invite links', () => {
     }
     // An undecodable part is skipped: without its nonce the link is judged as an old one.
     expect(parseInvite(`${old}&n=%E0%A4%A`)?.nonce).toBeUndefined();
+  });
+});
+
+describe('signalling servers in a link', () => {
+  const extra = ['wss://signal.example.org/signal', 'ws://192.168.1.20:8080/signal'];
+
+  it('ride as s= after the bound part, escaped, and read back in order', async () => {
+    const invite = withSignaling(await boundInvite(), extra);
+    const fragment = inviteFragment(invite);
+    expect(fragment).toBe(
+      `r=${invite.room}&k=${invite.secret}&f=${founder}&n=${nonce}` +
+        `&s=wss%3A%2F%2Fsignal.example.org%2Fsignal&s=ws%3A%2F%2F192.168.1.20%3A8080%2Fsignal`,
+    );
+    expect(parseInvite(`https://kaifong.example/#${fragment}`)).toEqual({ ...invite, signaling: extra });
+  });
+
+  it('do not touch the binding: the link still holds for its founder, and a swapped founder is still refused', async () => {
+    const invite = withSignaling(await boundInvite(), extra);
+    const read = parseInvite(inviteFragment(invite))!;
+    expect(await isBoundInvite(read)).toBe(true);
+    expect(judgeInvite(read, await isBoundInvite(read), [])).toEqual({ ok: true, invite: read });
+    const swapped = parseInvite(inviteFragment({ ...invite, founder: attacker }))!;
+    expect(await isBoundInvite(swapped)).toBe(false);
+    expect(judgeInvite(swapped, false, [])).toEqual({ ok: false, reason: 'invite-altered' });
+  });
+
+  it('skip what is not a ws(s) URL, repeats, and any past the limit, without refusing the link', async () => {
+    const invite = await boundInvite();
+    const junk = ['https://example.org/', 'javascript:alert(1)', 'wss://a b', `wss://${'x'.repeat(300)}`, extra[0]!];
+    const many = Array.from({ length: MAX_EXTRA_SIGNALING + 2 }, (_, i) => `wss://s${i}.example.org/signal`);
+    const fragment = [inviteFragment(invite), ...[...junk, ...extra, ...many].map((u) => `s=${encodeURIComponent(u)}`)];
+    const read = parseInvite(fragment.join('&'));
+    expect(read?.signaling).toEqual([...extra, ...many].slice(0, MAX_EXTRA_SIGNALING));
+    expect(read && (await isBoundInvite(read))).toBe(true);
+    expect(parseInvite(inviteFragment(invite))).not.toHaveProperty('signaling');
   });
 });
 

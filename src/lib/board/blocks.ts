@@ -2,7 +2,7 @@ import type { Authority } from '../domain/authority.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
-import type { RecordsMap } from './records-map.ts';
+import type { SharedRecords } from './records-map.ts';
 import type { Vault } from './vault.ts';
 
 /** What to write to the shared map after the fold changed, or records were seen again. */
@@ -21,12 +21,12 @@ export interface BlockSweep {
 export class BlockedRecords {
   readonly #view: BoardView;
   readonly #vault: Vault;
-  readonly #map: RecordsMap;
+  readonly #map: SharedRecords;
   /** The authority of the last sweep, and the keys it blocked. */
   #authority: Authority | null = null;
   #blocked = new Set<AuthorKey>();
 
-  constructor(view: BoardView, vault: Vault, map: RecordsMap) {
+  constructor(view: BoardView, vault: Vault, map: SharedRecords) {
     this.#view = view;
     this.#vault = vault;
     this.#map = map;

@@ -1,5 +1,6 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { Identity } from '../crypto/signing.ts';
+import { assert } from '../domain/assert.ts';
 import type { Clock } from '../domain/clock.ts';
 import { closedAtMs } from '../domain/expiry.ts';
 import { BoardFold, type BoardView } from '../domain/fold/board-fold.ts';
@@ -13,7 +14,7 @@ import { BlockedRecords } from './blocks.ts';
 import { checkCopy } from './copy.ts';
 import { Commands } from './commands.ts';
 import { INGEST_SLICE, sortEntries } from './ingest.ts';
-import { RecordsMap } from './records-map.ts';
+import { DeferredRecordsMap } from './deferred-map.ts';
 import { RestoreQueue } from './restores.ts';
 import { RetentionArbiter } from './retention.ts';
 import { FILE_ORIGIN, LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
@@ -23,7 +24,8 @@ import { Verifier } from './verifier.ts';
 export type { CommandResult } from './commands.ts';
 
 export interface BoardOptions {
-  readonly doc: Y.Doc;
+  /** The square's shared document; without it the board opens from the vault and `attach` brings it. */
+  readonly doc?: Y.Doc;
   readonly store: VaultStore;
   readonly founder: AuthorKey;
   readonly identity: Identity;
@@ -65,7 +67,7 @@ export class Board {
   readonly identity: Identity;
   readonly commands: Commands;
   readonly #fold: BoardFold;
-  readonly #map: RecordsMap;
+  readonly #map = new DeferredRecordsMap();
   readonly #vault: Vault;
   readonly #verifier: Verifier;
   readonly #retention: RetentionArbiter;
@@ -86,7 +88,6 @@ export class Board {
     this.#clock = options.clock;
     this.#hlc = new HybridClock(() => options.clock.now());
     this.#fold = new BoardFold(options.founder, () => options.clock.now());
-    this.#map = new RecordsMap(options.doc);
     this.#vault = new Vault(
       options.store,
       options.onStoreError ?? ((error) => console.error('kaifong: vault write failed', error)),
@@ -120,9 +121,20 @@ export class Board {
     this.#fold.add(contents.verified);
   }
 
-  /** Opens a board from the vault alone, so the list can render before the document loads. */
+  /**
+   * Opens a board from the vault alone, so the list can render before the document loads (and,
+   * without `doc`, before yjs is even fetched).
+   */
   static async open(options: BoardOptions): Promise<Board> {
-    return new Board(options, await Vault.load(options.store));
+    const board = new Board(options, await Vault.load(options.store));
+    if (options.doc) await board.#bind(options.doc);
+    return board;
+  }
+
+  async #bind(doc: Y.Doc): Promise<void> {
+    // NOTE: records-map.ts is the board's only importer of yjs: loaded here, out of the first load.
+    const { RecordsMap } = await import('./records-map.ts');
+    this.#map.bind(new RecordsMap(doc));
   }
 
   /** The square's state, read-only. */
@@ -131,13 +143,16 @@ export class Board {
   }
 
   /**
-   * Starts following the shared document: verifies what it holds, puts back vault records it
-   * lacks, and from then on handles every change, and runs retention every PRUNE_EVERY_MS. Call
-   * once the document has loaded from local persistence, or restored records would be written twice.
+   * Starts following the shared document (`doc`, unless the board was opened with it): verifies
+   * what it holds, puts back vault records it lacks, and from then on handles every change, and
+   * runs retention every PRUNE_EVERY_MS. Call once the document has loaded from local persistence,
+   * or restored records would be written twice.
    */
-  attach(): Promise<void> {
+  async attach(doc?: Y.Doc): Promise<void> {
     if (this.#attached) return this.whenIdle();
     this.#attached = true;
+    if (doc && !this.#map.bound) await this.#bind(doc);
+    assert(this.#map.bound, 'a board attaches to a document');
     this.#detach.push(this.#map.observeRemote((keys) => this.#enqueue(keys)));
     this.#detach.push(
       this.#clock.every(PRUNE_EVERY_MS, () => {

@@ -1,7 +1,7 @@
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { subjectOf, type AnyRecord } from '../domain/kinds/registry.ts';
-import type { RecordsMap } from './records-map.ts';
+import type { SharedRecords } from './records-map.ts';
 import type { RetentionArbiter } from './retention.ts';
 import type { Vault } from './vault.ts';
 import type { Verifier } from './verifier.ts';
@@ -32,7 +32,7 @@ export interface IngestResult {
 /** Sorts changed entries of the shared map into fresh, invalid, junk, lost and returned records. */
 export async function sortEntries(
   keys: readonly string[],
-  map: RecordsMap,
+  map: SharedRecords,
   vault: Vault,
   verifier: Verifier,
   retention: RetentionArbiter,

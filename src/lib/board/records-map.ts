@@ -30,11 +30,24 @@ export interface MapWriter {
   delete(id: string): void;
 }
 
+/** What the board reads and writes of the shared map of records (RecordsMap, or one still to come). */
+export interface SharedRecords {
+  get(key: string): unknown;
+  has(key: string): boolean;
+  keys(): IterableIterator<string>;
+  holds(record: AnyRecord): boolean;
+  storedForm(record: AnyRecord): string;
+  forget(id: string): void;
+  write(origin: WriteOrigin, batch: (writer: MapWriter) => void): void;
+  read(update: Uint8Array): IncomingUpdate;
+  observeRemote(listener: (keys: ReadonlySet<string>) => void): () => void;
+}
+
 /**
  * The shared map of signed records: the only code that touches the Y.Doc layout and the form
  * records take in it (JSON text, see stored-form.ts).
  */
-export class RecordsMap {
+export class RecordsMap implements SharedRecords {
   readonly #doc: Y.Doc;
   readonly #map: Y.Map<unknown>;
   /** The stored form of records, computed when first compared. */

@@ -9,7 +9,7 @@ import {
   recordsToTakeBack,
   type RetentionContext,
 } from '../domain/retention.ts';
-import type { RecordsMap } from './records-map.ts';
+import type { SharedRecords } from './records-map.ts';
 import type { Vault } from './vault.ts';
 
 /** What to write to the shared map after judging records that went missing or came back. */
@@ -30,7 +30,7 @@ export interface Arbitration {
 export class RetentionArbiter {
   readonly #fold: BoardFold;
   readonly #vault: Vault;
-  readonly #map: RecordsMap;
+  readonly #map: SharedRecords;
   readonly #now: () => number;
   /** Record ids dropped by retention: ignored wherever they come from. */
   readonly #pruned: Set<string>;
@@ -43,7 +43,7 @@ export class RetentionArbiter {
   /** Ids of records a peer deleted that we did not put back, their post being due for pruning. */
   readonly #heldBack = new Set<string>();
 
-  constructor(fold: BoardFold, vault: Vault, map: RecordsMap, now: () => number, pruned: Iterable<string>) {
+  constructor(fold: BoardFold, vault: Vault, map: SharedRecords, now: () => number, pruned: Iterable<string>) {
     this.#fold = fold;
     this.#vault = vault;
     this.#map = map;

@@ -13,6 +13,40 @@ export interface Invite {
    * swapped names another room. Absent only in links made before the binding.
    */
   readonly nonce?: RoomNonce;
+  /**
+   * Signalling servers of this square beyond the one the app came from (`s=`, repeatable). NOTE:
+   * not part of the binding, by design: a server only relays sealed, signed signals (SECURITY.md),
+   * so a link given another one gains its holder nothing the room secret did not already give.
+   */
+  readonly signaling?: readonly string[];
+}
+
+/** Signalling servers a square may list beyond the app's own; more in a link are ignored. */
+export const MAX_EXTRA_SIGNALING = 4;
+/** Longest signalling URL accepted. */
+export const MAX_SIGNALING_URL = 200;
+/** `ws://` or `wss://`, a host, an optional port and path; no spaces, query or fragment. */
+const SIGNALING_URL = /^wss?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$/;
+
+/** Whether a text is a signalling server's URL a square may list. */
+function isSignalingUrl(text: string): boolean {
+  return text.length <= MAX_SIGNALING_URL && SIGNALING_URL.test(text);
+}
+
+/** The signalling URLs among `urls`, first of each kept, at most MAX_EXTRA_SIGNALING. */
+export function signalingList(urls: Iterable<string>): string[] {
+  const list: string[] = [];
+  for (const url of urls) {
+    if (list.length < MAX_EXTRA_SIGNALING && isSignalingUrl(url) && !list.includes(url)) list.push(url);
+  }
+  return list;
+}
+
+/** The invite with its square's extra signalling servers set to `urls` (none: the field is left out). */
+export function withSignaling(invite: Invite, urls: Iterable<string>): Invite {
+  const { signaling: _old, ...rest } = invite;
+  const list = signalingList(urls);
+  return list.length > 0 ? { ...rest, signaling: list } : rest;
 }
 
 /** Tags the hashed text with its scheme, so a later binding cannot be confused with this one. */
@@ -27,11 +61,12 @@ export function roomBindingText(founder: AuthorKey, nonce: RoomNonce): string {
   return `${ROOM_BINDING_TAG}\n${founder}\n${nonce}`;
 }
 
-/** The fragment (without `#`) that carries an invite: `r=…&k=…&f=…&n=…`. */
+/** The fragment (without `#`) that carries an invite: `r=…&k=…&f=…&n=…`, then `&s=…` per extra server. */
 export function inviteFragment(invite: Invite): string {
-  // Every part is base64url or `algorithm:base64url`, which need no escaping.
+  // Every part is base64url or `algorithm:base64url`, which need no escaping; URLs do.
   const base = `r=${invite.room}&k=${invite.secret}&f=${invite.founder}`;
-  return invite.nonce === undefined ? base : `${base}&n=${invite.nonce}`;
+  const bound = invite.nonce === undefined ? base : `${base}&n=${invite.nonce}`;
+  return [bound, ...(invite.signaling ?? []).map((url) => `s=${encodeURIComponent(url)}`)].join('&');
 }
 
 /** The shareable link for an invite, on the given page URL (its fragment replaced). */
@@ -41,22 +76,26 @@ export function inviteUrl(pageUrl: string, invite: Invite): string {
 }
 
 /**
- * Reads an invite from a link, a fragment (`#r=…`) or a bare `r=…&k=…&f=…[&n=…]`; null if it is
- * not one. Only the form is checked here: whether the room belongs to the founder is
- * `judgeInvite`'s question, with the hash from crypto/room-binding.ts.
+ * Reads an invite from a link, a fragment (`#r=…`) or a bare `r=…&k=…&f=…[&n=…][&s=…]`; null if
+ * it is not one. Only the form is checked here: whether the room belongs to the founder is
+ * `judgeInvite`'s question, with the hash from crypto/room-binding.ts. An `s=` that is not a
+ * signalling URL is skipped, not a reason to refuse the link.
  */
 export function parseInvite(text: string): Invite | null {
   const trimmed = text.trim();
   const hashAt = trimmed.indexOf('#');
   const params = fragmentParams(hashAt >= 0 ? trimmed.slice(hashAt + 1) : trimmed);
-  const room = params.get('r') ?? '';
-  const secret = params.get('k') ?? '';
-  const founder = params.get('f') ?? '';
-  const nonce = params.get('n');
+  const room = params.get('r')?.[0] ?? '';
+  const secret = params.get('k')?.[0] ?? '';
+  const founder = params.get('f')?.[0] ?? '';
+  const nonce = params.get('n')?.[0];
   if (!ID_128_PATTERN.test(room) || !ID_128_PATTERN.test(secret) || !isAuthorKey(founder)) return null;
-  if (nonce === undefined) return { room: room as RoomId, secret, founder };
-  if (!ID_128_PATTERN.test(nonce)) return null;
-  return { room: room as RoomId, secret, founder, nonce: nonce as RoomNonce };
+  if (nonce !== undefined && !ID_128_PATTERN.test(nonce)) return null;
+  const invite: Invite =
+    nonce === undefined
+      ? { room: room as RoomId, secret, founder }
+      : { room: room as RoomId, secret, founder, nonce: nonce as RoomNonce };
+  return withSignaling(invite, params.get('s') ?? []);
 }
 
 /** Whether an invite may be opened, and which: a refused link opens nothing, not even storage. */
@@ -78,15 +117,18 @@ export function judgeInvite(invite: Invite, bound: boolean, joined: readonly Inv
   return { ok: false, reason: 'invite-altered' };
 }
 
-/** `a=1&b=2` as a map, first value of each name winning; undecodable parts are skipped. */
-function fragmentParams(fragment: string): Map<string, string> {
-  const params = new Map<string, string>();
+/** `a=1&b=2&b=3` as a map of each name's values in order; undecodable parts are skipped. */
+function fragmentParams(fragment: string): Map<string, string[]> {
+  const params = new Map<string, string[]>();
   for (const part of fragment.split('&')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     try {
       const name = decodeURIComponent(part.slice(0, eq));
-      if (!params.has(name)) params.set(name, decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' ')));
+      const value = decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
+      const values = params.get(name);
+      if (values) values.push(value);
+      else params.set(name, [value]);
     } catch {
       // a malformed escape: not part of an invite
     }

@@ -61,6 +61,8 @@ export const REASONS = [
   'invite-unbound',
   /** A resident whose profile has no encryption key yet: messages cannot be sealed to them. */
   'cannot-receive',
+  /** A signalling server's address that is not `ws://` or `wss://`, or one too many. */
+  'not-signaling-url',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

@@ -40,6 +40,7 @@ export const en = {
   status: {
     peers: (n: number) => (n === 1 ? '1 neighbour connected' : `${n} neighbours connected`),
     connected: 'signalling server reachable',
+    servers: (up: number, total: number) => `${up} of ${total} signalling servers reachable`,
     connecting: 'connecting to the signalling server…',
     unreachable: 'signalling server unreachable: working offline, changes merge when peers meet',
     neverSynced: 'not synced with anyone yet',
@@ -57,6 +58,14 @@ export const en = {
   retentionDays: 'Keep closed posts for (days)',
   save: 'Save',
   saved: 'Saved',
+  signaling: {
+    title: 'Signalling servers',
+    note: 'Neighbours meet through every server listed here that answers; the invite link carries them. The app’s own server is always used.',
+    url: 'Another signalling server (wss://…)',
+    add: 'Add server',
+    remove: (url: string) => `Remove ${url}`,
+    none: 'No other servers: only the app’s own.',
+  },
 
   sort: 'Sort',
   sortNewest: 'Newest',
@@ -242,6 +251,7 @@ export const en = {
     'not-invite': 'That is not a Kaifong invite link. Ask a neighbour to share it again.',
     'invite-altered':
       'This invite link has been altered: the founder it names did not create this square. It was not opened. Ask a neighbour you trust for the original link.',
+    'not-signaling-url': 'Enter a server address that starts with wss:// or ws:// (at most 4 servers).',
     'invite-unbound':
       'This invite link was made by an older version of Kaifong and cannot be checked, so it was not opened. Ask for a link made with the current version.',
     'cannot-receive':

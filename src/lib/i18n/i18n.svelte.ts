@@ -1,10 +1,27 @@
-import { isLocale, pickLocale, type Locale } from '../domain/locale.ts';
-import { en, type Messages } from './en.ts';
-import { zhHans } from './zh-hans.ts';
-import { zhHant } from './zh-hant.ts';
+import { isLocale, LOCALES, pickLocale, type Locale } from '../domain/locale.ts';
+import type { Messages } from './en.ts';
+
+/**
+ * Each language's messages, loaded when first shown: the first load carries the reader's language
+ * only (the other two are a fifth of the app's code). The service worker keeps all three offline.
+ */
+const CATALOGUES: Readonly<Record<Locale, () => Promise<Messages>>> = {
+  en: () => import('./en.ts').then((m) => m.en),
+  'zh-Hant': () => import('./zh-hant.ts').then((m) => m.zhHant),
+  'zh-Hans': () => import('./zh-hans.ts').then((m) => m.zhHans),
+};
+
+/** One language's messages. */
+function loadMessages(locale: Locale): Promise<Messages> {
+  return CATALOGUES[locale]();
+}
 
 /** Every language's messages, for what is shown in all three at once (the lobby poster). */
-export const MESSAGES: Readonly<Record<Locale, Messages>> = { en, 'zh-Hant': zhHant, 'zh-Hans': zhHans };
+export async function allMessages(): Promise<Record<Locale, Messages>> {
+  const loaded = await Promise.all(LOCALES.map(loadMessages));
+  return Object.fromEntries(LOCALES.map((locale, i) => [locale, loaded[i]!])) as Record<Locale, Messages>;
+}
+
 const STORAGE_KEY = 'kaifong.locale';
 
 /** Endonyms for the language switcher: each language named in itself. */
@@ -17,7 +34,8 @@ export const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = {
 /** The app language: chosen by the browser, overridden by the switcher and remembered. */
 export class I18n {
   locale = $state<Locale>('en');
-  readonly t: Messages = $derived(MESSAGES[this.locale]);
+  /** The messages of `locale`. */
+  t = $state.raw<Messages>() as Messages;
   readonly #relative = $derived(new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto', style: 'short' }));
   readonly #date = $derived(new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }));
   readonly #number = $derived(new Intl.NumberFormat(this.locale));
@@ -25,15 +43,26 @@ export class I18n {
     new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 0 }),
   );
 
-  constructor(
+  private constructor(
     private readonly storage: Storage,
-    languages: readonly string[],
+    locale: Locale,
+    messages: Messages,
   ) {
-    const saved = storage.getItem(STORAGE_KEY);
-    this.locale = isLocale(saved) ? saved : pickLocale(languages);
+    this.locale = locale;
+    this.t = messages;
   }
 
-  setLocale(locale: Locale): void {
+  /** The language the browser or the switcher chose, its messages loaded. */
+  static async open(storage: Storage, languages: readonly string[]): Promise<I18n> {
+    const saved = storage.getItem(STORAGE_KEY);
+    const locale = isLocale(saved) ? saved : pickLocale(languages);
+    return new I18n(storage, locale, await loadMessages(locale));
+  }
+
+  /** Switches language once its messages are loaded, and remembers the choice. */
+  async setLocale(locale: Locale): Promise<void> {
+    const messages = await loadMessages(locale);
+    this.t = messages;
     this.locale = locale;
     this.storage.setItem(STORAGE_KEY, locale);
   }

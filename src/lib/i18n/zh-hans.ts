@@ -38,6 +38,7 @@ export const zhHans: Messages = {
 
   status: {
     peers: (n: number) => `已连接 ${n} 位邻居`,
+    servers: (up: number, total: number) => `${total} 个信令服务器中有 ${up} 个可连接`,
     connected: '信令服务器可连接',
     connecting: '正在连接信令服务器…',
     unreachable: '无法连接信令服务器：离线工作中，遇到邻居时会自动合并',
@@ -53,6 +54,14 @@ export const zhHans: Messages = {
   retentionNote: (days: number) => `已解决、已撤回和已过期的帖子会在 ${days} 天后从所有设备移除。`,
   saveArchive: '把已结束的帖子存为文件',
   retentionDays: '已结束帖子保留天数',
+  signaling: {
+    title: '信令服务器',
+    note: '邻居会通过这里列出、有响应的每个服务器相遇；邀请链接会带上它们。应用本身的服务器一定会用。',
+    url: '另一个信令服务器（wss://…）',
+    add: '添加服务器',
+    remove: (url: string) => `移除 ${url}`,
+    none: '没有其他服务器：只用应用本身的。',
+  },
   save: '保存',
   saved: '已保存',
 
@@ -224,6 +233,7 @@ export const zhHans: Messages = {
     'not-a-backup': '这个文件不是街坊的身份备份。',
     opening: '广场仍在打开中，请稍后再试。',
     failed: '此设备出了问题，请再试一次。',
+    'not-signaling-url': '请输入以 wss:// 或 ws:// 开头的服务器地址（最多 4 个）。',
     'not-invite': '这不是街坊的邀请链接。请邻居再分享一次。',
     'invite-altered':
       '这条邀请链接被改动过：链接上的创建人并没有创建这个广场，所以没有打开。请向你信任的邻居索取原来的链接。',

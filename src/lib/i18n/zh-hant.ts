@@ -38,6 +38,7 @@ export const zhHant: Messages = {
 
   status: {
     peers: (n: number) => `已連接 ${n} 位鄰居`,
+    servers: (up: number, total: number) => `${total} 個信令伺服器中有 ${up} 個可連接`,
     connected: '信令伺服器可連接',
     connecting: '正在連接信令伺服器…',
     unreachable: '無法連接信令伺服器：離線工作中，遇到鄰居時會自動合併',
@@ -53,6 +54,14 @@ export const zhHant: Messages = {
   retentionNote: (days: number) => `已解決、已撤回和已過期的帖子會在 ${days} 天後從所有裝置移除。`,
   saveArchive: '將已結束的帖子存成檔案',
   retentionDays: '已結束帖子保留天數',
+  signaling: {
+    title: '信令伺服器',
+    note: '鄰居會經這裏列出、有回應的每個伺服器相遇；邀請連結會帶上它們。應用程式本身的伺服器一定會用。',
+    url: '另一個信令伺服器（wss://…）',
+    add: '加入伺服器',
+    remove: (url: string) => `移除 ${url}`,
+    none: '沒有其他伺服器：只用應用程式本身的。',
+  },
   save: '儲存',
   saved: '已儲存',
 
@@ -225,6 +234,7 @@ export const zhHant: Messages = {
     'not-a-backup': '這個檔案不是街坊的身份備份。',
     opening: '廣場仍在打開中，請稍後再試。',
     failed: '此裝置出了問題，請再試一次。',
+    'not-signaling-url': '請輸入以 wss:// 或 ws:// 開頭的伺服器地址（最多 4 個）。',
     'not-invite': '這不是街坊的邀請連結。請鄰居再分享一次。',
     'invite-altered':
       '這條邀請連結被改動過：連結上的創建人並沒有建立這個廣場，所以沒有打開。請向你信任的鄰居索取原本的連結。',

@@ -1,10 +1,15 @@
 import { randomId } from '../crypto/base64url.ts';
-import { MIN_PASSPHRASE, openBackup, sealBackup } from '../crypto/identity-backup.ts';
-
-export { MIN_PASSPHRASE };
 import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
-import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdict } from '../domain/invite.ts';
+import {
+  inviteFragment,
+  judgeInvite,
+  parseInvite,
+  signalingList,
+  withSignaling,
+  type Invite,
+  type InviteVerdict,
+} from '../domain/invite.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
@@ -18,6 +23,8 @@ export class AppState {
   squares = $state<JoinedSquare[]>([]);
   /** Why the link in the page's URL was not opened (an altered or unverifiable invite), if it was refused. */
   refusal = $state<ReasonCode | null>(null);
+  /** While the link in the page's URL is being judged and its square opened: no landing page meanwhile. */
+  opening = $state(false);
   /** Whether this device keeps its squares for good. */
   readonly durability: Durability;
   readonly #services: AppServices;
@@ -31,6 +38,7 @@ export class AppState {
     this.#services = services;
     this.durability = new Durability(services.deviceStorage ?? null);
     this.squares = listSquares(services.storage);
+    this.opening = parseInvite(services.location.hash) !== null;
   }
 
   /** Opens the square named by the URL fragment once its invite is judged sound, or shows the landing page. */
@@ -38,16 +46,21 @@ export class AppState {
     const hash = this.#services.location.hash;
     // Founding sets the hash and follows it, and the browser's hashchange follows it again.
     if (this.#following?.hash === hash) return this.#following.done;
+    this.opening = parseInvite(hash) !== null;
     const following = { hash, done: this.#follow(hash, ++this.#turn) };
     this.#following = following;
     return following.done.finally(() => {
-      if (this.#following === following) this.#following = null;
+      if (this.#following !== following) return;
+      this.#following = null;
+      this.opening = false;
     });
   }
 
   async #follow(hash: string, turn: number): Promise<void> {
     const parsed = parseInvite(hash);
-    if (parsed && parsed.room === this.session?.invite.room) return;
+    const open = this.session?.invite;
+    // The open square, unless the link changed its signalling servers (settings): then it reopens on them.
+    if (parsed && parsed.room === open?.room && sameList(this.#servers(parsed, parsed), open.signaling)) return;
     const previous = this.session;
     this.session = null;
     // A run that overtook this one waits for the same close: one room is never open twice.
@@ -64,10 +77,12 @@ export class AppState {
       this.refusal = verdict.reason;
       return;
     }
-    const invite = verdict.invite;
+    const invite = withSignaling(verdict.invite, this.#servers(verdict.invite, parsed));
     const identity = await this.#services.keys.identityFor(invite.room);
     if (turn !== this.#turn) return;
     const session = new SquareSession(invite, identity, this.#services, this.durability);
+    // Read at once, so the note is there when the list paints rather than pushing it down later.
+    void this.durability.check();
     this.session = session;
     rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
     await session.open();
@@ -131,6 +146,8 @@ export class AppState {
   async backupIdentity(
     passphrase: string,
   ): Promise<{ ok: true; fileName: string; text: string } | { ok: false; reason: ReasonCode }> {
+    // NOTE: loaded when used: sealing is not part of the first load.
+    const { MIN_PASSPHRASE, sealBackup } = await import('../crypto/identity-backup.ts');
     if (passphrase.length < MIN_PASSPHRASE) return { ok: false, reason: 'required' };
     try {
       const squares = listSquares(this.#services.storage);
@@ -154,6 +171,7 @@ export class AppState {
     text: string,
     passphrase: string,
   ): Promise<{ ok: true; count: number } | { ok: false; reason: ReasonCode }> {
+    const { openBackup } = await import('../crypto/identity-backup.ts');
     const opened = await openBackup(text, passphrase);
     if (!opened.ok) return opened;
     const now = this.#services.clock.now();
@@ -174,12 +192,45 @@ export class AppState {
     return { ok: true, count: opened.squares.length };
   }
 
+  /**
+   * Sets the open square's extra signalling servers (beyond the app's own) on this device, and
+   * reopens it on them; the invite link then carries them. Refuses a URL that is not `ws(s)://`.
+   */
+  async setSignaling(urls: readonly string[]): Promise<Verdict> {
+    const session = this.session;
+    if (!session) return { ok: false, reason: 'failed' };
+    const list = signalingList(urls);
+    if (list.length !== urls.filter((url, i) => urls.indexOf(url) === i).length) {
+      return { ok: false, reason: 'not-signaling-url' };
+    }
+    const invite = withSignaling(session.invite, list);
+    rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
+    this.#services.location.hash = inviteFragment(invite);
+    await this.followLocation();
+    return ALLOWED;
+  }
+
   leaveToLanding(): void {
     this.#services.location.hash = '';
+  }
+
+  /**
+   * A square's extra signalling servers: those this device keeps for it, then those of the link.
+   * NOTE: a link adds servers and never removes one; removing is a choice made in settings.
+   */
+  #servers(invite: Invite, link: Invite): string[] {
+    const known = listSquares(this.#services.storage).find((s) => s.invite.room === invite.room);
+    return signalingList([...(known?.invite.signaling ?? []), ...(invite.signaling ?? []), ...(link.signaling ?? [])]);
   }
 
   async #judge(invite: Invite): Promise<InviteVerdict> {
     const joined = listSquares(this.#services.storage).map((s) => s.invite);
     return judgeInvite(invite, await isBoundInvite(invite), joined);
   }
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((item, i) => item === y[i]);
 }

@@ -8,13 +8,22 @@ import type { DocKeeper } from '../sync/doc-exchange.ts';
 import type { Transport } from '../sync/transport.ts';
 import type { DeviceStorage } from './durability.svelte.ts';
 
-/** The services one open square runs on; main.ts builds them for the browser, tests in memory. */
-export interface SquareServices {
+/** A square's document, where this device keeps it, and its network. */
+export interface SquareNetwork {
   /** The square's shared document (opaque to state/: only board/ knows its layout). */
-  readonly doc: BoardOptions['doc'];
+  readonly doc: NonNullable<BoardOptions['doc']>;
   readonly transport: Transport;
   readonly persistence: DocPersistence;
+}
+
+/** The services one open square runs on; main.ts builds them for the browser, tests in memory. */
+export interface SquareServices {
   readonly vault: VaultStore;
+  /**
+   * The square's document and network, loaded once the list painted from the vault: in the
+   * browser yjs, y-indexeddb and the sync code are not part of the first load.
+   */
+  network(): Promise<SquareNetwork>;
 }
 
 /** Everything state/ needs from the outside world, injected by the composition root. */

@@ -17,7 +17,7 @@ import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import { SquareMessages } from './messages.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
-import type { AppServices, SquareServices } from './services.ts';
+import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
@@ -53,6 +53,10 @@ export class SquareSession {
   readonly #identity: Identity;
   readonly #durability: Durability | null;
   readonly #services: SquareServices;
+  /** The document and network, once asked for (after the first paint). */
+  #network: Promise<SquareNetwork> | null = null;
+  #loaded: SquareNetwork | null = null;
+  #closed = false;
   #board: Board | null = null;
   #sealing: SealingKeys | null = null;
   readonly #cleanup: (() => void)[] = [];
@@ -111,14 +115,15 @@ export class SquareSession {
     return this.#identity.author;
   }
 
-  /** Loads the vault (renders at once), then the stored document, then joins the network. */
+  /**
+   * Loads the vault (renders at once), then the document and network code, the stored document,
+   * and joins the network.
+   */
   async open(): Promise<void> {
-    const { doc, transport, persistence, vault } = this.#services;
     try {
       const [board, sealing] = await Promise.all([
         Board.open({
-          doc,
-          store: vault,
+          store: this.#services.vault,
           founder: this.invite.founder,
           identity: this.#identity,
           clock: this.#app.clock,
@@ -135,8 +140,11 @@ export class SquareSession {
       void this.messages.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
+      this.#network = this.#services.network();
+      const { doc, transport, persistence } = (this.#loaded = await this.#network);
+      if (this.#closed) return;
       await persistence.load();
-      await board.attach();
+      await board.attach(doc);
       this.#settleAttached(true);
       await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
@@ -181,12 +189,15 @@ export class SquareSession {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#settleAttached(false);
     this.#refreshPending?.();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
-    await this.#services.transport.destroy();
-    await this.#services.persistence.destroy();
+    const network = await this.#network?.catch(() => null);
+    if (!network) return;
+    await network.transport.destroy();
+    await network.persistence.destroy();
   }
 
   #onStatus(status: SyncStatus): void {
@@ -220,7 +231,7 @@ export class SquareSession {
     if (change.messages || change.profiles.size > 0) void this.messages.refresh();
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
     if (change.pruned > 0) {
-      this.#services.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
+      this.#loaded?.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
     }
     this.#refresh();
   }

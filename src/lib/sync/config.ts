@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { Invite } from '../domain/invite.ts';
 
 /** Runtime configuration served by the signalling server at /config.json. */
 export interface SyncConfig {
@@ -16,6 +17,15 @@ const ConfigSchema = v.object({
     }),
   ),
 });
+
+/**
+ * Every signalling server a square's room is announced on: the app's own (config.json) and the
+ * square's extra ones from its link and settings, each once. y-webrtc joins the room on all of
+ * them and introduces peers through whichever answers.
+ */
+export function signalingFor(config: SyncConfig, invite: Invite): string[] {
+  return [...new Set([...config.signaling, ...(invite.signaling ?? [])])];
+}
 
 const CACHE_KEY = 'kaifong.config';
 export const CONFIG_TIMEOUT_MS = 3000;

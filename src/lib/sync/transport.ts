@@ -7,11 +7,20 @@ export interface SyncStatus {
   /** Peers with an open connection. */
   readonly peers: number;
   readonly signalling: SignallingState;
+  /** Signalling servers that answer now, of `serversTotal` the square lists. */
+  readonly serversUp: number;
+  readonly serversTotal: number;
   /** When a peer last sent us changes or confirmed we are in sync; null if never this session. */
   readonly lastSyncedMs: number | null;
 }
 
-export const INITIAL_STATUS: SyncStatus = { peers: 0, signalling: 'connecting', lastSyncedMs: null };
+export const INITIAL_STATUS: SyncStatus = {
+  peers: 0,
+  signalling: 'connecting',
+  serversUp: 0,
+  serversTotal: 0,
+  lastSyncedMs: null,
+};
 
 /** Carries a square's document to and from other devices. Writing works before, without and after it. */
 export interface Transport {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { WebrtcProvider } from 'y-webrtc';
-import type { SyncConfig } from './config.ts';
+import { signalingFor, type SyncConfig } from './config.ts';
 import { DocExchange, type DocKeeper, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
 import { MAX_PEER_CONNECTIONS } from './connection-budget.ts';
@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   /** The square's keeper: counts posts for newcomers and judges what peers send (the board). */
   readonly keeper?: DocKeeper;
   readonly now?: () => number;
+  /** Loads y-webrtc's provider; tests pass a fake. By default y-webrtc itself, on first connect(). */
+  readonly loadProvider?: () => Promise<typeof WebrtcProvider>;
 }
 
 /** The parts of y-webrtc's WebrtcConn this module relies on. */
@@ -51,6 +53,7 @@ interface WebrtcConnLike {
 export class WebrtcTransport implements Transport {
   readonly #mode: ExchangeMode;
   readonly #exchange: DocExchange | null;
+  readonly #loadProvider: () => Promise<typeof WebrtcProvider>;
   #provider: WebrtcProvider | null = null;
   #guard: SignalGuard | null = null;
   #status: SyncStatus = INITIAL_STATUS;
@@ -70,6 +73,7 @@ export class WebrtcTransport implements Transport {
   ) {
     this.now = options.now ?? Date.now;
     this.#mode = options.mode ?? 'chunked';
+    this.#loadProvider = options.loadProvider ?? (async () => (await import('y-webrtc')).WebrtcProvider);
     const keeper = options.keeper;
     this.#exchange =
       this.#mode === 'chunked'
@@ -83,15 +87,18 @@ export class WebrtcTransport implements Transport {
   }
 
   /**
-   * Joins the square's room on the configured signalling servers. NOTE: y-webrtc (with
-   * simple-peer) is loaded here, not at start: the list paints from the vault before the
-   * network code is even fetched, and the first load stays small.
+   * Joins the square's room on every signalling server it lists (`signalingFor`). NOTE: y-webrtc
+   * (with simple-peer) is loaded here, not at start: the list paints from the vault before the
+   * network code is even fetched, and the first load stays small. Each server's socket
+   * reconnects by itself with backoff (lib0/websocket: 0 ms, then growing to 2.5 s between
+   * tries), and while signalling is up but no neighbour is, the room is announced again
+   * (SignalGuard.sweep): a peer that dropped and came back is met again within seconds.
    */
   connect(): void {
     if (this.#connecting || this.#provider) return;
     this.#connecting = true;
-    import('y-webrtc')
-      .then(({ WebrtcProvider: Provider }) => {
+    this.#loadProvider()
+      .then((Provider) => {
         if (!this.#destroyed) this.#start(Provider);
       })
       .catch((error: unknown) => {
@@ -110,7 +117,7 @@ export class WebrtcTransport implements Transport {
       this.now,
       () =>
         new Provider(this.invite.room, providerDoc, {
-          signaling: [...this.config.signaling],
+          signaling: signalingFor(this.config, this.invite),
           password: this.invite.secret,
           maxConns: MAX_PEER_CONNECTIONS,
           // Tabs of one browser get no document over y-webrtc's BroadcastChannel in chunked mode,
@@ -228,13 +235,14 @@ export class WebrtcTransport implements Transport {
     provider.room?.webrtcConns.forEach((conn) => {
       if (conn.connected) peers++;
     });
-    const online = provider.signalingConns.some((conn) => conn.connected);
-    const signalling: SignallingState = online
-      ? 'connected'
-      : this.now() - this.#startedMs < SIGNALLING_GRACE_MS && this.#status.signalling !== 'connected'
-        ? 'connecting'
-        : 'unreachable';
-    this.#update({ peers, signalling });
+    const serversUp = provider.signalingConns.filter((conn) => conn.connected).length;
+    const signalling: SignallingState =
+      serversUp > 0
+        ? 'connected'
+        : this.now() - this.#startedMs < SIGNALLING_GRACE_MS && this.#status.signalling !== 'connected'
+          ? 'connecting'
+          : 'unreachable';
+    this.#update({ peers, signalling, serversUp, serversTotal: provider.signalingConns.length });
   }
 
   #update(patch: Partial<SyncStatus>): void {
@@ -242,6 +250,8 @@ export class WebrtcTransport implements Transport {
     if (
       next.peers === this.#status.peers &&
       next.signalling === this.#status.signalling &&
+      next.serversUp === this.#status.serversUp &&
+      next.serversTotal === this.#status.serversTotal &&
       next.lastSyncedMs === this.#status.lastSyncedMs
     )
       return;

@@ -108,3 +108,29 @@ describe('an invite link is bound to its founder', () => {
     expect(app.session).toBeNull();
   });
 });
+
+describe('while a link is being opened', () => {
+  it('no landing page is due: `opening` holds from the start until the square is open, or the link refused', async () => {
+    const real = await foundOnOwnDevice('Tai Hang Court');
+    const device = new TestDeviceStorage();
+    device.hash = `#${inviteFragment(real)}`;
+    const app = new AppState(inMemoryServices(new FakeClock(T0), device));
+    expect(app.opening).toBe(true);
+    const following = app.followLocation();
+    expect(app.opening).toBe(true);
+    await following;
+    expect(app.opening).toBe(false);
+    expect(app.session?.invite.room).toBe(real.room);
+
+    const attackers = await foundOnOwnDevice('Mallory’s Square');
+    device.hash = withFounder(real, attackers.founder).replace(real.room, attackers.room);
+    const refusing = app.followLocation();
+    expect(app.opening).toBe(true);
+    await refusing;
+    expect(app.opening).toBe(false);
+    expect(app.session).toBeNull();
+
+    device.hash = '';
+    expect(new AppState(inMemoryServices(new FakeClock(T0), device)).opening).toBe(false);
+  });
+});

@@ -76,7 +76,7 @@ describe('founding and opening a square', () => {
     const { session } = await foundSquare(services);
     const transport = services.opened[0]!.transport;
     transport.report({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
-    expect(session.status).toEqual({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
+    expect(session.status).toMatchObject({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
     const progress = { receiving: true, piecesReceived: 3, piecesTotal: 9, postsAnnounced: 40, refused: null };
     transport.reportTransfer(progress);
     expect(session.transfer).toEqual(progress);

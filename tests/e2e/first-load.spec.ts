@@ -1,0 +1,42 @@
+// The first load: small, and enough to show the square's list from the vault before yjs and the
+// network code have arrived at all.
+import type { Route } from '@playwright/test';
+import { INITIAL_JS_BUDGET_BYTES, measureInitialJs } from '../../bench/initial-js.ts';
+import { createSquare, postList, publishPost, waitForHandle } from '../support/page-driver.ts';
+import { expect, test } from './fixtures.ts';
+
+test('the initial JavaScript of the build is at most 60 KB gzip, in each language', () => {
+  for (const catalogue of ['en', 'zh-hant', 'zh-hans']) {
+    const { gzipBytes, files } = measureInitialJs('dist', catalogue);
+    expect(gzipBytes, `${catalogue}: ${files.map((f) => `${f.path} ${f.gzip}`).join(', ')}`).toBeLessThanOrEqual(
+      INITIAL_JS_BUDGET_BYTES,
+    );
+    // yjs, y-webrtc, simple-peer and the sync code are none of it.
+    expect(files.map((f) => f.path).filter((path) => /yjs|y-webrtc|square-network|records-map/.test(path))).toEqual([]);
+  }
+});
+
+test('a reload shows the list from the vault while yjs is still on its way, then opens the document', async ({
+  sharedBrowser,
+  server,
+}) => {
+  // Without the service worker, so the test can hold back yjs's chunk on the network.
+  const context = await sharedBrowser.newContext({ permissions: ['camera', 'microphone'], serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
+  await publishPost(page, { type: 'Need', item: 'Thermometer', quantity: 1, note: 'child with fever' });
+
+  const held: Route[] = [];
+  await page.route(/\/assets\/yjs-[\w-]+\.js$/, (route) => void held.push(route));
+  await page.reload();
+  await expect(postList(page)).toContainText('child with fever');
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  expect(await page.evaluate(() => 'kaifong' in window)).toBe(false);
+
+  for (const route of held) await route.continue();
+  await page.unroute(/\/assets\/yjs-[\w-]+\.js$/);
+  await waitForHandle(page);
+  await expect(postList(page)).toContainText('child with fever');
+  await context.close();
+});
