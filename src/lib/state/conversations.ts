@@ -1,4 +1,4 @@
-import { openBox, type SealingKeys } from '../crypto/seal.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import type { MessageRecord } from '../domain/fold/messages.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
@@ -55,6 +55,7 @@ export class OpenedMessages {
 
   /** Opens the records not opened yet. */
   async openAll(records: readonly MessageRecord[], keys: SealingKeys): Promise<void> {
+    const { openBox } = await import('../crypto/seal.ts');
     await Promise.all(
       records
         .filter((r) => !this.#opened.has(r.id))

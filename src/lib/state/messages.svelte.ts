@@ -1,5 +1,5 @@
 import type { Board } from '../board/board.ts';
-import { seal, type SealingKeys } from '../crypto/seal.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import type { PostState } from '../domain/fold/posts.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RoomId } from '../domain/ids.ts';
@@ -194,6 +194,7 @@ export class SquareMessages {
     if (!theirs) return { ok: false, reason: 'cannot-receive' };
     try {
       const binding = messageBinding({ post, to: other }, this.#context.me);
+      const { seal } = await import('../crypto/seal.ts');
       const box = await seal(JSON.stringify(content), [theirs, keys.publicKey], binding);
       return await runCommand(board.commands, (c) => c.sendMessage(post, other, box));
     } catch (error) {

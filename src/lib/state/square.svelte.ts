@@ -15,7 +15,7 @@ import type { Durability } from './durability.svelte.ts';
 import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
-import { SquareMessages } from './messages.svelte.ts';
+import type { SquareMessages } from './messages.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
@@ -48,7 +48,9 @@ export class SquareSession {
   readonly draft: DraftKeeper;
   readonly info: SquareInfo;
   readonly trust: SquareTrust;
-  readonly messages: SquareMessages;
+  /** Conversations: their state and code load after the list has painted; null until then. */
+  messages = $state<SquareMessages | null>(null);
+  #messages: Promise<SquareMessages> | null = null;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -101,14 +103,24 @@ export class SquareSession {
     this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
-    this.messages = new SquareMessages({
-      me: identity.author,
-      room: invite.room,
-      storage: app.storage,
-      board: () => this.#board,
-      sealing: () => this.#sealing,
-      now: () => app.clock.now(),
+  }
+
+  /** The conversations' state, loading it (out of the first load) if it is not here yet. */
+  conversations(): Promise<SquareMessages> {
+    this.#messages ??= import('./messages.svelte.ts').then(async ({ SquareMessages }) => {
+      const messages = new SquareMessages({
+        me: this.#identity.author,
+        room: this.invite.room,
+        storage: this.#app.storage,
+        board: () => this.#board,
+        sealing: () => this.#sealing,
+        now: () => this.#app.clock.now(),
+      });
+      await messages.refresh();
+      this.messages = messages;
+      return messages;
     });
+    return this.#messages;
   }
 
   get me(): AuthorKey {
@@ -137,9 +149,9 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
-      void this.messages.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
+      void this.conversations();
       this.#network = this.#services.network();
       const { doc, transport, persistence } = (this.#loaded = await this.#network);
       if (this.#closed) return;
@@ -228,7 +240,7 @@ export class SquareSession {
   #onChange(change: BoardChange): void {
     this.#changed.push(...change.posts);
     // Messages are opened at once (not throttled): the unread count is what a resident waits for.
-    if (change.messages || change.profiles.size > 0) void this.messages.refresh();
+    if (change.messages || change.profiles.size > 0) void this.messages?.refresh();
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
     if (change.pruned > 0) {
       this.#loaded?.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));

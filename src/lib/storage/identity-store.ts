@@ -1,4 +1,4 @@
-import { generateSealingKeys, type SealingKeys } from '../crypto/seal.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import { generateIdentity, type Identity } from '../crypto/signing.ts';
 import type { AuthorKey, RoomId } from '../domain/ids.ts';
 import { committed, openDatabase, request } from './idb.ts';
@@ -56,6 +56,7 @@ class IdbSquareKeys implements SquareKeys {
     const get = () => request(this.#db.transaction(STORE).objectStore(STORE).get(sealKey(room)));
     const kept = (await get()) as SealingKeys | undefined;
     if (kept) return kept;
+    const { generateSealingKeys } = await import('../crypto/seal.ts');
     const made = await generateSealingKeys();
     const tx = this.#db.transaction(STORE, 'readwrite');
     // `add`: if another tab kept keys first, theirs are the room's.

@@ -1,4 +1,4 @@
-import { generateSealingKeys, type SealingKeys } from '../crypto/seal.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import { generateIdentity, type Identity } from '../crypto/signing.ts';
 import type { AuthorKey, RoomId } from '../domain/ids.ts';
 
@@ -58,7 +58,8 @@ export class InMemorySquareKeys implements SquareKeys {
 
   sealingFor(room: RoomId): Promise<SealingKeys> {
     let kept = this.#sealing.get(room);
-    if (!kept) this.#sealing.set(room, (kept = generateSealingKeys()));
+    // NOTE: the sealing code loads when first needed, out of the first load.
+    if (!kept) this.#sealing.set(room, (kept = import('../crypto/seal.ts').then((s) => s.generateSealingKeys())));
     return kept;
   }
 

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
 import { REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import type { SquareMessages } from '../../../src/lib/state/messages.svelte.ts';
 import { inMemoryServices, TestDeviceStorage, type TestAppServices } from '../../support/app-services.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { postBody, T0 } from '../fixtures.ts';
@@ -14,6 +15,7 @@ interface Resident {
   readonly services: TestAppServices;
   readonly app: AppState;
   readonly session: SquareSession;
+  readonly messages: SquareMessages;
 }
 
 async function resident(clock: FakeClock, device: TestDeviceStorage, name?: string): Promise<Resident> {
@@ -22,7 +24,7 @@ async function resident(clock: FakeClock, device: TestDeviceStorage, name?: stri
   await app.followLocation();
   const session = app.session!;
   if (name && !session.info.joined) expect(await session.join(name)).toEqual({ ok: true });
-  return { services, app, session };
+  return { services, app, session, messages: await session.conversations() };
 }
 
 /** Lets the board, the sealing and the receipts run to the end. */
@@ -31,7 +33,7 @@ async function settle(...residents: Resident[]): Promise<void> {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
     for (const r of residents) {
       r.services.clock.advance(REFRESH_MS);
-      await r.session.messages.refresh();
+      await r.messages.refresh();
     }
   }
 }
@@ -70,33 +72,33 @@ describe('a private conversation about a post', () => {
     await sync(a, b, c);
     const post = b.session.feed.posts[0]!;
 
-    b.session.messages.start(post, 'I can help');
-    expect(b.session.messages.current?.other).toBe(a.session.me);
-    expect(b.session.messages.draft).toBe('I can help');
-    expect(await b.session.messages.send(b.session.messages.openKey!, LINE)).toEqual({ ok: true });
+    b.messages.start(post, 'I can help');
+    expect(b.messages.current?.other).toBe(a.session.me);
+    expect(b.messages.draft).toBe('I can help');
+    expect(await b.messages.send(b.messages.openKey!, LINE)).toEqual({ ok: true });
     await settle(b);
-    expect(b.session.messages.current?.lines.map((l) => [l.text, l.mine, l.delivered])).toEqual([[LINE, true, false]]);
-    b.session.messages.hide();
+    expect(b.messages.current?.lines.map((l) => [l.text, l.mine, l.delivered])).toEqual([[LINE, true, false]]);
+    b.messages.hide();
 
     await sync(a, b, c);
-    expect(a.session.messages.unread).toBe(1);
-    const [conversation] = a.session.messages.conversations;
+    expect(a.messages.unread).toBe(1);
+    const [conversation] = a.messages.conversations;
     expect(conversation?.other).toBe(b.session.me);
     expect(conversation?.lines.map((l) => l.text)).toEqual([LINE]);
     // A's device acknowledged it with a sealed receipt: B sees "delivered".
     await sync(a, b, c);
-    expect(b.session.messages.conversations[0]?.lines.map((l) => l.delivered)).toEqual([true]);
+    expect(b.messages.conversations[0]?.lines.map((l) => l.delivered)).toEqual([true]);
 
-    a.session.messages.open(conversation!.key);
-    expect(a.session.messages.unread).toBe(0);
-    expect(await a.session.messages.send(conversation!.key, REPLY)).toEqual({ ok: true });
+    a.messages.open(conversation!.key);
+    expect(a.messages.unread).toBe(0);
+    expect(await a.messages.send(conversation!.key, REPLY)).toEqual({ ok: true });
     await sync(a, b, c);
-    expect(b.session.messages.unread).toBe(1);
-    expect(b.session.messages.conversations[0]?.lines.map((l) => l.text)).toEqual([LINE, REPLY]);
+    expect(b.messages.unread).toBe(1);
+    expect(b.messages.conversations[0]?.lines.map((l) => l.text)).toEqual([LINE, REPLY]);
 
     // C holds every record, and reads none of it.
-    expect(c.session.messages.conversations).toEqual([]);
-    expect(c.session.messages.unread).toBe(0);
+    expect(c.messages.conversations).toEqual([]);
+    expect(c.messages.unread).toBe(0);
     const shared = JSON.stringify((c.services.opened.at(-1)!.doc as Y.Doc).getMap('records').toJSON());
     expect(shared).toContain('\\"kind\\":\\"message\\"');
     for (const secret of ['9123', '12B', 'Thank you']) expect(shared).not.toContain(secret);
@@ -105,8 +107,8 @@ describe('a private conversation about a post', () => {
     await a.session.close();
     const again = await resident(clock, deviceA);
     await settle(again);
-    expect(again.session.messages.unread).toBe(0);
-    expect(again.session.messages.conversations[0]?.lines.map((l) => l.text)).toEqual([LINE, REPLY]);
+    expect(again.messages.unread).toBe(0);
+    expect(again.messages.conversations[0]?.lines.map((l) => l.text)).toEqual([LINE, REPLY]);
   });
 
   it('refuses an empty or too long line, and a resident who cannot receive messages yet', async () => {
@@ -114,14 +116,14 @@ describe('a private conversation about a post', () => {
     expect(await a.session.feed.publishPost(postBody())).toEqual({ ok: true });
     await sync(a, b);
     const post = b.session.feed.posts[0]!;
-    b.session.messages.start(post);
-    const key = b.session.messages.openKey!;
-    expect(await b.session.messages.send(key, '   ')).toEqual({ ok: false, reason: 'required' });
-    expect(await b.session.messages.send(key, '藥'.repeat(1001))).toEqual({ ok: false, reason: 'too-long' });
-    expect(await b.session.messages.send(key, '藥'.repeat(1000))).toEqual({ ok: true });
-    b.session.messages.open(`${post.id} ${'ed25519:' + 'A'.repeat(43)}`);
-    expect(b.session.messages.canReach(b.session.messages.current!.other)).toBe(false);
-    expect(await b.session.messages.send(b.session.messages.openKey!, 'hello')).toEqual({
+    b.messages.start(post);
+    const key = b.messages.openKey!;
+    expect(await b.messages.send(key, '   ')).toEqual({ ok: false, reason: 'required' });
+    expect(await b.messages.send(key, '藥'.repeat(1001))).toEqual({ ok: false, reason: 'too-long' });
+    expect(await b.messages.send(key, '藥'.repeat(1000))).toEqual({ ok: true });
+    b.messages.open(`${post.id} ${'ed25519:' + 'A'.repeat(43)}`);
+    expect(b.messages.canReach(b.messages.current!.other)).toBe(false);
+    expect(await b.messages.send(b.messages.openKey!, 'hello')).toEqual({
       ok: false,
       reason: 'cannot-receive',
     });
