@@ -5,7 +5,13 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, PHONE } from '../tests/support/browser.ts';
-import { createSquare, openFilters, openShare, publishAsNeighbours, publishThroughBoard } from '../tests/support/page-driver.ts';
+import {
+  createSquare,
+  openFilters,
+  openShare,
+  publishAsNeighbours,
+  publishThroughBoard,
+} from '../tests/support/page-driver.ts';
 import { REPO_ROOT, signalingServer } from '../tests/support/server-process.ts';
 
 const OUT = `${REPO_ROOT}docs/screenshots`;
@@ -97,7 +103,10 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function scene(browser: Browser, url: string, s: Scene, phone: boolean): Promise<void> {
-  const context = await browser.newContext({ locale: s.locale, ...(phone ? PHONE : { viewport: { width: 1280, height: 800 } }) });
+  const context = await browser.newContext({
+    locale: s.locale,
+    ...(phone ? PHONE : { viewport: { width: 1280, height: 800 } }),
+  });
   const page = await context.newPage();
   await page.goto(url);
   const device = phone ? 'phone' : 'desktop';

@@ -7,14 +7,7 @@ import type { Page } from '@playwright/test';
 import { en } from '../../src/lib/i18n/en.ts';
 import { zhHans } from '../../src/lib/i18n/zh-hans.ts';
 import { zhHant } from '../../src/lib/i18n/zh-hant.ts';
-import {
-  APP_TIMEOUT_MS,
-  createSquare,
-  openFilters,
-  openShare,
-  postList,
-  publishPost,
-} from '../support/page-driver.ts';
+import { APP_TIMEOUT_MS, createSquare, openFilters, openShare, postList, publishPost } from '../support/page-driver.ts';
 import { expect, test } from './fixtures.ts';
 
 /** A 200-character link with no place to break, as residents paste them from chat apps. */

@@ -12,7 +12,11 @@ import {
 } from '../../src/lib/domain/selection.ts';
 import { hlc, HOUR, MINUTE, postBody, postState, T0 } from './fixtures.ts';
 
-const query = (overrides: Partial<BoardQuery> = {}): BoardQuery => ({ ...DEFAULT_QUERY, showClosed: true, ...overrides });
+const query = (overrides: Partial<BoardQuery> = {}): BoardQuery => ({
+  ...DEFAULT_QUERY,
+  showClosed: true,
+  ...overrides,
+});
 const notes = (posts: readonly PostState[]) => posts.map((p) => p.body.note);
 const now = T0 + 10 * HOUR;
 
@@ -99,7 +103,9 @@ describe('"Most relevant", for every board', () => {
   it('gives the same list whatever order the posts arrived in', () => {
     fc.assert(
       fc.property(
-        arbBoard.chain((board) => fc.tuple(fc.constant(board), fc.shuffledSubarray(board, { minLength: board.length }))),
+        arbBoard.chain((board) =>
+          fc.tuple(fc.constant(board), fc.shuffledSubarray(board, { minLength: board.length })),
+        ),
         ([board, shuffled]) => {
           const ids = (posts: PostState[]) => selectPosts(posts, query(), now).map((p) => p.id);
           expect(ids(shuffled)).toEqual(ids(board));

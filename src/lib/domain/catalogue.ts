@@ -41,8 +41,16 @@ export const MEDICINE_IDS: ReadonlySet<CatalogueId> = new Set([
 export const REFUSE_FACTOR = 3;
 
 /** A unit's forms: for one, and for any other count (Chinese has one form). */
-function unitForms(one: string, other: string, zhHant: string, zhHans: string): Pick<CatalogueItem, 'unit' | 'unitOne'> {
-  return { unitOne: { en: one, 'zh-Hant': zhHant, 'zh-Hans': zhHans }, unit: { en: other, 'zh-Hant': zhHant, 'zh-Hans': zhHans } };
+function unitForms(
+  one: string,
+  other: string,
+  zhHant: string,
+  zhHans: string,
+): Pick<CatalogueItem, 'unit' | 'unitOne'> {
+  return {
+    unitOne: { en: one, 'zh-Hant': zhHant, 'zh-Hans': zhHans },
+    unit: { en: other, 'zh-Hant': zhHant, 'zh-Hans': zhHans },
+  };
 }
 const tablets = unitForms('tablet', 'tablets', '片', '片');
 const pieces = unitForms('piece', 'pieces', '個', '个');

@@ -4,7 +4,14 @@ import { MIN_PASSPHRASE, openBackup, sealBackup } from '../crypto/identity-backu
 export { MIN_PASSPHRASE };
 import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
-import { inviteFragment, inviteRefusal, judgeInvite, parseInvite, type Invite, type InviteVerdict } from '../domain/invite.ts';
+import {
+  inviteFragment,
+  inviteRefusal,
+  judgeInvite,
+  parseInvite,
+  type Invite,
+  type InviteVerdict,
+} from '../domain/invite.ts';
 import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
