@@ -36,6 +36,11 @@ test('a resident can post with the keyboard alone', async ({ openPeer }) => {
   await expect(dialog).toBeVisible();
   // Focus moves into the dialog; Tab walks the form and Enter in a field submits it.
   await expect(dialog.locator(':focus')).toHaveCount(1);
+  // The resident picks the item: an untouched form cannot be published.
+  await expect(dialog.getByRole('button', { name: 'Publish' })).toBeDisabled();
+  await dialog.getByRole('combobox', { name: 'Item', exact: true }).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(dialog.getByRole('button', { name: 'Publish' })).toBeEnabled();
   await dialog.getByRole('textbox', { name: 'Note' }).focus();
   await page.keyboard.type('typed with the keyboard');
   await dialog.getByRole('textbox', { name: 'Building' }).focus();

@@ -10,6 +10,8 @@ export interface PeerOptions {
   locale?: string;
   /** Installs a controllable clock starting at this time (see page.clock). */
   startTime?: Date;
+  /** A phone (390 × 844, touch) instead of a desktop window. */
+  phone?: boolean;
 }
 
 interface Fixtures {
@@ -35,8 +37,8 @@ export const test = base.extend<Fixtures, { sharedBrowser: Browser }>({
   },
   openPeer: async ({ sharedBrowser, server }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async ({ locale = 'en-GB', startTime }: PeerOptions = {}) => {
-      const context = await newPeerContext(sharedBrowser, locale);
+    await use(async ({ locale = 'en-GB', startTime, phone = false }: PeerOptions = {}) => {
+      const context = await newPeerContext(sharedBrowser, locale, phone);
       contexts.push(context);
       if (startTime) await context.clock.install({ time: startTime });
       const page = await context.newPage();

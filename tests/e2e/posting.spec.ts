@@ -84,7 +84,13 @@ test('sort by urgency, filter, and search in Chinese without spaces', async ({ o
   });
   await publishPost(page, { type: 'Need', item: 'Cough medicine', quantity: 1, urgency: 'Soon', note: 'dry cough' });
 
-  // Newest first by default.
+  // Most relevant by default: the urgent need first, then the rest newest first.
+  await expect(items(page).nth(0)).toContainText('孩子發燒需要退燒藥');
+  await expect(items(page).nth(1)).toContainText('dry cough');
+  await expect(items(page).nth(2)).toContainText('spare masks');
+  await expect(items(page).nth(3)).toContainText('no rush');
+
+  await page.getByRole('combobox', { name: 'Sort' }).selectOption({ label: 'Newest' });
   await expect(items(page).nth(0)).toContainText('dry cough');
   await expect(items(page).nth(3)).toContainText('no rush');
 

@@ -65,7 +65,7 @@ test('three neighbours post, go offline, reload without a server, resolve, and c
   await c.context().setOffline(true);
   await c.reload();
   await expect(post(c, 'Feverish child')).toBeVisible();
-  await expect(c.getByRole('status')).toContainText('0 neighbours connected');
+  await expect(c.getByRole('status')).toContainText('no neighbours online');
   await publishPost(c, { type: 'Need', item: 'Oral rehydration salts', quantity: 2, note: 'Grandma, dehydrated' });
   await publishPost(a, { type: 'Offer', item: 'Surgical mask', quantity: 10, note: 'Masks at the gate' });
   await expect(post(c, 'Grandma')).toBeVisible();

@@ -33,6 +33,9 @@ export function launchPersistentChromium(profile: string, locale = 'en-GB'): Pro
  * A peer: its own context, so its own IndexedDB and no BroadcastChannel shortcut to others.
  * Camera and microphone permissions make headless Chromium expose host ICE candidates.
  */
-export function newPeerContext(browser: Browser, locale = 'en-GB'): Promise<BrowserContext> {
-  return browser.newContext({ permissions: ['camera', 'microphone'], locale });
+export function newPeerContext(browser: Browser, locale = 'en-GB', phone = false): Promise<BrowserContext> {
+  return browser.newContext({ permissions: ['camera', 'microphone'], locale, ...(phone ? PHONE : {}) });
 }
+
+/** A phone as residents hold one: 390 × 844, touch, mobile viewport. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;

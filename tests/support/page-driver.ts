@@ -27,11 +27,24 @@ export async function createSquare(page: Page, squareName: string, yourName: str
   await page.getByLabel('Square name').fill(squareName);
   await page.getByLabel('Your name').fill(yourName);
   await page.getByRole('button', { name: 'Create a square' }).click();
-  const invite = page.getByRole('textbox', { name: 'Invite link' });
-  await expect(invite).toHaveValue(INVITE_LINK, { timeout: APP_TIMEOUT_MS });
   await expect(page.getByRole('button', { name: 'New post' })).toBeVisible({ timeout: APP_TIMEOUT_MS });
   await waitForHandle(page);
+  await openShare(page);
+  const invite = page.getByRole('textbox', { name: 'Invite link' });
+  await expect(invite).toHaveValue(INVITE_LINK, { timeout: APP_TIMEOUT_MS });
   return invite.inputValue();
+}
+
+/** Opens "Share & settings" where it is folded away (a phone); a wide screen always shows it. */
+export async function openShare(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Share & settings' });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+}
+
+/** Opens "Filters" where they are folded away (a phone); a wide screen always shows them. */
+export async function openFilters(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: /^Filters/ });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
 }
 
 /** Opens an invite link and joins under a display name, once the board is attached. */

@@ -88,7 +88,7 @@ describe('selectPosts', () => {
   const now = T0 + 10 * HOUR;
 
   it('sorts newest first', () => {
-    expect(notes(selectPosts(all, query(), now))).toEqual([
+    expect(notes(selectPosts(all, query({ sort: 'newest' }), now))).toEqual([
       'urgent pregnant',
       'swap masks for a test',
       'need stocking elderly',

@@ -4,6 +4,7 @@ import { boundRoom, isBoundInvite, newRoomNonce } from '../../src/lib/crypto/roo
 import type { AuthorKey, RoomId, RoomNonce } from '../../src/lib/domain/ids.ts';
 import {
   inviteFragment,
+  inviteRefusal,
   inviteUrl,
   judgeInvite,
   MAX_EXTRA_SIGNALING,
@@ -75,6 +76,32 @@ describe('invite links', () => {
     }
     // An undecodable part is skipped: without its nonce the link is judged as an old one.
     expect(parseInvite(`${old}&n=%E0%A4%A`)?.nonce).toBeUndefined();
+  });
+
+  it('are found inside the chat message they were pasted with', async () => {
+    const invite = await boundInvite();
+    const url = inviteUrl('https://kaifong.example/', invite);
+    for (const message of [
+      `Join here: ${url} thanks!`,
+      `Join here:\n${url}\nsee you`,
+      `(${url})`,
+      `大家加入：${url}。`,
+      `Link: ${url}, bring masks`,
+    ]) {
+      expect(parseInvite(message), message).toEqual(invite);
+    }
+    expect(inviteRefusal('Join here: https://kaifong.example/ thanks!')).toBe('not-invite');
+  });
+
+  it('say a link cut short or with a character changed is damaged, and anything else is not an invite', async () => {
+    const invite = await boundInvite();
+    const url = inviteUrl('https://kaifong.example/', invite);
+    for (const damaged of [url.slice(0, -5), url.slice(0, url.indexOf('&f=') + 6), url.replace('k=S', 'k=*')]) {
+      expect(parseInvite(damaged), damaged).toBeNull();
+      expect(inviteRefusal(damaged), damaged).toBe('invite-damaged');
+    }
+    for (const other of ['#r=nope', 'hello', 'https://example.org/', ''])
+      expect(inviteRefusal(other)).toBe('not-invite');
   });
 });
 

@@ -113,7 +113,8 @@ describe('parseRecord', () => {
 
   it.each([
     ['an unknown body field', 'profile', { name: 'A', admin: true }, 'invalid'],
-    ['an empty name', 'profile', { name: '' }, 'required'],
+    ['an empty name', 'profile', { name: '' }, 'blank-name'],
+    ['a name of only spaces', 'square', { name: '   ' }, 'blank-name'],
     ['a name too long', 'profile', { name: 'x'.repeat(41) }, 'too-long'],
     ['a post with no items', 'post', postBody({ items: [] }), 'required'],
     ['an unknown catalogue item', 'post', postBody({ items: [{ item: 'vodka' as 'other', qty: 1 }] }), 'invalid'],

@@ -4,7 +4,10 @@ import type { Localized } from './locale.ts';
 export interface CatalogueItem {
   readonly id: CatalogueId;
   readonly name: Localized;
+  /** The unit as counted: "tablets" (Chinese counts without a plural). */
   readonly unit: Localized;
+  /** The unit for one: "tablet". */
+  readonly unitOne: Localized;
   /** Suggested maximum per post: more than this warns, more than three times it is refused. */
   readonly suggestedMax: number;
 }
@@ -37,22 +40,34 @@ export const MEDICINE_IDS: ReadonlySet<CatalogueId> = new Set([
 /** Over this multiple of the suggestion a quantity is refused outright. */
 export const REFUSE_FACTOR = 3;
 
-const tablets: Localized = { en: 'tablets', 'zh-Hant': '片', 'zh-Hans': '片' };
-const pieces: Localized = { en: 'pieces', 'zh-Hant': '個', 'zh-Hans': '个' };
-const bottles: Localized = { en: 'bottles', 'zh-Hant': '瓶', 'zh-Hans': '瓶' };
+/** A unit's forms: for one, and for any other count (Chinese has one form). */
+function unitForms(
+  one: string,
+  other: string,
+  zhHant: string,
+  zhHans: string,
+): Pick<CatalogueItem, 'unit' | 'unitOne'> {
+  return {
+    unitOne: { en: one, 'zh-Hant': zhHant, 'zh-Hans': zhHans },
+    unit: { en: other, 'zh-Hant': zhHant, 'zh-Hans': zhHans },
+  };
+}
+const tablets = unitForms('tablet', 'tablets', '片', '片');
+const pieces = unitForms('piece', 'pieces', '個', '个');
+const bottles = unitForms('bottle', 'bottles', '瓶', '瓶');
 
 /** The catalogue residents post from, modelled on what the 2022 mutual-aid boards listed. */
 export const CATALOGUE: readonly CatalogueItem[] = [
   {
     id: 'paracetamol-500',
     name: { en: 'Paracetamol 500 mg tablets', 'zh-Hant': '撲熱息痛 500毫克藥片', 'zh-Hans': '对乙酰氨基酚 500毫克片' },
-    unit: tablets,
+    ...tablets,
     suggestedMax: 6,
   },
   {
     id: 'ibuprofen-200',
     name: { en: 'Ibuprofen 200 mg tablets', 'zh-Hant': '布洛芬 200毫克藥片', 'zh-Hans': '布洛芬 200毫克片' },
-    unit: tablets,
+    ...tablets,
     suggestedMax: 4,
   },
   {
@@ -62,61 +77,61 @@ export const CATALOGUE: readonly CatalogueItem[] = [
       'zh-Hant': '兒童布洛芬或撲熱息痛混懸液',
       'zh-Hans': '儿童布洛芬或对乙酰氨基酚混悬液',
     },
-    unit: bottles,
+    ...bottles,
     suggestedMax: 1,
   },
   {
     id: 'antigen-test',
     name: { en: 'Antigen rapid test', 'zh-Hant': '抗原快速測試', 'zh-Hans': '抗原检测试剂' },
-    unit: { en: 'tests', 'zh-Hant': '支', 'zh-Hans': '支' },
+    ...unitForms('test', 'tests', '支', '支'),
     suggestedMax: 2,
   },
   {
     id: 'n95-mask',
     name: { en: 'N95 mask', 'zh-Hant': 'N95 口罩', 'zh-Hans': 'N95 口罩' },
-    unit: pieces,
+    ...pieces,
     suggestedMax: 5,
   },
   {
     id: 'surgical-mask',
     name: { en: 'Surgical mask', 'zh-Hant': '外科口罩', 'zh-Hans': '医用外科口罩' },
-    unit: pieces,
+    ...pieces,
     suggestedMax: 10,
   },
   {
     id: 'thermometer',
     name: { en: 'Thermometer', 'zh-Hant': '體溫計', 'zh-Hans': '体温计' },
-    unit: pieces,
+    ...pieces,
     suggestedMax: 1,
   },
   {
     id: 'pulse-oximeter',
     name: { en: 'Pulse oximeter', 'zh-Hant': '血氧儀', 'zh-Hans': '血氧仪' },
-    unit: pieces,
+    ...pieces,
     suggestedMax: 1,
   },
   {
     id: 'oral-rehydration-salts',
     name: { en: 'Oral rehydration salts', 'zh-Hant': '口服補液鹽', 'zh-Hans': '口服补液盐' },
-    unit: { en: 'sachets', 'zh-Hant': '包', 'zh-Hans': '包' },
+    ...unitForms('sachet', 'sachets', '包', '包'),
     suggestedMax: 4,
   },
   {
     id: 'cough-medicine',
     name: { en: 'Cough medicine', 'zh-Hant': '止咳藥', 'zh-Hans': '止咳药' },
-    unit: bottles,
+    ...bottles,
     suggestedMax: 1,
   },
   {
     id: 'fever-cooling-patch',
     name: { en: 'Fever cooling patch', 'zh-Hant': '退熱貼', 'zh-Hans': '退热贴' },
-    unit: { en: 'patches', 'zh-Hant': '片', 'zh-Hans': '片' },
+    ...unitForms('patch', 'patches', '片', '片'),
     suggestedMax: 4,
   },
   {
     id: 'other',
     name: { en: 'Other', 'zh-Hant': '其他', 'zh-Hans': '其他' },
-    unit: pieces,
+    ...pieces,
     suggestedMax: 5,
   },
 ];

@@ -75,16 +75,40 @@ export function inviteUrl(pageUrl: string, invite: Invite): string {
   return `${hashAt >= 0 ? pageUrl.slice(0, hashAt) : pageUrl}#${inviteFragment(invite)}`;
 }
 
+/** Where an invite's fragment starts in a text: `r=` at the start, after `#`, or after a space. */
+const FRAGMENT_START = /(?:^|[#\s])r=/g;
+/** Punctuation a chat message may put right after a link ("…&n=abc!", "(link)", "鏈接：…。"). */
+const TRAILING = /[.,!?;:)\]}>'"»」』。，！？、；：）]+$/u;
+/** A room id's first characters: enough to tell a damaged invite from any other text. */
+const ROOM_START = /(?:^|[#\s&])r=[A-Za-z0-9_-]{8,}/;
+
 /**
- * Reads an invite from a link, a fragment (`#r=…`) or a bare `r=…&k=…&f=…[&n=…][&s=…]`; null if
- * it is not one. Only the form is checked here: whether the room belongs to the founder is
- * `judgeInvite`'s question, with the hash from crypto/room-binding.ts. An `s=` that is not a
- * signalling URL is skipped, not a reason to refuse the link.
+ * Reads an invite from a link, a fragment (`#r=…`), a bare `r=…&k=…&f=…[&n=…][&s=…]`, or a chat
+ * message holding one ("Join here: <link> thanks!"); null if there is none. Only the form is
+ * checked here: whether the room belongs to the founder is `judgeInvite`'s question, with the
+ * hash from crypto/room-binding.ts. An `s=` that is not a signalling URL is skipped, not a
+ * reason to refuse the link.
  */
 export function parseInvite(text: string): Invite | null {
-  const trimmed = text.trim();
-  const hashAt = trimmed.indexOf('#');
-  const params = fragmentParams(hashAt >= 0 ? trimmed.slice(hashAt + 1) : trimmed);
+  for (const match of text.matchAll(FRAGMENT_START)) {
+    const start = match.index + match[0].length - 2;
+    const token = (text.slice(start).split(/\s/, 1)[0] ?? '').replace(TRAILING, '');
+    const invite = inviteOfFragment(token);
+    if (invite) return invite;
+  }
+  return null;
+}
+
+/**
+ * Why a text that is not a sound invite was refused: 'invite-damaged' when it holds the start of
+ * one (cut short, or characters changed on the way), else 'not-invite'.
+ */
+export function inviteRefusal(text: string): 'invite-damaged' | 'not-invite' {
+  return ROOM_START.test(text) ? 'invite-damaged' : 'not-invite';
+}
+
+function inviteOfFragment(fragment: string): Invite | null {
+  const params = fragmentParams(fragment);
   const room = params.get('r')?.[0] ?? '';
   const secret = params.get('k')?.[0] ?? '';
   const founder = params.get('f')?.[0] ?? '';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { assert } from './assert.ts';
 import { CATALOGUE_IDS, catalogueItem, checkQuantity, REFUSE_FACTOR, type CatalogueId } from './catalogue.ts';
 import { LIMITS } from './kinds/fields.ts';
 import {
@@ -12,9 +13,9 @@ import {
   type VulnerableGroup,
 } from './kinds/post.ts';
 
-/** One item row of the post form, as typed. */
+/** One item row of the post form, as typed; '' until the resident picks the item. */
 export interface ItemDraft {
-  item: CatalogueId;
+  item: CatalogueId | '';
   qty: number | null;
   text: string;
 }
@@ -32,7 +33,7 @@ export interface PostDraft {
   medicineExpiry: string;
 }
 
-/** A fresh form: one row of the first catalogue item, quantity 1. */
+/** A fresh form: one row with no item picked yet, quantity 1, the resident's building. */
 export function emptyDraft(building = ''): PostDraft {
   return {
     type: 'need',
@@ -48,7 +49,7 @@ export function emptyDraft(building = ''): PostDraft {
 }
 
 export function emptyItem(): ItemDraft {
-  return { item: 'paracetamol-500', qty: 1, text: '' };
+  return { item: '', qty: 1, text: '' };
 }
 
 /** What is wrong with an item row, if anything; 'over' only warns, the rest block publishing. */
@@ -56,9 +57,11 @@ export type LineProblem =
   | { readonly kind: 'over'; readonly max: number }
   | { readonly kind: 'refused'; readonly limit: number }
   | { readonly kind: 'invalid' }
-  | { readonly kind: 'describe' };
+  | { readonly kind: 'describe' }
+  | { readonly kind: 'choose' };
 
 export function lineProblem(line: ItemDraft): LineProblem | null {
+  if (line.item === '') return { kind: 'choose' };
   if (line.qty === null || !Number.isInteger(line.qty) || line.qty < 1) return { kind: 'invalid' };
   if (line.item === 'other' && line.text.trim() === '') return { kind: 'describe' };
   const { suggestedMax } = catalogueItem(line.item);
@@ -82,6 +85,7 @@ export function draftPublishable(draft: PostDraft): boolean {
 }
 
 function toLine(line: ItemDraft): ItemLine {
+  assert(line.item !== '', 'a publishable draft has every item picked');
   const text = line.text.trim();
   return line.item === 'other' && text
     ? { item: line.item, qty: line.qty ?? 0, text }
@@ -104,7 +108,7 @@ export function draftToBody(draft: PostDraft): PostBody {
 }
 
 const ItemDraftSchema = v.object({
-  item: v.picklist(CATALOGUE_IDS),
+  item: v.picklist([...CATALOGUE_IDS, ''] as const),
   qty: v.nullable(v.number()),
   text: v.pipe(v.string(), v.maxLength(LIMITS.note)),
 });

@@ -55,6 +55,10 @@ export const REASONS = [
   'failed',
   /** A pasted or opened text that is not an invite link. */
   'not-invite',
+  /** A text holding the start of an invite link that is cut short or has changed characters. */
+  'invite-damaged',
+  /** A name (of the square, of a resident) that is empty or only spaces. */
+  'blank-name',
   /** An invite link whose room does not belong to the founder it names: changed since it was made. */
   'invite-altered',
   /** An invite link without the founder binding, for a square this device has not joined. */

@@ -6,7 +6,7 @@ import type { PostId } from './ids.ts';
 import type { PostType, Urgency, VulnerableGroup } from './kinds/post.ts';
 import { matchesQuery, searchTextOf } from './search.ts';
 
-export const SORTS = ['newest', 'urgent'] as const;
+export const SORTS = ['relevant', 'newest', 'urgent'] as const;
 export type SortOrder = (typeof SORTS)[number];
 
 /** What the list shows; empty sets mean "any". */
@@ -21,7 +21,7 @@ export interface BoardQuery {
 }
 
 export const DEFAULT_QUERY: BoardQuery = {
-  sort: 'newest',
+  sort: 'relevant',
   types: new Set(),
   item: '',
   urgency: '',
@@ -37,25 +37,51 @@ function urgencyKey(post: PostState): readonly number[] {
   return [URGENCY_RANK[post.body.urgency], post.body.type === 'need' ? 0 : 1, post.body.groups.length > 0 ? 0 : 1];
 }
 
-/** Newest first; ties broken by id so every peer shows the same order. */
+/**
+ * Most recent first, counting a renewed post from its renewal ("renewed 2 min ago"); ties broken
+ * by publication time and id, so every peer shows the same order.
+ */
 function compareNewest(a: PostState, b: PostState): number {
+  if (a.activeSinceMs !== b.activeSinceMs) return b.activeSinceMs - a.activeSinceMs;
   if (a.at !== b.at) return a.at > b.at ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function compareUrgent(a: PostState, b: PostState): number {
-  const ka = urgencyKey(a);
-  const kb = urgencyKey(b);
+function compareKeys(ka: readonly number[], kb: readonly number[]): number {
   for (let i = 0; i < ka.length; i++) {
     const d = (ka[i] ?? 0) - (kb[i] ?? 0);
     if (d !== 0) return d;
   }
-  return compareNewest(a, b);
+  return 0;
 }
+
+function compareUrgent(a: PostState, b: PostState): number {
+  return compareKeys(urgencyKey(a), urgencyKey(b)) || compareNewest(a, b);
+}
+
+/**
+ * Tiers of "Most relevant": 0 an open urgent need for a vulnerable person, 1 any other open
+ * urgent need, 2 everything else. Only the post's own state counts (never the clock), so a list
+ * patched later keeps the same order as one selected afresh.
+ */
+export function relevanceTier(post: PostState): 0 | 1 | 2 {
+  if (post.status !== 'open' || post.body.type !== 'need' || post.body.urgency !== 'urgent') return 2;
+  return post.body.groups.length > 0 ? 0 : 1;
+}
+
+function compareRelevant(a: PostState, b: PostState): number {
+  return relevanceTier(a) - relevanceTier(b) || compareNewest(a, b);
+}
+
+const COMPARATORS: Readonly<Record<SortOrder, (a: PostState, b: PostState) => number>> = {
+  relevant: compareRelevant,
+  newest: compareNewest,
+  urgent: compareUrgent,
+};
 
 /** The order of the list for a sort; a total order, so every device shows the same list. */
 export function comparatorFor(sort: SortOrder): (a: PostState, b: PostState) => number {
-  return sort === 'urgent' ? compareUrgent : compareNewest;
+  return COMPARATORS[sort];
 }
 
 /** Whether a post belongs in the list for a query at a given moment. */
@@ -114,6 +140,11 @@ function mentionsItem(post: PostState, item: CatalogueId): boolean {
 /** Milliseconds since a post was published. */
 export function ageMs(post: PostState, nowMs: number): number {
   return Math.max(0, nowMs - hlcMs(post.at));
+}
+
+/** Whether the post was renewed after it was published: its card then says "renewed … ago". */
+export function wasRenewed(post: PostState): boolean {
+  return post.activeSinceMs > hlcMs(post.at);
 }
 
 /** Every catalogue id, for filter menus. */

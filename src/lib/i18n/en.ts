@@ -38,7 +38,10 @@ export const en = {
   newPost: 'New post',
 
   status: {
-    peers: (n: number) => (n === 1 ? '1 neighbour connected' : `${n} neighbours connected`),
+    online: (n: number) => (n === 1 ? '1 neighbour online' : `${n} neighbours online`),
+    noneOnline: 'no neighbours online — your posts will be shared when one is',
+    sharingStillWorks: 'sharing with the neighbours online still works',
+    details: 'Details',
     connected: 'signalling server reachable',
     servers: (up: number, total: number) => `${up} of ${total} signalling servers reachable`,
     connecting: 'connecting to the signalling server…',
@@ -68,8 +71,12 @@ export const en = {
   },
 
   sort: 'Sort',
-  sortNewest: 'Newest',
-  sortUrgent: 'Most urgent',
+  sortBy: { relevant: 'Most relevant', newest: 'Newest', urgent: 'Most urgent' },
+  filters: 'Filters',
+  filtersActive: (n: number) => `Filters (${n})`,
+  myPosts: 'My posts',
+  shareMenu: 'Share & settings',
+  largeText: 'Large text and high contrast',
   filterType: 'Filter by type',
   filterItem: 'Filter by item',
   filterUrgency: 'Filter by urgency',
@@ -82,6 +89,23 @@ export const en = {
   postCount: (n: number) => (n === 1 ? '1 post' : `${n} posts`),
   showMore: (n: number) => `Show more (${n} more)`,
   emptyBoard: 'No open posts yet. Be the first to post a need or an offer.',
+  waitingForNeighbour: 'Waiting for a neighbour to come online — posts arrive when one does.',
+  resolvedDone: 'Post marked resolved.',
+  withdrawnDone: 'Post withdrawn.',
+  reopen: 'Reopen',
+  renewedAgo: (when: string) => `renewed ${when}`,
+  more: 'More',
+  less: 'Less',
+  lobbyTip: 'Tip: you can leave it at the lobby with a name on the bag, so nobody has to meet.',
+  safety: {
+    heading: 'Medicine safety',
+    lines: [
+      'Keep the leaflet and the original packaging.',
+      'Check the expiry date before giving or taking it.',
+      'Children’s doses go by weight: follow the leaflet.',
+    ],
+    notAdvice: 'Not medical advice. In an emergency call 999 (112 from any mobile).',
+  },
   emptyResults: 'No posts match your search and filters.',
 
   type: { need: 'Need', offer: 'Offer', swap: 'Swap' },
@@ -114,6 +138,9 @@ export const en = {
   publish: 'Publish',
   publishing: 'Publishing…',
   cancel: 'Cancel',
+  closeKeepDraft: 'Close (your draft is kept)',
+  chooseItem: 'Choose an item',
+  chooseItemFirst: 'Choose the item first.',
   suggested: (max: number, unit: string) => `Suggested: at most ${max} ${unit} per post`,
   overSuggestion: (max: number, unit: string) =>
     `More than the suggested ${max} ${unit} per post. Please leave some for others.`,
@@ -252,6 +279,8 @@ export const en = {
     'invite-altered':
       'This invite link has been altered: the founder it names did not create this square. It was not opened. Ask a neighbour you trust for the original link.',
     'not-signaling-url': 'Enter a server address that starts with wss:// or ws:// (at most 4 servers).',
+    'invite-damaged': 'This invite link is damaged — ask for it again.',
+    'blank-name': 'A name cannot be only spaces. Please type a name.',
     'invite-unbound':
       'This invite link was made by an older version of Kaifong and cannot be checked, so it was not opened. Ask for a link made with the current version.',
     'cannot-receive':

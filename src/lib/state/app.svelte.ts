@@ -3,6 +3,7 @@ import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
 import {
   inviteFragment,
+  inviteRefusal,
   judgeInvite,
   parseInvite,
   signalingList,
@@ -10,9 +11,11 @@ import {
   type Invite,
   type InviteVerdict,
 } from '../domain/invite.ts';
+import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
+import { DisplayPrefs } from './display.svelte.ts';
 import { Durability } from './durability.svelte.ts';
 import { destinationOf, type CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
@@ -27,6 +30,8 @@ export class AppState {
   opening = $state(false);
   /** Whether this device keeps its squares for good. */
   readonly durability: Durability;
+  /** Large text and high contrast, remembered on this device. */
+  readonly display: DisplayPrefs;
   readonly #services: AppServices;
   /** The fragment being followed and its run, so concurrent calls for one link share a run. */
   #following: { readonly hash: string; readonly done: Promise<void> } | null = null;
@@ -37,6 +42,7 @@ export class AppState {
   constructor(services: AppServices) {
     this.#services = services;
     this.durability = new Durability(services.deviceStorage ?? null);
+    this.display = new DisplayPrefs(services.storage);
     this.squares = listSquares(services.storage);
     this.opening = parseInvite(services.location.hash) !== null;
   }
@@ -68,7 +74,7 @@ export class AppState {
     await this.#closed;
     if (turn !== this.#turn) return;
     this.squares = listSquares(this.#services.storage);
-    this.refusal = parsed || hash.replace(/^#/, '') === '' ? null : 'not-invite';
+    this.refusal = parsed || hash.replace(/^#/, '') === '' ? null : inviteRefusal(hash);
     if (!parsed) return;
     // Judged before anything is opened: a refused link gets no key, no storage and no connection.
     const verdict = await this.#judge(parsed);
@@ -96,6 +102,9 @@ export class AppState {
     yourName: string,
     building?: string,
   ): Promise<{ ok: true } | { ok: false; reason: ReasonCode }> {
+    // Refused before anything is founded: a name of only spaces would leave a square nobody named.
+    for (const verdict of [nameVerdict(name, LIMITS.squareName), nameVerdict(yourName, LIMITS.name)])
+      if (!verdict.ok) return verdict;
     const nonce = newRoomNonce();
     // The founder's key for this square only; the room is derived from it, so the link binds them.
     const { room, identity } = await this.#services.keys.found((founder) => boundRoom(founder, nonce));
@@ -113,7 +122,7 @@ export class AppState {
   /** Opens a pasted invite link once it is judged sound; otherwise says why, and opens nothing. */
   async join(link: string): Promise<Verdict> {
     const parsed = parseInvite(link);
-    if (!parsed) return { ok: false, reason: 'not-invite' };
+    if (!parsed) return { ok: false, reason: inviteRefusal(link) };
     const verdict = await this.#judge(parsed);
     if (!verdict.ok) return verdict;
     this.#services.location.hash = inviteFragment(verdict.invite);

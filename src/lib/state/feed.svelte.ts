@@ -23,6 +23,10 @@ export class PostFeed {
   query = $state<BoardQuery>(DEFAULT_QUERY);
   /** Only posts by neighbours a volunteer vouched for. */
   verifiedOnly = $state(false);
+  /** Only the resident's own posts ("My posts"). */
+  mineOnly = $state(false);
+  /** The post the resident just resolved or withdrew, which "Undo" reopens. */
+  undoable = $state<{ readonly post: PostId; readonly action: 'resolve' | 'withdraw' } | null>(null);
   #posts = $state.raw<PostState[]>([]);
   #total = $state(0);
   readonly #context: FeedContext;
@@ -56,6 +60,19 @@ export class PostFeed {
     this.reselect();
   }
 
+  setMineOnly(on: boolean): void {
+    this.mineOnly = on;
+    this.reselect();
+  }
+
+  /** How many filters narrow the list (search and sort aside): the "Filters" control shows it. */
+  get activeFilters(): number {
+    const q = this.query;
+    return [q.types.size > 0, q.item, q.urgency, q.group, q.showClosed, this.verifiedOnly, this.mineOnly].filter(
+      Boolean,
+    ).length;
+  }
+
   /** Selects the list again from every post (a new query, the clock moved, the board opened). */
   reselect(): void {
     const view = this.#context.view();
@@ -78,6 +95,7 @@ export class PostFeed {
   /** A post hidden by a volunteer shows only to its author; the filter keeps verified neighbours. */
   #isShown(view: BoardView, post: PostState): boolean {
     if (post.hidden && post.author !== this.#context.me) return false;
+    if (this.mineOnly && post.author !== this.#context.me) return false;
     return !this.verifiedOnly || view.authority.isVouched(post.author);
   }
 
@@ -103,7 +121,23 @@ export class PostFeed {
     return runCommand(this.#context.commands(), (c) => c.erasePost(post));
   }
 
-  updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandOutcome> {
-    return runCommand(this.#context.commands(), (c) => c.updatePost(post, action, note));
+  async updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandOutcome> {
+    const outcome = await runCommand(this.#context.commands(), (c) => c.updatePost(post, action, note));
+    if (outcome.ok && (action === 'resolve' || action === 'withdraw')) this.undoable = { post, action };
+    return outcome;
+  }
+
+  /**
+   * Opens again a post its author closed: "Undo" right after, or "Reopen" later. A renewal, which
+   * every version folds to open; its expiry then counts from now.
+   */
+  async reopen(post: PostId): Promise<CommandOutcome> {
+    if (this.undoable?.post === post) this.undoable = null;
+    return runCommand(this.#context.commands(), (c) => c.updatePost(post, 'renew'));
+  }
+
+  /** The "Undo" offer has had its time. */
+  dismissUndo(): void {
+    this.undoable = null;
   }
 }

@@ -34,6 +34,11 @@ export class SquareInfo {
     void this.#version;
     return this.#context.board()?.view.profile(this.#context.me) !== undefined;
   });
+  /** The building in this resident's profile, which a new post starts from. */
+  readonly myBuilding: string = $derived.by(() => {
+    void this.#version;
+    return this.#context.board()?.view.profile(this.#context.me)?.building ?? '';
+  });
   /** Entries in the shared document that failed verification, schema or authorisation. */
   readonly invalidCount: number = $derived.by(() => {
     void this.#version;

@@ -1,12 +1,22 @@
-import { catalogueItem } from '../domain/catalogue.ts';
+import { catalogueItem, type CatalogueId } from '../domain/catalogue.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { ItemLine, PostBody } from '../domain/kinds/post.ts';
 
-/** "Ibuprofen 200 mg tablets × 4", or the description of an "Other" item. */
+const PLURALS = new Map<Locale, Intl.PluralRules>();
+
+/** "1 bottle", "2 bottles": the unit for a count, by the language's plural rules. */
+export function unitFor(id: CatalogueId, count: number, locale: Locale): string {
+  let rules = PLURALS.get(locale);
+  if (!rules) PLURALS.set(locale, (rules = new Intl.PluralRules(locale)));
+  const item = catalogueItem(id);
+  return rules.select(count) === 'one' ? item.unitOne[locale] : item.unit[locale];
+}
+
+/** "Ibuprofen 200 mg tablets × 4 tablets", or the description of an "Other" item. */
 export function formatItemLine(line: ItemLine, locale: Locale): string {
   const item = catalogueItem(line.item);
   const name = line.item === 'other' && line.text ? `${item.name[locale]}: ${line.text}` : item.name[locale];
-  return `${name} × ${line.qty} ${item.unit[locale]}`;
+  return `${name} × ${line.qty} ${unitFor(line.item, line.qty, locale)}`;
 }
 
 /** A short, stable handle for an author key without a profile. */

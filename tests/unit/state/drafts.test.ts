@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoomId } from '../../../src/lib/domain/ids.ts';
-import { emptyDraft } from '../../../src/lib/domain/post-draft.ts';
+import { draftPublishable, emptyDraft } from '../../../src/lib/domain/post-draft.ts';
 import { DraftKeeper } from '../../../src/lib/state/drafts.ts';
 
 function storage(): Map<string, string> & Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
@@ -40,6 +40,15 @@ describe('the New post draft', () => {
     keeper.keep({ ...emptyDraft(), note: 'x' });
     keeper.discard();
     expect(keeper.load()).toBeNull();
+  });
+
+  it('cannot be published untouched: the resident picks the item, and the building comes from the profile', () => {
+    const fresh = emptyDraft('Block 3');
+    expect(fresh.building).toBe('Block 3');
+    expect(draftPublishable(fresh)).toBe(false);
+    expect(draftPublishable({ ...fresh, items: [{ item: 'thermometer', qty: 1, text: '' }] })).toBe(true);
+    const swap = { ...fresh, type: 'swap' as const, items: [{ item: 'thermometer' as const, qty: 1, text: '' }] };
+    expect(draftPublishable(swap)).toBe(false);
   });
 
   it('ignores what is not a draft (another version, a hand-edited store)', () => {

@@ -205,6 +205,30 @@ describe('the feed', () => {
   });
 });
 
+describe('closing and reopening my posts', () => {
+  it('offers Undo after Mark resolved or Withdraw, and reopens the post (also later, as Reopen)', async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const published = await session.feed.publishPost(postBody({ note: 'for my son' }));
+    if (!published.ok) throw new Error(published.reason);
+    await settle(session);
+    services.clock.advance(REFRESH_MS);
+    const id = session.feed.posts[0]!.id;
+    for (const action of ['resolve', 'withdraw'] as const) {
+      expect(await session.feed.updatePost(id, action)).toMatchObject({ ok: true });
+      await settle(session);
+      services.clock.advance(REFRESH_MS);
+      expect(session.feed.undoable).toEqual({ post: id, action });
+      expect(session.feed.posts).toHaveLength(0);
+      expect(await session.feed.reopen(id)).toMatchObject({ ok: true });
+      await settle(session);
+      services.clock.advance(REFRESH_MS);
+      expect(session.feed.undoable).toBeNull();
+      expect(session.feed.posts.map((p) => [p.id, p.status])).toEqual([[id, 'open']]);
+    }
+  });
+});
+
 describe('commands', () => {
   it('says why in a code when a resident may not do something', async () => {
     const services = inMemoryServices(new FakeClock(T0));
@@ -218,7 +242,8 @@ describe('commands', () => {
       ok: false,
       reason: 'quantity-refused',
     });
-    expect(await session.info.join('', undefined)).toEqual({ ok: false, reason: 'required' });
+    expect(await session.info.join('', undefined)).toEqual({ ok: false, reason: 'blank-name' });
+    expect(await session.info.join('   ', undefined)).toEqual({ ok: false, reason: 'blank-name' });
   });
 
   it('lets only the founder change the square’s settings', async () => {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ALLOWED, reasonOf, refused, type Verdict } from '../reasons.ts';
 import {
   AUTHOR_PATTERN,
   ID_128_PATTERN,
@@ -26,9 +27,15 @@ export const LIMITS = {
 /** Optional free text, trimmed, at most `max` characters. */
 export const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too-long'));
 
-/** Free text that must not be empty once trimmed. */
-export const requiredText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'too-long'));
+/** A name (of a resident, of the square): only spaces is no name. */
+export const nameText = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'blank-name'), v.maxLength(max, 'too-long'));
+
+/** Whether a name would be accepted as a profile's or the square's: commands ask before acting. */
+export function nameVerdict(name: string, max: number): Verdict {
+  const parsed = v.safeParse(nameText(max), name);
+  return parsed.success ? ALLOWED : refused(reasonOf(parsed.issues[0].message));
+}
 
 /** A reference to another record by its id. */
 export const recordRef = v.pipe(

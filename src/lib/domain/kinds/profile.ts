@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { ALLOWED } from '../reasons.ts';
-import { LIMITS, requiredText, sealKey, text } from './fields.ts';
+import { LIMITS, nameText, sealKey, text } from './fields.ts';
 import type { KindSpec } from './kind.ts';
 
 export const ProfileBodySchema = v.strictObject({
-  name: requiredText(LIMITS.name),
+  name: nameText(LIMITS.name),
   building: v.optional(text(LIMITS.building)),
   /** The key messages to this resident are sealed to; optional, as profiles written before messages lack it. */
   seal: v.optional(sealKey),

@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { ALLOWED, refused } from '../reasons.ts';
-import { LIMITS, requiredText } from './fields.ts';
+import { LIMITS, nameText } from './fields.ts';
 import type { KindSpec } from './kind.ts';
 
 export const SquareBodySchema = v.strictObject({
-  name: requiredText(LIMITS.squareName),
+  name: nameText(LIMITS.squareName),
   /** Days a closed post stays in the live square before every device drops it. */
   retentionDays: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1, 'invalid'), v.maxValue(LIMITS.retentionDays, 'too-long')),
