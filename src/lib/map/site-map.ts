@@ -115,10 +115,12 @@ export class SiteMap {
     if (content.site !== previous.site || content.pins !== previous.pins) this.#placeMarkers();
   }
 
-  /** Centres the map on a building. */
+  /** Brings a building into view, moving the map only when it is not in view already. */
   focus(building: string): void {
     const found = this.#content.site.buildings.find((b) => b.name === building);
-    if (found) this.#map.jumpTo({ center: [...centreOf(found.ring)], zoom: Math.max(this.#map.getZoom(), 18) });
+    if (!found) return;
+    const centre = centreOf(found.ring);
+    if (!this.#map.getBounds().contains([...centre])) this.#map.jumpTo({ center: [...centre] });
   }
 
   /** Resolves at the map's next `idle` (everything drawn). */
