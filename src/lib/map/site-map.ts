@@ -173,7 +173,8 @@ export class SiteMap {
       element.append(name);
       const group = groups.get(building.name);
       if (group) element.append(this.#pinButton(group));
-      markers.push(new maplibregl.Marker({ element }).setLngLat([...centreOf(building.ring)]));
+      // Anchored above its building like a pin, so the outline stays in sight.
+      markers.push(new maplibregl.Marker({ element, anchor: 'bottom' }).setLngLat([...centreOf(building.ring)]));
     }
     for (const point of site.points) {
       const element = document.createElement('span');
