@@ -57,10 +57,40 @@ export default ts.config(
     ],
   ),
   layer(
+    ['src/lib/map/**'],
+    [
+      {
+        group: [
+          'yjs',
+          'y-*',
+          'svelte',
+          'svelte/*',
+          '../board/*',
+          '../sync/*',
+          '../storage/*',
+          '../state/*',
+          '../ui/*',
+          '../crypto/*',
+        ],
+        message: 'map/ draws the site with MapLibre; it depends on domain/ only.',
+      },
+    ],
+  ),
+  layer(
     ['src/lib/crypto/**'],
     [
       {
-        group: ['yjs', 'y-*', 'svelte', '../board/*', '../sync/*', '../storage/*', '../state/*', '../ui/*'],
+        group: [
+          'yjs',
+          'y-*',
+          'maplibre-gl',
+          'svelte',
+          '../board/*',
+          '../sync/*',
+          '../storage/*',
+          '../state/*',
+          '../ui/*',
+        ],
         message: 'crypto/ depends on domain/ only.',
       },
     ],
@@ -69,7 +99,7 @@ export default ts.config(
     ['src/lib/board/**'],
     [
       {
-        group: ['y-webrtc', 'y-indexeddb', 'svelte', '../state/*', '../ui/*', '../sync/*'],
+        group: ['y-webrtc', 'y-indexeddb', 'maplibre-gl', 'svelte', '../state/*', '../ui/*', '../sync/*', '../map/*'],
         message: 'board/ knows the document, not the network or the UI.',
       },
     ],
@@ -87,7 +117,7 @@ export default ts.config(
     ['src/lib/storage/**'],
     [
       {
-        group: ['y-webrtc', 'svelte', '../board/*', '../sync/*', '../state/*', '../ui/*'],
+        group: ['y-webrtc', 'maplibre-gl', 'svelte', '../board/*', '../sync/*', '../state/*', '../ui/*'],
         message: 'storage/ keeps things on this device; it knows no network, board or UI.',
       },
     ],
@@ -96,7 +126,7 @@ export default ts.config(
     ['src/lib/sync/**'],
     [
       {
-        group: ['y-indexeddb', 'svelte', '../board/*', '../storage/*', '../state/*', '../ui/*'],
+        group: ['y-indexeddb', 'maplibre-gl', 'svelte', '../board/*', '../storage/*', '../state/*', '../ui/*'],
         message: 'sync/ carries documents; it knows no storage, board or UI.',
       },
     ],

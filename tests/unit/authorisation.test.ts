@@ -30,6 +30,20 @@ interface Action {
   counted(judge: TestDevice, post: PostId): boolean;
 }
 
+const SITE = {
+  buildings: [
+    {
+      name: 'Block 1',
+      ring: [
+        [114.17, 22.3],
+        [114.1702, 22.3],
+        [114.1702, 22.3002],
+      ] as [number, number][],
+    },
+  ],
+  points: [],
+};
+
 const ACTIONS: readonly Action[] = [
   {
     name: 'resolve alice’s post',
@@ -60,6 +74,12 @@ const ACTIONS: readonly Action[] = [
     command: (actor, post) => actor.board.commands.hidePost(post, 'resale'),
     record: (actor, post) => sign(actor, 'moderation', { action: 'hide', post, reason: 'resale' }, T0 + HOUR),
     counted: (judge, post) => judge.board.view.post(post)?.hidden !== undefined,
+  },
+  {
+    name: 'draw the site',
+    command: (actor) => actor.board.commands.saveSite(SITE),
+    record: (actor) => sign(actor, 'site', SITE, T0 + HOUR),
+    counted: (judge) => judge.board.view.site()?.buildings[0]?.name === 'Block 1',
   },
   {
     name: 'vouch for the founder',

@@ -61,6 +61,11 @@ export class Commands {
     return this.#write('square', retentionDays === undefined ? { name } : { name, retentionDays });
   }
 
+  /** The founder or a volunteer draws the compound: its buildings and pickup points, whole. */
+  saveSite(site: unknown): Promise<CommandResult> {
+    return this.#write('site', site);
+  }
+
   /** The founder makes a resident a volunteer, removes the role, or hands the founder role on. */
   setRole(member: AuthorKey, action: RoleAction): Promise<CommandResult> {
     return this.#write('role', { action, member });

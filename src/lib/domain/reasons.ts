@@ -67,6 +67,20 @@ export const REASONS = [
   'cannot-receive',
   /** A signalling server's address that is not `ws://` or `wss://`, or one too many. */
   'not-signaling-url',
+  /** A site shape Kaifong cannot use: not a polygon or a point, too few corners, holes. */
+  'bad-geometry',
+  /** A building outline whose edges cross. */
+  'self-intersecting',
+  /** A coordinate outside longitude ±180° or latitude ±85°. */
+  'out-of-range',
+  /** A site wider than one compound (SITE_LIMITS.spanM). */
+  'site-too-wide',
+  /** Two buildings (or two pickup points) with the same name. */
+  'duplicate-name',
+  /** A file or a site with more than its limits allow. */
+  'too-large',
+  /** A file that is not GeoJSON. */
+  'not-geojson',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

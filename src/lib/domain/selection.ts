@@ -3,10 +3,12 @@ import { displayStatus } from './expiry.ts';
 import type { PostState } from './fold/posts.ts';
 import { hlcMs } from './hlc.ts';
 import type { PostId } from './ids.ts';
+import { placeKey } from './kinds/site.ts';
+import type { Nearness } from './places.ts';
 import type { PostType, Urgency, VulnerableGroup } from './kinds/post.ts';
 import { matchesQuery, searchTextOf } from './search.ts';
 
-export const SORTS = ['relevant', 'newest', 'urgent'] as const;
+export const SORTS = ['relevant', 'newest', 'urgent', 'nearest'] as const;
 export type SortOrder = (typeof SORTS)[number];
 
 /** What the list shows; empty sets mean "any". */
@@ -18,6 +20,10 @@ export interface BoardQuery {
   readonly group: VulnerableGroup | '';
   readonly text: string;
   readonly showClosed: boolean;
+  /** Only posts placed in this building of the site ('' for any). */
+  readonly building: string;
+  /** Only posts at most this many metres away (needs a building or a location to measure from). */
+  readonly withinM: number | null;
 }
 
 export const DEFAULT_QUERY: BoardQuery = {
@@ -28,6 +34,8 @@ export const DEFAULT_QUERY: BoardQuery = {
   group: '',
   text: '',
   showClosed: false,
+  building: '',
+  withinM: null,
 };
 
 const URGENCY_RANK: Readonly<Record<Urgency, number>> = { urgent: 0, soon: 1, stocking: 2 };
@@ -73,33 +81,53 @@ function compareRelevant(a: PostState, b: PostState): number {
   return relevanceTier(a) - relevanceTier(b) || compareNewest(a, b);
 }
 
-const COMPARATORS: Readonly<Record<SortOrder, (a: PostState, b: PostState) => number>> = {
+const COMPARATORS: Readonly<Record<Exclude<SortOrder, 'nearest'>, (a: PostState, b: PostState) => number>> = {
   relevant: compareRelevant,
   newest: compareNewest,
   urgent: compareUrgent,
 };
 
-/** The order of the list for a sort; a total order, so every device shows the same list. */
-export function comparatorFor(sort: SortOrder): (a: PostState, b: PostState) => number {
+/** Nearest first; posts whose distance is unknown after every known one; then newest first. */
+function compareNearest(near: Nearness): (a: PostState, b: PostState) => number {
+  return (a, b) => {
+    const da = near.distanceOf(a) ?? Number.POSITIVE_INFINITY;
+    const db = near.distanceOf(b) ?? Number.POSITIVE_INFINITY;
+    return da !== db ? (da < db ? -1 : 1) : compareNewest(a, b);
+  };
+}
+
+/**
+ * The order of the list for a sort; a total order, so every device shows the same list.
+ * "Nearest" without a place to measure from is "newest".
+ */
+export function comparatorFor(sort: SortOrder, near?: Nearness | null): (a: PostState, b: PostState) => number {
+  if (sort === 'nearest') return near ? compareNearest(near) : compareNewest;
   return COMPARATORS[sort];
 }
 
 /** Whether a post belongs in the list for a query at a given moment. */
-export function matches(post: PostState, query: BoardQuery, nowMs: number): boolean {
+export function matches(post: PostState, query: BoardQuery, nowMs: number, near?: Nearness | null): boolean {
   if (!query.showClosed && displayStatus(post, nowMs) !== 'open') return false;
   if (query.types.size > 0 && !query.types.has(post.body.type)) return false;
   if (query.urgency && post.body.urgency !== query.urgency) return false;
   if (query.group && !post.body.groups.includes(query.group)) return false;
   if (query.item && !mentionsItem(post, query.item)) return false;
   if (query.text && !matchesQuery(searchTextOf(post.body), query.text)) return false;
+  if (query.building && placeKey(post.body.where.building) !== placeKey(query.building)) return false;
+  if (query.withinM !== null && near && !((near.distanceOf(post) ?? Infinity) <= query.withinM)) return false;
   return true;
 }
 
 /** Filters and orders posts for the list. Pure: same posts, query and time give the same list. */
-export function selectPosts(posts: Iterable<PostState>, query: BoardQuery, nowMs: number): PostState[] {
+export function selectPosts(
+  posts: Iterable<PostState>,
+  query: BoardQuery,
+  nowMs: number,
+  near?: Nearness | null,
+): PostState[] {
   const result: PostState[] = [];
-  for (const post of posts) if (matches(post, query, nowMs)) result.push(post);
-  return result.sort(comparatorFor(query.sort));
+  for (const post of posts) if (matches(post, query, nowMs, near)) result.push(post);
+  return result.sort(comparatorFor(query.sort, near));
 }
 
 /**
@@ -113,13 +141,14 @@ export function patchSelection(
   lookup: (id: PostId) => PostState | undefined,
   query: BoardQuery,
   nowMs: number,
+  near?: Nearness | null,
 ): PostState[] {
-  const compare = comparatorFor(query.sort);
+  const compare = comparatorFor(query.sort, near);
   const changed = new Set(changedIds);
   const incoming: PostState[] = [];
   for (const id of changed) {
     const post = lookup(id);
-    if (post && matches(post, query, nowMs)) incoming.push(post);
+    if (post && matches(post, query, nowMs, near)) incoming.push(post);
   }
   incoming.sort(compare);
   const result: PostState[] = [];

@@ -4,6 +4,7 @@ import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { PostState } from '../domain/fold/posts.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { UpdateAction } from '../domain/kinds/update.ts';
+import type { Nearness } from '../domain/places.ts';
 import { DEFAULT_QUERY, patchSelection, selectPosts, type BoardQuery } from '../domain/selection.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 
@@ -13,6 +14,8 @@ export interface FeedContext {
   now(): number;
   view(): BoardView | null;
   commands(): Commands | null;
+  /** How far posts are from this resident, for "Nearest" and "within"; null when unknown. */
+  near(): Nearness | null;
 }
 
 /**
@@ -76,7 +79,9 @@ export class PostFeed {
   /** Selects the list again from every post (a new query, the clock moved, the board opened). */
   reselect(): void {
     const view = this.#context.view();
-    this.#posts = view ? selectPosts(this.#shown(view, view.posts()), this.query, this.#context.now()) : [];
+    this.#posts = view
+      ? selectPosts(this.#shown(view, view.posts()), this.query, this.#context.now(), this.#context.near())
+      : [];
     this.#total = view?.postCount ?? 0;
   }
 
@@ -88,7 +93,7 @@ export class PostFeed {
       const post = view.post(id);
       return post && this.#isShown(view, post) ? post : undefined;
     };
-    this.#posts = patchSelection(this.#posts, changed, lookup, this.query, this.#context.now());
+    this.#posts = patchSelection(this.#posts, changed, lookup, this.query, this.#context.now(), this.#context.near());
     this.#total = view.postCount;
   }
 

@@ -8,6 +8,7 @@ import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
 import { COPY_FORMAT } from '../domain/square-copy.ts';
+import type { LngLat } from '../domain/geo.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { CommandOutcome } from './command.ts';
 import { DraftKeeper } from './drafts.ts';
@@ -16,6 +17,8 @@ import { loadContact, nextContact, saveContact, type LastContact } from './last-
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
+import { SquareMap } from './map.svelte.ts';
+import { SquareSite } from './site.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
@@ -51,6 +54,10 @@ export class SquareSession {
   /** Conversations: their state and code load after the list has painted; null until then. */
   messages = $state<SquareMessages | null>(null);
   #messages: Promise<SquareMessages> | null = null;
+  /** The compound's own map, and where "near me" is. */
+  readonly site: SquareSite;
+  /** The Map view of the posts in the list. */
+  readonly map: SquareMap;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -64,6 +71,8 @@ export class SquareSession {
   readonly #cleanup: (() => void)[] = [];
   /** Posts changed since the last re-render, while re-renders are throttled. */
   #changed: PostId[] = [];
+  /** Whether the next re-render selects the list again rather than patching it. */
+  #reselect = false;
   #lastRefreshMs = Number.NEGATIVE_INFINITY;
   #refreshPending: (() => void) | null = null;
   /** Settles once the board follows the document (or the square failed to open). */
@@ -96,6 +105,7 @@ export class SquareSession {
       commands: (): Commands | null => this.#board?.commands ?? null,
       board: () => this.#board,
       sealKey: () => this.#sealing?.publicKey,
+      near: () => this.site.nearness,
     };
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
@@ -103,6 +113,8 @@ export class SquareSession {
     this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
+    this.site = new SquareSite(context);
+    this.map = new SquareMap(this.site, this.feed);
   }
 
   /** The conversations' state, loading it (out of the first load) if it is not here yet. */
@@ -145,6 +157,7 @@ export class SquareSession {
       this.#board = board;
       this.#sealing = sealing;
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
+      this.site.refresh();
       this.feed.reselect();
       this.info.refresh();
       this.#countWaiting();
@@ -180,6 +193,19 @@ export class SquareSession {
     return outcome;
   }
 
+  /** Sets "my building" in this resident's profile; new posts start with it, distances start from it. */
+  async setMyBuilding(building: string): Promise<CommandOutcome> {
+    const name = this.info.nameOf(this.me);
+    if (name === undefined) return { ok: false, reason: 'opening' };
+    return this.info.join(name, building.trim() || undefined);
+  }
+
+  /** Measures "near me" from this device's location (rounded to about 100 m), as the resident allowed. */
+  useLocation(at: LngLat): void {
+    this.site.useLocation(at);
+    this.feed.reselect();
+  }
+
   /** The whole square on a file (every valid record); the room secret only when `withKey`. */
   saveCopy(withKey: boolean): SquareFile {
     const now = this.#app.clock.now();
@@ -203,6 +229,7 @@ export class SquareSession {
   async close(): Promise<void> {
     this.#closed = true;
     this.#settleAttached(false);
+    this.map.close();
     this.#refreshPending?.();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
@@ -239,6 +266,8 @@ export class SquareSession {
 
   #onChange(change: BoardChange): void {
     this.#changed.push(...change.posts);
+    // A new site or a new "my building" moves every distance: the list is selected again.
+    if (change.square || change.profiles.has(this.me)) this.#reselect = true;
     // Messages are opened at once (not throttled): the unread count is what a resident waits for.
     if (change.messages || change.profiles.size > 0) void this.messages?.refresh();
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
@@ -259,7 +288,10 @@ export class SquareSession {
     const run = () => {
       this.#refreshPending = null;
       this.#lastRefreshMs = clock.now();
-      this.feed.patch(this.#changed);
+      this.site.refresh();
+      if (this.#reselect) this.feed.reselect();
+      else this.feed.patch(this.#changed);
+      this.#reselect = false;
       this.#changed = [];
       this.info.refresh();
       this.#countWaiting();

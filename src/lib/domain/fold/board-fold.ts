@@ -3,6 +3,7 @@ import { hlcMs, MAX_DRIFT_MS, type Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
 import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
+import type { SiteBody } from '../kinds/site.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
@@ -10,6 +11,7 @@ import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } fro
 import { ProfilesSlice, type Member } from './profiles.ts';
 import { ReportsSlice } from './reports.ts';
 import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
+import { SiteSlice } from './site.ts';
 import { SquareSlice } from './square.ts';
 import { TrustSlice, type ModerationEntry } from './trust.ts';
 
@@ -36,6 +38,8 @@ export interface BoardView {
   squareName(): string | undefined;
   /** The founder's retention setting, if any. */
   retentionDays(): number | undefined;
+  /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
+  site(): SiteBody | undefined;
   /** Ids of every record about a post: the post itself, its updates and its messages. */
   recordIdsOf(id: PostId): RecordId[];
   /** Whether the post's author erased it: nothing about it is kept or taken back. */
@@ -68,7 +72,7 @@ export interface BoardView {
 
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
- * (the authority every rule judges with), then posts, profiles, reports, the square and messages. The
+ * (the authority every rule judges with), then posts, profiles, reports, the square, messages and the site. The
  * result depends only on the set of records added, never on their order. Records dated more than
  * MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time comes (`releaseDue`), so a post
  * dated a year ahead cannot sit above everything.
@@ -80,7 +84,15 @@ export class BoardFold implements BoardView {
   readonly #reports = new ReportsSlice();
   readonly #square = new SquareSlice();
   readonly #messages = new MessagesSlice();
-  readonly #slices: readonly FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square, this.#messages];
+  readonly #site = new SiteSlice();
+  readonly #slices: readonly FoldSlice[] = [
+    this.#posts,
+    this.#profiles,
+    this.#reports,
+    this.#square,
+    this.#messages,
+    this.#site,
+  ];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
   readonly #future: AnyRecord[] = [];
@@ -223,6 +235,10 @@ export class BoardFold implements BoardView {
 
   retentionDays(): number | undefined {
     return this.#square.current?.body.retentionDays;
+  }
+
+  site(): SiteBody | undefined {
+    return this.#site.current?.body;
   }
 
   recordIdsOf(id: PostId): RecordId[] {

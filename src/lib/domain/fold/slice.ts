@@ -6,6 +6,7 @@ import type { AnyRecord, RecordKind } from '../kinds/registry.ts';
 export interface FoldChange {
   readonly posts: ReadonlySet<PostId>;
   readonly profiles: ReadonlySet<AuthorKey>;
+  /** Whether the square's name, settings or site changed. */
   readonly square: boolean;
   /** Whether the messages that count changed (arrived, went, or a block changed who may write). */
   readonly messages: boolean;

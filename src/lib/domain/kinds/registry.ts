@@ -16,6 +16,7 @@ import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
 import { reportKind, type ReportBody } from './report.ts';
 import { roleKind, type RoleBody } from './role.ts';
+import { siteKind, type SiteBody } from './site.ts';
 import { squareKind, type SquareBody } from './square.ts';
 import { updateKind, type UpdateBody } from './update.ts';
 import { vouchKind, type VouchBody } from './vouch.ts';
@@ -32,6 +33,7 @@ export interface BodyByKind {
   moderation: ModerationBody;
   report: ReportBody;
   message: MessageBody;
+  site: SiteBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -47,6 +49,7 @@ interface SubjectByKind {
   moderation: never;
   report: PostSubject;
   message: PostSubject;
+  site: never;
 }
 
 /** Every kind this version knows. */
@@ -61,6 +64,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   moderation: moderationKind,
   report: reportKind,
   message: messageKind,
+  site: siteKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
