@@ -5,6 +5,7 @@ import {
   SEAL_KEY_PATTERN,
   type AuthorKey,
   type RecordId,
+  type RoomId,
   type SealKey,
 } from '../ids.ts';
 
@@ -49,4 +50,11 @@ export const sealKey = v.pipe(
   v.string(),
   v.regex(SEAL_KEY_PATTERN),
   v.transform((key) => key as SealKey),
+);
+
+/** A square's room id (its signalling topic). */
+export const roomRef = v.pipe(
+  v.string(),
+  v.regex(ID_128_PATTERN),
+  v.transform((id) => id as RoomId),
 );

@@ -12,6 +12,7 @@ import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
+import { moveKind, type MoveBody } from './move.ts';
 import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
 import { reportKind, type ReportBody } from './report.ts';
@@ -32,6 +33,7 @@ export interface BodyByKind {
   moderation: ModerationBody;
   report: ReportBody;
   message: MessageBody;
+  move: MoveBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -47,6 +49,7 @@ interface SubjectByKind {
   moderation: never;
   report: PostSubject;
   message: PostSubject;
+  move: never;
 }
 
 /** Every kind this version knows. */
@@ -61,6 +64,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   moderation: moderationKind,
   report: reportKind,
   message: messageKind,
+  move: moveKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
