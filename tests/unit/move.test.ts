@@ -26,9 +26,20 @@ let oldInvite: Invite;
 let newInvite: Invite;
 
 beforeAll(async () => {
-  [founder, heir, vera, carol, dan] = await Promise.all([1, 2, 3, 4, 5].map(identity));
-  const [f, v, c, d] = await Promise.all([1, 2, 3, 4].map(() => generateSealingKeys()));
-  sealOf = { founder: f!, vera: v!, carol: c!, dan: d! };
+  [founder, heir, vera, carol, dan] = await Promise.all([
+    identity(1),
+    identity(2),
+    identity(3),
+    identity(4),
+    identity(5),
+  ]);
+  const [f, v, c, d] = await Promise.all([
+    generateSealingKeys(),
+    generateSealingKeys(),
+    generateSealingKeys(),
+    generateSealingKeys(),
+  ]);
+  sealOf = { founder: f, vera: v, carol: c, dan: d };
   const invite = async (): Promise<Invite> => {
     const nonce = newRoomNonce();
     return { room: await boundRoom(founder.author, nonce), secret: randomId(), founder: founder.author, nonce };

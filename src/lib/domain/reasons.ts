@@ -61,6 +61,8 @@ export const REASONS = [
   'invite-unbound',
   /** A resident whose profile has no encryption key yet: messages cannot be sealed to them. */
   'cannot-receive',
+  /** The square has moved to a new link already. */
+  'already-moved',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

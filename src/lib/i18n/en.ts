@@ -246,6 +246,7 @@ export const en = {
       'This invite link was made by an older version of Kaifong and cannot be checked, so it was not opened. Ask for a link made with the current version.',
     'cannot-receive':
       'This neighbour cannot receive messages yet: they need to open the square with the current version.',
+    'already-moved': 'This square has already moved to a new link.',
   } satisfies Record<ReasonCode, string>,
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -365,7 +366,27 @@ export const en = {
     resolved: 'Marked resolved.',
     charactersLeft: (n: number) => `${n} characters left`,
   },
-};
 
+  /** Moving a square to a new link, when its link leaked (issue 10). */
+  move: {
+    heading: 'A leaked link?',
+    intro:
+      'If the invite link reached people outside the compound, move the square to a new link. Verified neighbours, volunteers and your other devices move over with every post; everyone else stays behind.',
+    button: 'Move to a new link',
+    confirmHeading: 'Move this square to a new link?',
+    confirm:
+      'A new link is made and sent, sealed, only to verified neighbours, volunteers and your own devices: their devices move over with every post and message. Whoever has the old link, including anyone it leaked to, sees “This square has moved” and cannot follow. Neighbours nobody has verified yet must be invited again with the new link. This cannot be undone.',
+    confirmButton: 'Move the square',
+    moved: 'This square has moved',
+    movedSigned:
+      'You moved this square to a new link. Neighbours connected now are moving over; the others learn of it when they next open the square.',
+    go: 'Go to the new square',
+    following: 'Your device is moving to the new link with every post…',
+    askVolunteer:
+      'The founder moved it to a new link, which only verified neighbours received. Ask a volunteer for the new link. Posts here now reach only those who stayed behind.',
+    arrived:
+      'This square moved to a new link, and your device followed it with every post. The old link no longer works: share only the new one.',
+  },
+};
 /** The shape every language's messages must have. */
 export type Messages = typeof en;

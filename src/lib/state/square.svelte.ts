@@ -7,7 +7,7 @@ import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
-import { COPY_FORMAT } from '../domain/square-copy.ts';
+import { COPY_FORMAT, type CopyEntry } from '../domain/square-copy.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { CommandOutcome } from './command.ts';
 import { DraftKeeper } from './drafts.ts';
@@ -16,6 +16,7 @@ import { loadContact, nextContact, saveContact, type LastContact } from './last-
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import { SquareMessages } from './messages.svelte.ts';
+import { SquareMove } from './move.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
@@ -49,6 +50,8 @@ export class SquareSession {
   readonly info: SquareInfo;
   readonly trust: SquareTrust;
   readonly messages: SquareMessages;
+  /** Whether the founder moved the square to a new link, and the founder's move. */
+  readonly move: SquareMove;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -64,12 +67,16 @@ export class SquareSession {
   readonly #attached: Promise<boolean>;
   #settleAttached: (attached: boolean) => void = () => undefined;
 
-  /** `identity`: this device's key in this square (`AppServices.keys`), never another square's. */
+  /**
+   * `identity`: this device's key in this square (`AppServices.keys`), never another square's.
+   * `follow`: takes this device to the new link when the founder moved the square (AppState).
+   */
   constructor(
     readonly invite: Invite,
     identity: Identity,
     app: AppServices,
     durability: Durability | null = null,
+    follow: (next: Invite) => void = () => undefined,
   ) {
     this.#app = app;
     this.#durability = durability;
@@ -105,6 +112,13 @@ export class SquareSession {
       sealing: () => this.#sealing,
       now: () => app.clock.now(),
     });
+    this.move = new SquareMove({
+      invite,
+      me: identity.author,
+      board: () => this.#board,
+      sealing: () => this.#sealing,
+      follow,
+    });
   }
 
   get me(): AuthorKey {
@@ -133,6 +147,7 @@ export class SquareSession {
       this.#countWaiting();
       this.trust.refresh();
       void this.messages.refresh();
+      void this.move.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
       await persistence.load();
@@ -178,6 +193,23 @@ export class SquareSession {
     }
     this.copyOutcome = outcome;
     return outcome;
+  }
+
+  /**
+   * Every valid record this device holds here, once the board follows the document: what a
+   * device carries to the square's new link when it moves.
+   */
+  async carry(): Promise<CopyEntry[]> {
+    const board = (await this.#attached) ? this.#board : null;
+    if (!board) return [];
+    await board.whenIdle();
+    return board.records().map(({ id, ...record }) => ({ id, record }));
+  }
+
+  /** Merges records carried from the room this square moved away from, as a file's are merged. */
+  async adopt(entries: readonly CopyEntry[]): Promise<boolean> {
+    const board = (await this.#attached) ? this.#board : null;
+    return board !== null && (await board.merge(entries)).ok;
   }
 
   async close(): Promise<void> {
@@ -241,6 +273,7 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      void this.move.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();

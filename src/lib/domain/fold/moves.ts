@@ -34,7 +34,8 @@ export class MovesSlice implements FoldSlice {
     this.#dirty = false;
     const next = new Map<RoomId, MoveRecord>();
     const allowed = this.#records.filter((r) => KINDS.move.authorise(r, undefined, authority).ok);
-    for (const record of allowed.sort(byTimeThenId)) if (!next.has(record.body.from)) next.set(record.body.from, record);
+    for (const record of allowed.sort(byTimeThenId))
+      if (!next.has(record.body.from)) next.set(record.body.from, record);
     const same = next.size === this.#current.size && [...next].every(([room, r]) => this.#current.get(room) === r);
     this.#current = next;
     if (!same) change.square = true;
