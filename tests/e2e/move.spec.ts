@@ -56,9 +56,16 @@ test('the founder moves the square: vouched members follow with every post, the 
   await expect(a.getByRole('group', { name: 'Move this square to a new link?' })).toContainText(
     'Whoever has the old link, including anyone it leaked to, sees “This square has moved” and cannot follow.',
   );
+  await a.getByRole('group', { name: 'Move this square to a new link?' }).scrollIntoViewIfNeeded();
+  await a.screenshot({ path: 'test-results/move-confirm-desktop.png' });
+  await a.setViewportSize({ width: 390, height: 844 });
+  await a.getByRole('group', { name: 'Move this square to a new link?' }).scrollIntoViewIfNeeded();
+  await a.screenshot({ path: 'test-results/move-confirm-phone.png' });
   await a.getByRole('button', { name: 'Move the square' }).click();
   const movedOnA = a.getByRole('alert').filter({ hasText: 'This square has moved' });
   await expect(movedOnA).toContainText('You moved this square to a new link.', { timeout: APP_TIMEOUT_MS });
+  await movedOnA.scrollIntoViewIfNeeded();
+  await a.screenshot({ path: 'test-results/move-founder-phone.png' });
 
   // C's device follows on its own, to a room of the same founder, with every post.
   await expect
@@ -69,6 +76,8 @@ test('the founder moves the square: vouched members follow with every post, the 
     timeout: APP_TIMEOUT_MS,
   });
   framesOfC.length = 0;
+  await c.setViewportSize({ width: 390, height: 844 });
+  await c.screenshot({ path: 'test-results/move-arrived-phone.png' });
   for (const text of ['spare thermometer from A', 'masks needed by C', 'masks from D']) {
     await expect(post(c, text)).toBeVisible({ timeout: APP_TIMEOUT_MS });
   }
@@ -103,6 +112,7 @@ test('the founder moves the square: vouched members follow with every post, the 
   await expect(squares.getByRole('link')).toHaveCount(1);
   expect(await squares.getByRole('link').getAttribute('href')).toContain(newRoom);
 
-  await a.screenshot({ path: 'test-results/move-founder.png', fullPage: true });
-  await d.screenshot({ path: 'test-results/move-left-behind.png', fullPage: true });
+  await d.screenshot({ path: 'test-results/move-left-behind-desktop.png' });
+  await d.setViewportSize({ width: 390, height: 844 });
+  await d.screenshot({ path: 'test-results/move-left-behind-phone.png' });
 });

@@ -385,7 +385,7 @@ export const en = {
     askVolunteer:
       'The founder moved it to a new link, which only verified neighbours received. Ask a volunteer for the new link. Posts here now reach only those who stayed behind.',
     arrived:
-      'This square moved to a new link, and your device followed it with every post. The old link no longer works: share only the new one.',
+      'This square moved to a new link, and your device followed it with every post. The old link now only says that the square has moved: share only the new one.',
   },
 };
 /** The shape every language's messages must have. */
