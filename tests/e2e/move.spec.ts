@@ -68,9 +68,7 @@ test('the founder moves the square: vouched members follow with every post, the 
   await a.screenshot({ path: 'test-results/move-founder-phone.png' });
 
   // C's device follows on its own, to a room of the same founder, with every post.
-  await expect
-    .poll(() => roomOf(c.url()), { timeout: APP_TIMEOUT_MS, intervals: [100] })
-    .not.toBe(oldRoom);
+  await expect.poll(() => roomOf(c.url()), { timeout: APP_TIMEOUT_MS, intervals: [100] }).not.toBe(oldRoom);
   const newRoom = roomOf(c.url());
   await expect(c.getByText('This square moved to a new link, and your device followed it')).toBeVisible({
     timeout: APP_TIMEOUT_MS,
