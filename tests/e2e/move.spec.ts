@@ -2,7 +2,8 @@
 // browser context on the real signalling server: founder A, C whom A vouched for, and D whom
 // nobody vouched for (the leaked link's holder, say). A moves; C's device follows on its own with
 // every post, and a new post of A's reaches C there; D's old square says it has moved, and D is
-// not in the new room. After the move C's device never names the old room to the signalling server.
+// not in the new room, nor is a newcomer who opens the leaked link. After the move C's device never
+// names the old room to the signalling server.
 
 import type { Page } from '@playwright/test';
 import { APP_TIMEOUT_MS, createSquare, joinSquare, postList, publishPost, roomOf } from '../support/page-driver.ts';
@@ -61,6 +62,10 @@ test('the founder moves the square: vouched members follow with every post, the 
   await a.setViewportSize({ width: 390, height: 844 });
   await a.getByRole('group', { name: 'Move this square to a new link?' }).scrollIntoViewIfNeeded();
   await a.screenshot({ path: 'test-results/move-confirm-phone.png' });
+  await a.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hant');
+  await a.getByRole('group', { name: '把這個廣場搬到新連結？' }).scrollIntoViewIfNeeded();
+  await a.screenshot({ path: 'test-results/move-confirm-zh-hant.png' });
+  await a.getByRole('combobox', { name: '語言' }).selectOption('en');
   await a.getByRole('button', { name: 'Move the square' }).click();
   const movedOnA = a.getByRole('alert').filter({ hasText: 'This square has moved' });
   await expect(movedOnA).toContainText('You moved this square to a new link.', { timeout: APP_TIMEOUT_MS });
@@ -100,6 +105,15 @@ test('the founder moves the square: vouched members follow with every post, the 
   expect(await peersOf(a)).toBe(1);
   await expect(post(d, 'antigen tests after the move')).toHaveCount(0);
 
+  // A newcomer with the leaked link learns it from whoever is left in the old room, and cannot follow.
+  const e = await openPeer();
+  await e.goto(oldLink);
+  await expect(e.getByRole('alert').filter({ hasText: 'This square has moved' })).toContainText(
+    'Ask a volunteer for the new link.',
+    { timeout: APP_TIMEOUT_MS },
+  );
+  expect(roomOf(e.url())).toBe(oldRoom);
+
   // Since it moved, C's device has spoken to the signalling server of the new room only.
   expect(framesOfC.some((frame) => frame.includes(newRoom))).toBe(true);
   expect(framesOfC.filter((frame) => frame.includes(oldRoom))).toEqual([]);
@@ -113,4 +127,11 @@ test('the founder moves the square: vouched members follow with every post, the 
   await d.screenshot({ path: 'test-results/move-left-behind-desktop.png' });
   await d.setViewportSize({ width: 390, height: 844 });
   await d.screenshot({ path: 'test-results/move-left-behind-phone.png' });
+  // In Traditional and Simplified Chinese too.
+  await d.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hant');
+  await d.evaluate(() => window.scrollTo(0, 0));
+  await expect(d.getByRole('alert').filter({ hasText: '這個廣場已搬遷' })).toContainText('請向義工索取新連結');
+  await d.screenshot({ path: 'test-results/move-left-behind-zh-hant.png' });
+  await d.getByRole('combobox', { name: '語言' }).selectOption('zh-Hans');
+  await expect(d.getByRole('alert').filter({ hasText: '这个广场已迁走' })).toContainText('请向志愿者索取新链接');
 });
