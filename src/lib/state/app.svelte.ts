@@ -8,6 +8,7 @@ import { inviteFragment, judgeInvite, parseInvite, type Invite, type InviteVerdi
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { forgetSquare, listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
+import { DraftKeeper } from './drafts.ts';
 import { Durability } from './durability.svelte.ts';
 import { destinationOf, type CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
@@ -148,6 +149,9 @@ export class AppState {
         await keys.restore(next.room, identity, sealing);
       }
       rememberSquare(this.#services.storage, next, from.info.squareName, this.#services.clock.now());
+      // A post being written when the move came reopens in the new square.
+      const draft = from.draft.load();
+      if (draft) new DraftKeeper(this.#services.storage, next.room).keep(draft);
       this.#services.location.hash = inviteFragment(next);
       await this.followLocation();
       const session = this.session;
@@ -155,6 +159,7 @@ export class AppState {
       session.move.arrived = true;
       if (!(await session.adopt(entries))) return;
       forgetSquare(this.#services.storage, from.invite.room);
+      from.draft.discard();
       this.squares = listSquares(this.#services.storage);
     } catch (error) {
       console.error('kaifong: could not follow the square to its new link', error);

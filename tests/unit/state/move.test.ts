@@ -6,6 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { inviteFragment, type Invite } from '../../../src/lib/domain/invite.ts';
+import { emptyDraft } from '../../../src/lib/domain/post-draft.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
 import type { SquareSession } from '../../../src/lib/state/square.svelte.ts';
 import { inMemoryServices, TestDeviceStorage } from '../../support/app-services.ts';
@@ -50,8 +51,14 @@ describe('following a move of the square to a new link', () => {
     // Nothing moves before the tap: the old room stays open, for neighbours still arriving.
     expect(app.session).toBe(old);
 
+    // A post being written meanwhile goes along.
+    const draft = { ...emptyDraft(), note: 'half-written: spare masks for' };
+    old.draft.keep(draft);
+
     old.move.go();
     const here = await followed(app, old.invite, next);
+    expect(here.draft.load()).toEqual(draft);
+    expect(old.draft.load()).toBeNull();
     expect(here.me).toBe(old.me);
     await vi.waitFor(() => expect(here.info.squareName).toBe('Tai Hang'));
     expect(here.info.joined).toBe(true);
