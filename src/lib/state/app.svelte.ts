@@ -137,7 +137,7 @@ export class AppState {
     if (this.session !== from || this.#moving) return;
     this.#moving = from;
     try {
-      const entries = await from.carry();
+      const entries = await from.move.carry();
       if (this.session !== from) return;
       const keys = this.#services.keys;
       // A key this device already keeps in the new room (a link a volunteer passed on) stays.
@@ -157,7 +157,7 @@ export class AppState {
       const session = this.session;
       if (session?.invite.room !== next.room) return;
       session.move.arrived = true;
-      if (!(await session.adopt(entries))) return;
+      if (!(await session.move.adopt(entries))) return;
       forgetSquare(this.#services.storage, from.invite.room);
       from.draft.discard();
       this.squares = listSquares(this.#services.storage);

@@ -6,6 +6,7 @@ import type { MoveRecord } from '../domain/fold/moves.ts';
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import { inviteFragment, type Invite } from '../domain/invite.ts';
 import { MOVE_LIMITS, moveBinding, movedInvite, moveReaders } from '../domain/kinds/move.ts';
+import type { CopyEntry } from '../domain/square-copy.ts';
 import type { CommandOutcome } from './command.ts';
 
 /** What the move state reads from its session, and whom it tells when this device may follow. */
@@ -13,6 +14,8 @@ export interface MoveContext {
   readonly invite: Invite;
   readonly me: AuthorKey;
   board(): Board | null;
+  /** The board once it follows the document; null if the square failed to open or closed. */
+  attached(): Promise<Board | null>;
   sealing(): SealingKeys | null;
   /** Takes this device to the new link (AppState.followMove). */
   follow(next: Invite): void;
@@ -96,6 +99,20 @@ export class SquareMove {
     }
     await this.refresh();
     return { ok: true };
+  }
+
+  /** Every valid record this device holds here: what it carries to the new link. */
+  async carry(): Promise<CopyEntry[]> {
+    const board = await this.#context.attached();
+    if (!board) return [];
+    await board.whenIdle();
+    return board.records().map(({ id, ...record }) => ({ id, record }));
+  }
+
+  /** Merges records carried from the room this square moved away from, as a file's are merged. */
+  async adopt(entries: readonly CopyEntry[]): Promise<boolean> {
+    const board = await this.#context.attached();
+    return board !== null && (await board.merge(entries)).ok;
   }
 
   /** The new invite, if the move's box opens with this device's key and names a room bound to the same founder. */

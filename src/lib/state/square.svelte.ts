@@ -7,7 +7,7 @@ import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
-import { COPY_FORMAT, type CopyEntry } from '../domain/square-copy.ts';
+import { COPY_FORMAT } from '../domain/square-copy.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { CommandOutcome } from './command.ts';
 import { DraftKeeper } from './drafts.ts';
@@ -116,6 +116,7 @@ export class SquareSession {
       invite,
       me: identity.author,
       board: () => this.#board,
+      attached: async () => ((await this.#attached) ? this.#board : null),
       sealing: () => this.#sealing,
       follow,
     });
@@ -193,23 +194,6 @@ export class SquareSession {
     }
     this.copyOutcome = outcome;
     return outcome;
-  }
-
-  /**
-   * Every valid record this device holds here, once the board follows the document: what a
-   * device carries to the square's new link when it moves.
-   */
-  async carry(): Promise<CopyEntry[]> {
-    const board = (await this.#attached) ? this.#board : null;
-    if (!board) return [];
-    await board.whenIdle();
-    return board.records().map(({ id, ...record }) => ({ id, record }));
-  }
-
-  /** Merges records carried from the room this square moved away from, as a file's are merged. */
-  async adopt(entries: readonly CopyEntry[]): Promise<boolean> {
-    const board = (await this.#attached) ? this.#board : null;
-    return board !== null && (await board.merge(entries)).ok;
   }
 
   async close(): Promise<void> {
