@@ -2,7 +2,7 @@ import { signRecord, type Identity } from '../crypto/signing.ts';
 import { RECORD_VERSION } from '../domain/envelope.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { Hlc, HybridClock } from '../domain/hlc.ts';
-import type { AuthorKey, PostId, RecordId, SealKey } from '../domain/ids.ts';
+import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
 import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
 import type { KindSpec } from '../domain/kinds/kind.ts';
 import type { SealedBox } from '../domain/kinds/message.ts';
@@ -64,6 +64,11 @@ export class Commands {
   /** The founder or a volunteer draws the compound: its buildings and pickup points, whole. */
   saveSite(site: unknown): Promise<CommandResult> {
     return this.#write('site', site);
+  }
+
+  /** The founder moves the square away from `from`: the new link sealed to those who may follow. */
+  moveSquare(from: RoomId, box: SealedBox): Promise<CommandResult> {
+    return this.#write('move', { from, box });
   }
 
   /** The founder makes a resident a volunteer, removes the role, or hands the founder role on. */

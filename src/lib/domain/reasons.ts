@@ -81,6 +81,8 @@ export const REASONS = [
   'too-large',
   /** A file that is not GeoJSON. */
   'not-geojson',
+  /** The square has moved to a new link already. */
+  'already-moved',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

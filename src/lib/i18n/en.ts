@@ -296,6 +296,7 @@ export const en = {
     'duplicate-name': 'Two buildings, or two pickup points, have the same name. Give each its own.',
     'too-large': 'That is more than the site may hold (200 buildings, 100 pickup points, 64 corners each, 256 KB).',
     'not-geojson': 'That file is not GeoJSON. Export the site as a GeoJSON FeatureCollection and try again.',
+    'already-moved': 'This square has already moved to a new link.',
   } satisfies Record<ReasonCode, string>,
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -459,7 +460,27 @@ export const en = {
     siteSaved: 'The site is saved and shared with every neighbour.',
     siteRefused: (reason: string) => `Nothing was changed: ${reason}`,
   },
-};
 
+  /** Moving a square to a new link, when its link leaked (issue 10). */
+  move: {
+    heading: 'A leaked link?',
+    intro:
+      'If the invite link reached people outside the compound, move the square to a new link. Verified neighbours, volunteers and your other devices move over with every post; everyone else stays behind.',
+    button: 'Move to a new link',
+    confirmHeading: 'Move this square to a new link?',
+    confirm:
+      'A new link is made and sent, sealed, only to verified neighbours, volunteers and your own devices: their devices move over with every post and message. Whoever has the old link, including anyone it leaked to, sees “This square has moved” and cannot follow. Neighbours nobody has verified yet must be invited again with the new link. This cannot be undone.',
+    confirmButton: 'Move the square',
+    moved: 'This square has moved',
+    movedSigned:
+      'You moved this square to a new link. Neighbours connected now are moving over; the others learn of it when they next open the square.',
+    go: 'Go to the new square',
+    following: 'Your device is moving to the new link with every post…',
+    askVolunteer:
+      'The founder moved it to a new link, which only verified neighbours received. Ask a volunteer for the new link. Posts here now reach only those who stayed behind.',
+    arrived:
+      'This square moved to a new link, and your device followed it with every post. The old link now only says that the square has moved: share only the new one.',
+  },
+};
 /** The shape every language's messages must have. */
 export type Messages = typeof en;

@@ -274,6 +274,7 @@ export const zhHans: Messages = {
     'duplicate-name': '有两栋楼或两个交接点同名。请各取一个名称。',
     'too-large': '超出地图的上限（200 栋楼、100 个交接点、每栋 64 个角、256 KB）。',
     'not-geojson': '这个文件不是 GeoJSON。请把地图导出为 GeoJSON FeatureCollection 再试。',
+    'already-moved': '这个广场已经迁到新链接。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -430,5 +431,24 @@ export const zhHans: Messages = {
     exportSite: '导出 GeoJSON',
     siteSaved: '地图已保存，并与所有街坊共享。',
     siteRefused: (reason: string) => `没有作出任何更改：${reason}`,
+  },
+
+  /** 链接外泄时，把广场迁到新链接（issue 10）。 */
+  move: {
+    heading: '链接外泄？',
+    intro:
+      '如果邀请链接传到小区以外的人手上，可以把广场迁到新链接。已核实邻居、志愿者和你的其他设备会连同所有帖子一起迁过去；其他人会留在原处。',
+    button: '迁到新链接',
+    confirmHeading: '把这个广场迁到新链接？',
+    confirm:
+      '系统会创建新链接，并只以加密方式发给已核实邻居、志愿者和你自己的设备：他们的设备会连同所有帖子和消息一起迁过去。持有旧链接的人（包括链接外泄到的人）会看到“这个广场已迁走”，无法跟过去。尚未核实的街坊需要用新链接重新邀请。此操作无法撤销。',
+    confirmButton: '迁移广场',
+    moved: '这个广场已迁走',
+    movedSigned: '你已把这个广场迁到新链接。正在连线的街坊正在迁过去；其他人下次打开广场时会知道。',
+    go: '前往新广场',
+    following: '你的设备正连同所有帖子迁到新链接…',
+    askVolunteer:
+      '创建人已把广场迁到新链接，只有已核实邻居收到。请向志愿者索取新链接。现在在这里发的帖子只有留下的人看到。',
+    arrived: '这个广场已迁到新链接，你的设备已连同所有帖子跟过来。旧链接已不再使用：只分享新链接。',
   },
 };

@@ -275,6 +275,7 @@ export const zhHant: Messages = {
     'duplicate-name': '有兩座大廈或兩個交收點同名。請各取一個名稱。',
     'too-large': '超出地圖的上限（200 座大廈、100 個交收點、每座 64 個角、256 KB）。',
     'not-geojson': '這個檔案不是 GeoJSON。請把地圖匯出為 GeoJSON FeatureCollection 再試。',
+    'already-moved': '這個廣場已經搬到新連結。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -431,5 +432,24 @@ export const zhHant: Messages = {
     exportSite: '匯出 GeoJSON',
     siteSaved: '地圖已儲存，並與所有街坊分享。',
     siteRefused: (reason: string) => `沒有作出任何更改：${reason}`,
+  },
+
+  /** 連結外洩時，把廣場搬到新連結（issue 10）。 */
+  move: {
+    heading: '連結外洩？',
+    intro:
+      '如果邀請連結傳到屋苑以外的人手上，可以把廣場搬到新連結。已核實鄰居、義工和你的其他裝置會連同所有帖子一起搬過去；其他人會留在原處。',
+    button: '搬到新連結',
+    confirmHeading: '把這個廣場搬到新連結？',
+    confirm:
+      '系統會建立新連結，並只以加密方式傳給已核實鄰居、義工和你自己的裝置：他們的裝置會連同所有帖子和訊息一起搬過去。持有舊連結的人（包括連結外洩到的人）會看到「這個廣場已搬遷」，無法跟過去。仍未核實的街坊需要用新連結重新邀請。此操作無法復原。',
+    confirmButton: '搬遷廣場',
+    moved: '這個廣場已搬遷',
+    movedSigned: '你已把這個廣場搬到新連結。現正連線的街坊正在搬過去；其他人下次打開廣場時會知道。',
+    go: '前往新廣場',
+    following: '你的裝置正連同所有帖子搬到新連結…',
+    askVolunteer:
+      '創建人已把廣場搬到新連結，只有已核實鄰居收到。請向義工索取新連結。現在在這裏發的帖子只有留下的人看到。',
+    arrived: '這個廣場已搬到新連結，你的裝置已連同所有帖子跟過來。舊連結已不再使用：只分享新連結。',
   },
 };

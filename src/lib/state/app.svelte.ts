@@ -13,9 +13,10 @@ import {
 } from '../domain/invite.ts';
 import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
-import { listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
+import { forgetSquare, listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
 import { DisplayPrefs } from './display.svelte.ts';
+import { DraftKeeper } from './drafts.ts';
 import { Durability } from './durability.svelte.ts';
 import { destinationOf, type CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
@@ -38,6 +39,8 @@ export class AppState {
   /** Counts runs of `followLocation`: a run that a newer one overtook stops at its next step. */
   #turn = 0;
   #closed: Promise<void> = Promise.resolve();
+  /** The session whose move this device is following, so a move is followed once. */
+  #moving: SquareSession | null = null;
 
   constructor(services: AppServices) {
     this.#services = services;
@@ -86,7 +89,9 @@ export class AppState {
     const invite = withSignaling(verdict.invite, this.#servers(verdict.invite, parsed));
     const identity = await this.#services.keys.identityFor(invite.room);
     if (turn !== this.#turn) return;
-    const session = new SquareSession(invite, identity, this.#services, this.durability);
+    const session = new SquareSession(invite, identity, this.#services, this.durability, (next) => {
+      void this.followMove(session, next);
+    });
     // Read at once, so the note is there when the list paints rather than pushing it down later.
     void this.durability.check();
     this.session = session;
@@ -144,6 +149,47 @@ export class AppState {
     const session = this.session;
     if (!session || session.invite.room !== destination.invite.room) return { ok: false, problem: 'failed' };
     return session.openCopy(text);
+  }
+
+  /**
+   * Follows the founder's move of an open square to its new link: this device signs there with
+   * the same keys (so its posts, roles and vouches stay its own), carries every record over
+   * through the same merge as a file's, and drops the old square from its list. Interrupted, it
+   * loses nothing: the old square still lists, and opening it follows the move again.
+   */
+  async followMove(from: SquareSession, next: Invite): Promise<void> {
+    if (this.session !== from || this.#moving) return;
+    this.#moving = from;
+    try {
+      const entries = await from.move.carry();
+      if (this.session !== from) return;
+      const keys = this.#services.keys;
+      // A key this device already keeps in the new room (a link a volunteer passed on) stays.
+      if (!(await keys.all()).some((kept) => kept.room === next.room)) {
+        const [identity, sealing] = await Promise.all([
+          keys.identityFor(from.invite.room),
+          keys.sealingFor(from.invite.room),
+        ]);
+        await keys.restore(next.room, identity, sealing);
+      }
+      rememberSquare(this.#services.storage, next, from.info.squareName, this.#services.clock.now());
+      // A post being written when the move came reopens in the new square.
+      const draft = from.draft.load();
+      if (draft) new DraftKeeper(this.#services.storage, next.room).keep(draft);
+      this.#services.location.hash = inviteFragment(next);
+      await this.followLocation();
+      const session = this.session;
+      if (session?.invite.room !== next.room) return;
+      session.move.arrived = true;
+      if (!(await session.move.adopt(entries))) return;
+      forgetSquare(this.#services.storage, from.invite.room);
+      from.draft.discard();
+      this.squares = listSquares(this.#services.storage);
+    } catch (error) {
+      console.error('kaifong: could not follow the square to its new link', error);
+    } finally {
+      this.#moving = null;
+    }
   }
 
   /** Records the square's synced name in the landing list. */

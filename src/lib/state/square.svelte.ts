@@ -19,6 +19,7 @@ import { SquareInfo } from './info.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
 import { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
+import { SquareMove } from './move.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
@@ -58,6 +59,8 @@ export class SquareSession {
   readonly site: SquareSite;
   /** The Map view of the posts in the list. */
   readonly map: SquareMap;
+  /** Whether the founder moved the square to a new link, and the founder's move. */
+  readonly move: SquareMove;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -79,12 +82,16 @@ export class SquareSession {
   readonly #attached: Promise<boolean>;
   #settleAttached: (attached: boolean) => void = () => undefined;
 
-  /** `identity`: this device's key in this square (`AppServices.keys`), never another square's. */
+  /**
+   * `identity`: this device's key in this square (`AppServices.keys`), never another square's.
+   * `follow`: takes this device to the new link when the founder moved the square (AppState).
+   */
   constructor(
     readonly invite: Invite,
     identity: Identity,
     app: AppServices,
     durability: Durability | null = null,
+    follow: (next: Invite) => void = () => undefined,
   ) {
     this.#app = app;
     this.#durability = durability;
@@ -115,6 +122,14 @@ export class SquareSession {
     this.trust = new SquareTrust(context);
     this.site = new SquareSite(context);
     this.map = new SquareMap(this.site, this.feed);
+    this.move = new SquareMove({
+      invite,
+      me: identity.author,
+      board: () => this.#board,
+      attached: async () => ((await this.#attached) ? this.#board : null),
+      sealing: () => this.#sealing,
+      follow,
+    });
   }
 
   /** The conversations' state, loading it (out of the first load) if it is not here yet. */
@@ -162,6 +177,7 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      void this.move.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
       void this.conversations();
@@ -296,6 +312,7 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      void this.move.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();

@@ -31,6 +31,14 @@ export function listSquares(storage: SquareListStorage): JoinedSquare[] {
   }
 }
 
+/** Takes a square off the list (it moved to a new link this device followed). */
+export function forgetSquare(storage: SquareListStorage, room: Invite['room']): void {
+  const stored = listSquares(storage)
+    .filter((s) => s.invite.room !== room)
+    .map((s) => ({ fragment: inviteFragment(s.invite), name: s.name, lastOpenedMs: s.lastOpenedMs }));
+  storage.setItem(KEY, JSON.stringify(stored));
+}
+
 /** Adds or refreshes a square in the list; an empty name keeps the one already known. */
 export function rememberSquare(storage: SquareListStorage, invite: Invite, name: string, nowMs: number): void {
   const squares = listSquares(storage);

@@ -1,12 +1,13 @@
 import type { Authority } from '../authority.ts';
 import { hlcMs, MAX_DRIFT_MS, type Hlc } from '../hlc.ts';
-import type { AuthorKey, PostId, RecordId } from '../ids.ts';
+import type { AuthorKey, PostId, RecordId, RoomId } from '../ids.ts';
 import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
+import { MovesSlice, type MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice, type Member } from './profiles.ts';
 import { ReportsSlice } from './reports.ts';
@@ -40,6 +41,8 @@ export interface BoardView {
   retentionDays(): number | undefined;
   /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
   site(): SiteBody | undefined;
+  /** The founder's move of the square away from this room to a new link, if it moved. */
+  movedFrom(room: RoomId): MoveRecord | undefined;
   /** Ids of every record about a post: the post itself, its updates and its messages. */
   recordIdsOf(id: PostId): RecordId[];
   /** Whether the post's author erased it: nothing about it is kept or taken back. */
@@ -72,10 +75,10 @@ export interface BoardView {
 
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
- * (the authority every rule judges with), then posts, profiles, reports, the square, messages and the site. The
- * result depends only on the set of records added, never on their order. Records dated more than
- * MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time comes (`releaseDue`), so a post
- * dated a year ahead cannot sit above everything.
+ * (the authority every rule judges with), then posts, profiles, reports, the square, messages,
+ * the site and moves. The result depends only on the set of records added, never on their
+ * order. Records dated more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time
+ * comes (`releaseDue`), so a post dated a year ahead cannot sit above everything.
  */
 export class BoardFold implements BoardView {
   readonly #trust: TrustSlice;
@@ -85,6 +88,7 @@ export class BoardFold implements BoardView {
   readonly #square = new SquareSlice();
   readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
+  readonly #moves = new MovesSlice();
   readonly #slices: readonly FoldSlice[] = [
     this.#posts,
     this.#profiles,
@@ -92,6 +96,7 @@ export class BoardFold implements BoardView {
     this.#square,
     this.#messages,
     this.#site,
+    this.#moves,
   ];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
@@ -239,6 +244,10 @@ export class BoardFold implements BoardView {
 
   site(): SiteBody | undefined {
     return this.#site.current?.body;
+  }
+
+  movedFrom(room: RoomId): MoveRecord | undefined {
+    return this.#moves.from(room);
   }
 
   recordIdsOf(id: PostId): RecordId[] {

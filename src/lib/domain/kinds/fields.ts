@@ -6,6 +6,7 @@ import {
   SEAL_KEY_PATTERN,
   type AuthorKey,
   type RecordId,
+  type RoomId,
   type SealKey,
 } from '../ids.ts';
 
@@ -56,4 +57,11 @@ export const sealKey = v.pipe(
   v.string(),
   v.regex(SEAL_KEY_PATTERN),
   v.transform((key) => key as SealKey),
+);
+
+/** A square's room id (its signalling topic). */
+export const roomRef = v.pipe(
+  v.string(),
+  v.regex(ID_128_PATTERN),
+  v.transform((id) => id as RoomId),
 );

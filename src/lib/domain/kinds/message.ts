@@ -21,18 +21,23 @@ const b64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, 'invalid'));
 
 /**
  * A sealed box (crypto/seal.ts): the text under a random content key (AES-256-GCM, nonce `n`),
- * and that key wrapped once for each reader: the recipient and the sender. Each wrap holds an
- * ephemeral public key `e` and the wrapped key `w` (12-byte nonce, 32-byte key, 16-byte tag).
+ * and that key wrapped once for each reader. Each wrap holds an ephemeral public key `e` and the
+ * wrapped key `w` (12-byte nonce, 32-byte key, 16-byte tag). At most `maxChars` of ciphertext and
+ * `maxReaders` wraps.
  */
-export const SealedBoxSchema = v.strictObject({
-  n: v.pipe(b64, v.length(16, 'invalid')),
-  c: v.pipe(b64, v.minLength(22, 'invalid'), v.maxLength(MESSAGE_LIMITS.sealedChars, 'too-long')),
-  k: v.pipe(
-    v.array(v.strictObject({ e: sealKey, w: v.pipe(b64, v.length(80, 'invalid')) })),
-    v.minLength(1, 'invalid'),
-    v.maxLength(2, 'too-long'),
-  ),
-});
+export const sealedBoxSchema = (maxChars: number, maxReaders: number) =>
+  v.strictObject({
+    n: v.pipe(b64, v.length(16, 'invalid')),
+    c: v.pipe(b64, v.minLength(22, 'invalid'), v.maxLength(maxChars, 'too-long')),
+    k: v.pipe(
+      v.array(v.strictObject({ e: sealKey, w: v.pipe(b64, v.length(80, 'invalid')) })),
+      v.minLength(1, 'invalid'),
+      v.maxLength(maxReaders, 'too-long'),
+    ),
+  });
+
+/** A message's box: its two readers are the recipient and the sender. */
+export const SealedBoxSchema = sealedBoxSchema(MESSAGE_LIMITS.sealedChars, 2);
 export type SealedBox = v.InferOutput<typeof SealedBoxSchema>;
 
 export const MessageBodySchema = v.strictObject({ post: recordRef, to: authorKey, box: SealedBoxSchema });

@@ -12,6 +12,7 @@ import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
+import { moveKind, type MoveBody } from './move.ts';
 import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
 import { reportKind, type ReportBody } from './report.ts';
@@ -34,6 +35,7 @@ export interface BodyByKind {
   report: ReportBody;
   message: MessageBody;
   site: SiteBody;
+  move: MoveBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -50,6 +52,7 @@ interface SubjectByKind {
   report: PostSubject;
   message: PostSubject;
   site: never;
+  move: never;
 }
 
 /** Every kind this version knows. */
@@ -65,6 +68,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   report: reportKind,
   message: messageKind,
   site: siteKind,
+  move: moveKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
