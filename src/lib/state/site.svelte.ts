@@ -4,7 +4,6 @@ import { roundLocation, type LngLat } from '../domain/geo.ts';
 import type { AuthorKey } from '../domain/ids.ts';
 import { EMPTY_SITE, placeKey, roundCoordinate, type SiteBody } from '../domain/kinds/site.ts';
 import { buildingCentres, nearnessFrom, siteBuilding, type BuildingCentres, type Nearness } from '../domain/places.ts';
-import { parseSiteGeoJson, siteToGeoJson } from '../domain/site-geojson.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 
 /** What the site reads from its session. */
@@ -77,14 +76,16 @@ export class SquareSite {
   }
 
   /** Replaces the site with the one in a GeoJSON file; a bad file changes nothing and says why. */
-  importGeoJson(text: string): Promise<CommandOutcome> {
+  async importGeoJson(text: string): Promise<CommandOutcome> {
+    const { parseSiteGeoJson } = await import('../domain/site-geojson.ts');
     const parsed = parseSiteGeoJson(text);
-    if (!parsed.ok) return Promise.resolve({ ok: false, reason: parsed.reason });
+    if (!parsed.ok) return { ok: false, reason: parsed.reason };
     return this.save(parsed.value);
   }
 
-  /** The site as a GeoJSON file's text. */
-  exportGeoJson(): string {
+  /** The site as a GeoJSON file's text. NOTE: GeoJSON's code loads when first needed, out of the first load. */
+  async exportGeoJson(): Promise<string> {
+    const { siteToGeoJson } = await import('../domain/site-geojson.ts');
     return JSON.stringify(siteToGeoJson(this.site), null, 2);
   }
 

@@ -17,7 +17,7 @@ import { loadContact, nextContact, saveContact, type LastContact } from './last-
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
-import { SquareMap } from './map.svelte.ts';
+import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
 import { SquareMove } from './move.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
@@ -57,8 +57,9 @@ export class SquareSession {
   #messages: Promise<SquareMessages> | null = null;
   /** The compound's own map, and where "near me" is. */
   readonly site: SquareSite;
-  /** The Map view of the posts in the list. */
-  readonly map: SquareMap;
+  /** The Map view of the posts in the list: its state and code load when first opened; null until then. */
+  map = $state<SquareMap | null>(null);
+  #map: Promise<SquareMap> | null = null;
   /** Whether the founder moved the square to a new link, and the founder's move. */
   readonly move: SquareMove;
   readonly #app: AppServices;
@@ -121,7 +122,6 @@ export class SquareSession {
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
     this.site = new SquareSite(context);
-    this.map = new SquareMap(this.site, this.feed);
     this.move = new SquareMove({
       invite,
       me: identity.author,
@@ -130,6 +130,12 @@ export class SquareSession {
       sealing: () => this.#sealing,
       follow,
     });
+  }
+
+  /** Opens the Map view (on a building, if given), loading its state and code the first time. */
+  async openMap(building?: string): Promise<void> {
+    this.#map ??= import('./map.svelte.ts').then(({ SquareMap }) => (this.map = new SquareMap(this.site, this.feed)));
+    (await this.#map).open(building);
   }
 
   /** The conversations' state, loading it (out of the first load) if it is not here yet. */
@@ -245,7 +251,7 @@ export class SquareSession {
   async close(): Promise<void> {
     this.#closed = true;
     this.#settleAttached(false);
-    this.map.close();
+    this.map?.close();
     this.#refreshPending?.();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
