@@ -51,7 +51,7 @@ test('a swap says what is given and what is wanted, with who it is for and where
   await wanted.getByRole('combobox', { name: 'Item', exact: true }).selectOption({ label: 'Antigen rapid test' });
   await wanted.getByRole('spinbutton', { name: 'Quantity', exact: true }).fill('2');
   await form.getByRole('checkbox', { name: 'Elderly' }).check();
-  await form.getByRole('textbox', { name: 'Building' }).fill('Block 3');
+  await form.getByRole('combobox', { name: 'Building', exact: true }).fill('Block 3');
   await form.getByRole('textbox', { name: 'Floor' }).fill('12/F');
   await form.getByLabel('Medicine expiry date').fill('2027-03-31');
   await form.getByRole('button', { name: 'Publish' }).click();
