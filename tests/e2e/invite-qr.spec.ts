@@ -17,7 +17,7 @@ test('an invite shown as a QR code is scanned by a neighbour’s camera, who joi
   await a.getByText('QR code and lobby poster').click();
   const qr = a.getByRole('img', { name: 'Invite QR code' });
   await expect(qr).toBeVisible();
-  expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+  await expect(qr).toHaveAttribute('src', /^data:image\/svg\+xml/);
 
   // The lobby poster, as printed: the square's name, the code, and how to join in three languages.
   await a.emulateMedia({ media: 'print' });
