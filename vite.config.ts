@@ -85,6 +85,9 @@ const firstLoad = firstLoadChunk();
 export default defineConfig({
   build: {
     target: 'es2022',
+    // NOTE: no preload helper in the first load (0.8 KB gzip): chunks loaded later fetch their own
+    // imports, from the service worker's cache once installed.
+    modulePreload: false,
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'first-load', test: firstLoad.test }] } } },
   },
   plugins: [

@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /**
- * At most this much JavaScript, gzip, before the list paints. NOTE: issue 13 asks for 60,000;
- * it was 58,270 before sealed messages, the phone layout, the map and moving a square landed,
- * and is about 72,000 with them (the message catalogue alone grew from 5.7 to 7.6 KB). This
- * ceiling keeps it from growing while the rest is split out of the first load.
+ * At most this much JavaScript, gzip, before the list paints. NOTE: issue 13 asks for 60,000. It
+ * was 58,270 before sealed messages, the phone layout, the map and moving a square landed, 72,000
+ * with them, and 62,700 (63,300 in Chinese) once the messages were split by what the first paint
+ * shows (scripts/split-i18n.ts) and moderation, filters, the QR code, the start page and the
+ * square file left the first load. This ceiling keeps it from growing back.
  */
-export const INITIAL_JS_BUDGET_BYTES = 74_000;
+export const INITIAL_JS_BUDGET_BYTES = 64_000;
 export const INITIAL_JS_TARGET_BYTES = 60_000;
 
 export interface InitialJs {

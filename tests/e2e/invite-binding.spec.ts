@@ -1,8 +1,7 @@
 // Issue 9, attack 3: a forged founder in the link. The founder's key in `f=` is the root of trust
 // for a square's name and retention; a link with another key in it must open nothing.
 
-import { en } from '../../src/lib/i18n/en.ts';
-import { zhHant } from '../../src/lib/i18n/zh-hant.ts';
+import { en, zhHant } from '../support/messages.ts';
 import {
   boardIdle,
   createSquare,

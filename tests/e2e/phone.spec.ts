@@ -4,9 +4,7 @@
 
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { en } from '../../src/lib/i18n/en.ts';
-import { zhHans } from '../../src/lib/i18n/zh-hans.ts';
-import { zhHant } from '../../src/lib/i18n/zh-hant.ts';
+import { en, zhHans, zhHant } from '../support/messages.ts';
 import { APP_TIMEOUT_MS, createSquare, openFilters, openShare, postList, publishPost } from '../support/page-driver.ts';
 import { expect, test } from './fixtures.ts';
 

@@ -1,26 +1,7 @@
-import { isLocale, LOCALES, pickLocale, type Locale } from '../domain/locale.ts';
-import type { Messages } from './en.ts';
-
-/**
- * Each language's messages, loaded when first shown: the first load carries the reader's language
- * only (the other two are a fifth of the app's code). The service worker keeps all three offline.
- */
-const CATALOGUES: Readonly<Record<Locale, () => Promise<Messages>>> = {
-  en: () => import('./en.ts').then((m) => m.en),
-  'zh-Hant': () => import('./zh-hant.ts').then((m) => m.zhHant),
-  'zh-Hans': () => import('./zh-hans.ts').then((m) => m.zhHans),
-};
-
-/** One language's messages. */
-function loadMessages(locale: Locale): Promise<Messages> {
-  return CATALOGUES[locale]();
-}
-
-/** Every language's messages, for what is shown in all three at once (the lobby poster). */
-export async function allMessages(): Promise<Record<Locale, Messages>> {
-  const loaded = await Promise.all(LOCALES.map(loadMessages));
-  return Object.fromEntries(LOCALES.map((locale, i) => [locale, loaded[i]!])) as Record<Locale, Messages>;
-}
+import { isLocale, pickLocale, type Locale } from '../domain/locale.ts';
+import { FIRST_PAINT, joinMessages, LATER, type Messages } from './catalogues.ts';
+import type { FirstPaintMessages } from './en.ts';
+import type { LaterMessages } from './later/en.ts';
 
 const STORAGE_KEY = 'kaifong.locale';
 
@@ -34,8 +15,10 @@ export const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = {
 /** The app language: chosen by the browser, overridden by the switcher and remembered. */
 export class I18n {
   locale = $state<Locale>('en');
-  /** The messages of `locale`. */
-  t = $state.raw<Messages>() as Messages;
+  /** The first paint's messages of `locale`: all that components in the first load may show. */
+  t = $state.raw<FirstPaintMessages>() as FirstPaintMessages;
+  #all = $state.raw<Messages | null>(null);
+  #later: Promise<void> | null = null;
   readonly #relative = $derived(new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto', style: 'short' }));
   readonly #date = $derived(new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }));
   readonly #number = $derived(new Intl.NumberFormat(this.locale));
@@ -46,7 +29,7 @@ export class I18n {
   private constructor(
     private readonly storage: Storage,
     locale: Locale,
-    messages: Messages,
+    messages: FirstPaintMessages,
   ) {
     this.locale = locale;
     this.t = messages;
@@ -56,13 +39,37 @@ export class I18n {
   static async open(storage: Storage, languages: readonly string[]): Promise<I18n> {
     const saved = storage.getItem(STORAGE_KEY);
     const locale = isLocale(saved) ? saved : pickLocale(languages);
-    return new I18n(storage, locale, await loadMessages(locale));
+    return new I18n(storage, locale, await FIRST_PAINT[locale]());
   }
 
-  /** Switches language once its messages are loaded, and remembers the choice. */
+  /** Every message of `locale`, for components loaded after the first paint through `withLater`. */
+  get all(): Messages {
+    if (!this.#all) throw new Error('kaifong: a later message was read before withLater() loaded it');
+    return this.#all;
+  }
+
+  /** `component` (its code, loading), once the later messages it shows are loaded too. */
+  async withLater<T>(component: Promise<T>): Promise<T> {
+    this.#later ??= LATER[this.locale]().then((later) => {
+      this.#all = joinMessages(this.t, later);
+    });
+    await this.#later;
+    return component;
+  }
+
+  /** Switches language once its messages are loaded (the later ones too, if shown), and remembers the choice. */
   async setLocale(locale: Locale): Promise<void> {
-    const messages = await loadMessages(locale);
-    this.t = messages;
+    let later: Promise<LaterMessages> | null = null;
+    if (this.#later) {
+      await this.#later;
+      later = LATER[locale]();
+    }
+    const [first, rest] = await Promise.all([FIRST_PAINT[locale](), later]);
+    this.t = first;
+    if (rest) {
+      this.#all = joinMessages(first, rest);
+      this.#later = Promise.resolve();
+    }
     this.locale = locale;
     this.storage.setItem(STORAGE_KEY, locale);
   }

@@ -18,7 +18,7 @@ import type { AppServices } from './services.ts';
 import { DisplayPrefs } from './display.svelte.ts';
 import { DraftKeeper } from './drafts.ts';
 import { Durability } from './durability.svelte.ts';
-import { destinationOf, type CopyOutcome } from './square-file.ts';
+import type { CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
 
 /** Which square, if any, is open: the URL fragment is the invite, so a reload stays put. */
@@ -139,6 +139,7 @@ export class AppState {
    * the file carries the key) and merges the file into it. A refused file opens nothing.
    */
   async openCopy(text: string): Promise<CopyOutcome> {
+    const { destinationOf } = await import('./square-file.ts');
     const destination = await destinationOf(
       text,
       listSquares(this.#services.storage).map((s) => s.invite),

@@ -2,8 +2,7 @@ import type { Board } from '../board/board.ts';
 import type { AuthorKey, SealKey } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import { DEFAULT_RETENTION_DAYS } from '../domain/retention.ts';
-import { ARCHIVE_FORMAT } from '../domain/square-copy.ts';
-import { squareFile, type SquareFile } from './square-file.ts';
+import type { SquareFile } from './square-file.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 
 /** What the square's information reads from its session. */
@@ -100,10 +99,11 @@ export class SquareInfo {
   }
 
   /** An archive of every closed post's records, for a volunteer to keep before they are dropped. */
-  archive(): SquareFile {
+  async archive(): Promise<SquareFile> {
+    const { archiveFile } = await import('./square-file.ts');
     const now = this.#context.now();
     const records = this.#context.board()?.closedRecords(now) ?? [];
-    return squareFile(ARCHIVE_FORMAT, this.#context.invite, this.squareName, now, records);
+    return archiveFile(this.#context.invite, this.squareName, now, records);
   }
 
   #commands() {

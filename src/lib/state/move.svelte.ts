@@ -1,7 +1,7 @@
 import type { Board } from '../board/board.ts';
 import { randomId } from '../crypto/base64url.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
-import { openBox, seal, type SealingKeys } from '../crypto/seal.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import type { MoveRecord } from '../domain/fold/moves.ts';
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import { inviteFragment, type Invite } from '../domain/invite.ts';
@@ -87,6 +87,7 @@ export class SquareMove {
       };
       const readers = moveReaders(board.view.members(), board.view.authority, sealing.publicKey);
       if (readers.length > MOVE_LIMITS.readers) return { ok: false, reason: 'too-long' };
+      const { seal } = await import('../crypto/seal.ts');
       const box = await seal(inviteFragment(next), readers, moveBinding(invite.room, me));
       const result = await board.commands.moveSquare(invite.room, box);
       if (!result.ok) return result;
@@ -119,6 +120,7 @@ export class SquareMove {
   async #open(record: MoveRecord): Promise<Invite | null> {
     const sealing = this.#context.sealing();
     if (!sealing) return null;
+    const { openBox } = await import('../crypto/seal.ts');
     const text = await openBox(record.body.box, sealing, moveBinding(record.body.from, record.author));
     const next = text === null ? null : movedInvite(text, this.#context.invite);
     return next && (await isBoundInvite(next)) ? next : null;

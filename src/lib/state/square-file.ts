@@ -4,6 +4,7 @@ import { isBoundInvite } from '../crypto/room-binding.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import {
+  ARCHIVE_FORMAT,
   COPY_FORMAT,
   copyFileName,
   copySquareOf,
@@ -27,7 +28,22 @@ export type CopyOutcome =
   | { readonly ok: false; readonly problem: CopyProblem };
 
 /** The square's records on a file; the room secret only when `withKey`. */
-export function squareFile(
+export function copyFile(
+  invite: Invite,
+  name: string,
+  nowMs: number,
+  records: readonly AnyRecord[],
+  withKey: boolean,
+): SquareFile {
+  return squareFile(COPY_FORMAT, invite, name, nowMs, records, withKey);
+}
+
+/** Closed posts' records on a file, for a volunteer to keep before they are dropped (never the secret). */
+export function archiveFile(invite: Invite, name: string, nowMs: number, records: readonly AnyRecord[]): SquareFile {
+  return squareFile(ARCHIVE_FORMAT, invite, name, nowMs, records);
+}
+
+function squareFile(
   format: SquareCopy['format'],
   invite: Invite,
   name: string,

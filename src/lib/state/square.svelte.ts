@@ -7,7 +7,6 @@ import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
-import { COPY_FORMAT } from '../domain/square-copy.ts';
 import type { LngLat } from '../domain/geo.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { CommandOutcome } from './command.ts';
@@ -22,7 +21,7 @@ import { SquareSite } from './site.svelte.ts';
 import { SquareMove } from './move.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
-import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
+import type { CopyOutcome, SquareFile } from './square-file.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
@@ -229,10 +228,10 @@ export class SquareSession {
   }
 
   /** The whole square on a file (every valid record); the room secret only when `withKey`. */
-  saveCopy(withKey: boolean): SquareFile {
-    const now = this.#app.clock.now();
+  async saveCopy(withKey: boolean): Promise<SquareFile> {
+    const { copyFile } = await import('./square-file.ts');
     const records = this.#board?.records() ?? [];
-    return squareFile(COPY_FORMAT, this.invite, this.info.squareName, now, records, withKey);
+    return copyFile(this.invite, this.info.squareName, this.#app.clock.now(), records, withKey);
   }
 
   /** Merges a copy of this square from a file; a file of another square, or forged, changes nothing. */
@@ -240,7 +239,7 @@ export class SquareSession {
     const board = (await this.#attached) ? this.#board : null;
     let outcome: CopyOutcome = { ok: false, problem: 'failed' };
     try {
-      if (board) outcome = await mergeFile(board, this.invite, text);
+      if (board) outcome = await (await import('./square-file.ts')).mergeFile(board, this.invite, text);
     } catch (error) {
       console.error('kaifong: could not open the copy', error);
     }

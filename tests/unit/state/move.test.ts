@@ -17,8 +17,8 @@ import { T0 } from '../fixtures.ts';
 const rooms = (app: AppState) => app.squares.map((s) => s.invite.room);
 
 /** The ids of every record a session holds, as its copy on a file carries them. */
-function recordIds(session: SquareSession): string[] {
-  const read = readCopy(session.saveCopy(false).text);
+async function recordIds(session: SquareSession): Promise<string[]> {
+  const read = readCopy((await session.saveCopy(false)).text);
   if (!read.ok) throw new Error('the square could not be read back');
   return read.copy.records.map((r) => r.id).sort();
 }
@@ -66,7 +66,7 @@ describe('following a move of the square to a new link', () => {
     expect(here.move.status).toEqual({ moved: false });
     expect(here.move.arrived).toBe(true);
     // Every record came along, the move among them (it names the old room, not this one).
-    expect(recordIds(here)).toEqual(recordIds(old));
+    expect(await recordIds(here)).toEqual(await recordIds(old));
     expect(device.hash).toBe(`#${inviteFragment(next)}`);
   });
 
@@ -102,6 +102,6 @@ describe('following a move of the square to a new link', () => {
     expect(here.me).toBe(old.me);
     await vi.waitFor(() => expect(here.info.joined).toBe(true));
     expect(here.info.squareName).toBe('Tai Hang');
-    expect(recordIds(here)).toEqual(recordIds(old));
+    expect(await recordIds(here)).toEqual(await recordIds(old));
   });
 });

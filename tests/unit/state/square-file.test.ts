@@ -41,8 +41,8 @@ const notes = (session: SquareSession) => session.feed.posts.map((p) => p.body.n
 describe('saving a copy of the square', () => {
   it('writes every record and the room, and the key only when asked', async () => {
     const { a } = await founderWithPosts();
-    const without = a.saveCopy(false);
-    const withKey = a.saveCopy(true);
+    const without = await a.saveCopy(false);
+    const withKey = await a.saveCopy(true);
     expect(without.fileName).toBe('kaifong-square-tai-hang-court-2022-12-20.json');
     expect(without.text).toContain(a.invite.room);
     expect(without.text).not.toContain(a.invite.secret);
@@ -60,7 +60,7 @@ describe('opening a copy in a square', () => {
     await app.followLocation();
     const d = app.session!;
     expect(d.feed.posts).toHaveLength(0);
-    const outcome = await d.openCopy(a.saveCopy(false).text);
+    const outcome = await d.openCopy((await a.saveCopy(false)).text);
     await settle();
     expect(outcome).toEqual({ ok: true, posts: 2, records: 4 });
     expect(d.copyOutcome).toEqual(outcome);
@@ -71,7 +71,7 @@ describe('opening a copy in a square', () => {
   it('refuses another square’s copy, a damaged one and one that is not Kaifong’s, changing nothing', async () => {
     const { a } = await founderWithPosts();
     const other = await founderWithPosts();
-    const text = a.saveCopy(true).text;
+    const text = (await a.saveCopy(true)).text;
     expect(await other.a.openCopy(text)).toEqual({ ok: false, problem: 'other-square' });
     expect(await other.a.openCopy(text.slice(0, text.length - 30))).toEqual({ ok: false, problem: 'damaged' });
     expect(await other.a.openCopy('<html>not a square</html>')).toEqual({ ok: false, problem: 'not-kaifong' });
@@ -84,7 +84,7 @@ describe('opening a copy from the start page', () => {
   it('joins the square when the copy includes the key, with every post', async () => {
     const { a } = await founderWithPosts();
     const { app, services } = newDevice();
-    const outcome = await app.openCopy(a.saveCopy(true).text);
+    const outcome = await app.openCopy((await a.saveCopy(true)).text);
     expect(outcome).toEqual({ ok: true, posts: 2, records: 4 });
     expect(app.session?.invite).toEqual(a.invite);
     expect(services.device.hash).toBe(`#${inviteFragment(a.invite)}`);
@@ -96,7 +96,7 @@ describe('opening a copy from the start page', () => {
   it('opens nothing for a copy without the key of a square this device has not joined', async () => {
     const { a } = await founderWithPosts();
     const { app, services } = newDevice();
-    expect(await app.openCopy(a.saveCopy(false).text)).toEqual({ ok: false, problem: 'no-key' });
+    expect(await app.openCopy((await a.saveCopy(false)).text)).toEqual({ ok: false, problem: 'no-key' });
     expect(app.session).toBeNull();
     expect(services.opened).toHaveLength(0);
   });
@@ -108,14 +108,14 @@ describe('opening a copy from the start page', () => {
     await app.followLocation();
     app.leaveToLanding();
     await app.followLocation();
-    expect(await app.openCopy(a.saveCopy(false).text)).toMatchObject({ ok: true, posts: 2 });
+    expect(await app.openCopy((await a.saveCopy(false)).text)).toMatchObject({ ok: true, posts: 2 });
     expect(app.session?.invite.room).toBe(a.invite.room);
   });
 
   it('opens nothing for a forged, altered or damaged copy', async () => {
     const { a } = await founderWithPosts();
     const { app, services } = newDevice();
-    const file = JSON.parse(a.saveCopy(true).text) as {
+    const file = JSON.parse((await a.saveCopy(true)).text) as {
       square: { founder: string };
       records: { kind: string; body: { note?: string } }[];
     };
