@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { joinMessages } from '../../../src/lib/i18n/catalogues.ts';
 import { en as enFirst } from '../../../src/lib/i18n/en.ts';
 import { I18n } from '../../../src/lib/i18n/i18n.svelte.ts';
 import { enLater } from '../../../src/lib/i18n/later/en.ts';
