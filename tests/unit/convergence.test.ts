@@ -662,10 +662,7 @@ describe.each(TOPOLOGIES)('convergence over $name, under partitions and a malici
     LONG ? 3_600_000 : 30_000,
   );
 
-  // NOTE: judged, seed 20221361 fails about 1 run in 3 on a loaded machine (a record kept in the
-  // vault whose entry holds another form): a timing race still open, so the judged topology runs
-  // its seeded sweep only until it is found.
-  it.skipIf(topology.judged).each(REGRESSION_SEEDS)('seed $seed: $why', async ({ seed, steps }) => {
+  it.each(REGRESSION_SEEDS)('seed $seed: $why', async ({ seed, steps }) => {
     await runSeed(topology, seed, newTally(), steps);
   });
 });
