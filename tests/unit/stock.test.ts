@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
-import { allocate, priorityClass, type DrawClaim, type DrawOffer } from '../../src/lib/domain/allocation.ts';
+import { allocate, priorityClass, type DrawClaim } from '../../src/lib/domain/allocation.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { OfferState } from '../../src/lib/domain/fold/stock.ts';
 import type { AuthorKey, RecordId } from '../../src/lib/domain/ids.ts';
@@ -25,7 +25,8 @@ let vera: Identity;
 let residents: Identity[];
 
 beforeAll(async () => {
-  [founder, vera, ...residents] = await Promise.all([1, 2, 10, 11, 12, 13, 14, 15, 16, 17].map(identity));
+  const all = await Promise.all([1, 2, 10, 11, 12, 13, 14, 15, 16, 17].map(identity));
+  [founder, vera, ...residents] = all as [Identity, Identity, ...Identity[]];
 });
 
 const offerBody = (overrides: Partial<StockBody> = {}): StockBody => ({

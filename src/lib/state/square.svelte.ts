@@ -19,6 +19,7 @@ import { SquareInfo } from './info.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
 import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
+import { SquareStock } from './stock.svelte.ts';
 import { SquareMove } from './move.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
@@ -62,6 +63,8 @@ export class SquareSession {
   #map: Promise<SquareMap> | null = null;
   /** Whether the founder moved the square to a new link, and the founder's move. */
   readonly move: SquareMove;
+  /** Stock offers, claims, draws and handovers (fair distribution). */
+  readonly stock: SquareStock;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -122,6 +125,12 @@ export class SquareSession {
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
     this.site = new SquareSite(context);
+    this.stock = new SquareStock({
+      ...context,
+      room: invite.room,
+      storage: app.storage,
+      random: (bytes) => crypto.getRandomValues(new Uint8Array(bytes)),
+    });
     this.move = new SquareMove({
       invite,
       me: identity.author,
@@ -179,6 +188,7 @@ export class SquareSession {
       this.#sealing = sealing;
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
       this.site.refresh();
+      this.stock.refresh();
       this.feed.reselect();
       this.info.refresh();
       this.#countWaiting();
@@ -318,6 +328,7 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      this.stock.refresh();
       void this.move.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
