@@ -45,6 +45,13 @@ export interface AllocationOptions {
   readonly gone: ReadonlySet<RecordId>;
   /** How many this household may still receive from this offer (its limit across offers). */
   readonly allowance: (author: AuthorKey) => number;
+  /** The seeded key of a household (`rankKey`); a fold that settles often passes a memoised one. */
+  readonly rankKey?: (seed: string, author: AuthorKey) => string;
+}
+
+/** A household's place in the seeded order: SHA-256 of the seed and its key, in hex. */
+export function rankKey(seed: string, author: AuthorKey): string {
+  return sha256Hex(`${seed}:${author}`);
 }
 
 /** A claim's priority class: the first of the offer's groups it declares, else after all of them. */
@@ -62,11 +69,12 @@ export function drawOrder<C extends DrawClaim>(
   seed: string,
   claims: readonly C[],
   priority: readonly VulnerableGroup[],
+  keyOf: (seed: string, author: AuthorKey) => string = rankKey,
 ): C[] {
   const keyed = claims.map((claim) => ({
     claim,
     rank: priorityClass(claim, priority),
-    key: sha256Hex(`${seed}:${claim.author}`),
+    key: keyOf(seed, claim.author),
   }));
   keyed.sort((a, b) =>
     a.rank !== b.rank
@@ -128,11 +136,11 @@ export function allocate(
   offer: DrawOffer,
   seed: string,
   claims: readonly DrawClaim[],
-  { gone, allowance }: AllocationOptions,
+  { gone, allowance, rankKey: keyOf = rankKey }: AllocationOptions,
 ): Allocation {
   const wants = new Map<RecordId, number>();
   for (const claim of claims) wants.set(claim.id, Math.min(claim.qty, allowance(claim.author)));
-  const ordered = drawOrder(seed, claims, offer.priority).filter((claim) => (wants.get(claim.id) ?? 0) > 0);
+  const ordered = drawOrder(seed, claims, offer.priority, keyOf).filter((claim) => (wants.get(claim.id) ?? 0) > 0);
 
   const fill = (candidates: readonly DrawClaim[], places: Places, awards: Map<RecordId, Award>) => {
     for (const claim of candidates) {

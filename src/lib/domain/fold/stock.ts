@@ -1,4 +1,4 @@
-import { allocate, type Award } from '../allocation.ts';
+import { allocate, rankKey, type Award } from '../allocation.ts';
 import type { Authority } from '../authority.ts';
 import type { Hlc } from '../hlc.ts';
 import { HOUR_MS } from '../limits.ts';
@@ -80,6 +80,9 @@ export class StockSlice implements FoldSlice {
   #claimOffer = new Map<RecordId, RecordId>();
   #rejected = 0;
   #dirty = false;
+  /** Seeded keys by seed and household, and each draw's list as a set: the slice settles often. */
+  readonly #ranks = new Map<string, string>();
+  readonly #listed = new WeakMap<DrawRecord, ReadonlySet<RecordId>>();
 
   add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind === 'stock') this.#offers.set(record.id, record);
@@ -148,6 +151,19 @@ export class StockSlice implements FoldSlice {
     return sum;
   }
 
+  #rankKey(seed: string, author: AuthorKey): string {
+    const at = `${seed}:${author}`;
+    let key = this.#ranks.get(at);
+    if (key === undefined) this.#ranks.set(at, (key = rankKey(seed, author)));
+    return key;
+  }
+
+  #listedBy(draw: DrawRecord): ReadonlySet<RecordId> {
+    let ids = this.#listed.get(draw);
+    if (!ids) this.#listed.set(draw, (ids = new Set(draw.body.claims)));
+    return ids;
+  }
+
   #recompute(authority: Authority): void {
     let rejected = 0;
     const allowed = (record: AnyRecord, verdict: Verdict) => {
@@ -179,7 +195,7 @@ export class StockSlice implements FoldSlice {
       if (!offer) continue;
       if (!allowed(claim, KINDS.claim.authorise(claim, offer, authority))) continue;
       const draw = draws.get(offer.id);
-      if (draw && !listed(draw, claim.id)) {
+      if (draw && !this.#listedBy(draw).has(claim.id)) {
         rejected++;
         continue;
       }
@@ -233,6 +249,7 @@ export class StockSlice implements FoldSlice {
       const allocation = allocate(offer.body, draw.body.seed, entries, {
         gone,
         allowance: (author) => offer.body.perHousehold - received(author),
+        rankKey: (seed, author) => this.#rankKey(seed, author),
       });
       const byId = new Map(claims.map((c) => [c.id, c]));
       const position = new Map(allocation.waitList.map((id, i) => [id, i + 1]));
@@ -279,19 +296,4 @@ function byClosing(a: StockRecord, b: StockRecord): number {
 
 function settledBefore(a: OfferState, b: StockSubject & { at: Hlc }): boolean {
   return a.body.closes !== b.body.closes ? a.body.closes < b.body.closes : byTimeThenId(a, b) < 0;
-}
-
-/** Whether a draw lists a claim (its ids are in ascending order). */
-function listed(draw: DrawRecord, id: RecordId): boolean {
-  const ids = draw.body.claims;
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = ids[mid]!;
-    if (at === id) return true;
-    if (at < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
