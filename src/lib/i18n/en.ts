@@ -522,9 +522,9 @@ export const en = {
     pinned: 'Pinned. Claims are open.',
     headline: (qty: string, item: string) => `${qty} × ${item}`,
     perHouseholdLine: (n: number) => `at most ${n} per household`,
-    window: (opens: string, closes: string) => `Claims ${opens} – ${closes}`,
-    slotLine: (point: string, from: string, until: string, capacity: number) =>
-      `${point}, ${from} – ${until} (${capacity} households)`,
+    window: (span: string) => `Claims ${span}`,
+    slotLine: (point: string, span: string, capacity: number) => `${point}, ${span} (${capacity} households)`,
+    place: (point: string, span: string) => `${point}, ${span}`,
     deliveryLine: (n: number) => `Delivery by a volunteer for ${n} households`,
     priorityLine: (groups: string) => `Served first: ${groups}`,
     by: (name: string) => `Pinned by ${name}`,

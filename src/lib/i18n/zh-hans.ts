@@ -491,9 +491,9 @@ export const zhHans: Messages = {
     pinned: '已发布，现在接受登记。',
     headline: (qty: string, item: string) => `${item} × ${qty}`,
     perHouseholdLine: (n: number) => `每户最多 ${n}`,
-    window: (opens: string, closes: string) => `登记时段 ${opens} – ${closes}`,
-    slotLine: (point: string, from: string, until: string, capacity: number) =>
-      `${point}，${from} – ${until}（${capacity} 户）`,
+    window: (span: string) => `登记时段 ${span}`,
+    slotLine: (point: string, span: string, capacity: number) => `${point}（${span}，${capacity} 户）`,
+    place: (point: string, span: string) => `${point}（${span}）`,
     deliveryLine: (n: number) => `志愿者送上门：${n} 户`,
     priorityLine: (groups: string) => `优先：${groups}`,
     by: (name: string) => `由 ${name} 发布`,

@@ -492,9 +492,9 @@ export const zhHant: Messages = {
     pinned: '已發佈，現在接受登記。',
     headline: (qty: string, item: string) => `${item} × ${qty}`,
     perHouseholdLine: (n: number) => `每戶最多 ${n}`,
-    window: (opens: string, closes: string) => `登記時段 ${opens} – ${closes}`,
-    slotLine: (point: string, from: string, until: string, capacity: number) =>
-      `${point}，${from} – ${until}（${capacity} 戶）`,
+    window: (span: string) => `登記時段 ${span}`,
+    slotLine: (point: string, span: string, capacity: number) => `${point}（${span}，${capacity} 戶）`,
+    place: (point: string, span: string) => `${point}（${span}）`,
     deliveryLine: (n: number) => `義工送上門：${n} 戶`,
     priorityLine: (groups: string) => `優先：${groups}`,
     by: (name: string) => `由 ${name} 發佈`,

@@ -5,13 +5,28 @@ import type { Locale } from '../../domain/locale.ts';
 const FORMATS = new Map<Locale, Intl.DateTimeFormat>();
 
 /** "2 Dec, 10:00": a moment of a claim window or pickup slot, in the reader's language. */
-export function when(ms: number, locale: Locale): string {
+function when(ms: number, locale: Locale): string {
   let format = FORMATS.get(locale);
   if (!format) {
     format = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     FORMATS.set(locale, format);
   }
   return format.format(ms);
+}
+
+/** "2 Dec, 10:00 – 12:00": a claim window or pickup slot, the day said once when it is one day. */
+export function span(from: number, until: number, locale: Locale): string {
+  when(from, locale);
+  return FORMATS.get(locale)!.formatRange(from, until);
+}
+
+const LISTS = new Map<Locale, Intl.ListFormat>();
+
+/** "Pregnant, Elderly and Disability", "孕婦、長者和殘疾人士": a list in the reader's language. */
+export function listOf(items: readonly string[], locale: Locale): string {
+  let format = LISTS.get(locale);
+  if (!format) LISTS.set(locale, (format = new Intl.ListFormat(locale, { type: 'conjunction' })));
+  return format.format(items);
 }
 
 /** The offered item's name, or the description of an "other" item. */
