@@ -7,6 +7,7 @@
 // A winner declines and the first on the wait list moves up; "Collected" updates the numbers
 // everywhere.
 
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import {
   APP_TIMEOUT_MS,
@@ -162,4 +163,64 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   }
   const after = await drawOn(volunteer);
   for (const page of everyone) await expect.poll(() => drawOn(page), { timeout: APP_TIMEOUT_MS }).toEqual(after);
+});
+
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Controls of the Stock panel smaller than 44 × 44 px (a checkbox counts by its label), and how far the page is wider than the screen. */
+function smallControlsAndOverflow(page: Page): Promise<{ small: string[]; overflow: number }> {
+  return page.evaluate(() => {
+    const selector = 'button, select, input:not([type="checkbox"]), label:has(> input[type="checkbox"])';
+    const small: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>(`#stock-panel :is(${selector})`)) {
+      const rect = element.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue;
+      if (rect.width < 44 || rect.height < 44)
+        small.push(`${element.tagName} "${element.textContent?.trim().slice(0, 30)}"`);
+    }
+    return { small, overflow: document.documentElement.scrollWidth - window.innerWidth };
+  });
+}
+
+test('the Stock views have no axe violations, fit a phone and keep 44 px targets, in English and Chinese', async ({
+  openPeer,
+}) => {
+  test.setTimeout(180_000);
+  const organiser = await openPeer({ startTime: START });
+  const link = await createSquare(organiser, 'Lei Yue Mun', 'Vera');
+  const resident = await openPeer({ startTime: START, phone: true, locale: 'zh-HK' });
+  await resident.goto(link);
+  await resident.getByLabel('你的名字').fill('阿美');
+  await resident.getByRole('button', { name: '加入', exact: true }).click();
+  await waitForPeers(organiser, 1);
+
+  await openStock(organiser);
+  await organiser.getByRole('button', { name: 'Pin stock' }).click();
+  const form = organiser.getByRole('form', { name: 'Pin stock' });
+  await form.getByRole('group', { name: 'Pickup slot 1' }).getByLabel('Pickup point').fill('Lobby B');
+  expect(await violations(organiser)).toEqual([]);
+  await form.getByLabel('Total quantity').fill('20');
+  await form.getByRole('button', { name: 'Pin the offer' }).click();
+  await expect(offer(organiser)).toContainText('Claims are open', { timeout: APP_TIMEOUT_MS });
+
+  await resident.getByRole('button', { name: '派發', exact: true }).click();
+  const claimForm = resident.getByRole('form', { name: '登記' });
+  await expect(claimForm).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  expect(await violations(resident)).toEqual([]);
+  expect(await smallControlsAndOverflow(resident)).toEqual({ small: [], overflow: 0 });
+  await claimForm.getByRole('button', { name: '登記' }).click();
+  await expect(resident.getByText('已登記。登記截止後抽籤。')).toBeVisible();
+
+  await Promise.all([organiser, resident].map((page) => page.clock.fastForward('01:05:00')));
+  await organiser.getByRole('button', { name: 'Reveal the seed and draw' }).click();
+  await expect(resident.getByText(/你獲分配 5。請到Lobby B/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  expect(await violations(resident)).toEqual([]);
+  expect(await smallControlsAndOverflow(resident)).toEqual({ small: [], overflow: 0 });
+  await expect(organiser.getByRole('row', { name: '阿美' })).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  expect(await violations(organiser)).toEqual([]);
+  await organiser.setViewportSize({ width: 390, height: 844 });
+  expect(await smallControlsAndOverflow(organiser)).toEqual({ small: [], overflow: 0 });
 });
