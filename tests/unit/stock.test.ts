@@ -176,6 +176,45 @@ describe('the draw', () => {
   });
 });
 
+describe('limits across offers', () => {
+  it('gives nothing more to a household that had its share of the item within the rolling window', async () => {
+    const { offer, records } = await scenario();
+    const winner = fold(records)
+      .stockOffer(offer.id)!
+      .claims.find((c) => c.status === 'won')!;
+    const household = residents.find((r) => r.author === winner.author)!;
+    const opens = T0 + 2 * HOUR;
+    const later = await sign(
+      vera,
+      'stock',
+      offerBody({ opens, closes: opens + 30 * MINUTE, commit: seedCommitment(OTHER_SEED) }),
+      opens - MINUTE,
+    );
+    const body = claimBody(later.id);
+    const f = fold([...records, later]);
+    expect(f.judgeClaim(household.author, body)).toEqual({ ok: false, reason: 'household-limit' });
+    expect(f.judgeClaim(residents[6]!.author, body)).toEqual({ ok: true });
+    const claim = await sign(household, 'claim', body, opens + MINUTE);
+    const draw = await sign(
+      vera,
+      'draw',
+      { offer: later.id, seed: OTHER_SEED, claims: [claim.id] },
+      opens + 31 * MINUTE,
+    );
+    const state = fold([...records, later, claim, draw]).stockOffer(later.id)!;
+    expect(state.claims.map((c) => c.status)).toEqual(['over-limit']);
+    // A day later the window has rolled on: the same household may have its share again.
+    const nextDay = T0 + 26 * HOUR;
+    const tomorrow = await sign(
+      vera,
+      'stock',
+      offerBody({ opens: nextDay, closes: nextDay + 30 * MINUTE }),
+      nextDay - MINUTE,
+    );
+    expect(fold([...records, tomorrow]).judgeClaim(household.author, claimBody(tomorrow.id))).toEqual({ ok: true });
+  });
+});
+
 describe('property: every device computes the same allocation', () => {
   it('from the same records in any arrival order, in any batches', async () => {
     const { offer, records } = await scenario();

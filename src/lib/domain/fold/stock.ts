@@ -127,14 +127,15 @@ export class StockSlice implements FoldSlice {
 
   /**
    * Whether a new claim would count, beyond the claim kind's rule: one per household per offer,
-   * and within the household's limit across this item's other offers.
+   * and something left of the household's limit across this item's other offers.
    */
   judgeClaim(author: AuthorKey, body: ClaimBody): Verdict {
     const offer = this.#state.get(body.offer);
     if (!offer) return refused('unknown-offer');
     if (offer.draw) return refused('claim-window');
     if (offer.claims.some((c) => c.author === author)) return refused('already-claimed');
-    if (body.qty > offer.body.perHousehold - this.#received(offer, author)) return refused('household-limit');
+    // Over what is left of the household's share the draw gives less (allocation.ts); nothing left, nothing to claim.
+    if (offer.body.perHousehold - this.#received(offer, author) <= 0) return refused('household-limit');
     return ALLOWED;
   }
 
