@@ -15,6 +15,7 @@ import { signalingServer } from '../tests/support/server-process.ts';
 import { helpText, parseOptions, type Options } from './app-options.ts';
 import { bytesScenario } from './scenarios/bytes.ts';
 import { coldStartScenario } from './scenarios/coldstart.ts';
+import { drawScenario } from './scenarios/draw.ts';
 import { foldScenario } from './scenarios/fold.ts';
 import { messagesScenario } from './scenarios/messages.ts';
 import { publishScenario } from './scenarios/publish.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: readonly Scenario[] = [
   receiveScenario,
   bytesScenario,
   messagesScenario,
+  drawScenario,
 ];
 
 /** What goes in the JSON, by scenario key; filled as scenarios finish (or report partial results). */

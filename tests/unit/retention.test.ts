@@ -176,6 +176,7 @@ describe('pruning one board', () => {
         profiles: new Set(),
         square: false,
         messages: true,
+        stock: false,
         dropped: new Set(),
         pruned: oldIds.length,
       },

@@ -50,6 +50,7 @@ const NOTHING: FoldChange = {
   profiles: new Set(),
   square: false,
   messages: false,
+  stock: false,
   dropped: new Set(),
 };
 
@@ -351,7 +352,7 @@ export class Board {
   #releaseDue(): void {
     if (this.#fold.futureCount === 0) return;
     const change = this.#fold.releaseDue();
-    if (change.posts.size > 0 || change.profiles.size > 0 || change.square || change.messages)
+    if (change.posts.size > 0 || change.profiles.size > 0 || change.square || change.messages || change.stock)
       this.#notify({ ...change, pruned: 0 });
   }
 

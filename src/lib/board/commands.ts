@@ -4,12 +4,13 @@ import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { Hlc, HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
 import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
-import type { KindSpec } from '../domain/kinds/kind.ts';
+import type { Authored, KindSpec } from '../domain/kinds/kind.ts';
 import type { SealedBox } from '../domain/kinds/message.ts';
+import type { HandoverAction } from '../domain/kinds/handover.ts';
 import type { HideReason } from '../domain/kinds/moderation.ts';
 import type { RoleAction } from '../domain/kinds/role.ts';
 import type { UpdateAction } from '../domain/kinds/update.ts';
-import type { ReasonCode, Verdict } from '../domain/reasons.ts';
+import { refused, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 
 /** A command's outcome: the new record's id, or why it was refused (a code the UI translates). */
 export type CommandResult =
@@ -64,6 +65,26 @@ export class Commands {
   /** The founder or a volunteer draws the compound: its buildings and pickup points, whole. */
   saveSite(site: unknown): Promise<CommandResult> {
     return this.#write('site', site);
+  }
+
+  /** Pins a stock offer (its body carries the commitment to the seed of its draw). */
+  pinStock(offer: unknown): Promise<CommandResult> {
+    return this.#write('stock', offer);
+  }
+
+  /** A household claims from a stock offer, inside its window. */
+  claimStock(claim: unknown): Promise<CommandResult> {
+    return this.#write('claim', claim);
+  }
+
+  /** The organiser reveals the seed once the window closed, listing the claims held then. */
+  revealDraw(offer: RecordId, seed: string, claims: readonly RecordId[]): Promise<CommandResult> {
+    return this.#write('draw', { offer, seed, claims: [...claims].sort() });
+  }
+
+  /** Collected, declined or released: what happened to a claim at the pickup point. */
+  handOver(claim: RecordId, action: HandoverAction): Promise<CommandResult> {
+    return this.#write('handover', { claim, action });
   }
 
   /** The founder moves the square away from `from`: the new link sealed to those who may follow. */
@@ -123,12 +144,27 @@ export class Commands {
     const authored = { author: this.#identity.author, at, body };
     const authority = this.#view.authority;
     if (authority.isBlocked(authored.author)) return { ok: false, reason: 'blocked' };
+    const verdict = spec.authorise(authored, this.#subject(spec, kind, authored), authority);
+    if (!verdict.ok) return verdict;
+    // Some kinds are also judged with the author's other records, as the fold will on every device.
+    const candidate = { kind, body } as AnyRecord;
+    if (candidate.kind === 'post') return this.#view.judgeNewPost(authored.author, at);
+    if (candidate.kind === 'claim') return this.#view.judgeClaim(authored.author, candidate.body);
+    if (candidate.kind === 'draw' && this.#view.stockOffer(candidate.body.offer)?.draw) return refused('already-drawn');
+    return verdict;
+  }
+
+  /** What a record about to be signed is judged against: its post, offer or claim. */
+  #subject<K extends RecordKind>(
+    spec: KindSpec<BodyByKind[K], unknown>,
+    kind: K,
+    authored: Authored<BodyByKind[K]>,
+  ): unknown {
+    const candidate = { kind, body: authored.body } as AnyRecord;
+    if (candidate.kind === 'claim' || candidate.kind === 'draw') return this.#view.stockOffer(candidate.body.offer);
+    if (candidate.kind === 'handover') return this.#view.claimSubject(candidate.body.claim);
     // NOTE: an unsigned record has no id yet (''), so only a record about another one has a subject.
     const subjectId = spec.subjectOf({ ...authored, id: '' as RecordId });
-    const subject = subjectId ? this.#view.post(subjectId) : undefined;
-    const verdict = spec.authorise(authored, subject, authority);
-    // A post is also judged with the author's others, as the fold will on every device.
-    if (verdict.ok && kind === 'post') return this.#view.judgeNewPost(authored.author, at);
-    return verdict;
+    return subjectId ? this.#view.post(subjectId) : undefined;
   }
 }

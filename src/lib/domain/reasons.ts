@@ -83,6 +83,30 @@ export const REASONS = [
   'not-geojson',
   /** The square has moved to a new link already. */
   'already-moved',
+  /** A resident offering more than a small lot: only volunteers pin larger stock. */
+  'lot-too-large',
+  /** A claim, draw or handover naming a stock offer (or claim) this device does not have. */
+  'unknown-offer',
+  /** A claim dated outside its offer's claim window. */
+  'claim-window',
+  /** More than a household may have of this item, in this offer or across offers. */
+  'household-limit',
+  /** This household already claimed from this offer. */
+  'already-claimed',
+  /** Only the organiser of the offer may do this. */
+  'not-organiser',
+  /** The claim window has not closed yet. */
+  'window-open',
+  /** A revealed seed that does not match the offer's commitment. */
+  'seed-mismatch',
+  /** The offer was drawn already: the draw cannot be re-rolled. */
+  'already-drawn',
+  /** A slot that has not ended yet: its claims cannot be released. */
+  'slot-open',
+  /** A time window that ends before it starts, or is too long. */
+  'bad-window',
+  /** The seed of this offer is not on this device (it was pinned on another). */
+  'no-seed',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

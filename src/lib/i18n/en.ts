@@ -178,6 +178,18 @@ export const en = {
     'too-large': 'That is more than the site may hold (200 buildings, 100 pickup points, 64 corners each, 256 KB).',
     'not-geojson': 'That file is not GeoJSON. Export the site as a GeoJSON FeatureCollection and try again.',
     'already-moved': 'This square has already moved to a new link.',
+    'lot-too-large': 'Residents may offer at most 20 at a time. Ask a volunteer to pin a larger lot.',
+    'unknown-offer': 'This offer is no longer in the square.',
+    'claim-window': 'Claims for this offer are not open now.',
+    'household-limit': 'That is more than one household may have of this item for now.',
+    'already-claimed': 'Your household has already claimed from this offer.',
+    'not-organiser': 'Only the volunteer who pinned this offer can do this.',
+    'window-open': 'The claim window has not closed yet.',
+    'seed-mismatch': 'That seed does not match the one the organiser committed to.',
+    'already-drawn': 'This offer has been drawn already. The draw cannot be repeated.',
+    'slot-open': 'The pickup slot has not ended yet.',
+    'bad-window': 'A time window must end after it starts (claim windows at most 7 days).',
+    'no-seed': 'The seed of this offer is on the device it was pinned from. Reveal it there.',
   } satisfies Record<ReasonCode, string>,
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -227,6 +239,11 @@ export const en = {
       'The founder moved it to a new link, which only verified neighbours received. Ask a volunteer for the new link. Posts here now reach only those who stayed behind.',
     arrived:
       'This square moved to a new link, and your device followed it with every post. The old link now only says that the square has moved: share only the new one.',
+  },
+
+  /** Fair distribution: stock offers, claims, the draw and the handover (issue 16). */
+  stock: {
+    section: 'Stock',
   },
 };
 /** The shape of every language’s first-paint messages. */

@@ -164,6 +164,18 @@ export const zhHans: FirstPaintMessages = {
     'too-large': '超出地图的上限（200 栋楼、100 个交接点、每栋 64 个角、256 KB）。',
     'not-geojson': '这个文件不是 GeoJSON。请把地图导出为 GeoJSON FeatureCollection 再试。',
     'already-moved': '这个广场已经迁到新链接。',
+    'lot-too-large': '居民每次最多分享 20 件。较大的数量请志愿者代为发布。',
+    'unknown-offer': '这项派发已不在广场上。',
+    'claim-window': '这项派发现在不接受登记。',
+    'household-limit': '超出了每户目前可领取这项物品的数量。',
+    'already-claimed': '你的住户已登记过这项派发。',
+    'not-organiser': '只有发布这项派发的志愿者可以这样做。',
+    'window-open': '登记时段尚未结束。',
+    'seed-mismatch': '这个种子与发布者事先承诺的不符。',
+    'already-drawn': '这项派发已经抽签，不能重抽。',
+    'slot-open': '领取时段尚未结束。',
+    'bad-window': '时段必须在开始之后结束（登记时段最长 7 天）。',
+    'no-seed': '这项派发的种子在发布它的设备上，请在那台设备公布。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -210,5 +222,9 @@ export const zhHans: FirstPaintMessages = {
     askVolunteer:
       '创建人已把广场迁到新链接，只有已核实邻居收到。请向志愿者索取新链接。现在在这里发的帖子只有留下的人看到。',
     arrived: '这个广场已迁到新链接，你的设备已连同所有帖子跟过来。旧链接已不再使用：只分享新链接。',
+  },
+
+  stock: {
+    section: '派发',
   },
 };

@@ -164,6 +164,18 @@ export const zhHant: FirstPaintMessages = {
     'too-large': '超出地圖的上限（200 座大廈、100 個交收點、每座 64 個角、256 KB）。',
     'not-geojson': '這個檔案不是 GeoJSON。請把地圖匯出為 GeoJSON FeatureCollection 再試。',
     'already-moved': '這個廣場已經搬到新連結。',
+    'lot-too-large': '街坊每次最多分享 20 件。較大的數量請義工代為發佈。',
+    'unknown-offer': '這項派發已不在廣場上。',
+    'claim-window': '這項派發現在不接受登記。',
+    'household-limit': '超出了每戶目前可領取這項物品的數量。',
+    'already-claimed': '你的住戶已登記過這項派發。',
+    'not-organiser': '只有發佈這項派發的義工可以這樣做。',
+    'window-open': '登記時段尚未結束。',
+    'seed-mismatch': '這個種子與發佈者事先承諾的不符。',
+    'already-drawn': '這項派發已經抽籤，不能重抽。',
+    'slot-open': '領取時段尚未結束。',
+    'bad-window': '時段必須在開始之後結束（登記時段最長 7 天）。',
+    'no-seed': '這項派發的種子在發佈它的裝置上，請在那部裝置公佈。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -210,5 +222,9 @@ export const zhHant: FirstPaintMessages = {
     askVolunteer:
       '創建人已把廣場搬到新連結，只有已核實鄰居收到。請向義工索取新連結。現在在這裏發的帖子只有留下的人看到。',
     arrived: '這個廣場已搬到新連結，你的裝置已連同所有帖子跟過來。舊連結已不再使用：只分享新連結。',
+  },
+
+  stock: {
+    section: '派發',
   },
 };

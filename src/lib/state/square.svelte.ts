@@ -18,6 +18,7 @@ import { SquareInfo } from './info.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
 import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
+import type { SquareStock } from './stock.svelte.ts';
 import { SquareMove } from './move.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
@@ -61,6 +62,11 @@ export class SquareSession {
   #map: Promise<SquareMap> | null = null;
   /** Whether the founder moved the square to a new link, and the founder's move. */
   readonly move: SquareMove;
+  /** Stock offers, claims, draws and handovers (fair distribution). */
+  /** Stock offers, claims and the draw: their state and code load when first shown; null until then. */
+  stock = $state<SquareStock | null>(null);
+  #stock: Promise<SquareStock> | null = null;
+  readonly #openStock: () => Promise<SquareStock>;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -121,6 +127,16 @@ export class SquareSession {
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
     this.site = new SquareSite(context);
+    this.#openStock = () =>
+      import('./stock.svelte.ts').then(
+        ({ SquareStock }) =>
+          (this.stock = new SquareStock({
+            ...context,
+            room: invite.room,
+            storage: app.storage,
+            random: (bytes) => crypto.getRandomValues(new Uint8Array(bytes)),
+          })),
+      );
     this.move = new SquareMove({
       invite,
       me: identity.author,
@@ -135,6 +151,11 @@ export class SquareSession {
   async openMap(building?: string): Promise<void> {
     this.#map ??= import('./map.svelte.ts').then(({ SquareMap }) => (this.map = new SquareMap(this.site, this.feed)));
     (await this.#map).open(building);
+  }
+
+  /** The stock offers' state, loading it (out of the first load) if it is not here yet. */
+  openStock(): Promise<SquareStock> {
+    return (this.#stock ??= this.#openStock());
   }
 
   /** The conversations' state, loading it (out of the first load) if it is not here yet. */
@@ -178,6 +199,7 @@ export class SquareSession {
       this.#sealing = sealing;
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
       this.site.refresh();
+      this.stock?.refresh();
       this.feed.reselect();
       this.info.refresh();
       this.#countWaiting();
@@ -317,6 +339,7 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      this.stock?.refresh();
       void this.move.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();

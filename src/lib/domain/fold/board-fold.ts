@@ -4,6 +4,8 @@ import type { AuthorKey, PostId, RecordId, RoomId } from '../ids.ts';
 import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
+import type { ClaimBody } from '../kinds/claim.ts';
+import type { ClaimSubject } from '../kinds/handover.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
@@ -14,6 +16,7 @@ import { ReportsSlice } from './reports.ts';
 import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
 import { SiteSlice } from './site.ts';
 import { SquareSlice } from './square.ts';
+import { StockSlice, type OfferState } from './stock.ts';
 import { TrustSlice, type ModerationEntry } from './trust.ts';
 
 /** A reported post in the volunteers' review queue, with one report per reporter. */
@@ -41,6 +44,13 @@ export interface BoardView {
   retentionDays(): number | undefined;
   /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
   site(): SiteBody | undefined;
+  /** Stock offers that count, newest first, with their claims and draws. */
+  stockOffers(): OfferState[];
+  stockOffer(id: RecordId): OfferState | undefined;
+  /** A counted claim with its offer, for the handover rule. */
+  claimSubject(id: RecordId): ClaimSubject | undefined;
+  /** Whether a new claim by this household would count beyond the claim kind's rule (one per offer, limits across offers). */
+  judgeClaim(author: AuthorKey, body: ClaimBody): Verdict;
   /** The founder's move of the square away from this room to a new link, if it moved. */
   movedFrom(room: RoomId): MoveRecord | undefined;
   /** Ids of every record about a post: the post itself, its updates and its messages. */
@@ -76,7 +86,7 @@ export interface BoardView {
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
  * (the authority every rule judges with), then posts, profiles, reports, the square, messages,
- * the site and moves. The result depends only on the set of records added, never on their
+ * the site, moves and stock. The result depends only on the set of records added, never on their
  * order. Records dated more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time
  * comes (`releaseDue`), so a post dated a year ahead cannot sit above everything.
  */
@@ -89,6 +99,7 @@ export class BoardFold implements BoardView {
   readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
   readonly #moves = new MovesSlice();
+  readonly #stock = new StockSlice();
   readonly #slices: readonly FoldSlice[] = [
     this.#posts,
     this.#profiles,
@@ -97,6 +108,7 @@ export class BoardFold implements BoardView {
     this.#messages,
     this.#site,
     this.#moves,
+    this.#stock,
   ];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
@@ -244,6 +256,22 @@ export class BoardFold implements BoardView {
 
   site(): SiteBody | undefined {
     return this.#site.current?.body;
+  }
+
+  stockOffers(): OfferState[] {
+    return this.#stock.offers();
+  }
+
+  stockOffer(id: RecordId): OfferState | undefined {
+    return this.#stock.offer(id);
+  }
+
+  claimSubject(id: RecordId): ClaimSubject | undefined {
+    return this.#stock.claimSubject(id);
+  }
+
+  judgeClaim(author: AuthorKey, body: ClaimBody): Verdict {
+    return this.#stock.judgeClaim(author, body);
   }
 
   movedFrom(room: RoomId): MoveRecord | undefined {

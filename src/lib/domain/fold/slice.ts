@@ -10,6 +10,8 @@ export interface FoldChange {
   readonly square: boolean;
   /** Whether the messages that count changed (arrived, went, or a block changed who may write). */
   readonly messages: boolean;
+  /** Whether stock offers, claims, draws or handovers changed. */
+  readonly stock: boolean;
   /** Records the fold let go of for good (an erased post's): to drop from storage, never to take back. */
   readonly dropped: ReadonlySet<RecordId>;
 }
@@ -20,11 +22,12 @@ export interface ChangeBuilder {
   readonly profiles: Set<AuthorKey>;
   square: boolean;
   messages: boolean;
+  stock: boolean;
   readonly dropped: Set<RecordId>;
 }
 
 export function emptyChange(): ChangeBuilder {
-  return { posts: new Set(), profiles: new Set(), square: false, messages: false, dropped: new Set() };
+  return { posts: new Set(), profiles: new Set(), square: false, messages: false, stock: false, dropped: new Set() };
 }
 
 /**

@@ -8,7 +8,10 @@ import {
   type Verified,
 } from '../envelope.ts';
 import type { RecordId } from '../ids.ts';
+import { claimKind, type ClaimBody } from './claim.ts';
+import { drawKind, type DrawBody } from './draw.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
+import { handoverKind, type HandoverBody, type ClaimSubject } from './handover.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
@@ -19,6 +22,7 @@ import { reportKind, type ReportBody } from './report.ts';
 import { roleKind, type RoleBody } from './role.ts';
 import { siteKind, type SiteBody } from './site.ts';
 import { squareKind, type SquareBody } from './square.ts';
+import { stockKind, type StockBody, type StockSubject } from './stock.ts';
 import { updateKind, type UpdateBody } from './update.ts';
 import { vouchKind, type VouchBody } from './vouch.ts';
 
@@ -36,6 +40,10 @@ export interface BodyByKind {
   message: MessageBody;
   site: SiteBody;
   move: MoveBody;
+  stock: StockBody;
+  claim: ClaimBody;
+  draw: DrawBody;
+  handover: HandoverBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -53,6 +61,10 @@ interface SubjectByKind {
   message: PostSubject;
   site: never;
   move: never;
+  stock: never;
+  claim: StockSubject;
+  draw: StockSubject;
+  handover: ClaimSubject;
 }
 
 /** Every kind this version knows. */
@@ -69,6 +81,10 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   message: messageKind,
   site: siteKind,
   move: moveKind,
+  stock: stockKind,
+  claim: claimKind,
+  draw: drawKind,
+  handover: handoverKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;

@@ -1,0 +1,300 @@
+import { allocate, rankKey, type Award } from '../allocation.ts';
+import type { Authority } from '../authority.ts';
+import type { Hlc } from '../hlc.ts';
+import { HOUR_MS } from '../limits.ts';
+import type { AuthorKey, RecordId } from '../ids.ts';
+import type { ClaimBody } from '../kinds/claim.ts';
+import type { ClaimSubject } from '../kinds/handover.ts';
+import type { StockBody, StockSubject } from '../kinds/stock.ts';
+import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
+import { ALLOWED, refused, type Verdict } from '../reasons.ts';
+import { byTimeThenId } from './order.ts';
+import type { ChangeBuilder, FoldSlice } from './slice.ts';
+
+type StockRecord = VerifiedRecord<'stock'>;
+type ClaimRecord = VerifiedRecord<'claim'>;
+type DrawRecord = VerifiedRecord<'draw'>;
+type HandoverRecord = VerifiedRecord<'handover'>;
+
+/**
+ * Where a claim stands: `pending` until the draw; then `won` (a place), `collected`, `waiting`
+ * (on the wait list), `declined` (by the household), `missed` (released after its slots), or
+ * `over-limit` (the household had its share of this item from other offers).
+ */
+export type ClaimStatus = 'pending' | 'won' | 'collected' | 'waiting' | 'declined' | 'missed' | 'over-limit';
+
+/** A counted claim on an offer: one per household, inside the window (and listed by the draw). */
+export interface ClaimState {
+  readonly id: RecordId;
+  readonly author: AuthorKey;
+  readonly at: Hlc;
+  readonly body: ClaimBody;
+  readonly status: ClaimStatus;
+  /** The place and quantity, for `won` and `collected`. */
+  readonly award?: Award;
+  /** 1 for the first on the wait list, for `waiting`. */
+  readonly position?: number;
+}
+
+/** The organiser's numbers, live: claims, winners (collected included), collected, stock left in hand. */
+export interface StockNumbers {
+  readonly claims: number;
+  readonly winners: number;
+  readonly collected: number;
+  readonly left: number;
+}
+
+/** A stock offer as every device computes it. */
+export interface OfferState extends StockSubject {
+  readonly at: Hlc;
+  /** The draw that counts (the earliest valid one), once the organiser revealed the seed. */
+  readonly draw: DrawRecord | undefined;
+  /** Counted claims, in draw order once drawn, else by time. */
+  readonly claims: readonly ClaimState[];
+  readonly numbers: StockNumbers;
+}
+
+/** What two offers must share for a household limit to hold across them: the same item. */
+const itemKey = (body: StockBody) => (body.item === 'other' ? `other:${(body.text ?? '').toLowerCase()}` : body.item);
+
+/**
+ * Fair distribution: stock offers, claims, draws and handovers. Recomputed from all its records
+ * whenever one arrives or the authority changes, so the result depends only on the set of
+ * records, never on their order. Enforced here, on every device:
+ * - offers by the founder or volunteers, or small lots by residents (the stock kind's rule);
+ * - claims inside the window, up to the per-household limit, one per household per offer (the
+ *   earliest counts), and once drawn only the claims the draw lists;
+ * - the seed matches the offer's commitment, and only the earliest valid draw counts;
+ * - across offers of the same item, a household receives at most the per-household limit of
+ *   the offers whose windows closed within the rolling window: offers are settled in the order
+ *   their windows closed, each capping households by what the earlier ones awarded them;
+ * - places within each slot's capacity and the stock (domain/allocation.ts).
+ */
+export class StockSlice implements FoldSlice {
+  readonly kinds: readonly RecordKind[] = ['stock', 'claim', 'draw', 'handover'];
+  readonly #offers = new Map<RecordId, StockRecord>();
+  readonly #claims = new Map<RecordId, ClaimRecord>();
+  readonly #draws: DrawRecord[] = [];
+  readonly #handovers: HandoverRecord[] = [];
+  #state = new Map<RecordId, OfferState>();
+  #claimOffer = new Map<RecordId, RecordId>();
+  #rejected = 0;
+  #dirty = false;
+  /** Seeded keys by seed and household, and each draw's list as a set: the slice settles often. */
+  readonly #ranks = new Map<string, string>();
+  readonly #listed = new WeakMap<DrawRecord, ReadonlySet<RecordId>>();
+
+  add(record: AnyRecord, change: ChangeBuilder): void {
+    if (record.kind === 'stock') this.#offers.set(record.id, record);
+    else if (record.kind === 'claim') this.#claims.set(record.id, record);
+    else if (record.kind === 'draw') this.#draws.push(record);
+    else if (record.kind === 'handover') this.#handovers.push(record);
+    else return;
+    this.#dirty = true;
+    change.stock = true;
+  }
+
+  settle(authority: Authority, change: ChangeBuilder): void {
+    if (this.#dirty) this.rejudge(authority, change);
+  }
+
+  rejudge(authority: Authority, change: ChangeBuilder): void {
+    this.#dirty = false;
+    if (this.#offers.size === 0 && this.#claims.size === 0) return;
+    this.#recompute(authority);
+    change.stock = true;
+  }
+
+  rejectedCount(): number {
+    return this.#rejected;
+  }
+
+  /** Every offer that counts, newest first. */
+  offers(): OfferState[] {
+    return [...this.#state.values()].sort((a, b) => -byTimeThenId(a, b));
+  }
+
+  offer(id: RecordId): OfferState | undefined {
+    return this.#state.get(id);
+  }
+
+  /** A counted claim with its offer, for the handover rule. */
+  claimSubject(id: RecordId): ClaimSubject | undefined {
+    const offer = this.#state.get(this.#claimOffer.get(id) ?? ('' as RecordId));
+    const claim = offer?.claims.find((c) => c.id === id);
+    return offer && claim ? { id, author: claim.author, body: claim.body, offer } : undefined;
+  }
+
+  /**
+   * Whether a new claim would count, beyond the claim kind's rule: one per household per offer,
+   * and something left of the household's limit across this item's other offers.
+   */
+  judgeClaim(author: AuthorKey, body: ClaimBody): Verdict {
+    const offer = this.#state.get(body.offer);
+    if (!offer) return refused('unknown-offer');
+    if (offer.draw) return refused('claim-window');
+    if (offer.claims.some((c) => c.author === author)) return refused('already-claimed');
+    // Over what is left of the household's share the draw gives less (allocation.ts); nothing left, nothing to claim.
+    if (offer.body.perHousehold - this.#received(offer, author) <= 0) return refused('household-limit');
+    return ALLOWED;
+  }
+
+  /** What a household was awarded of an offer's item by the offers that closed within its rolling window before it. */
+  #received(offer: StockSubject & { at: Hlc }, author: AuthorKey): number {
+    const key = itemKey(offer.body);
+    const since = offer.body.closes - offer.body.rollingHours * HOUR_MS;
+    let sum = 0;
+    for (const other of this.#state.values()) {
+      if (other.id === offer.id || itemKey(other.body) !== key) continue;
+      if (!settledBefore(other, offer) || other.body.closes <= since) continue;
+      for (const claim of other.claims) if (claim.author === author && claim.award) sum += claim.award.qty;
+    }
+    return sum;
+  }
+
+  #rankKey(seed: string, author: AuthorKey): string {
+    const at = `${seed}:${author}`;
+    let key = this.#ranks.get(at);
+    if (key === undefined) this.#ranks.set(at, (key = rankKey(seed, author)));
+    return key;
+  }
+
+  #listedBy(draw: DrawRecord): ReadonlySet<RecordId> {
+    let ids = this.#listed.get(draw);
+    if (!ids) this.#listed.set(draw, (ids = new Set(draw.body.claims)));
+    return ids;
+  }
+
+  #recompute(authority: Authority): void {
+    let rejected = 0;
+    const allowed = (record: AnyRecord, verdict: Verdict) => {
+      const ok = verdict.ok && !authority.isBlocked(record.author);
+      if (!ok) rejected++;
+      return ok;
+    };
+    const offers: StockRecord[] = [];
+    for (const offer of this.#offers.values()) {
+      if (allowed(offer, KINDS.stock.authorise(offer, undefined, authority))) offers.push(offer);
+    }
+    const subjects = new Map(offers.map((o) => [o.id, { id: o.id, author: o.author, body: o.body }]));
+
+    const draws = new Map<RecordId, DrawRecord>();
+    for (const draw of this.#draws) {
+      const offer = subjects.get(draw.body.offer);
+      if (!offer) continue;
+      if (allowed(draw, KINDS.draw.authorise(draw, offer, authority))) {
+        // The earliest valid draw counts: the draw cannot be re-rolled.
+        const first = draws.get(offer.id);
+        if (!first || byTimeThenId(draw, first) < 0) draws.set(offer.id, draw);
+      }
+    }
+
+    // Claims: allowed, listed by the draw once drawn, the earliest per household.
+    const claimsOf = new Map<RecordId, Map<AuthorKey, ClaimRecord>>();
+    for (const claim of this.#claims.values()) {
+      const offer = subjects.get(claim.body.offer);
+      if (!offer) continue;
+      if (!allowed(claim, KINDS.claim.authorise(claim, offer, authority))) continue;
+      const draw = draws.get(offer.id);
+      if (draw && !this.#listedBy(draw).has(claim.id)) {
+        rejected++;
+        continue;
+      }
+      const byAuthor = claimsOf.get(offer.id) ?? new Map<AuthorKey, ClaimRecord>();
+      const first = byAuthor.get(claim.author);
+      if (first && byTimeThenId(first, claim) < 0) rejected++;
+      else {
+        if (first) rejected++;
+        byAuthor.set(claim.author, claim);
+      }
+      claimsOf.set(offer.id, byAuthor);
+    }
+
+    // Handovers, judged against counted claims.
+    const claimOffer = new Map<RecordId, RecordId>();
+    for (const [offer, byAuthor] of claimsOf) for (const claim of byAuthor.values()) claimOffer.set(claim.id, offer);
+    const collected = new Set<RecordId>();
+    const declined = new Set<RecordId>();
+    const released = new Set<RecordId>();
+    for (const handover of this.#handovers) {
+      const claim = this.#claims.get(handover.body.claim);
+      const offer = subjects.get(claimOffer.get(handover.body.claim) ?? ('' as RecordId));
+      if (!claim || !offer) continue;
+      const subject: ClaimSubject = { id: claim.id, author: claim.author, body: claim.body, offer };
+      if (!allowed(handover, KINDS.handover.authorise(handover, subject, authority))) continue;
+      const action = handover.body.action;
+      (action === 'collected' ? collected : action === 'declined' ? declined : released).add(claim.id);
+    }
+    // Collected stands: a decline or release of what was handed over changes nothing.
+    const gone = new Set([...declined, ...released].filter((id) => !collected.has(id)));
+
+    // Offers in the order their windows closed, so limits across offers settle the same way everywhere.
+    const state = new Map<RecordId, OfferState>();
+    this.#state = state;
+    for (const offer of [...offers].sort(byClosing)) {
+      const claims = [...(claimsOf.get(offer.id)?.values() ?? [])].sort(byTimeThenId);
+      const draw = draws.get(offer.id);
+      const base = { id: offer.id, author: offer.author, at: offer.at, body: offer.body, draw };
+      if (!draw) {
+        const pending = claims.map((c) => claimState(c, declined.has(c.id) ? 'declined' : 'pending'));
+        const open = pending.filter((c) => c.status === 'pending').length;
+        state.set(offer.id, {
+          ...base,
+          claims: pending,
+          numbers: { claims: open, winners: 0, collected: 0, left: offer.body.total },
+        });
+        continue;
+      }
+      const received = (author: AuthorKey) => this.#received(offer, author);
+      const entries = claims.map((c) => ({ id: c.id, author: c.author, ...c.body }));
+      const allocation = allocate(offer.body, draw.body.seed, entries, {
+        gone,
+        allowance: (author) => offer.body.perHousehold - received(author),
+        rankKey: (seed, author) => this.#rankKey(seed, author),
+      });
+      const byId = new Map(claims.map((c) => [c.id, c]));
+      const position = new Map(allocation.waitList.map((id, i) => [id, i + 1]));
+      const drawn = new Set(allocation.order);
+      const inOrder = [...allocation.order, ...claims.map((c) => c.id).filter((id) => !drawn.has(id))];
+      let winners = 0;
+      let handed = 0;
+      let handedQty = 0;
+      const states = inOrder.map((id): ClaimState => {
+        const claim = byId.get(id)!;
+        const award = allocation.awards.get(id);
+        if (award) {
+          winners++;
+          if (!collected.has(id)) return claimState(claim, 'won', award);
+          handed++;
+          handedQty += award.qty;
+          return claimState(claim, 'collected', award);
+        }
+        if (declined.has(id)) return claimState(claim, 'declined');
+        if (gone.has(id)) return claimState(claim, 'missed');
+        const at = position.get(id);
+        return at === undefined ? claimState(claim, 'over-limit') : { ...claimState(claim, 'waiting'), position: at };
+      });
+      state.set(offer.id, {
+        ...base,
+        claims: states,
+        numbers: { claims: claims.length, winners, collected: handed, left: offer.body.total - handedQty },
+      });
+    }
+    this.#claimOffer = claimOffer;
+    this.#rejected = rejected;
+  }
+}
+
+function claimState(claim: ClaimRecord, status: ClaimStatus, award?: Award): ClaimState {
+  const base = { id: claim.id, author: claim.author, at: claim.at, body: claim.body, status };
+  return award ? { ...base, award } : base;
+}
+
+/** Offers in the order their claim windows closed, then by time and id. */
+function byClosing(a: StockRecord, b: StockRecord): number {
+  return a.body.closes !== b.body.closes ? a.body.closes - b.body.closes : byTimeThenId(a, b);
+}
+
+function settledBefore(a: OfferState, b: StockSubject & { at: Hlc }): boolean {
+  return a.body.closes !== b.body.closes ? a.body.closes < b.body.closes : byTimeThenId(a, b) < 0;
+}
