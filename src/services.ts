@@ -1,3 +1,5 @@
+import { InProcessSignatureVerifier, type SignatureVerifier } from './lib/crypto/signature-verifier.ts';
+import { WorkerPoolVerifier } from './lib/crypto/verify-pool.ts';
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
@@ -19,11 +21,32 @@ export const systemClock: Clock = {
   yield: () => new Promise((resolve) => setTimeout(resolve, 0)),
 };
 
+/** Where signatures are checked: a pool of workers, or the page's thread (`?verify=main`, for measuring). */
+export type VerifyMode = 'workers' | 'main';
+
+/**
+ * Checks signatures in a pool of workers: the page's thread only parses records. NOTE: one worker
+ * fewer than the device has cores, for the page's own thread keeps applying and folding what arrives.
+ */
+export function signatureVerifier(mode: VerifyMode): SignatureVerifier {
+  if (mode === 'main' || typeof Worker === 'undefined') return new InProcessSignatureVerifier();
+  return new WorkerPoolVerifier(
+    () => new Worker(new URL('./lib/crypto/verify-worker.ts', import.meta.url), { type: 'module' }),
+    Math.max(1, (navigator.hardwareConcurrency || 2) - 1),
+  );
+}
+
 /** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */
-export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMode: ExchangeMode): AppServices {
+export function browserServices(
+  keys: SquareKeys,
+  config: SyncConfig,
+  exchangeMode: ExchangeMode,
+  signatures: SignatureVerifier,
+): AppServices {
   return {
     keys,
     clock: systemClock,
+    signatures,
     storage: localStorage,
     location,
     openSquare(invite, keeper) {

@@ -48,37 +48,42 @@ export async function sortEntries(
     held: [],
     foreign: [],
   };
-  await Promise.all(
-    keys.map(async (key) => {
-      const value = map.get(key);
-      const known = vault.get(key);
-      if (value === undefined) {
-        if (known) result.lost.push(known);
-        return;
-      }
+  const unchecked: [key: string, value: unknown][] = [];
+  const knownBefore: (AnyRecord | undefined)[] = [];
+  for (const key of keys) {
+    const value = map.get(key);
+    const known = vault.get(key);
+    if (value === undefined) {
+      if (known) result.lost.push(known);
+    } else if (known && map.holds(known)) {
       // The verification cache: the exact stored form of a record already verified.
-      if (known && map.holds(known)) {
-        result.held.push(known);
-        return;
-      }
-      const verdict = await verifier.verify(key, value);
-      if (verdict.status === 'valid') {
-        const subject = subjectOf(verdict.record);
-        if (verdict.record.kind !== 'erase' && subject !== null && view.isErased(subject))
-          result.erased.push(verdict.record);
-        else if (retention.isOfPrunedPost(verdict.record)) result.returned.push(verdict.record);
-        else result.fresh.push(verdict.record);
-      } else if (verdict.status === 'foreign') {
-        result.foreign.push(verdict.record);
-      } else {
-        // A valid record overwritten with something else counts as deleted (and is put back);
-        // anything else that is not a validly signed record goes, so it stops travelling.
-        if (verdict.junk && !known) result.junk.set(key, value);
-        if (verdict.known) return;
-        result.rejected.set(key, verdict.fingerprint);
-        if (known) result.lost.push(known);
-      }
-    }),
-  );
+      result.held.push(known);
+    } else {
+      unchecked.push([key, value]);
+      knownBefore.push(known);
+    }
+  }
+  // One call for the whole slice, so the signatures are checked in batches (off this thread).
+  const verdicts = await verifier.verifyAll(unchecked);
+  unchecked.forEach(([key, value], i) => {
+    const verdict = verdicts[i]!;
+    const known = knownBefore[i];
+    if (verdict.status === 'valid') {
+      const subject = subjectOf(verdict.record);
+      if (verdict.record.kind !== 'erase' && subject !== null && view.isErased(subject))
+        result.erased.push(verdict.record);
+      else if (retention.isOfPrunedPost(verdict.record)) result.returned.push(verdict.record);
+      else result.fresh.push(verdict.record);
+    } else if (verdict.status === 'foreign') {
+      result.foreign.push(verdict.record);
+    } else {
+      // A valid record overwritten with something else counts as deleted (and is put back);
+      // anything else that is not a validly signed record goes, so it stops travelling.
+      if (verdict.junk && !known) result.junk.set(key, value);
+      if (verdict.known) return;
+      result.rejected.set(key, verdict.fingerprint);
+      if (known) result.lost.push(known);
+    }
+  });
   return result;
 }

@@ -1,6 +1,7 @@
 import { toBase64url } from '../crypto/base64url.ts';
-import { verifyRecord } from '../crypto/signing.ts';
-import { parseEnvelope } from '../domain/envelope.ts';
+import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
+import type { SignatureCheck } from '../crypto/signing.ts';
+import { parseEnvelope, type Signed } from '../domain/envelope.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { parseRecord, type AnyRecord } from '../domain/kinds/registry.ts';
 import { parseStoredForm } from './stored-form.ts';
@@ -26,14 +27,17 @@ export type EntryVerdict =
     };
 
 /**
- * Checks entries of the shared map: parse, id, signature, then the kind's schema. Remembers
- * entries found invalid by a fingerprint of the whole entry, so they are counted once.
+ * Checks entries of the shared map: parse, id, signature, then the kind's schema. Signatures are
+ * checked by the injected `SignatureVerifier` (a pool of workers in the page), many at a time.
+ * Remembers entries found invalid by a fingerprint of the whole entry, so they are counted once.
  */
 export class Verifier {
   readonly #rejected: Map<string, string>;
+  readonly #signatures: SignatureVerifier;
 
-  constructor(rejected: ReadonlyMap<string, string>) {
+  constructor(rejected: ReadonlyMap<string, string>, signatures: SignatureVerifier) {
     this.#rejected = new Map(rejected);
+    this.#signatures = signatures;
   }
 
   /** Entries found invalid, by key. */
@@ -42,25 +46,45 @@ export class Verifier {
   }
 
   /**
-   * Verifies the entry under a key. NOTE: an entry found invalid before is checked again all
-   * the same: junk is removed from the map when found, so what is seen again is rare (an entry
-   * this device could not check, or one kept by an older version), and its verdict may differ.
+   * Verifies entries, each under its key; the verdicts come in the order of the entries. NOTE:
+   * an entry found invalid before is checked again all the same: junk is removed from the map
+   * when found, so what is seen again is rare (an entry this device could not check, or one kept
+   * by an older version), and its verdict may differ.
    */
-  async verify(key: string, value: unknown): Promise<EntryVerdict> {
-    const fingerprint = await fingerprintOf(value);
-    const known = this.#rejected.get(key) === fingerprint;
-    const invalid = (junk: boolean): EntryVerdict => ({ status: 'invalid', fingerprint, known, junk });
-    const envelope = parseEnvelope(parseStoredForm(value));
-    if (!envelope.ok) return invalid(true);
-    const signature = await verifyRecord(envelope.value);
-    if (!signature.valid) return invalid(signature.checked);
-    if (signature.id !== key) return invalid(true);
-    const parsed = parseRecord(envelope.value);
+  async verifyAll(entries: readonly (readonly [key: string, value: unknown])[]): Promise<EntryVerdict[]> {
+    const envelopes = entries.map(([, value]) => parseEnvelope(parseStoredForm(value)));
+    const signed = envelopes.flatMap((envelope) => (envelope.ok ? [envelope.value] : []));
+    const checks = await this.#signatures.verify(signed);
+    let next = 0;
+    return Promise.all(
+      entries.map(([key, value], i) => {
+        const envelope = envelopes[i]!;
+        if (!envelope.ok) return this.#invalid(key, value, true);
+        return this.#judge(key, value, envelope.value, checks[next++]!);
+      }),
+    );
+  }
+
+  #judge(
+    key: string,
+    value: unknown,
+    envelope: Signed,
+    signature: SignatureCheck,
+  ): EntryVerdict | Promise<EntryVerdict> {
+    if (!signature.valid) return this.#invalid(key, value, signature.checked);
+    if (signature.id !== key) return this.#invalid(key, value, true);
+    const parsed = parseRecord(envelope);
     if (!parsed.ok) {
-      const { author, at } = envelope.value;
+      const { author, at } = envelope;
       return { status: 'foreign', record: { id: signature.id, author, at } };
     }
     return { status: 'valid', record: { ...parsed.value, id: signature.id } as AnyRecord };
+  }
+
+  /** An invalid verdict; the fingerprint is computed only here, for valid entries need none. */
+  async #invalid(key: string, value: unknown, junk: boolean): Promise<EntryVerdict> {
+    const fingerprint = await fingerprintOf(value);
+    return { status: 'invalid', fingerprint, known: this.#rejected.get(key) === fingerprint, junk };
   }
 
   /** Remembers invalid entries, so the same entry is not counted again. */

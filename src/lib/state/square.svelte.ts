@@ -172,6 +172,7 @@ export class SquareSession {
           founder: this.invite.founder,
           identity: this.#identity,
           clock: this.#app.clock,
+          signatures: this.#app.signatures,
         }),
         this.#app.keys.sealingFor(this.invite.room),
       ]);
