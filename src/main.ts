@@ -41,11 +41,13 @@ try {
   // Squares joined before keys were per square keep the device key they were joined with.
   const legacyRooms = listSquares(localStorage).map((s) => s.invite.room);
   const [keys, config] = await Promise.all([openSquareKeys({ legacyRooms }), loadConfig(location, localStorage)]);
-  // For measuring against them: y-webrtc's own exchange, and verification on the page's thread.
+  // For measuring against them: y-webrtc's own exchange, verification on the page's thread, and
+  // the stored document applied in one step.
   const search = new URLSearchParams(location.search);
   const exchangeMode = search.get('sync') === 'stock' ? 'stock' : 'chunked';
   const signatures = signatureVerifier(search.get('verify') === 'main' ? 'main' : 'workers');
-  const app = new AppState(browserServices(keys, config, exchangeMode, signatures));
+  const docLoad = search.get('docload') === 'whole' ? 'whole' : 'pieces';
+  const app = new AppState(browserServices(keys, config, exchangeMode, signatures, docLoad));
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app, update }, context: appContext(i18n) });

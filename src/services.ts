@@ -2,6 +2,7 @@ import { InProcessSignatureVerifier, type SignatureVerifier } from './lib/crypto
 import { WorkerPoolVerifier } from './lib/crypto/verify-pool.ts';
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
+import type { DocLoadMode } from './lib/storage/doc-persistence.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
 import type { SquareKeys } from './lib/storage/square-keys.ts';
 import type { SyncConfig } from './lib/sync/config.ts';
@@ -42,6 +43,7 @@ export function browserServices(
   config: SyncConfig,
   exchangeMode: ExchangeMode,
   signatures: SignatureVerifier,
+  docLoad: DocLoadMode,
 ): AppServices {
   return {
     keys,
@@ -53,7 +55,8 @@ export function browserServices(
       return {
         vault: new IdbVaultStore(invite.room),
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
-        network: async () => (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode),
+        network: async () =>
+          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad),
       };
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,

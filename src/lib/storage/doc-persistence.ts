@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
-import { IndexeddbPersistence, storeState } from 'y-indexeddb';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import type { RoomId } from '../domain/ids.ts';
+import { retryPending } from '../yjs/pending.ts';
+import { deleteSetOnly, structPieces } from '../yjs/update-parts.ts';
+import { committed, request } from './idb.ts';
 
 /** Keeps a square's document on this device between visits. */
 export interface DocPersistence {
@@ -12,38 +15,123 @@ export interface DocPersistence {
   destroy(): Promise<void>;
 }
 
+/** Stored updates larger than this are applied in pieces of it, and stored again as such. */
+export const DOC_PIECE_BYTES = 128 * 1024;
+/** Loading the stored document yields to the page when a slice of pieces has run this long. */
+export const LOAD_SLICE_MS = 25;
+
+/** y-indexeddb's object store of updates, one row each, keys counting up. */
+const UPDATES = 'updates';
+
+/** How the stored document loads: in pieces, or in one step as y-indexeddb does (`?docload=whole`, to measure against). */
+export type DocLoadMode = 'pieces' | 'whole';
+
+export interface IdbDocOptions {
+  /** Lets the page run between slices of the load (default: a task of its own). */
+  readonly yieldToPage?: () => Promise<void>;
+  readonly pieceBytes?: number;
+  readonly sliceMs?: number;
+  /** Default 'pieces'. */
+  readonly docLoad?: DocLoadMode;
+}
+
 /**
- * The document in IndexedDB through y-indexeddb. NOTE: y-indexeddb applies the stored document
- * in one synchronous step (about a second for 10,000 posts), so the app first paints from the
- * vault, then loads.
+ * The document in IndexedDB, in y-indexeddb's layout and through it for every write. NOTE:
+ * y-indexeddb applies the stored document in one synchronous step (about 0.8 s for 50,000
+ * records), which would hold the page just after the list painted from the vault; so this tells
+ * it that there is nothing stored to apply and applies the stored updates itself, in pieces of
+ * DOC_PIECE_BYTES, yielding to the page between slices. Compaction stores the document as such
+ * pieces too, so the next load need not cut one large update apart (which costs a full decode).
  */
 export class IdbDocPersistence implements DocPersistence {
   readonly #name: string;
   readonly #doc: Y.Doc;
+  readonly #options: IdbDocOptions;
   #persistence: IndexeddbPersistence | null = null;
+  #loading: Promise<void> | null = null;
+  /** The last stored key this document has applied. */
+  #appliedUpTo = -1;
 
-  constructor(room: RoomId, doc: Y.Doc) {
+  constructor(room: RoomId, doc: Y.Doc, options: IdbDocOptions = {}) {
     this.#name = `kaifong-doc-${room}`;
     this.#doc = doc;
+    this.#options = options;
   }
 
-  async load(): Promise<void> {
-    this.#persistence ??= new IndexeddbPersistence(this.#name, this.#doc);
-    await this.#persistence.whenSynced;
+  load(): Promise<void> {
+    this.#loading ??= this.#load();
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
+    const persistence = (this.#persistence = new IndexeddbPersistence(this.#name, this.#doc));
+    if (this.#options.docLoad === 'whole') return void (await persistence.whenSynced);
+    // y-indexeddb reads the stored updates from this key on when its database opens, which is
+    // after this line: it applies none, and still stores what the document held before loading.
+    (persistence as unknown as { _dbref: number })._dbref = Number.MAX_SAFE_INTEGER;
+    await persistence.whenSynced;
+    const store = persistence.db!.transaction(UPDATES).objectStore(UPDATES);
+    const [keys, rows] = await Promise.all([
+      request(store.getAllKeys()),
+      request(store.getAll() as IDBRequest<Uint8Array[]>),
+    ]);
+    const pieceBytes = this.#options.pieceBytes ?? DOC_PIECE_BYTES;
+    const sliceMs = this.#options.sliceMs ?? LOAD_SLICE_MS;
+    const yieldToPage = this.#options.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+    let split = false;
+    let sliceStart = performance.now();
+    for (const row of rows) {
+      split ||= row.length > pieceBytes;
+      for (const piece of row.length > pieceBytes ? piecesOf(row, pieceBytes) : [row]) {
+        if (performance.now() - sliceStart >= sliceMs) {
+          await yieldToPage();
+          if (this.#persistence !== persistence) return;
+          sliceStart = performance.now();
+        }
+        // Its own origin: y-indexeddb does not store again what it holds already.
+        Y.applyUpdate(this.#doc, piece, persistence);
+      }
+    }
+    this.#appliedUpTo = Math.max(-1, ...keys.map(Number));
+    retryPending(this.#doc, persistence);
+    if (split) await this.compact();
   }
 
   /**
-   * Rewrites the stored document as one row. y-indexeddb compacts only after 500 writes, so
-   * after retention drops posts the disk would otherwise keep their bytes for a long while.
+   * Rewrites the stored document as pieces of DOC_PIECE_BYTES, in one transaction: after
+   * retention dropped posts (y-indexeddb compacts only after 500 writes, so the disk would keep
+   * their bytes for a long while), and after a load found an update too large to apply at once.
+   * Updates another tab stored since this one loaded are applied first, so none is dropped.
    */
   async compact(): Promise<void> {
-    if (this.#persistence) await storeState(this.#persistence, true);
+    const persistence = this.#persistence;
+    if (!persistence?.db || this.#loading === null) return;
+    const tx = persistence.db.transaction(UPDATES, 'readwrite');
+    const done = committed(tx);
+    const store = tx.objectStore(UPDATES);
+    const newer = await request(
+      store.getAll(IDBKeyRange.lowerBound(this.#appliedUpTo, true)) as IDBRequest<Uint8Array[]>,
+    );
+    for (const update of newer) Y.applyUpdate(this.#doc, update, persistence);
+    const last = await request(store.openKeyCursor(null, 'prev'));
+    const pieces = piecesOf(Y.encodeStateAsUpdate(this.#doc), this.#options.pieceBytes ?? DOC_PIECE_BYTES);
+    if (last) store.delete(IDBKeyRange.upperBound(last.key));
+    for (const piece of pieces) store.add(piece);
+    await done;
+    this.#appliedUpTo = Math.max(this.#appliedUpTo, Number(last?.key ?? -1) + pieces.length);
   }
 
   async destroy(): Promise<void> {
-    await this.#persistence?.destroy();
+    const persistence = this.#persistence;
     this.#persistence = null;
+    await persistence?.destroy();
   }
+}
+
+/** An update as updates of at most `maxBytes` where its structs allow, its deletions last. */
+function piecesOf(update: Uint8Array, maxBytes: number): Uint8Array[] {
+  const deletes = deleteSetOnly(update);
+  return [...structPieces(update, maxBytes), ...(deletes ? [deletes] : [])];
 }
 
 /** Documents kept in memory by name, standing in for a device's IndexedDB in tests. */
