@@ -161,7 +161,12 @@ export class Board {
     this.#attached = true;
     if (doc && !this.#map.bound) await this.#bind(doc);
     assert(this.#map.bound, 'a board attaches to a document');
-    this.#detach.push(this.#map.observeRemote((keys) => this.#enqueue(keys)));
+    this.#detach.push(
+      this.#map.observeRemote((keys) => {
+        this.#checkAhead(keys);
+        this.#enqueue(keys);
+      }),
+    );
     this.#detach.push(
       this.#clock.every(PRUNE_EVERY_MS, () => {
         this.#releaseDue();
@@ -285,6 +290,20 @@ export class Board {
     return this.#verifier.rejectedCount + this.#fold.rejectedCount;
   }
 
+  /**
+   * Starts checking the signatures of entries a peer changed, at once, while the board is still
+   * folding earlier ones: the verifier (off this thread) is never left waiting for the fold.
+   */
+  #checkAhead(keys: ReadonlySet<string>): void {
+    const entries: [string, unknown][] = [];
+    for (const key of keys) {
+      const value = this.#map.get(key);
+      const known = this.#vault.get(key);
+      if (value !== undefined && !(known && this.#map.holds(known))) entries.push([key, value]);
+    }
+    this.#verifier.checkAhead(entries);
+  }
+
   #enqueue(keys: ReadonlySet<string>): void {
     for (const key of keys) {
       this.#unjudged.add(key);
@@ -331,7 +350,11 @@ export class Board {
       this.#retention,
       this.#fold,
     );
-    for (const key of keys) this.#unjudged.delete(key);
+    for (const key of keys) {
+      this.#unjudged.delete(key);
+      // Checked ahead but held or gone after all; a key changed again waits with its new check.
+      if (!this.#queued.has(key)) this.#verifier.forget(key);
+    }
     // A blocked key's records that a peer deleted stay deleted (blocks.ts puts them back on undo).
     const unblocked = lost.filter((record) => !this.#blocks.isBlocked(record));
     const { putBack, accept, deleteAgain } = this.#retention.arbitrate(unblocked, returned);

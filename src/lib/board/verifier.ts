@@ -1,7 +1,7 @@
 import { toBase64url } from '../crypto/base64url.ts';
 import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
 import type { SignatureCheck } from '../crypto/signing.ts';
-import { parseEnvelope, type Signed } from '../domain/envelope.ts';
+import { parseEnvelope, type ParseResult, type Signed } from '../domain/envelope.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { parseRecord, type AnyRecord } from '../domain/kinds/registry.ts';
 import { parseStoredForm } from './stored-form.ts';
@@ -34,6 +34,15 @@ export type EntryVerdict =
 export class Verifier {
   readonly #rejected: Map<string, string>;
   readonly #signatures: SignatureVerifier;
+  /** Entries being checked ahead of their turn, by key, with the value that is checked. */
+  readonly #ahead = new Map<
+    string,
+    {
+      readonly value: unknown;
+      readonly envelope: ParseResult<Signed>;
+      readonly check: Promise<SignatureCheck | undefined>;
+    }
+  >();
 
   constructor(rejected: ReadonlyMap<string, string>, signatures: SignatureVerifier) {
     this.#rejected = new Map(rejected);
@@ -46,21 +55,46 @@ export class Verifier {
   }
 
   /**
+   * Starts checking entries before their turn: a transfer's pieces arrive faster than the board
+   * folds them, so their signatures are checked meanwhile, and `verifyAll` takes the result.
+   */
+  checkAhead(entries: readonly (readonly [key: string, value: unknown])[]): void {
+    const fresh = entries.filter(([key, value]) => this.#ahead.get(key)?.value !== value);
+    if (fresh.length === 0) return;
+    const envelopes = fresh.map(([, value]) => parseEnvelope(parseStoredForm(value)));
+    const checks = this.#signatures.verify(envelopes.flatMap((envelope) => (envelope.ok ? [envelope.value] : [])));
+    let next = 0;
+    fresh.forEach(([key, value], i) => {
+      const envelope = envelopes[i]!;
+      const at = envelope.ok ? next++ : -1;
+      this.#ahead.set(key, { value, envelope, check: checks.then((all) => all[at]) });
+    });
+  }
+
+  /** Lets go of an entry checked ahead that will not be verified (it was already held, or went). */
+  forget(key: string): void {
+    this.#ahead.delete(key);
+  }
+
+  /**
    * Verifies entries, each under its key; the verdicts come in the order of the entries. NOTE:
    * an entry found invalid before is checked again all the same: junk is removed from the map
    * when found, so what is seen again is rare (an entry this device could not check, or one kept
    * by an older version), and its verdict may differ.
    */
   async verifyAll(entries: readonly (readonly [key: string, value: unknown])[]): Promise<EntryVerdict[]> {
-    const envelopes = entries.map(([, value]) => parseEnvelope(parseStoredForm(value)));
-    const signed = envelopes.flatMap((envelope) => (envelope.ok ? [envelope.value] : []));
-    const checks = await this.#signatures.verify(signed);
-    let next = 0;
+    // Everything not checked ahead with this very value is checked now, in one call.
+    this.checkAhead(entries);
+    const taken = entries.map(([key]) => {
+      const ahead = this.#ahead.get(key)!;
+      this.#ahead.delete(key);
+      return ahead;
+    });
     return Promise.all(
-      entries.map(([key, value], i) => {
-        const envelope = envelopes[i]!;
+      taken.map(async ({ value, envelope, check }, i) => {
+        const key = entries[i]![0];
         if (!envelope.ok) return this.#invalid(key, value, true);
-        return this.#judge(key, value, envelope.value, checks[next++]!);
+        return this.#judge(key, value, envelope.value, (await check)!);
       }),
     );
   }
