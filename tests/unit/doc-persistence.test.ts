@@ -59,6 +59,28 @@ describe('IdbDocPersistence: a large stored document', () => {
     await persistence.destroy();
   });
 
+  it('stores a run of small updates again as one, with every entry and deletion', async () => {
+    const r = room();
+    const first = new IdbDocPersistence(r, new Y.Doc(), { pieceBytes: 16 * 1024 });
+    const doc = new Y.Doc();
+    const writer = new IdbDocPersistence(r, doc, { pieceBytes: 16 * 1024 });
+    await writer.load();
+    for (let i = 0; i < 300; i++) doc.getMap('records').set(`k${i}`, `value ${i}`);
+    for (let i = 0; i < 100; i++) doc.getMap('records').delete(`k${i}`);
+    await writer.destroy();
+    expect((await storedRows(r)).length).toBeGreaterThan(400);
+
+    await first.load();
+    await first.destroy();
+    expect((await storedRows(r)).length).toBeLessThan(5);
+    const again = new Y.Doc();
+    const second = new IdbDocPersistence(r, again, { pieceBytes: 16 * 1024 });
+    await second.load();
+    expect(again.getMap('records').toJSON()).toEqual(doc.getMap('records').toJSON());
+    expect(again.getMap('records').size).toBe(200);
+    await second.destroy();
+  });
+
   it('stores again in pieces an update too large to apply at once, losing nothing', async () => {
     const r = room();
     await storeWhole(r, 2000);

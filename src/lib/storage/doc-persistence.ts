@@ -36,12 +36,14 @@ export interface IdbDocOptions {
 }
 
 /**
- * The document in IndexedDB, in y-indexeddb's layout and through it for every write. NOTE:
- * y-indexeddb applies the stored document in one synchronous step (about 0.8 s for 50,000
- * records), which would hold the page just after the list painted from the vault; so this tells
- * it that there is nothing stored to apply and applies the stored updates itself, in pieces of
- * DOC_PIECE_BYTES, yielding to the page between slices. Compaction stores the document as such
- * pieces too, so the next load need not cut one large update apart (which costs a full decode).
+ * The document in IndexedDB, in y-indexeddb's layout and through it. NOTE: y-indexeddb applies
+ * the stored document in one synchronous step (about 0.8 s for 50,000 records), which would hold
+ * the page just after the list painted from the vault, and after 500 writes it compacts by
+ * encoding the whole document (over a second at 50,000 records, just after a newcomer's
+ * transfer). So this tells it that there is nothing stored to apply, stores each update without
+ * its compaction, and loads the stored updates itself, in pieces of about DOC_PIECE_BYTES with the
+ * page let run between slices; as it loads, it stores runs of small updates again merged into
+ * one, and a large update cut in pieces, so the rows stay few and the next load as quick.
  */
 export class IdbDocPersistence implements DocPersistence {
   readonly #name: string;
@@ -51,6 +53,8 @@ export class IdbDocPersistence implements DocPersistence {
   #loading: Promise<void> | null = null;
   /** The last stored key this document has applied. */
   #appliedUpTo = -1;
+  /** Rows being stored again, merged or cut, as the load found them. */
+  readonly #restores: Promise<void>[] = [];
 
   constructor(room: RoomId, doc: Y.Doc, options: IdbDocOptions = {}) {
     this.#name = `kaifong-doc-${room}`;
@@ -66,9 +70,12 @@ export class IdbDocPersistence implements DocPersistence {
   async #load(): Promise<void> {
     const persistence = (this.#persistence = new IndexeddbPersistence(this.#name, this.#doc));
     if (this.#options.docLoad === 'whole') return void (await persistence.whenSynced);
+    const internals = persistence as unknown as YIndexeddbInternals;
     // y-indexeddb reads the stored updates from this key on when its database opens, which is
     // after this line: it applies none, and still stores what the document held before loading.
-    (persistence as unknown as { _dbref: number })._dbref = Number.MAX_SAFE_INTEGER;
+    internals._dbref = Number.MAX_SAFE_INTEGER;
+    this.#doc.off('update', internals._storeUpdate);
+    this.#doc.on('update', this.#store);
     await persistence.whenSynced;
     const store = persistence.db!.transaction(UPDATES).objectStore(UPDATES);
     const [keys, rows] = await Promise.all([
@@ -78,30 +85,49 @@ export class IdbDocPersistence implements DocPersistence {
     const pieceBytes = this.#options.pieceBytes ?? DOC_PIECE_BYTES;
     const sliceMs = this.#options.sliceMs ?? LOAD_SLICE_MS;
     const yieldToPage = this.#options.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
-    let split = false;
     let sliceStart = performance.now();
-    for (const row of rows) {
-      split ||= row.length > pieceBytes;
-      for (const piece of row.length > pieceBytes ? piecesOf(row, pieceBytes) : [row]) {
+    for (const run of runsOf(keys.map(Number), rows, pieceBytes)) {
+      const pieces = run.rows.length > 1 ? [Y.mergeUpdates(run.rows)] : piecesOf(run.rows[0]!, pieceBytes);
+      for (const piece of pieces) {
         if (performance.now() - sliceStart >= sliceMs) {
           await yieldToPage();
           if (this.#persistence !== persistence) return;
           sliceStart = performance.now();
         }
-        // Its own origin: y-indexeddb does not store again what it holds already.
+        // Its own origin: not stored again.
         Y.applyUpdate(this.#doc, piece, persistence);
       }
+      if (run.rows.length > 1 || pieces.length > 1) this.#restores.push(this.#restore(persistence, run.keys, pieces));
     }
     this.#appliedUpTo = Math.max(-1, ...keys.map(Number));
     retryPending(this.#doc, persistence);
-    if (split) await this.compact();
+  }
+
+  /** Stores an update of this document as y-indexeddb does, one row each, without its compaction. */
+  readonly #store = (update: Uint8Array, origin: unknown): void => {
+    const persistence = this.#persistence;
+    if (!persistence?.db || origin === persistence) return;
+    persistence.db.transaction(UPDATES, 'readwrite').objectStore(UPDATES).add(update);
+  };
+
+  /**
+   * Stores rows again as `pieces`, in one transaction: the first piece in the place of the first
+   * row, so the rows keep their order, and any further pieces after the last.
+   */
+  async #restore(persistence: IndexeddbPersistence, keys: readonly number[], pieces: readonly Uint8Array[]) {
+    if (!persistence.db) return;
+    const tx = persistence.db.transaction(UPDATES, 'readwrite');
+    const store = tx.objectStore(UPDATES);
+    store.put(pieces[0]!, keys[0]!);
+    for (const key of keys.slice(1)) store.delete(key);
+    for (const piece of pieces.slice(1)) store.add(piece);
+    await committed(tx).catch((error: unknown) => console.warn('kaifong: could not store the document again', error));
   }
 
   /**
-   * Rewrites the stored document as pieces of DOC_PIECE_BYTES, in one transaction: after
-   * retention dropped posts (y-indexeddb compacts only after 500 writes, so the disk would keep
-   * their bytes for a long while), and after a load found an update too large to apply at once.
-   * Updates another tab stored since this one loaded are applied first, so none is dropped.
+   * Rewrites the stored document as pieces of DOC_PIECE_BYTES, in one transaction, after
+   * retention dropped posts: otherwise the disk would keep their bytes. Updates another tab
+   * stored since this one loaded are applied first, so none is dropped.
    */
   async compact(): Promise<void> {
     const persistence = this.#persistence;
@@ -124,8 +150,34 @@ export class IdbDocPersistence implements DocPersistence {
   async destroy(): Promise<void> {
     const persistence = this.#persistence;
     this.#persistence = null;
+    this.#doc.off('update', this.#store);
+    await Promise.all(this.#restores.splice(0));
     await persistence?.destroy();
   }
+}
+
+/** What of y-indexeddb this reaches past its API (see IdbDocPersistence). */
+interface YIndexeddbInternals {
+  _dbref: number;
+  _storeUpdate: (update: Uint8Array, origin: unknown) => void;
+}
+
+/** Consecutive stored rows: a large one alone, or small ones together up to `maxBytes`. */
+function runsOf(
+  keys: readonly number[],
+  rows: readonly Uint8Array[],
+  maxBytes: number,
+): { keys: number[]; rows: Uint8Array[] }[] {
+  const runs: { keys: number[]; rows: Uint8Array[]; bytes: number }[] = [];
+  rows.forEach((row, i) => {
+    const last = runs.at(-1);
+    if (last && last.bytes + row.length <= maxBytes) {
+      last.keys.push(keys[i]!);
+      last.rows.push(row);
+      last.bytes += row.length;
+    } else runs.push({ keys: [keys[i]!], rows: [row], bytes: row.length });
+  });
+  return runs;
 }
 
 /** An update as updates of at most `maxBytes` where its structs allow, its deletions last. */
