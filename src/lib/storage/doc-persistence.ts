@@ -87,7 +87,15 @@ export class IdbDocPersistence implements DocPersistence {
     const yieldToPage = this.#options.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
     let sliceStart = performance.now();
     for (const run of runsOf(keys.map(Number), rows, pieceBytes)) {
-      const pieces = run.rows.length > 1 ? [Y.mergeUpdates(run.rows)] : piecesOf(run.rows[0]!, pieceBytes);
+      const [first] = run.rows as [Uint8Array];
+      // NOTE: cutting decodes the whole update, merging decodes its parts: a row that is neither
+      // too large nor one of several small ones is applied as it is.
+      const pieces =
+        run.rows.length > 1
+          ? [Y.mergeUpdates(run.rows)]
+          : first.length > pieceBytes
+            ? piecesOf(first, pieceBytes)
+            : [first];
       for (const piece of pieces) {
         if (performance.now() - sliceStart >= sliceMs) {
           await yieldToPage();
