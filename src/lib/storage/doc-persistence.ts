@@ -107,7 +107,8 @@ export class IdbDocPersistence implements DocPersistence {
       }
       if (run.rows.length > 1 || pieces.length > 1) this.#restores.push(this.#restore(persistence, run.keys, pieces));
     }
-    this.#appliedUpTo = Math.max(-1, ...keys.map(Number));
+    // Not Math.max(...keys): a device may hold more rows than a call takes arguments.
+    this.#appliedUpTo = keys.reduce<number>((last, key) => Math.max(last, Number(key)), -1);
     retryPending(this.#doc, persistence);
   }
 
