@@ -12,6 +12,8 @@ import type { Verifier } from './verifier.ts';
  * newcomer's 50,000 records were folded (signatures come from the worker faster than that).
  */
 export const INGEST_SLICE = 500;
+/** Slices run back to back until this long has passed, then the page gets a turn. */
+export const INGEST_SLICE_MS = 25;
 
 /** What one slice of entries of the shared map turned out to be. */
 export interface IngestResult {
