@@ -7,8 +7,12 @@ import type { RecordMix } from './support/seed.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** How a newcomer receives a square: our chunked exchange, or y-webrtc's own (`?sync=stock`). */
-export const EXCHANGE_MODES = ['chunked', 'stock'] as const;
+/**
+ * How a newcomer receives a square: our chunked exchange, checking signatures in a pool of
+ * workers; the same with signatures checked on the page's thread (`?verify=main`, as before
+ * issue 15); or y-webrtc's own exchange (`?sync=stock`).
+ */
+export const EXCHANGE_MODES = ['chunked', 'main-thread', 'stock'] as const;
 export type ExchangeMode = (typeof EXCHANGE_MODES)[number];
 
 /** Updates per post when a size is given in records (`Nr`): the 1:4 post:update mix. */

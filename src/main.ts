@@ -7,7 +7,7 @@ import { openSquareKeys } from './lib/storage/identity-store.ts';
 import { listSquares } from './lib/storage/squares.ts';
 import { loadConfig } from './lib/sync/config.ts';
 import { appContext } from './lib/ui/context.ts';
-import { browserServices } from './services.ts';
+import { browserServices, signatureVerifier } from './services.ts';
 import './app.css';
 
 // Composition root: the only place that wires the browser's globals into the app.
@@ -41,8 +41,13 @@ try {
   // Squares joined before keys were per square keep the device key they were joined with.
   const legacyRooms = listSquares(localStorage).map((s) => s.invite.room);
   const [keys, config] = await Promise.all([openSquareKeys({ legacyRooms }), loadConfig(location, localStorage)]);
-  const exchangeMode = new URLSearchParams(location.search).get('sync') === 'stock' ? 'stock' : 'chunked';
-  const app = new AppState(browserServices(keys, config, exchangeMode));
+  // For measuring against them: y-webrtc's own exchange, verification on the page's thread, and
+  // the stored document applied in one step.
+  const search = new URLSearchParams(location.search);
+  const exchangeMode = search.get('sync') === 'stock' ? 'stock' : 'chunked';
+  const signatures = signatureVerifier(search.get('verify') === 'main' ? 'main' : 'workers');
+  const docLoad = search.get('docload') === 'whole' ? 'whole' : 'pieces';
+  const app = new AppState(browserServices(keys, config, exchangeMode, signatures, docLoad));
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app, update }, context: appContext(i18n) });

@@ -1,5 +1,8 @@
+import { InProcessSignatureVerifier, type SignatureVerifier } from './lib/crypto/signature-verifier.ts';
+import { WorkerPoolVerifier } from './lib/crypto/verify-pool.ts';
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
+import type { DocLoadMode } from './lib/storage/doc-persistence.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
 import type { SquareKeys } from './lib/storage/square-keys.ts';
 import type { SyncConfig } from './lib/sync/config.ts';
@@ -19,18 +22,46 @@ export const systemClock: Clock = {
   yield: () => new Promise((resolve) => setTimeout(resolve, 0)),
 };
 
+/** Where signatures are checked: a pool of workers, or the page's thread (`?verify=main`, for measuring). */
+export type VerifyMode = 'workers' | 'main';
+
+/** Workers checking signatures. */
+export const VERIFY_WORKERS = 1;
+
+/**
+ * Checks signatures in a pool of workers: the page's thread only parses and folds records. NOTE:
+ * one worker, by measurement: Chromium runs a page's WebCrypto operations one after another
+ * whichever thread asks (two workers verified 2 × 2,000 Ed25519 signatures no sooner than one
+ * worker 4,000), so more workers only add threads competing for the same cores.
+ */
+export function signatureVerifier(mode: VerifyMode): SignatureVerifier {
+  if (mode === 'main' || typeof Worker === 'undefined') return new InProcessSignatureVerifier();
+  return new WorkerPoolVerifier(
+    () => new Worker(new URL('./lib/crypto/verify-worker.ts', import.meta.url), { type: 'module' }),
+    VERIFY_WORKERS,
+  );
+}
+
 /** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */
-export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMode: ExchangeMode): AppServices {
+export function browserServices(
+  keys: SquareKeys,
+  config: SyncConfig,
+  exchangeMode: ExchangeMode,
+  signatures: SignatureVerifier,
+  docLoad: DocLoadMode,
+): AppServices {
   return {
     keys,
     clock: systemClock,
+    signatures,
     storage: localStorage,
     location,
     openSquare(invite, keeper) {
       return {
         vault: new IdbVaultStore(invite.room),
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
-        network: async () => (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode),
+        network: async () =>
+          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad),
       };
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,

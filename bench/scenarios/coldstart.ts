@@ -1,7 +1,10 @@
 // Scenario `coldstart`: reload a peer with N records stored in IndexedDB, to a rendered list.
 // Times count from the reload's navigation start, so they include unloading the previous (large)
 // page. Seeding 50,000 records takes minutes, so a size the receive scenario needs too is seeded
-// once (SquarePool).
+// once (SquarePool). Each size is reloaded with the stored document loaded in pieces (the app)
+// and, as the baseline in the same run, in one step as y-indexeddb does (`?docload=whole`).
+// Interactive: the end of the last task of 50 ms or more before the board is idle (or the list's
+// next frame, if later): from then on the page answers a tap at once.
 
 import { boardIdle } from '../../tests/support/page-driver.ts';
 import type { Peer } from '../support/peer.ts';
@@ -29,7 +32,30 @@ interface ColdStartRun {
   /** JS heap in use after a forced garbage collection (CDP), once the board is idle. */
   readonly jsHeapAfterGcBytes: number;
   readonly serviceWorker: boolean;
+  /** Navigation start → the board idle (attached, every record checked, vault written). */
+  readonly idleMs: number;
+  /** The list's next frame, or the end of the last task of 50 ms or more before idle if later. */
+  readonly interactiveMs: number;
+  /** The longest task that started once the list was ready, until idle: how long the page froze. */
+  readonly longestAfterListMs: number;
 }
+
+/** How the stored document loads: in pieces (the app), or in one step (`?docload=whole`, the baseline). */
+const DOC_LOADS = ['pieces', 'whole'] as const;
+type DocLoad = (typeof DOC_LOADS)[number];
+
+type ColdStartMedian = Pick<
+  ColdStartRun,
+  | 'listMs'
+  | 'firstItemMs'
+  | 'countMs'
+  | 'frameMs'
+  | 'kaifongMs'
+  | 'domContentLoadedMs'
+  | 'idleMs'
+  | 'interactiveMs'
+  | 'longestAfterListMs'
+>;
 
 interface ColdStartResult {
   readonly posts: number;
@@ -48,11 +74,10 @@ interface ColdStartResult {
   readonly seedPostsPerSecond: number;
   /** navigator.storage.estimate() usage after seeding (IndexedDB, caches, everything). */
   readonly storageBytes: number | null;
-  readonly median: Pick<
-    ColdStartRun,
-    'listMs' | 'firstItemMs' | 'countMs' | 'frameMs' | 'kaifongMs' | 'domContentLoadedMs'
-  >;
+  readonly median: ColdStartMedian;
   readonly runs: ColdStartRun[];
+  /** The same reloads with the document applied in one step, as before issue 15. */
+  readonly baseline: { readonly median: ColdStartMedian; readonly runs: ColdStartRun[] };
 }
 
 interface ColdMarks {
@@ -62,6 +87,7 @@ interface ColdMarks {
   frame?: number;
   kaifong?: number;
   items?: number;
+  longTasks: [number, number][];
 }
 type ProbeWindow = Window & { __coldStart?: ColdMarks };
 
@@ -71,9 +97,12 @@ type ProbeWindow = Window & { __coldStart?: ColdMarks };
  * `window.kaifong` (through a setter on window, so no polling delay). Serialised into the page.
  */
 function coldStartProbe(expected: number): void {
-  const marks: ColdMarks = {};
+  const marks: ColdMarks = { longTasks: [] };
   const w = window as ProbeWindow;
   w.__coldStart = marks;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) marks.longTasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
   let handle: unknown;
   Object.defineProperty(window, 'kaifong', {
     configurable: true,
@@ -145,12 +174,23 @@ async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun>
     };
   });
   // Let the board finish what it started (attach, y-indexeddb's write on open) before the next reload.
+  const idle = await peer.page.evaluate(async () => {
+    await (window as Window & { kaifong?: { board: { whenIdle(): Promise<void> } } }).kaifong?.board.whenIdle();
+    const at = performance.now();
+    const tasks = (window as ProbeWindow).__coldStart!.longTasks.filter(([start]) => start <= at);
+    return { at, tasks };
+  });
   await boardIdle(peer.page);
   await sleep(1000);
+  const lastEnd = Math.max(0, ...idle.tasks.map(([start, duration]) => start + duration));
+  const afterList = idle.tasks.filter(([start]) => start >= run.listMs).map(([, duration]) => duration);
   const jsHeapAfterGcBytes = await heapAfterGc(peer);
   return {
     ...run,
     jsHeapAfterGcBytes,
+    idleMs: round(idle.at),
+    interactiveMs: round(Math.max(run.frameMs, lastEnd)),
+    longestAfterListMs: round(Math.max(0, ...afterList)),
     listMs: round(run.listMs),
     firstItemMs: round(run.firstItemMs),
     countMs: round(run.countMs),
@@ -178,16 +218,37 @@ async function coldStartSize({ options, pool }: BenchContext, mix: RecordMix): P
     // From here on, every navigation of this context carries the probe.
     await peer.context.addInitScript(coldStartProbe, mix.posts);
     const timeout = 10 * 60_000;
-    const runs: ColdStartRun[] = [];
-    for (let i = 0; i < options.reloads; i++) {
-      const run = await coldStartOnce(peer, timeout);
-      if (run.renderedItems < 1) throw new Error('list ready without items');
-      runs.push(run);
-      log(
-        `coldstart ${size}: reload ${i + 1}/${options.reloads}: list ${ms(run.listMs)}, kaifong ${ms(run.kaifongMs)}, ${run.renderedItems} items`,
-      );
+    const fragment = square.link.slice(square.link.indexOf('#'));
+    const byLoad = {} as Record<DocLoad, ColdStartRun[]>;
+    // The baseline first, over the storage as seeding left it; the app's first reload may then
+    // find a large update y-indexeddb wrote and store it again in pieces (once).
+    for (const load of [...DOC_LOADS].reverse()) {
+      await peer.page.goto(`${new URL(peer.page.url()).origin}/${load === 'whole' ? '?docload=whole' : ''}${fragment}`);
+      await boardIdle(peer.page);
+      const runs: ColdStartRun[] = (byLoad[load] = []);
+      for (let i = 0; i < options.reloads; i++) {
+        const run = await coldStartOnce(peer, timeout);
+        if (run.renderedItems < 1) throw new Error('list ready without items');
+        runs.push(run);
+        log(
+          `coldstart ${size} (${load}): reload ${i + 1}/${options.reloads}: list ${ms(run.listMs)}, kaifong ${ms(run.kaifongMs)}, interactive ${ms(run.interactiveMs)}, longest task after the list ${ms(run.longestAfterListMs)}, idle ${ms(run.idleMs)}`,
+        );
+      }
     }
-    const med = (key: keyof ColdStartResult['median']) => round(median(runs.map((r) => r[key])));
+    const medianOf = (runs: readonly ColdStartRun[]): ColdStartMedian => {
+      const med = (key: keyof ColdStartMedian) => round(median(runs.map((r) => r[key])));
+      return {
+        listMs: med('listMs'),
+        firstItemMs: med('firstItemMs'),
+        countMs: med('countMs'),
+        frameMs: med('frameMs'),
+        kaifongMs: med('kaifongMs'),
+        domContentLoadedMs: med('domContentLoadedMs'),
+        idleMs: med('idleMs'),
+        interactiveMs: med('interactiveMs'),
+        longestAfterListMs: med('longestAfterListMs'),
+      };
+    };
     return {
       posts: mix.posts,
       members: mix.members ?? 0,
@@ -198,15 +259,9 @@ async function coldStartSize({ options, pool }: BenchContext, mix: RecordMix): P
       seedFlushMs: round(seed.flushMs),
       seedPostsPerSecond: round(records / (seedMs / 1000)),
       storageBytes,
-      median: {
-        listMs: med('listMs'),
-        firstItemMs: med('firstItemMs'),
-        countMs: med('countMs'),
-        frameMs: med('frameMs'),
-        kaifongMs: med('kaifongMs'),
-        domContentLoadedMs: med('domContentLoadedMs'),
-      },
-      runs,
+      median: medianOf(byLoad.pieces),
+      runs: byLoad.pieces,
+      baseline: { median: medianOf(byLoad.whole), runs: byLoad.whole },
     };
   } finally {
     await pool.release(square);
@@ -234,6 +289,18 @@ function printColdStart(r: Record<string, ColdStartResult>): void {
     ]);
     rows.push(['', 'next frame after list', ms(res.median.frameMs), each('frameMs')]);
     rows.push(['', 'window.kaifong (attached)', ms(res.median.kaifongMs), each('kaifongMs')]);
+    const base = (key: keyof ColdStartRun) => res.baseline.runs.map((run) => ms(run[key] as number)).join(', ');
+    rows.push(['', 'interactive', ms(res.median.interactiveMs), each('interactiveMs')]);
+    rows.push(['', '  baseline: document in one step', ms(res.baseline.median.interactiveMs), base('interactiveMs')]);
+    rows.push(['', 'longest task after the list', ms(res.median.longestAfterListMs), each('longestAfterListMs')]);
+    rows.push([
+      '',
+      '  baseline: document in one step',
+      ms(res.baseline.median.longestAfterListMs),
+      base('longestAfterListMs'),
+    ]);
+    rows.push(['', 'board idle', ms(res.median.idleMs), each('idleMs')]);
+    rows.push(['', '  baseline: document in one step', ms(res.baseline.median.idleMs), base('idleMs')]);
     rows.push(['', 'DOMContentLoaded', ms(res.median.domContentLoadedMs), each('domContentLoadedMs')]);
     const last = res.runs[res.runs.length - 1];
     rows.push([

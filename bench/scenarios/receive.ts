@@ -8,7 +8,10 @@
 // the same mode; times count from B's navigation start. A probe installed before B's first
 // navigation (addInitScript) timestamps, on B's own clock: the board attached, the first open
 // WebRTC data channel, the transfer's BEGIN and END (chunked only), the first and last record
-// folded, and the first time "Receiving the square" appears anywhere in the page.
+// folded, and the first time "Receiving the square" appears anywhere in the page; and every task
+// longer than 50 ms (PerformanceObserver, `longtask`), so the bench says how long the page froze.
+// The `main-thread` mode is the chunked exchange with signatures checked on the page's thread
+// (`?verify=main`): the path before signatures moved to a pool of workers, in the same run.
 
 import type { Browser } from '@playwright/test';
 import { BOARD_VIEW, boardIdle, waitForHandle, type KaifongHandle } from '../../tests/support/page-driver.ts';
@@ -35,6 +38,8 @@ interface ReceiveMarks {
   lastChange?: number;
   progressText?: number;
   progressSample?: string;
+  /** Tasks of 50 ms or more: [start, duration]. */
+  longTasks: [number, number][];
   records: number;
   posts: number;
 }
@@ -69,6 +74,10 @@ export interface ReceiveRun {
   readonly progressSample: string | null;
   /** navigator.storage.estimate() usage in B at the end of the run. */
   readonly storageBytes: number | null;
+  /** The longest task in B from WebRTC up to the board idle: how long the page froze during the transfer. */
+  readonly longestTaskMs: number | null;
+  /** Tasks over 100 ms in that span. */
+  readonly tasksOver100: number;
 }
 
 export interface ReceiveSizeResult {
@@ -86,9 +95,12 @@ export interface ReceiveSizeResult {
 
 /** Installed in B before its first navigation; serialised into the page, so self-contained. */
 function receiveProbe({ expected, view }: { expected: number; view: typeof BOARD_VIEW }): void {
-  const marks: ReceiveMarks = { records: 0, posts: 0 };
+  const marks: ReceiveMarks = { records: 0, posts: 0, longTasks: [] };
   (window as ReceiveWindow).__receive = marks;
   const now = () => performance.now();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) marks.longTasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
   const hook = (handle: KaifongHandle) => {
     const { board, connection } = handle;
     const count = () => {
@@ -152,7 +164,8 @@ function receiveProbe({ expected, view }: { expected: number; view: typeof BOARD
 }
 
 function linkFor(base: string, fragment: string, mode: ExchangeMode): string {
-  return mode === 'stock' ? `${base}/?sync=stock#${fragment}` : `${base}/#${fragment}`;
+  const search = { chunked: '', 'main-thread': '?verify=main', stock: '?sync=stock' }[mode];
+  return `${base}/${search}#${fragment}`;
 }
 
 /** Loads A in `mode` from scratch and waits until its board is attached and idle. */
@@ -186,14 +199,18 @@ async function receiveOnce(
     );
     const first = await b.page.evaluate(() => ({ ...(window as ReceiveWindow).__receive!, at: performance.now() }));
     let idleMs: number | null = null;
+    let idleAt = first.at;
     if (first.complete !== undefined) {
-      const idleAt = await b.page.evaluate(async () => {
+      idleAt = await b.page.evaluate(async () => {
         await (window as ReceiveWindow).kaifong?.board.whenIdle();
         return performance.now();
       });
       idleMs = round(idleAt - first.complete);
     }
     const m = await b.page.evaluate(() => ({ ...(window as ReceiveWindow).__receive! }));
+    // The transfer: from the WebRTC connection until the board is idle (or the deadline).
+    const from = m.connected ?? Number.POSITIVE_INFINITY;
+    const during = m.longTasks.filter(([start, duration]) => start + duration >= from && start <= idleAt);
     const storageBytes = await storageUsage(b.page);
     const opt = (value: number | undefined) => (value === undefined ? null : round(value));
     return {
@@ -217,6 +234,8 @@ async function receiveOnce(
       progressTextMs: opt(m.progressText),
       progressSample: m.progressSample ?? null,
       storageBytes,
+      longestTaskMs: m.connected === undefined ? null : round(Math.max(0, ...during.map(([, duration]) => duration))),
+      tasksOver100: during.filter(([, duration]) => duration > 100).length,
     };
   } finally {
     await b.context.close().catch(() => undefined);
@@ -319,6 +338,7 @@ function printReceive(results: Record<string, ReceiveSizeResult>): void {
         t(run.firstRecordMs),
         t(run.transferEndMs),
         t(run.idleMs),
+        run.longestTaskMs === null ? '—' : `${ms(run.longestTaskMs)} (${run.tasksOver100} > 100 ms)`,
         run.progressTextMs === null ? 'no' : `yes, at ${ms(run.progressTextMs)}`,
       ]);
       first = false;
@@ -338,6 +358,7 @@ function printReceive(results: Record<string, ReceiveSizeResult>): void {
       '1st record',
       'END',
       '+ until idle',
+      'longest task',
       '"Receiving the square" shown',
     ],
     rows,

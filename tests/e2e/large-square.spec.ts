@@ -9,7 +9,9 @@ import {
   waitForPeers,
   type KaifongHandle,
   type KaifongWindow,
+  writeStoredRecords,
 } from '../support/page-driver.ts';
+import { neighbourPosts } from '../support/neighbours.ts';
 import { expect, test } from './fixtures.ts';
 
 /** Posts published per page.evaluate (concurrently, in the page). */
@@ -64,12 +66,37 @@ test('a square of 10,000 posts reaches a newcomer completely, with progress show
   await expect(a.getByText('10000 posts')).toBeVisible();
 
   const b = await openPeer();
+  const warnings: string[] = [];
+  b.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
   await recordProgressLines(b);
   await b.goto('about:blank'); // a full navigation, so the recorder runs from the start
   await b.goto(link);
   await expect(b.getByText('10000 posts')).toBeVisible({ timeout: 120_000 });
   expect(await postCountOf(b)).toBe(10_000);
   await expect(postList(b).getByRole('listitem').first()).toContainText('seed 9999');
+  // The signatures were checked by the page's pool of workers, which never failed over to the page.
+  expect(b.workers().some((worker) => worker.url().includes('verify-worker'))).toBe(true);
+  expect(warnings.filter((text) => text.includes('verification worker'))).toEqual([]);
+
+  // One forged record in a batch a peer sends B is refused, and the genuine ones beside it show.
+  const more = await neighbourPosts(
+    Array.from({ length: 300 }, (_, i) => seedBody(20_000 + i)),
+    Date.now(),
+  );
+  const [forgedId, genuineText] = more.entries[150]!;
+  const invalid = () => b.evaluate(() => (window as KaifongWindow).kaifong!.board.invalidCount);
+  const invalidBefore = await invalid();
+  const forged = JSON.stringify({ ...JSON.parse(genuineText), body: seedBody(99_999) });
+  await writeStoredRecords(
+    b,
+    more.entries.map(([id, text]) => [id, id === forgedId ? forged : text]),
+  );
+  await expect(b.getByText('10299 posts')).toBeVisible();
+  await expect.poll(invalid).toBe(invalidBefore + 1);
+  await expect(b.getByText(`${invalidBefore + 1} invalid records ignored`)).toBeVisible();
+  await expect(postList(b)).not.toContainText('seed 99999');
 
   // While it arrived, B said so, with numbers that grew, rather than showing an empty board.
   const lines = await b.evaluate(() => (globalThis as unknown as { progressLines: string[] }).progressLines);

@@ -4,6 +4,7 @@
  * that outlive a session, so a test can "reload" by building a new AppState on the same device.
  */
 import * as Y from 'yjs';
+import { InProcessSignatureVerifier } from '../../src/lib/crypto/signature-verifier.ts';
 import type { Invite } from '../../src/lib/domain/invite.ts';
 import type { AppServices, SquareNetwork } from '../../src/lib/state/services.ts';
 import { InMemoryDocShelf } from '../../src/lib/storage/doc-persistence.ts';
@@ -54,6 +55,7 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
   return {
     keys: device.keys,
     clock,
+    signatures: new InProcessSignatureVerifier(),
     device,
     opened,
     storage: {

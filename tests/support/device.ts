@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { Board, type BoardChange } from '../../src/lib/board/board.ts';
 import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
+import type { SignatureVerifier } from '../../src/lib/crypto/signature-verifier.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
 import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
@@ -31,6 +32,8 @@ export interface TestDeviceOptions {
   readonly now: () => number;
   readonly store?: InMemoryVaultStore;
   readonly doc?: Y.Doc;
+  /** Checks signatures (default: in process). */
+  readonly signatures?: SignatureVerifier;
   /** Attach the board to its document at once (default true). */
   readonly attach?: boolean;
 }
@@ -45,6 +48,7 @@ export async function openTestDevice(options: TestDeviceOptions): Promise<TestDe
     founder: options.founder,
     identity: options.identity,
     clock: clockReading(options.now),
+    ...(options.signatures ? { signatures: options.signatures } : {}),
   });
   const changes: BoardChange[] = [];
   board.subscribe((change) => changes.push(change));

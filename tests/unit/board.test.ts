@@ -7,9 +7,11 @@ import { RECORDS_KEY } from '../../src/lib/board/schema.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import type { PostId, RecordId } from '../../src/lib/domain/ids.ts';
 import type { AnyRecord, SignedRecord } from '../../src/lib/domain/kinds/registry.ts';
-import { openTestDevice, type TestDevice } from '../support/device.ts';
+import { openTestDevice, receive, type TestDevice } from '../support/device.ts';
 import { clockReading } from '../support/fake-clock.ts';
 import { PeerNetwork } from '../support/peers.ts';
+import { channelWorker } from '../support/verify-channel.ts';
+import { POOL_BATCH, WorkerPoolVerifier } from '../../src/lib/crypto/verify-pool.ts';
 import { identity, MINUTE, postBody, sign, signPost, signUpdate, stored, T0 } from './fixtures.ts';
 
 let founder: Identity;
@@ -90,6 +92,43 @@ describe('invalid entries in the shared map', () => {
     await d.board.whenIdle();
     expect(d.board.view.post(published.id)?.status).toBe('open');
     expect(d.board.invalidCount).toBe(1);
+  });
+});
+
+describe('verification in a pool of workers', () => {
+  it('folds every genuine record of a large batch, in order, and never the forged ones among them', async () => {
+    const pool = new WorkerPoolVerifier(() => channelWorker(), 2);
+    try {
+      const d = await openTestDevice({ identity: alice, founder: founder.author, now: () => T0, signatures: pool });
+      const authors = await Promise.all(Array.from({ length: 40 }, (_, n) => identity(100 + n)));
+      const records = await Promise.all(
+        Array.from({ length: 2 * POOL_BATCH + 20 }, (_, n) =>
+          signPost(authors[n % authors.length]!, postBody({ note: `post ${n}` }), T0 - n * MINUTE),
+        ),
+      );
+      const forged = new Set([3, POOL_BATCH, 2 * POOL_BATCH + 19]);
+      d.doc.transact(() => {
+        records.forEach((record, n) => {
+          const form = forged.has(n) ? { ...stored(record), body: postBody({ note: 'forged' }) } : stored(record);
+          d.records.set(record.id, storedForm(form));
+        });
+      }, 'remote');
+      await d.board.whenIdle();
+      // Beside a board that checks in process and got only the genuine records (some over their
+      // authors' limits, which the fold counts too): the forged ones are the only difference.
+      const genuine = await openTestDevice({ identity: alice, founder: founder.author, now: () => T0 });
+      await receive(genuine, ...records.filter((_, n) => !forged.has(n)));
+      expect(d.board.invalidCount).toBe(genuine.board.invalidCount + forged.size);
+      const byId = (board: Board) => [...board.view.posts()].sort((x, y) => x.id.localeCompare(y.id));
+      expect(byId(d.board)).toEqual(byId(genuine.board));
+      // Valid records, over their authors' limits or not, are in the vault and the fold; forged ones nowhere.
+      records.forEach((record, n) => expect(d.store.verified.has(record.id), `post ${n}`).toBe(!forged.has(n)));
+      expect(d.store.verified.size).toBe(records.length - forged.size);
+      expect(d.board.view.recordCount).toBe(records.length - forged.size);
+      expect(pool.failed).toBe(false);
+    } finally {
+      pool.destroy();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import { InProcessSignatureVerifier, type SignatureVerifier } from '../crypto/signature-verifier.ts';
 import type { Identity } from '../crypto/signing.ts';
 import { assert } from '../domain/assert.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -13,7 +14,7 @@ import type { CopyEntry } from '../domain/square-copy.ts';
 import { BlockedRecords } from './blocks.ts';
 import { checkCopy } from './copy.ts';
 import { Commands } from './commands.ts';
-import { INGEST_SLICE, sortEntries } from './ingest.ts';
+import { INGEST_SLICE, INGEST_SLICE_MS, sortEntries } from './ingest.ts';
 import { DeferredRecordsMap } from './deferred-map.ts';
 import { RestoreQueue } from './restores.ts';
 import { RetentionArbiter } from './retention.ts';
@@ -32,6 +33,8 @@ export interface BoardOptions {
   readonly clock: Clock;
   /** Called when persisting to the vault fails; the record is still in the shared document. */
   readonly onStoreError?: (error: unknown) => void;
+  /** Checks signatures (default: in this thread; the page passes a pool of workers). */
+  readonly signatures?: SignatureVerifier;
 }
 
 /** What the board announces after records changed: the fold's change, and whether posts were pruned. */
@@ -71,11 +74,15 @@ export class Board {
   readonly #map = new DeferredRecordsMap();
   readonly #vault: Vault;
   readonly #verifier: Verifier;
+  readonly #signatures: SignatureVerifier;
   readonly #retention: RetentionArbiter;
   readonly #restores: RestoreQueue;
   readonly #repairs: RestoreQueue;
   /** Keys of the shared map changed but not yet verified and folded: their worth is not known yet. */
   readonly #unjudged = new Set<string>();
+  /** Keys changed and not taken by an ingest yet, in the order they changed. */
+  readonly #queued = new Set<string>();
+  #draining = false;
   readonly #blocks: BlockedRecords;
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
@@ -93,7 +100,8 @@ export class Board {
       options.store,
       options.onStoreError ?? ((error) => console.error('kaifong: vault write failed', error)),
     );
-    this.#verifier = new Verifier(contents.rejected);
+    this.#signatures = options.signatures ?? new InProcessSignatureVerifier();
+    this.#verifier = new Verifier(contents.rejected, this.#signatures);
     this.#retention = new RetentionArbiter(
       this.#fold,
       this.#vault,
@@ -154,7 +162,12 @@ export class Board {
     this.#attached = true;
     if (doc && !this.#map.bound) await this.#bind(doc);
     assert(this.#map.bound, 'a board attaches to a document');
-    this.#detach.push(this.#map.observeRemote((keys) => this.#enqueue(keys)));
+    this.#detach.push(
+      this.#map.observeRemote((keys) => {
+        this.#checkAhead(keys);
+        this.#enqueue(keys);
+      }),
+    );
     this.#detach.push(
       this.#clock.every(PRUNE_EVERY_MS, () => {
         this.#releaseDue();
@@ -214,7 +227,7 @@ export class Board {
    * judges them (erased, pruned or fresh) and they reach every neighbour from here.
    */
   async merge(entries: readonly CopyEntry[]): Promise<MergeResult> {
-    const checked = await checkCopy(entries);
+    const checked = await checkCopy(entries, this.#signatures);
     if (!checked.ok) return checked;
     const fresh = checked.records.filter((record) => this.#vault.get(record.id) === undefined);
     const posts = this.#fold.postCount;
@@ -278,18 +291,59 @@ export class Board {
     return this.#verifier.rejectedCount + this.#fold.rejectedCount;
   }
 
-  #enqueue(keys: ReadonlySet<string>): void {
-    for (const key of keys) this.#unjudged.add(key);
-    // Batches are handled one after another so counts and restores never interleave.
-    this.#work = this.#work.then(() => this.#ingest([...keys])).catch((error: unknown) => console.error(error));
+  /**
+   * Starts checking the signatures of entries a peer changed, at once, while the board is still
+   * folding earlier ones: the verifier (off this thread) is never left waiting for the fold.
+   */
+  #checkAhead(keys: ReadonlySet<string>): void {
+    const entries: [string, unknown][] = [];
+    for (const key of keys) {
+      const value = this.#map.get(key);
+      const known = this.#vault.get(key);
+      if (value !== undefined && !(known && this.#map.holds(known))) entries.push([key, value]);
+    }
+    this.#verifier.checkAhead(entries);
   }
 
-  async #ingest(keys: readonly string[]): Promise<void> {
-    for (let start = 0; start < keys.length; start += INGEST_SLICE) {
-      // NOTE: a big batch (a newcomer's first open) is handled in slices with a yield between
-      // them, so the page stays responsive while tens of thousands of records are checked.
-      if (start > 0) await this.#clock.yield();
-      await this.#ingestSlice(keys.slice(start, start + INGEST_SLICE));
+  #enqueue(keys: ReadonlySet<string>): void {
+    for (const key of keys) {
+      this.#unjudged.add(key);
+      // A key changed again while waiting goes once, with its latest value.
+      this.#queued.delete(key);
+      this.#queued.add(key);
+    }
+    if (this.#draining) return;
+    this.#draining = true;
+    // Batches are handled one after another so counts and restores never interleave.
+    this.#work = this.#work.then(() => this.#drain()).catch((error: unknown) => console.error(error));
+  }
+
+  /**
+   * Ingests what is queued, slice after slice, until nothing is. NOTE: keys that change while a
+   * slice is checked (a transfer's pieces keep arriving) join the queue and go in the next slice
+   * together, not one small batch per piece: fewer round trips to the verifier, fewer folds.
+   */
+  async #drain(): Promise<void> {
+    try {
+      let sliceStart = this.#clock.now();
+      for (let first = true; this.#queued.size > 0; first = false) {
+        // NOTE: a big batch (a newcomer's first open) is handled in slices with a yield once
+        // INGEST_SLICE_MS have passed, so the page stays responsive while tens of thousands of
+        // records are checked, and a cold start's records, held already, go many slices a turn.
+        if (!first && this.#clock.now() - sliceStart >= INGEST_SLICE_MS) {
+          await this.#clock.yield();
+          sliceStart = this.#clock.now();
+        }
+        const keys: string[] = [];
+        for (const key of this.#queued) {
+          keys.push(key);
+          if (keys.length === INGEST_SLICE) break;
+        }
+        for (const key of keys) this.#queued.delete(key);
+        await this.#ingestSlice(keys);
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 
@@ -302,7 +356,11 @@ export class Board {
       this.#retention,
       this.#fold,
     );
-    for (const key of keys) this.#unjudged.delete(key);
+    for (const key of keys) {
+      this.#unjudged.delete(key);
+      // Checked ahead but held or gone after all; a key changed again waits with its new check.
+      if (!this.#queued.has(key)) this.#verifier.forget(key);
+    }
     // A blocked key's records that a peer deleted stay deleted (blocks.ts puts them back on undo).
     const unblocked = lost.filter((record) => !this.#blocks.isBlocked(record));
     const { putBack, accept, deleteAgain } = this.#retention.arbitrate(unblocked, returned);

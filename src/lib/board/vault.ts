@@ -10,14 +10,21 @@ export interface VaultContents {
 }
 
 /**
+ * Records per write to the store at most: one write is one JSON text on the page's thread, and
+ * a newcomer's whole square in one would hold the page for a good part of a second.
+ */
+export const VAULT_WRITE_RECORDS = 2000;
+
+/**
  * Every valid record this device holds, in memory, with write-behind to its store: records
- * accepted while a write runs go in the next one, so a big transfer costs a few transactions.
+ * accepted while a write runs go in the next ones, VAULT_WRITE_RECORDS at a time, so a big
+ * transfer costs a few transactions and none of them a long task.
  */
 export class Vault {
   readonly #store: VaultStore;
   readonly #records = new Map<string, AnyRecord>();
   readonly #onError: (error: unknown) => void;
-  #unsaved: AnyRecord[] = [];
+  readonly #unsaved: AnyRecord[] = [];
   #writing: Promise<void> = Promise.resolve();
 
   constructor(store: VaultStore, onError: (error: unknown) => void) {
@@ -52,11 +59,15 @@ export class Vault {
   save(records: readonly AnyRecord[]): void {
     this.remember(records);
     const first = this.#unsaved.length === 0;
-    this.#unsaved.push(...records);
-    if (!first) return;
+    for (const record of records) this.#unsaved.push(record);
+    if (first) this.#writeUnsaved();
+  }
+
+  #writeUnsaved(): void {
     this.#write(() => {
-      const batch = this.#unsaved;
-      this.#unsaved = [];
+      const batch = this.#unsaved.splice(0, VAULT_WRITE_RECORDS);
+      // The rest goes in the next write, queued behind this one.
+      if (this.#unsaved.length > 0) this.#writeUnsaved();
       return this.#store.putVerified(batch);
     });
   }
@@ -79,8 +90,13 @@ export class Vault {
   }
 
   /** Resolves when every write queued so far has finished. */
-  whenWritten(): Promise<void> {
-    return this.#writing;
+  async whenWritten(): Promise<void> {
+    // A write may queue the next one while it runs.
+    let writing: Promise<void>;
+    do {
+      writing = this.#writing;
+      await writing;
+    } while (writing !== this.#writing);
   }
 
   #write(write: () => Promise<void>): void {

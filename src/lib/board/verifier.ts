@@ -1,6 +1,7 @@
 import { toBase64url } from '../crypto/base64url.ts';
-import { verifyRecord } from '../crypto/signing.ts';
-import { parseEnvelope } from '../domain/envelope.ts';
+import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
+import type { SignatureCheck } from '../crypto/signing.ts';
+import { parseEnvelope, type ParseResult, type Signed } from '../domain/envelope.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { parseRecord, type AnyRecord } from '../domain/kinds/registry.ts';
 import { parseStoredForm } from './stored-form.ts';
@@ -26,14 +27,26 @@ export type EntryVerdict =
     };
 
 /**
- * Checks entries of the shared map: parse, id, signature, then the kind's schema. Remembers
- * entries found invalid by a fingerprint of the whole entry, so they are counted once.
+ * Checks entries of the shared map: parse, id, signature, then the kind's schema. Signatures are
+ * checked by the injected `SignatureVerifier` (a pool of workers in the page), many at a time.
+ * Remembers entries found invalid by a fingerprint of the whole entry, so they are counted once.
  */
 export class Verifier {
   readonly #rejected: Map<string, string>;
+  readonly #signatures: SignatureVerifier;
+  /** Entries being checked ahead of their turn, by key, with the value that is checked. */
+  readonly #ahead = new Map<
+    string,
+    {
+      readonly value: unknown;
+      readonly envelope: ParseResult<Signed>;
+      readonly check: Promise<SignatureCheck | undefined>;
+    }
+  >();
 
-  constructor(rejected: ReadonlyMap<string, string>) {
+  constructor(rejected: ReadonlyMap<string, string>, signatures: SignatureVerifier) {
     this.#rejected = new Map(rejected);
+    this.#signatures = signatures;
   }
 
   /** Entries found invalid, by key. */
@@ -42,25 +55,70 @@ export class Verifier {
   }
 
   /**
-   * Verifies the entry under a key. NOTE: an entry found invalid before is checked again all
-   * the same: junk is removed from the map when found, so what is seen again is rare (an entry
-   * this device could not check, or one kept by an older version), and its verdict may differ.
+   * Starts checking entries before their turn: a transfer's pieces arrive faster than the board
+   * folds them, so their signatures are checked meanwhile, and `verifyAll` takes the result.
    */
-  async verify(key: string, value: unknown): Promise<EntryVerdict> {
-    const fingerprint = await fingerprintOf(value);
-    const known = this.#rejected.get(key) === fingerprint;
-    const invalid = (junk: boolean): EntryVerdict => ({ status: 'invalid', fingerprint, known, junk });
-    const envelope = parseEnvelope(parseStoredForm(value));
-    if (!envelope.ok) return invalid(true);
-    const signature = await verifyRecord(envelope.value);
-    if (!signature.valid) return invalid(signature.checked);
-    if (signature.id !== key) return invalid(true);
-    const parsed = parseRecord(envelope.value);
+  checkAhead(entries: readonly (readonly [key: string, value: unknown])[]): void {
+    const fresh = entries.filter(([key, value]) => this.#ahead.get(key)?.value !== value);
+    if (fresh.length === 0) return;
+    const envelopes = fresh.map(([, value]) => parseEnvelope(parseStoredForm(value)));
+    const checks = this.#signatures.verify(envelopes.flatMap((envelope) => (envelope.ok ? [envelope.value] : [])));
+    let next = 0;
+    fresh.forEach(([key, value], i) => {
+      const envelope = envelopes[i]!;
+      const at = envelope.ok ? next++ : -1;
+      this.#ahead.set(key, { value, envelope, check: checks.then((all) => all[at]) });
+    });
+  }
+
+  /** Lets go of an entry checked ahead that will not be verified (it was already held, or went). */
+  forget(key: string): void {
+    this.#ahead.delete(key);
+  }
+
+  /**
+   * Verifies entries, each under its key; the verdicts come in the order of the entries. NOTE:
+   * an entry found invalid before is checked again all the same: junk is removed from the map
+   * when found, so what is seen again is rare (an entry this device could not check, or one kept
+   * by an older version), and its verdict may differ.
+   */
+  async verifyAll(entries: readonly (readonly [key: string, value: unknown])[]): Promise<EntryVerdict[]> {
+    // Everything not checked ahead with this very value is checked now, in one call.
+    this.checkAhead(entries);
+    const taken = entries.map(([key]) => {
+      const ahead = this.#ahead.get(key)!;
+      this.#ahead.delete(key);
+      return ahead;
+    });
+    return Promise.all(
+      taken.map(async ({ value, envelope, check }, i) => {
+        const key = entries[i]![0];
+        if (!envelope.ok) return this.#invalid(key, value, true);
+        return this.#judge(key, value, envelope.value, (await check)!);
+      }),
+    );
+  }
+
+  #judge(
+    key: string,
+    value: unknown,
+    envelope: Signed,
+    signature: SignatureCheck,
+  ): EntryVerdict | Promise<EntryVerdict> {
+    if (!signature.valid) return this.#invalid(key, value, signature.checked);
+    if (signature.id !== key) return this.#invalid(key, value, true);
+    const parsed = parseRecord(envelope);
     if (!parsed.ok) {
-      const { author, at } = envelope.value;
+      const { author, at } = envelope;
       return { status: 'foreign', record: { id: signature.id, author, at } };
     }
     return { status: 'valid', record: { ...parsed.value, id: signature.id } as AnyRecord };
+  }
+
+  /** An invalid verdict; the fingerprint is computed only here, for valid entries need none. */
+  async #invalid(key: string, value: unknown, junk: boolean): Promise<EntryVerdict> {
+    const fingerprint = await fingerprintOf(value);
+    return { status: 'invalid', fingerprint, known: this.#rejected.get(key) === fingerprint, junk };
   }
 
   /** Remembers invalid entries, so the same entry is not counted again. */

@@ -143,6 +143,7 @@ export class AppState {
     const destination = await destinationOf(
       text,
       listSquares(this.#services.storage).map((s) => s.invite),
+      this.#services.signatures,
     );
     if (!destination.ok) return destination;
     this.#services.location.hash = inviteFragment(destination.invite);

@@ -1,4 +1,5 @@
 import type { BoardOptions } from '../board/board.ts';
+import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { DocPersistence } from '../storage/doc-persistence.ts';
@@ -31,6 +32,8 @@ export interface AppServices {
   /** This device's signing key per square: `keys.identityFor(room)`. */
   readonly keys: SquareKeys;
   readonly clock: Clock;
+  /** Checks records' signatures for every square: a pool of workers in the page. */
+  readonly signatures: SignatureVerifier;
   /** Where the list of joined squares and drafts are kept (localStorage in the browser). */
   readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** The page's fragment: the open square's invite, so a reload stays put. */

@@ -1,6 +1,7 @@
 import type { Board } from '../board/board.ts';
 import { checkCopy } from '../board/copy.ts';
 import { isBoundInvite } from '../crypto/room-binding.ts';
+import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import {
@@ -79,7 +80,11 @@ export type FileDestination =
  * joined opens as it was joined; another opens only with the key, a room bound to its founder,
  * and every record genuine. A refused file opens nothing, not even storage.
  */
-export async function destinationOf(text: string, joined: readonly Invite[]): Promise<FileDestination> {
+export async function destinationOf(
+  text: string,
+  joined: readonly Invite[],
+  signatures: SignatureVerifier,
+): Promise<FileDestination> {
   const read = readCopy(text);
   if (!read.ok) return read;
   const { square, records } = read.copy;
@@ -88,6 +93,6 @@ export async function destinationOf(text: string, joined: readonly Invite[]): Pr
   const invite = inviteOfCopy(square);
   if (!invite) return { ok: false, problem: 'no-key' };
   if (!(await isBoundInvite(invite))) return { ok: false, problem: 'altered' };
-  if (!(await checkCopy(records)).ok) return { ok: false, problem: 'forged' };
+  if (!(await checkCopy(records, signatures)).ok) return { ok: false, problem: 'forged' };
   return { ok: true, invite };
 }

@@ -39,6 +39,8 @@ export class SquareSession {
   phase = $state<'loading' | 'ready' | 'failed'>('loading');
   status = $state<SyncStatus>(INITIAL_STATUS);
   transfer = $state<TransferProgress | null>(null);
+  /** The transport's latest progress, which `transfer` shows once the board has caught up with it. */
+  #progress: TransferProgress | null = null;
   now = $state(0);
   /** When this device last synced here and with how many neighbours, kept across reloads. */
   lastContact = $state<LastContact | null>(null);
@@ -192,6 +194,7 @@ export class SquareSession {
           founder: this.invite.founder,
           identity: this.#identity,
           clock: this.#app.clock,
+          signatures: this.#app.signatures,
         }),
         this.#app.keys.sealingFor(this.invite.room),
       ]);
@@ -216,7 +219,7 @@ export class SquareSession {
       this.#settleAttached(true);
       await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
-      this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
+      this.#cleanup.push(transport.onTransfer((progress) => this.#onTransfer(board, progress)));
       this.#onStatus(transport.status);
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
       (globalThis as { kaifong?: unknown }).kaifong = { doc, board, connection: transport };
@@ -280,6 +283,22 @@ export class SquareSession {
     if (!network) return;
     await network.transport.destroy();
     await network.persistence.destroy();
+  }
+
+  /**
+   * Shows a transfer's progress. NOTE: the last piece can arrive well before the board has
+   * checked and folded every record (signatures are checked in workers, behind the exchange), so
+   * "Receiving the square" stays until the board is idle rather than vanish at a partial count.
+   */
+  #onTransfer(board: Board, progress: TransferProgress): void {
+    this.#progress = progress;
+    if (progress.receiving || !this.transfer?.receiving) {
+      this.transfer = progress;
+      return;
+    }
+    void board.whenIdle().then(() => {
+      if (this.#progress === progress) this.transfer = progress;
+    });
   }
 
   #onStatus(status: SyncStatus): void {

@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
-import { IndexeddbPersistence, storeState } from 'y-indexeddb';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import type { RoomId } from '../domain/ids.ts';
+import { retryPending } from '../yjs/pending.ts';
+import { deleteSetOnly, structPieces } from '../yjs/update-parts.ts';
+import { committed, request } from './idb.ts';
 
 /** Keeps a square's document on this device between visits. */
 export interface DocPersistence {
@@ -12,38 +15,184 @@ export interface DocPersistence {
   destroy(): Promise<void>;
 }
 
+/** Stored updates larger than this are applied in pieces of it, and stored again as such. */
+export const DOC_PIECE_BYTES = 128 * 1024;
+/** Loading the stored document yields to the page when a slice of pieces has run this long. */
+export const LOAD_SLICE_MS = 25;
+
+/** y-indexeddb's object store of updates, one row each, keys counting up. */
+const UPDATES = 'updates';
+
+/** How the stored document loads: in pieces, or in one step as y-indexeddb does (`?docload=whole`, to measure against). */
+export type DocLoadMode = 'pieces' | 'whole';
+
+export interface IdbDocOptions {
+  /** Lets the page run between slices of the load (default: a task of its own). */
+  readonly yieldToPage?: () => Promise<void>;
+  readonly pieceBytes?: number;
+  readonly sliceMs?: number;
+  /** Default 'pieces'. */
+  readonly docLoad?: DocLoadMode;
+}
+
 /**
- * The document in IndexedDB through y-indexeddb. NOTE: y-indexeddb applies the stored document
- * in one synchronous step (about a second for 10,000 posts), so the app first paints from the
- * vault, then loads.
+ * The document in IndexedDB, in y-indexeddb's layout and through it. NOTE: y-indexeddb applies
+ * the stored document in one synchronous step (about 0.8 s for 50,000 records), which would hold
+ * the page just after the list painted from the vault, and after 500 writes it compacts by
+ * encoding the whole document (over a second at 50,000 records, just after a newcomer's
+ * transfer). So this tells it that there is nothing stored to apply, stores each update without
+ * its compaction, and loads the stored updates itself, in pieces of about DOC_PIECE_BYTES with the
+ * page let run between slices; as it loads, it stores runs of small updates again merged into
+ * one, and a large update cut in pieces, so the rows stay few and the next load as quick.
  */
 export class IdbDocPersistence implements DocPersistence {
   readonly #name: string;
   readonly #doc: Y.Doc;
+  readonly #options: IdbDocOptions;
   #persistence: IndexeddbPersistence | null = null;
+  #loading: Promise<void> | null = null;
+  /** The last stored key this document has applied. */
+  #appliedUpTo = -1;
+  /** Rows being stored again, merged or cut, as the load found them. */
+  readonly #restores: Promise<void>[] = [];
 
-  constructor(room: RoomId, doc: Y.Doc) {
+  constructor(room: RoomId, doc: Y.Doc, options: IdbDocOptions = {}) {
     this.#name = `kaifong-doc-${room}`;
     this.#doc = doc;
+    this.#options = options;
   }
 
-  async load(): Promise<void> {
-    this.#persistence ??= new IndexeddbPersistence(this.#name, this.#doc);
-    await this.#persistence.whenSynced;
+  load(): Promise<void> {
+    this.#loading ??= this.#load();
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
+    const persistence = (this.#persistence = new IndexeddbPersistence(this.#name, this.#doc));
+    if (this.#options.docLoad === 'whole') return void (await persistence.whenSynced);
+    const internals = persistence as unknown as YIndexeddbInternals;
+    // y-indexeddb reads the stored updates from this key on when its database opens, which is
+    // after this line: it applies none, and still stores what the document held before loading.
+    internals._dbref = Number.MAX_SAFE_INTEGER;
+    this.#doc.off('update', internals._storeUpdate);
+    this.#doc.on('update', this.#store);
+    await persistence.whenSynced;
+    const store = persistence.db!.transaction(UPDATES).objectStore(UPDATES);
+    const [keys, rows] = await Promise.all([
+      request(store.getAllKeys()),
+      request(store.getAll() as IDBRequest<Uint8Array[]>),
+    ]);
+    const pieceBytes = this.#options.pieceBytes ?? DOC_PIECE_BYTES;
+    const sliceMs = this.#options.sliceMs ?? LOAD_SLICE_MS;
+    const yieldToPage = this.#options.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+    let sliceStart = performance.now();
+    for (const run of runsOf(keys.map(Number), rows, pieceBytes)) {
+      const [first] = run.rows as [Uint8Array];
+      // NOTE: cutting decodes the whole update, merging decodes its parts: a row that is neither
+      // too large nor one of several small ones is applied as it is.
+      const pieces =
+        run.rows.length > 1
+          ? [Y.mergeUpdates(run.rows)]
+          : first.length > pieceBytes
+            ? piecesOf(first, pieceBytes)
+            : [first];
+      for (const piece of pieces) {
+        if (performance.now() - sliceStart >= sliceMs) {
+          await yieldToPage();
+          if (this.#persistence !== persistence) return;
+          sliceStart = performance.now();
+        }
+        // Its own origin: not stored again.
+        Y.applyUpdate(this.#doc, piece, persistence);
+      }
+      if (run.rows.length > 1 || pieces.length > 1) this.#restores.push(this.#restore(persistence, run.keys, pieces));
+    }
+    // Not Math.max(...keys): a device may hold more rows than a call takes arguments.
+    this.#appliedUpTo = keys.reduce<number>((last, key) => Math.max(last, Number(key)), -1);
+    retryPending(this.#doc, persistence);
+  }
+
+  /** Stores an update of this document as y-indexeddb does, one row each, without its compaction. */
+  readonly #store = (update: Uint8Array, origin: unknown): void => {
+    const persistence = this.#persistence;
+    if (!persistence?.db || origin === persistence) return;
+    persistence.db.transaction(UPDATES, 'readwrite').objectStore(UPDATES).add(update);
+  };
+
+  /**
+   * Stores rows again as `pieces`, in one transaction: the first piece in the place of the first
+   * row, so the rows keep their order, and any further pieces after the last.
+   */
+  async #restore(persistence: IndexeddbPersistence, keys: readonly number[], pieces: readonly Uint8Array[]) {
+    if (!persistence.db) return;
+    const tx = persistence.db.transaction(UPDATES, 'readwrite');
+    const store = tx.objectStore(UPDATES);
+    store.put(pieces[0]!, keys[0]!);
+    for (const key of keys.slice(1)) store.delete(key);
+    for (const piece of pieces.slice(1)) store.add(piece);
+    await committed(tx).catch((error: unknown) => console.warn('kaifong: could not store the document again', error));
   }
 
   /**
-   * Rewrites the stored document as one row. y-indexeddb compacts only after 500 writes, so
-   * after retention drops posts the disk would otherwise keep their bytes for a long while.
+   * Rewrites the stored document as pieces of DOC_PIECE_BYTES, in one transaction, after
+   * retention dropped posts: otherwise the disk would keep their bytes. Updates another tab
+   * stored since this one loaded are applied first, so none is dropped.
    */
   async compact(): Promise<void> {
-    if (this.#persistence) await storeState(this.#persistence, true);
+    const persistence = this.#persistence;
+    if (!persistence?.db || this.#loading === null) return;
+    const tx = persistence.db.transaction(UPDATES, 'readwrite');
+    const done = committed(tx);
+    const store = tx.objectStore(UPDATES);
+    const newer = await request(
+      store.getAll(IDBKeyRange.lowerBound(this.#appliedUpTo, true)) as IDBRequest<Uint8Array[]>,
+    );
+    for (const update of newer) Y.applyUpdate(this.#doc, update, persistence);
+    const last = await request(store.openKeyCursor(null, 'prev'));
+    const pieces = piecesOf(Y.encodeStateAsUpdate(this.#doc), this.#options.pieceBytes ?? DOC_PIECE_BYTES);
+    if (last) store.delete(IDBKeyRange.upperBound(last.key));
+    for (const piece of pieces) store.add(piece);
+    await done;
+    this.#appliedUpTo = Math.max(this.#appliedUpTo, Number(last?.key ?? -1) + pieces.length);
   }
 
   async destroy(): Promise<void> {
-    await this.#persistence?.destroy();
+    const persistence = this.#persistence;
     this.#persistence = null;
+    this.#doc.off('update', this.#store);
+    await Promise.all(this.#restores.splice(0));
+    await persistence?.destroy();
   }
+}
+
+/** What of y-indexeddb this reaches past its API (see IdbDocPersistence). */
+interface YIndexeddbInternals {
+  _dbref: number;
+  _storeUpdate: (update: Uint8Array, origin: unknown) => void;
+}
+
+/** Consecutive stored rows: a large one alone, or small ones together up to `maxBytes`. */
+function runsOf(
+  keys: readonly number[],
+  rows: readonly Uint8Array[],
+  maxBytes: number,
+): { keys: number[]; rows: Uint8Array[] }[] {
+  const runs: { keys: number[]; rows: Uint8Array[]; bytes: number }[] = [];
+  rows.forEach((row, i) => {
+    const last = runs.at(-1);
+    if (last && last.bytes + row.length <= maxBytes) {
+      last.keys.push(keys[i]!);
+      last.rows.push(row);
+      last.bytes += row.length;
+    } else runs.push({ keys: [keys[i]!], rows: [row], bytes: row.length });
+  });
+  return runs;
+}
+
+/** An update as updates of at most `maxBytes` where its structs allow, its deletions last. */
+function piecesOf(update: Uint8Array, maxBytes: number): Uint8Array[] {
+  const deletes = deleteSetOnly(update);
+  return [...structPieces(update, maxBytes), ...(deletes ? [deletes] : [])];
 }
 
 /** Documents kept in memory by name, standing in for a device's IndexedDB in tests. */

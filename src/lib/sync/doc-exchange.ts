@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { PeerChannel } from './peer-channel.ts';
 import { PeerLink, type ExchangeStats } from './peer-link.ts';
-import { holdsPending, retryPending } from './pending.ts';
+import { holdsPending, retryPending } from '../yjs/pending.ts';
 import { realTimers, type Scheduler } from './scheduler.ts';
 import { TransferCache } from './transfer-cache.ts';
 import { splitUpdate } from './update-chunks.ts';

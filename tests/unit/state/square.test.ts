@@ -82,6 +82,25 @@ describe('founding and opening a square', () => {
     expect(session.transfer).toEqual(progress);
   });
 
+  it('keeps showing a transfer until the board has folded what arrived, then shows it ended', async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const { transport, doc } = services.opened[0]!;
+    const receiving = { receiving: true, piecesReceived: 1, piecesTotal: 2, postsAnnounced: 3, refused: null };
+    transport.reportTransfer(receiving);
+    const posts = await Promise.all(
+      [0, 1, 2].map((i) => signPost(neighbour, postBody({ note: `arrived ${i}` }), T0 - 1000 * i)),
+    );
+    doc.transact(() => posts.forEach((post) => doc.getMap(RECORDS_KEY).set(post.id, storedForm(post))), 'peer');
+    const ended = { ...receiving, receiving: false, piecesReceived: 2 };
+    transport.reportTransfer(ended);
+    // The last piece is in, but its records are still being checked: the progress stays.
+    expect(session.transfer).toEqual(receiving);
+    await vi.waitFor(() => expect(session.transfer).toEqual(ended));
+    services.clock.advance(REFRESH_MS);
+    expect(session.feed.postCount).toBe(3);
+  });
+
   it('leaves a square: its transport is destroyed and the landing page lists it', async () => {
     const services = inMemoryServices(new FakeClock(T0));
     const { app } = await foundSquare(services);

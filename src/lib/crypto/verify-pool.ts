@@ -1,0 +1,143 @@
+import type { Signed } from '../domain/envelope.ts';
+import { InProcessSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts';
+import { verifyRecord, type SignatureCheck } from './signing.ts';
+
+/**
+ * Records per message to a worker: enough to make a message's cost small beside the checks, few
+ * enough that one slice of a newcomer's ingest spreads over every worker.
+ */
+export const POOL_BATCH = 250;
+/** Workers at most, whatever the device has: WebCrypto does the work on threads of its own. */
+export const MAX_WORKERS = 4;
+
+/** A request to a worker: check these records. */
+export interface VerifyRequest {
+  readonly id: number;
+  readonly records: readonly Signed[];
+}
+
+/** A worker's answer: the check of each record of request `id`, in order. */
+export interface VerifyResponse {
+  readonly id: number;
+  readonly checks: readonly SignatureCheck[];
+}
+
+/** The pool's end of a worker: a `Worker` in the page, a `MessagePort` in tests. */
+export interface VerifyPort {
+  postMessage(message: VerifyRequest): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<VerifyResponse>) => void): void;
+  addEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+/** The worker's end: its global scope in the page, a `MessagePort` in tests. */
+export interface VerifyEndpoint {
+  postMessage(message: VerifyResponse): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<VerifyRequest>) => void): void;
+}
+
+/** What a verification worker does: answers each request with the checks of its records. */
+export function serveVerification(endpoint: VerifyEndpoint): void {
+  endpoint.addEventListener('message', ({ data: { id, records } }) => {
+    void Promise.all(records.map(verifyRecord)).then((checks) => endpoint.postMessage({ id, checks }));
+  });
+}
+
+interface PoolWorker {
+  readonly port: VerifyPort;
+  /** Requests sent and not answered, by id: their records, to check here if the worker fails. */
+  readonly pending: Map<number, { readonly records: readonly Signed[]; readonly done: (c: SignatureCheck[]) => void }>;
+  /** Records sent and not answered: the pool sends to the least loaded worker. */
+  load: number;
+}
+
+/**
+ * Verifies in a pool of workers, spawned when first needed, so the page's thread only parses
+ * records while their signatures are checked elsewhere. A worker that fails (it could not load,
+ * or a message could not be read) turns the pool into an in-process verifier: what it had not
+ * answered is checked here, so no record is lost or taken unchecked.
+ */
+export class WorkerPoolVerifier implements SignatureVerifier {
+  readonly #spawn: () => VerifyPort;
+  readonly #size: number;
+  readonly #workers: PoolWorker[] = [];
+  readonly #fallback = new InProcessSignatureVerifier();
+  #failed = false;
+  #ids = 0;
+
+  /** `spawn` starts one worker running `serveVerification`; at most `size` run at once. */
+  constructor(spawn: () => VerifyPort, size: number) {
+    this.#spawn = spawn;
+    this.#size = Math.max(1, Math.min(MAX_WORKERS, size));
+  }
+
+  /** Whether the workers failed and verification went back to this thread. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  async verify(records: readonly Signed[]): Promise<SignatureCheck[]> {
+    const batches: (readonly Signed[])[] = [];
+    for (let start = 0; start < records.length; start += POOL_BATCH)
+      batches.push(records.slice(start, start + POOL_BATCH));
+    return (await Promise.all(batches.map((batch) => this.#send(batch)))).flat();
+  }
+
+  /** Stops the workers; later calls verify in this thread. */
+  destroy(): void {
+    this.#fail();
+  }
+
+  #send(records: readonly Signed[]): Promise<SignatureCheck[]> {
+    if (this.#failed) return this.#fallback.verify(records);
+    return new Promise((resolve) => {
+      const worker = this.#leastLoaded();
+      const id = ++this.#ids;
+      worker.pending.set(id, { records, done: resolve });
+      worker.load += records.length;
+      try {
+        worker.port.postMessage({ id, records });
+      } catch (error) {
+        console.warn('kaifong: verification worker unusable, verifying in the page', error);
+        this.#fail();
+      }
+    });
+  }
+
+  #leastLoaded(): PoolWorker {
+    const idle = this.#workers.find((worker) => worker.load === 0);
+    if (idle) return idle;
+    if (this.#workers.length < this.#size) return this.#start();
+    return this.#workers.reduce((least, worker) => (worker.load < least.load ? worker : least));
+  }
+
+  #start(): PoolWorker {
+    const port = this.#spawn();
+    const worker: PoolWorker = { port, pending: new Map(), load: 0 };
+    port.addEventListener('message', ({ data: { id, checks } }) => {
+      const request = worker.pending.get(id);
+      if (!request) return;
+      worker.pending.delete(id);
+      worker.load -= request.records.length;
+      request.done([...checks]);
+    });
+    const fail = (event: Event) => {
+      console.warn('kaifong: verification worker failed, verifying in the page', event);
+      this.#fail();
+    };
+    port.addEventListener('error', fail);
+    port.addEventListener('messageerror', fail);
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  /** Checks in this thread what the workers had not answered, and from now on everything. */
+  #fail(): void {
+    this.#failed = true;
+    for (const worker of this.#workers.splice(0)) {
+      worker.port.terminate();
+      for (const { records, done } of worker.pending.values()) void this.#fallback.verify(records).then(done);
+      worker.pending.clear();
+    }
+  }
+}
