@@ -16,6 +16,7 @@ import { helpText, parseOptions, type Options } from './app-options.ts';
 import { bytesScenario } from './scenarios/bytes.ts';
 import { coldStartScenario } from './scenarios/coldstart.ts';
 import { foldScenario } from './scenarios/fold.ts';
+import { mapScenario } from './scenarios/map.ts';
 import { messagesScenario } from './scenarios/messages.ts';
 import { publishScenario } from './scenarios/publish.ts';
 import { receiveScenario } from './scenarios/receive.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: readonly Scenario[] = [
   receiveScenario,
   bytesScenario,
   messagesScenario,
+  mapScenario,
 ];
 
 /** What goes in the JSON, by scenario key; filled as scenarios finish (or report partial results). */

@@ -9,7 +9,14 @@ import type { PostId } from '../domain/ids.ts';
 import { centreOf } from '../domain/geo.ts';
 import { byBuilding, TYPE_SHAPE, type BuildingPins } from './pins.ts';
 import { buildingCentres } from '../domain/places.ts';
-import { DEFAULT_CENTRE, draftCollection, siteStyle, type GeoJsonData, type MapContent } from './style.ts';
+import {
+  DEFAULT_CENTRE,
+  draftCollection,
+  MAP_IDLE_MARK,
+  siteStyle,
+  type GeoJsonData,
+  type MapContent,
+} from './style.ts';
 import { pinCollection } from './pins.ts';
 import { siteToGeoJson } from '../domain/site-geojson.ts';
 import { POST_TYPES } from '../domain/kinds/post.ts';
@@ -93,6 +100,7 @@ export class SiteMap {
     } catch (error) {
       throw new MapUnavailable(String(error));
     }
+    map.once('idle', () => performance.mark(MAP_IDLE_MARK));
     await new Promise<void>((resolve) => map.once('load', () => resolve()));
     const siteMap = new SiteMap(map, content, events, labels);
     siteMap.#listen();

@@ -10,6 +10,9 @@ export type GeoJsonData = GeoJSONSourceSpecification['data'];
 /** Colours by post type; type is also told by the marker's shape and text (pins.ts TYPE_SHAPE). */
 export const TYPE_COLOUR = { need: '#b4441e', offer: '#1d6b3a', swap: '#2b5c8a' } as const;
 
+/** The User Timing mark set at a map's first `idle` (everything drawn), for benches and tests. */
+export const MAP_IDLE_MARK = 'kaifong:map-idle';
+
 /** Where an empty site opens: Hong Kong, where a founder draws the first building anywhere. */
 export const DEFAULT_CENTRE: LngLat = [114.17, 22.3];
 
