@@ -91,7 +91,7 @@ async function pressMap(peer: Peer): Promise<MapRun> {
       if (!button) throw new Error('no Map button');
       button.addEventListener('click', () => performance.mark(press), { capture: true, once: true });
     },
-    [CLICK_MARK, MAP_IDLE_MARK],
+    [CLICK_MARK, MAP_IDLE_MARK] as const,
   );
   await page.getByRole('button', { name: 'Map', exact: true }).click();
   await page.waitForFunction((idle) => performance.getEntriesByName(idle).length > 0, MAP_IDLE_MARK, {
@@ -107,7 +107,7 @@ async function pressMap(peer: Peer): Promise<MapRun> {
       const posts = features.reduce((n, f) => n + (Number(f.properties['point_count']) || 1), 0);
       return { toIdleMs: end - start, renderedFeatures: features.length, renderedPosts: posts };
     },
-    [CLICK_MARK, MAP_IDLE_MARK],
+    [CLICK_MARK, MAP_IDLE_MARK] as const,
   );
 }
 
