@@ -109,6 +109,7 @@ test('the founder edits a corner four ways, moves a building and a point, delete
 
   // 4. Drag corner 1's handle some 40 px right and 30 px down.
   const first = dialog.getByRole('button', { name: 'Corner 1 of 4' });
+  await first.scrollIntoViewIfNeeded();
   const box = (await first.boundingBox())!;
   before = await siteOf(founder);
   await founder.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -139,7 +140,9 @@ test('the founder edits a corner four ways, moves a building and a point, delete
   await dialog.getByRole('button', { name: 'Move Main gate north' }).click();
   const nudged = (await changed(founder, before)).points[0]!.at;
   expect(close(nudged[1], gate[1] + STEP_DEG)).toBe(true);
-  const point = (await dialog.getByRole('button', { name: 'Where the pickup point is' }).boundingBox())!;
+  const handle = dialog.getByRole('button', { name: 'Where the pickup point is' });
+  await handle.scrollIntoViewIfNeeded();
+  const point = (await handle.boundingBox())!;
   before = await siteOf(founder);
   await founder.mouse.move(point.x + point.width / 2, point.y + point.height / 2);
   await founder.mouse.down();
