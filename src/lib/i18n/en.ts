@@ -135,7 +135,6 @@ export const en = {
   formUrgency: 'Urgency',
   forWhom: 'Who it is for',
   building: 'Building',
-  floor: 'Floor',
   note: 'Note',
   medicineExpiry: 'Medicine expiry date',
   publish: 'Publish',
@@ -459,6 +458,9 @@ export const en = {
     exportSite: 'Export GeoJSON',
     siteSaved: 'The site is saved and shared with every neighbour.',
     siteRefused: (reason: string) => `Nothing was changed: ${reason}`,
+    floorPrivate: 'Your floor and flat are not shown here: share them in a message (“Share my flat”).',
+    floorInBuilding:
+      'This looks like a floor or flat, which everyone in the square would read. Give the building only.',
     editCorners: (name: string) => `Edit the corners of ${name}`,
     editPoint: (name: string) => `Move ${name} on the map`,
     editing: (name: string) => `Editing ${name}`,
