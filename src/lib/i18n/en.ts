@@ -464,17 +464,14 @@ export const en = {
     editCorners: (name: string) => `Edit the corners of ${name}`,
     editPoint: (name: string) => `Move ${name} on the map`,
     editing: (name: string) => `Editing ${name}`,
-    editCornersHint:
-      'Drag a corner on the map; or choose a corner, then tap the map where it goes or move it with the arrows. Each change is saved at once.',
-    editPointHint:
-      'Drag the point on the map; or tap the map where it goes, or move it with the arrows. Each change is saved at once.',
+    editHint:
+      'Drag a handle on the map; or choose one, then tap the map where it goes or move it with the arrows. Each change is saved at once.',
     corner: 'Corner',
     cornerOf: (n: number, of: number) => `Corner ${n} of ${of}`,
     pointHandle: 'Where the pickup point is',
     moveCorner: (n: number, direction: string) => `Move corner ${n} ${direction}`,
     done: 'Done',
     deleted: (name: string) => `${name} was deleted.`,
-    undo: 'Undo',
   },
 
   /** Moving a square to a new link, when its link leaked (issue 10). */

@@ -435,15 +435,13 @@ export const zhHans: Messages = {
     editCorners: (name: string) => `编辑${name}的角`,
     editPoint: (name: string) => `在地图上移动${name}`,
     editing: (name: string) => `正在编辑${name}`,
-    editCornersHint: '在地图上拖动一个角；或先选一个角，再在地图上点出它的新位置，或用箭头移动。每次更改都会立即保存。',
-    editPointHint: '在地图上拖动这个点；或在地图上点出它的新位置，或用箭头移动。每次更改都会立即保存。',
+    editHint: '在地图上拖动控点；或先选一个，再在地图上点出新位置，或用箭头移动。每次更改都会立即保存。',
     corner: '角',
     cornerOf: (n: number, of: number) => `第 ${n} 个角（共 ${of} 个）`,
     pointHandle: '交接点的位置',
     moveCorner: (n: number, direction: string) => `把第 ${n} 个角向${direction}移`,
     done: '完成',
     deleted: (name: string) => `已删除${name}。`,
-    undo: '撤销',
   },
 
   /** 链接外泄时，把广场迁到新链接（issue 10）。 */

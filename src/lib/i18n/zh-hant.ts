@@ -436,15 +436,13 @@ export const zhHant: Messages = {
     editCorners: (name: string) => `編輯${name}的角`,
     editPoint: (name: string) => `在地圖上移動${name}`,
     editing: (name: string) => `正在編輯${name}`,
-    editCornersHint: '在地圖上拖動一個角；或先選一個角，再在地圖上點出它的新位置，或用箭咀移動。每次更改都會即時儲存。',
-    editPointHint: '在地圖上拖動這個點；或在地圖上點出它的新位置，或用箭咀移動。每次更改都會即時儲存。',
+    editHint: '在地圖上拖動控點；或先選一個，再在地圖上點出新位置，或用箭咀移動。每次更改都會即時儲存。',
     corner: '角',
     cornerOf: (n: number, of: number) => `第 ${n} 個角（共 ${of} 個）`,
     pointHandle: '交收點的位置',
     moveCorner: (n: number, direction: string) => `把第 ${n} 個角向${direction}移`,
     done: '完成',
     deleted: (name: string) => `已刪除${name}。`,
-    undo: '撤銷',
   },
 
   /** 連結外洩時，把廣場搬到新連結（issue 10）。 */
