@@ -5,6 +5,7 @@
 // Undo. Each change is a new signed site record that replaces the last one, so the document keeps
 // one; a resident in another browser ends with the same site.
 
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { LngLat } from '../../src/lib/domain/geo.ts';
 import type { SiteBody } from '../../src/lib/domain/kinds/site.ts';
@@ -77,6 +78,9 @@ test('the founder edits a corner four ways, moves a building and a point, delete
   await expect(dialog.getByRole('group', { name: 'Editing Block 1' })).toBeVisible();
   const handles = dialog.getByRole('button', { name: /^Corner \d of 4$/ });
   await expect(handles).toHaveCount(4);
+  // The handles on the map and the editor have accessible names and no axe violations.
+  const axe = await new AxeBuilder({ page: founder }).include('dialog').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   await dialog.getByRole('combobox', { name: 'Corner' }).selectOption({ label: 'Corner 2 of 4' });
   await expect(dialog.getByRole('button', { name: 'Corner 2 of 4' })).toHaveAttribute('aria-pressed', 'true');
   let before = await siteOf(founder);
