@@ -17,6 +17,7 @@ import { bytesScenario } from './scenarios/bytes.ts';
 import { coldStartScenario } from './scenarios/coldstart.ts';
 import { drawScenario } from './scenarios/draw.ts';
 import { foldScenario } from './scenarios/fold.ts';
+import { mapScenario } from './scenarios/map.ts';
 import { messagesScenario } from './scenarios/messages.ts';
 import { publishScenario } from './scenarios/publish.ts';
 import { receiveScenario } from './scenarios/receive.ts';
@@ -34,6 +35,7 @@ const SCENARIOS: readonly Scenario[] = [
   bytesScenario,
   messagesScenario,
   drawScenario,
+  mapScenario,
 ];
 
 /** What goes in the JSON, by scenario key; filled as scenarios finish (or report partial results). */

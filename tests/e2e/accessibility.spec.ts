@@ -43,7 +43,7 @@ test('a resident can post with the keyboard alone', async ({ openPeer }) => {
   await expect(dialog.getByRole('button', { name: 'Publish' })).toBeEnabled();
   await dialog.getByRole('textbox', { name: 'Note' }).focus();
   await page.keyboard.type('typed with the keyboard');
-  await dialog.getByRole('combobox', { name: 'Building', exact: true }).focus();
+  await dialog.getByRole('textbox', { name: 'Building', exact: true }).focus();
   await page.keyboard.type('Block 7');
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();

@@ -70,8 +70,8 @@ async function postIn(page: Page, building: string, note: string): Promise<void>
   const form = page.getByRole('dialog');
   await form.getByRole('combobox', { name: 'Item', exact: true }).selectOption({ label: 'Thermometer' });
   await form.getByRole('spinbutton', { name: 'Quantity', exact: true }).fill('1');
-  // With the site's buildings to pick from, the field is a combobox.
-  await form.getByRole('combobox', { name: 'Building', exact: true }).fill(building);
+  // With a site drawn, the public place is one of its buildings, picked from a list.
+  await form.getByRole('combobox', { name: 'Building', exact: true }).selectOption(building);
   await form.getByRole('textbox', { name: 'Note' }).fill(note);
   await form.getByRole('button', { name: 'Publish' }).click();
   await expect(form).toBeHidden();

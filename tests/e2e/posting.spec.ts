@@ -51,8 +51,13 @@ test('a swap says what is given and what is wanted, with who it is for and where
   await wanted.getByRole('combobox', { name: 'Item', exact: true }).selectOption({ label: 'Antigen rapid test' });
   await wanted.getByRole('spinbutton', { name: 'Quantity', exact: true }).fill('2');
   await form.getByRole('checkbox', { name: 'Elderly' }).check();
-  await form.getByRole('combobox', { name: 'Building', exact: true }).fill('Block 3');
-  await form.getByRole('textbox', { name: 'Floor' }).fill('12/F');
+  // The public place is a building only: no floor field, and a floor typed into it is flagged.
+  await expect(form.getByRole('textbox', { name: 'Floor' })).toHaveCount(0);
+  const building = form.getByRole('textbox', { name: 'Building', exact: true });
+  await building.fill('Block 3, 12/F');
+  await expect(form.getByText('This looks like a floor or flat')).toBeVisible();
+  await building.fill('Block 3');
+  await expect(form.getByText('This looks like a floor or flat')).toHaveCount(0);
   await form.getByLabel('Medicine expiry date').fill('2027-03-31');
   await form.getByRole('button', { name: 'Publish' }).click();
   const post = items(page).first();
@@ -60,7 +65,8 @@ test('a swap says what is given and what is wanted, with who it is for and where
   await expect(post).toContainText('Gives: Surgical mask × 10 pieces');
   await expect(post).toContainText('Wants: Antigen rapid test × 2 tests');
   await expect(post).toContainText('For: Elderly');
-  await expect(post).toContainText('Where: Block 3 · 12/F');
+  await expect(post).toContainText('Where: Block 3');
+  await expect(post).not.toContainText('12/F');
   await expect(post).toContainText(/Medicine expires (31 Mar|Mar 31,) 2027/);
 });
 

@@ -268,7 +268,7 @@ describe('slices re-judge when the authority changes', () => {
         const square = new SquareSlice();
         const posts = new PostsSlice();
         for (const record of records) {
-          if (record.kind === 'square') square.add(record);
+          if (record.kind === 'square') square.add(record, change);
           else posts.add(record, change);
         }
         square.settle(founderAuthority(first.author), change);

@@ -46,12 +46,23 @@ describe('the contact hint in a note', () => {
     ['Rm. 1203, Block 2', 'flat'],
     ['12樓B室', 'flat'],
     ['3座 1205室', 'flat'],
+    // A post's public place is its building: the floor is shared in a message too.
+    ['Block 3, 12/F, flat C', 'flat'],
+    ['on the 3rd floor', 'flat'],
+    ['floor 12, by the lift', 'flat'],
+    ['12樓', 'flat'],
+    ['5层电梯口', 'flat'],
   ])('flags %j', (note, hint) => expect(contactHintOf(note)).toBe(hint));
 
-  it.each(['Block 3, 12/F, flat C', '2 boxes, lobby at 7pm', '孩子發燒需要布洛芬', '在會議室', ''])(
-    'does not flag %j',
-    (note) => expect(contactHintOf(note)).toBeNull(),
-  );
+  it.each([
+    'Block 3 lobby',
+    '2 boxes, lobby at 7pm',
+    'for a 12-year-old',
+    '3号楼大堂',
+    '孩子發燒需要布洛芬',
+    '在會議室',
+    '',
+  ])('does not flag %j', (note) => expect(contactHintOf(note)).toBeNull());
 });
 
 describe('calendar dates without the Date global', () => {

@@ -7,7 +7,7 @@ import { closedAtMs } from '../domain/expiry.ts';
 import { BoardFold, type BoardView } from '../domain/fold/board-fold.ts';
 import type { FoldChange } from '../domain/fold/slice.ts';
 import { HybridClock } from '../domain/hlc.ts';
-import type { AuthorKey } from '../domain/ids.ts';
+import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
@@ -127,7 +127,8 @@ export class Board {
     });
     this.#vault.remember(contents.verified);
     for (const record of contents.verified) this.#hlc.observe(record.at);
-    this.#fold.add(contents.verified);
+    // A vault written before a kind dropped replaced records (the site's) may still hold some.
+    this.#dropForGood(this.#fold.add(contents.verified).dropped);
   }
 
   /**
@@ -389,13 +390,18 @@ export class Board {
     this.#vault.save(records);
     const change = this.#fold.add(records);
     this.#sweepBlocks(records);
-    const dropped = this.#retention.dropForGood(change.dropped);
-    if (dropped.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => dropped.forEach((id) => w.delete(id)));
-    this.#notify({ ...change, pruned: dropped.length });
+    this.#notify({ ...change, pruned: this.#dropForGood(change.dropped) });
     const { putBack, accept } = this.#retention.reconcile(change.posts);
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
     if (accept.length > 0) this.#accept(accept);
+  }
+
+  /** Lets go for good of records the fold dropped (an erased post's, a replaced site); returns how many. */
+  #dropForGood(ids: Iterable<RecordId>): number {
+    const dropped = this.#retention.dropForGood(ids);
+    if (dropped.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => dropped.forEach((id) => w.delete(id)));
+    return dropped.length;
   }
 
   /** Deletes from the map what blocked keys wrote; puts back what keys no longer blocked wrote. */

@@ -7,6 +7,19 @@ const EARTH_RADIUS_M = 6_371_008.8;
 /** Degrees of latitude a shared device location is rounded to: 0.001° is about 111 m. */
 export const LOCATION_STEP_DEG = 0.001;
 
+/** Which way an arrow moves something drawn on the site. */
+export type Direction = 'north' | 'south' | 'west' | 'east';
+
+/** About 5 m, in degrees: one press of an arrow that moves a building, a corner or a point. */
+export const STEP_DEG = 0.00005;
+/** The arrows' offsets, in degrees of longitude and latitude. */
+export const STEPS: Readonly<Record<Direction, LngLat>> = {
+  north: [0, STEP_DEG],
+  south: [0, -STEP_DEG],
+  west: [-STEP_DEG, 0],
+  east: [STEP_DEG, 0],
+};
+
 const rad = (deg: number) => (deg * Math.PI) / 180;
 
 /** Straight-line (great-circle, haversine) distance between two positions, in metres. */

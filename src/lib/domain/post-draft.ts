@@ -27,8 +27,8 @@ export interface PostDraft {
   wants: ItemDraft[];
   urgency: Urgency;
   groups: VulnerableGroup[];
+  /** The post's public place: a building only (a floor or flat is shared in a message). */
   building: string;
-  floor: string;
   note: string;
   medicineExpiry: string;
 }
@@ -42,7 +42,6 @@ export function emptyDraft(building = ''): PostDraft {
     urgency: 'soon',
     groups: [],
     building,
-    floor: '',
     note: '',
     medicineExpiry: '',
   };
@@ -99,7 +98,8 @@ export function draftToBody(draft: PostDraft): PostBody {
     items: draft.items.map(toLine),
     urgency: draft.urgency,
     groups: [...draft.groups],
-    where: { building: draft.building.trim(), floor: draft.floor.trim() },
+    // NOTE: by design the public place carries no floor; the field stays in the schema for posts signed before.
+    where: { building: draft.building.trim(), floor: '' },
     note: draft.note.trim(),
   };
   if (draft.type === 'swap') body.wants = draft.wants.map(toLine);
@@ -119,7 +119,6 @@ const DraftSchema = v.object({
   urgency: v.picklist(URGENCIES),
   groups: v.array(v.picklist(VULNERABLE_GROUPS)),
   building: v.pipe(v.string(), v.maxLength(LIMITS.building)),
-  floor: v.pipe(v.string(), v.maxLength(LIMITS.floor)),
   note: v.pipe(v.string(), v.maxLength(LIMITS.note)),
   medicineExpiry: v.string(),
 });

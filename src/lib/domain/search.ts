@@ -41,7 +41,7 @@ export function searchTextOf(body: PostBody): string {
       ...LOCALES.map((locale) => catalogueItem(line.item).name[locale]),
       line.text ?? '',
     ]);
-    parts.push(body.where.building, body.where.floor, body.note);
+    parts.push(body.where.building, body.note);
     text = normalise(parts.join('\n'));
     cache.set(body, text);
   }

@@ -4,12 +4,19 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { GeoJSONSource, LngLatBoundsLike } from 'maplibre-gl';
-import type { LngLat } from '../domain/geo.ts';
+import type { Direction, LngLat } from '../domain/geo.ts';
 import type { PostId } from '../domain/ids.ts';
 import { centreOf } from '../domain/geo.ts';
 import { byBuilding, TYPE_SHAPE, type BuildingPins } from './pins.ts';
 import { buildingCentres } from '../domain/places.ts';
-import { DEFAULT_CENTRE, draftCollection, siteStyle, type GeoJsonData, type MapContent } from './style.ts';
+import {
+  DEFAULT_CENTRE,
+  draftCollection,
+  MAP_IDLE_MARK,
+  siteStyle,
+  type GeoJsonData,
+  type MapContent,
+} from './style.ts';
 import { pinCollection } from './pins.ts';
 import { siteToGeoJson } from '../domain/site-geojson.ts';
 import { POST_TYPES } from '../domain/kinds/post.ts';
@@ -25,11 +32,27 @@ export interface MapEvents {
   selectBuilding(building: string): void;
   /** The map was tapped somewhere (for drawing). */
   tap(at: LngLat): void;
+  /** A handle of what is being edited was chosen (by tap or keyboard). */
+  chooseHandle(handle: number): void;
+  /** A handle was dragged to a new position. */
+  dropHandle(handle: number, at: LngLat): void;
+  /** An arrow key was pressed on a handle. */
+  nudgeHandle(handle: number, direction: Direction): void;
 }
+
+/** The arrow keys that move a handle, as the arrow buttons beside the map do. */
+const ARROW_KEYS: Readonly<Record<string, Direction>> = {
+  ArrowUp: 'north',
+  ArrowDown: 'south',
+  ArrowLeft: 'west',
+  ArrowRight: 'east',
+};
 
 /** The texts the markers carry, in the resident's language. */
 export interface MapLabels {
   pin(building: string, posts: number, urgent: number): string;
+  /** A handle's accessible name: a building's corner `n` of `of`, or a pickup point (of 1). */
+  handle(n: number, of: number): string;
 }
 
 /** Raised when this device cannot run the map (no WebGL). */
@@ -61,6 +84,9 @@ export class SiteMap {
   readonly #events: MapEvents;
   readonly #labels: MapLabels;
   #markers: maplibregl.Marker[] = [];
+  #handles: maplibregl.Marker[] = [];
+  /** Set from a handle's drop until the click that may follow it, which is not a tap on the map. */
+  #dropped = false;
   #content: MapContent;
 
   private constructor(map: maplibregl.Map, content: MapContent, events: MapEvents, labels: MapLabels) {
@@ -93,10 +119,12 @@ export class SiteMap {
     } catch (error) {
       throw new MapUnavailable(String(error));
     }
+    map.once('idle', () => performance.mark(MAP_IDLE_MARK));
     await new Promise<void>((resolve) => map.once('load', () => resolve()));
     const siteMap = new SiteMap(map, content, events, labels);
     siteMap.#listen();
     siteMap.#placeMarkers();
+    siteMap.#placeHandles();
     return siteMap;
   }
 
@@ -113,6 +141,8 @@ export class SiteMap {
     if (content.pins !== previous.pins) void source('pins')?.setData(pinCollection(content.pins) as GeoJsonData);
     if (content.draft !== previous.draft) void source('draft')?.setData(draftCollection(content.draft) as GeoJsonData);
     if (content.site !== previous.site || content.pins !== previous.pins) this.#placeMarkers();
+    if (content.handles?.handles !== previous.handles?.handles || content.handles?.chosen !== previous.handles?.chosen)
+      this.#placeHandles();
   }
 
   /** Brings a building into view, moving the map only when it is not in view already. */
@@ -133,7 +163,7 @@ export class SiteMap {
   }
 
   destroy(): void {
-    for (const marker of this.#markers) marker.remove();
+    for (const marker of [...this.#markers, ...this.#handles]) marker.remove();
     this.#map.remove();
   }
 
@@ -142,7 +172,10 @@ export class SiteMap {
     map.on('click', (event) => {
       const hits = map.queryRenderedFeatures(event.point, { layers: ['pins', 'pin-clusters'] });
       const hit = hits[0];
-      if (!hit) return this.#events.tap([event.lngLat.lng, event.lngLat.lat]);
+      if (!hit) {
+        if (!this.#dropped) this.#events.tap([event.lngLat.lng, event.lngLat.lat]);
+        return;
+      }
       const clusterId = hit.properties['cluster_id'] as number | undefined;
       if (clusterId === undefined) return this.#events.selectPost(hit.properties['post'] as PostId);
       const source = map.getSource<GeoJSONSource>('pins');
@@ -184,6 +217,46 @@ export class SiteMap {
     }
     for (const marker of markers) marker.addTo(this.#map);
     this.#markers = markers;
+  }
+
+  /**
+   * The handles of what is being edited: a button per corner (or the pickup point), dragged
+   * with a finger or the mouse, chosen by a tap, moved with the arrow keys. Focus stays on the
+   * handle that was moved, though the handles are made anew with the site.
+   */
+  #placeHandles(): void {
+    const focused = this.#handles.findIndex((m) => m.getElement().contains(document.activeElement));
+    for (const marker of this.#handles) marker.remove();
+    const editing = this.#content.handles;
+    const handles = editing?.handles ?? [];
+    this.#handles = handles.map((at, i) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'map-handle';
+      button.setAttribute('aria-label', this.#labels.handle(i + 1, handles.length));
+      button.setAttribute('aria-pressed', String(i === editing?.chosen));
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        this.#events.chooseHandle(i);
+      });
+      button.addEventListener('keydown', (event) => {
+        const direction = ARROW_KEYS[event.key];
+        if (!direction) return;
+        // The map pans on arrow keys too: here they move the handle instead.
+        event.preventDefault();
+        event.stopPropagation();
+        this.#events.nudgeHandle(i, direction);
+      });
+      const marker = new maplibregl.Marker({ element: button, draggable: true }).setLngLat([...at]).addTo(this.#map);
+      marker.on('dragend', () => {
+        const { lng, lat } = marker.getLngLat();
+        this.#dropped = true;
+        setTimeout(() => (this.#dropped = false));
+        this.#events.dropHandle(i, [lng, lat]);
+      });
+      return marker;
+    });
+    if (focused >= 0) this.#handles[focused]?.getElement().focus();
   }
 
   #pinButton(group: BuildingPins): HTMLButtonElement {

@@ -10,15 +10,25 @@ export type GeoJsonData = GeoJSONSourceSpecification['data'];
 /** Colours by post type; type is also told by the marker's shape and text (pins.ts TYPE_SHAPE). */
 export const TYPE_COLOUR = { need: '#b4441e', offer: '#1d6b3a', swap: '#2b5c8a' } as const;
 
+/** The User Timing mark set at a map's first `idle` (everything drawn), for benches and tests. */
+export const MAP_IDLE_MARK = 'kaifong:map-idle';
+
 /** Where an empty site opens: Hong Kong, where a founder draws the first building anywhere. */
 export const DEFAULT_CENTRE: LngLat = [114.17, 22.3];
 
-/** What the map draws: the site, the posts' pins, and the outline being drawn. */
+/** The handles of a building (its corners) or pickup point being edited, and the chosen one. */
+export interface MapHandles {
+  readonly handles: readonly LngLat[];
+  readonly chosen: number;
+}
+
+/** What the map draws: the site, the posts' pins, the outline being drawn, the handles being edited. */
 export interface MapContent {
   readonly site: SiteBody;
   readonly pins: readonly Pin[];
   /** Corners tapped so far of a building being drawn. */
   readonly draft: readonly LngLat[];
+  readonly handles: MapHandles | null;
 }
 
 /** The draft outline as GeoJSON: its corners and the line through them. */

@@ -1,5 +1,5 @@
 import type { PostState } from '../domain/fold/posts.ts';
-import type { LngLat } from '../domain/geo.ts';
+import { STEPS, type Direction, type LngLat } from '../domain/geo.ts';
 import type { PostId } from '../domain/ids.ts';
 import { pinsOf, type Pin } from '../map/pins.ts';
 import type { MapContent } from '../map/style.ts';
@@ -11,8 +11,18 @@ import type { SquareSite } from './site.svelte.ts';
 /** Where the map view is: closed, loading its code, drawn, or unable to start on this device. */
 export type MapPhase = 'closed' | 'loading' | 'ready' | 'unavailable';
 
-/** What a tap on the map does: nothing, add a corner of a building, or place a pickup point. */
-export type DrawMode = 'none' | 'building' | 'point';
+/**
+ * What a tap on the map does: nothing, add a corner of a building, place a pickup point, or
+ * move the chosen corner of a building (or a pickup point) being edited.
+ */
+export type DrawMode = 'none' | 'building' | 'point' | 'edit';
+
+/** The building or pickup point being edited, and which of its handles (corners) is chosen. */
+export interface Editing {
+  readonly kind: 'building' | 'point';
+  readonly name: string;
+  readonly handle: number;
+}
 
 /**
  * The Map view: the same posts as the list, on the compound's own map. It loads MapLibre only
@@ -31,11 +41,21 @@ export class SquareMap {
   draft = $state.raw<readonly LngLat[]>([]);
   /** Where the pickup point being placed goes. */
   point = $state.raw<LngLat | null>(null);
+  editing = $state.raw<Editing | null>(null);
+  /** What the last change to the site came to, for the editor to say. */
+  outcome = $state.raw<CommandOutcome | null>(null);
   readonly #site: SquareSite;
   readonly #feed: PostFeed;
   #map: SiteMap | null = null;
 
   readonly pins: readonly Pin[] = $derived.by(() => pinsOf(this.#feed.posts, this.#site.site, this.#site.centres));
+  /** Where the handles of the building or point being edited are: its corners, or the point. */
+  readonly handles: readonly LngLat[] = $derived.by(() => {
+    const editing = this.editing;
+    if (!editing) return [];
+    if (editing.kind === 'point') return this.#site.site.points.filter((p) => p.name === editing.name).map((p) => p.at);
+    return this.#site.site.buildings.find((b) => b.name === editing.name)?.ring ?? [];
+  });
 
   constructor(site: SquareSite, feed: PostFeed) {
     this.#site = site;
@@ -75,9 +95,8 @@ export class SquareMap {
     this.#map?.destroy();
     this.#map = null;
     this.phase = 'closed';
-    this.mode = 'none';
-    this.draft = [];
-    this.point = null;
+    this.draw('none');
+    this.outcome = null;
   }
 
   /** Starts MapLibre in its container (lazily loaded); says so plainly if it cannot. */
@@ -101,7 +120,8 @@ export class SquareMap {
 
   /** What the map draws now. */
   content(): MapContent {
-    return { site: this.#site.site, pins: this.pins, draft: this.draft };
+    const handles = this.editing ? { handles: this.handles, chosen: this.editing.handle } : null;
+    return { site: this.#site.site, pins: this.pins, draft: this.draft, handles };
   }
 
   /** Redraws after the site, the list or the drawing changed. */
@@ -119,16 +139,58 @@ export class SquareMap {
     this.building = this.pins.find((p) => p.post === post)?.building ?? this.building;
   }
 
-  /** Starts drawing: a building by its corners, or a pickup point. */
-  draw(mode: DrawMode): void {
+  /** Starts drawing: a building by its corners, or a pickup point (or stops, with 'none'). */
+  draw(mode: Exclude<DrawMode, 'edit'>): void {
     this.mode = mode;
     this.draft = [];
     this.point = null;
+    this.editing = null;
+  }
+
+  /** Starts editing where a building's corners (or a pickup point) are, its first corner chosen. */
+  edit(kind: Editing['kind'], name: string): void {
+    this.draw('none');
+    this.mode = 'edit';
+    this.editing = { kind, name, handle: 0 };
+    if (kind === 'building') this.#map?.focus(name);
+  }
+
+  /** Chooses which corner the next tap or arrow moves. */
+  chooseHandle(handle: number): void {
+    if (this.editing && handle >= 0 && handle < this.handles.length) this.editing = { ...this.editing, handle };
+  }
+
+  /** Moves a handle of what is being edited to a position: a new signed site record. */
+  async moveHandle(handle: number, at: LngLat): Promise<CommandOutcome> {
+    const editing = this.editing;
+    if (!editing) return { ok: false, reason: 'invalid' };
+    this.chooseHandle(handle);
+    const outcome =
+      editing.kind === 'point'
+        ? await this.#site.movePoint(editing.name, at)
+        : await this.#site.moveCorner(editing.name, handle, at);
+    this.outcome = outcome;
+    return outcome;
+  }
+
+  /** Moves the chosen handle one arrow step (the keyboard's way to drag it). */
+  nudge(direction: Direction): Promise<CommandOutcome> {
+    const handle = this.editing?.handle ?? 0;
+    const at = this.handles[handle];
+    if (!at) return Promise.resolve({ ok: false, reason: 'invalid' });
+    const [dLng, dLat] = STEPS[direction];
+    return this.moveHandle(handle, [at[0] + dLng, at[1] + dLat]);
+  }
+
+  /** Says what a change to the site came to. */
+  report(outcome: CommandOutcome): void {
+    this.outcome = outcome;
   }
 
   tap(at: LngLat): void {
     if (this.mode === 'building') this.draft = [...this.draft, at];
     else if (this.mode === 'point') this.point = at;
+    else if (this.mode === 'edit' && this.editing) void this.moveHandle(this.editing.handle, at);
   }
 
   undoCorner(): void {
@@ -154,6 +216,12 @@ export class SquareMap {
       selectPost: (post: PostId) => this.selectPost(post),
       selectBuilding: (building: string) => this.showBuilding(building),
       tap: (at: LngLat) => this.tap(at),
+      chooseHandle: (handle: number) => this.chooseHandle(handle),
+      dropHandle: (handle: number, at: LngLat) => void this.moveHandle(handle, at),
+      nudgeHandle: (handle: number, direction: Direction) => {
+        this.chooseHandle(handle);
+        void this.nudge(direction);
+      },
     };
   }
 }

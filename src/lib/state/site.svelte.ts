@@ -2,9 +2,23 @@ import type { Board } from '../board/board.ts';
 import type { PostState } from '../domain/fold/posts.ts';
 import { roundLocation, type LngLat } from '../domain/geo.ts';
 import type { AuthorKey } from '../domain/ids.ts';
-import { EMPTY_SITE, placeKey, roundCoordinate, type SiteBody } from '../domain/kinds/site.ts';
+import {
+  EMPTY_SITE,
+  placeKey,
+  roundCoordinate,
+  type Building,
+  type PickupPoint,
+  type SiteBody,
+} from '../domain/kinds/site.ts';
 import { buildingCentres, nearnessFrom, siteBuilding, type BuildingCentres, type Nearness } from '../domain/places.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
+
+/** What was deleted last, and where it stood in its list, so Undo puts it back there. */
+export type Removed =
+  | { readonly kind: 'building'; readonly index: number; readonly building: Building }
+  | { readonly kind: 'point'; readonly index: number; readonly point: PickupPoint };
+
+const rounded = ([lng, lat]: LngLat): LngLat => [roundCoordinate(lng), roundCoordinate(lat)];
 
 /** What the site reads from its session. */
 export interface SiteContext {
@@ -22,6 +36,8 @@ export class SquareSite {
   #version = $state(0);
   /** This device's location, rounded, if the resident shared it for "near me" (kept on this device only). */
   location = $state<LngLat | null>(null);
+  /** What was deleted last, while Undo is offered. */
+  removed = $state.raw<Removed | null>(null);
   readonly #context: SiteContext;
 
   readonly site: SiteBody = $derived.by(() => {
@@ -91,37 +107,88 @@ export class SquareSite {
 
   /** Adds a building drawn by tapping its corners. */
   addBuilding(name: string, corners: readonly LngLat[]): Promise<CommandOutcome> {
-    const ring = corners.map(([lng, lat]): LngLat => [roundCoordinate(lng), roundCoordinate(lat)]);
+    const ring = corners.map(rounded);
     return this.save({ ...this.site, buildings: [...this.site.buildings, { name: name.trim(), ring }] });
   }
 
   /** Adds a pickup point (a lobby, a gate). */
-  addPoint(name: string, [lng, lat]: LngLat): Promise<CommandOutcome> {
-    const at: LngLat = [roundCoordinate(lng), roundCoordinate(lat)];
-    return this.save({ ...this.site, points: [...this.site.points, { name: name.trim(), at }] });
+  addPoint(name: string, at: LngLat): Promise<CommandOutcome> {
+    return this.save({ ...this.site, points: [...this.site.points, { name: name.trim(), at: rounded(at) }] });
   }
 
-  /** Moves a building by an offset in degrees (drag on the map, or the arrow buttons). */
+  /** Moves a building by an offset in degrees (the arrow buttons). */
   moveBuilding(name: string, [dLng, dLat]: LngLat): Promise<CommandOutcome> {
-    const buildings = this.site.buildings.map((b) =>
-      b.name !== name
-        ? b
-        : { ...b, ring: b.ring.map(([x, y]): LngLat => [roundCoordinate(x + dLng), roundCoordinate(y + dLat)]) },
-    );
-    return this.save({ ...this.site, buildings });
+    return this.#withBuilding(name, (b) => ({
+      ...b,
+      ring: b.ring.map(([x, y]): LngLat => rounded([x + dLng, y + dLat])),
+    }));
   }
 
-  renameBuilding(name: string, to: string): Promise<CommandOutcome> {
-    const buildings = this.site.buildings.map((b) => (b.name === name ? { ...b, name: to.trim() } : b));
-    return this.save({ ...this.site, buildings });
+  /** Puts one corner of a building somewhere else (dragged, tapped or nudged); the others stay. */
+  moveCorner(name: string, corner: number, at: LngLat): Promise<CommandOutcome> {
+    return this.#withBuilding(name, (b) => ({ ...b, ring: b.ring.map((c, i) => (i === corner ? rounded(at) : c)) }));
   }
 
+  /** Puts a pickup point somewhere else. */
+  movePoint(name: string, at: LngLat): Promise<CommandOutcome> {
+    const points = this.site.points.map((p) => (p.name === name ? { ...p, at: rounded(at) } : p));
+    return this.save({ ...this.site, points });
+  }
+
+  /** Deletes a building; `undoRemove` puts it back. */
   removeBuilding(name: string): Promise<CommandOutcome> {
-    return this.save({ ...this.site, buildings: this.site.buildings.filter((b) => b.name !== name) });
+    const index = this.site.buildings.findIndex((b) => b.name === name);
+    const building = this.site.buildings[index];
+    if (!building) return Promise.resolve({ ok: false, reason: 'invalid' });
+    const buildings = this.site.buildings.filter((b) => b !== building);
+    return this.#remove({ ...this.site, buildings }, { kind: 'building', index, building });
   }
 
+  /** Deletes a pickup point; `undoRemove` puts it back. */
   removePoint(name: string): Promise<CommandOutcome> {
-    return this.save({ ...this.site, points: this.site.points.filter((p) => p.name !== name) });
+    const index = this.site.points.findIndex((p) => p.name === name);
+    const point = this.site.points[index];
+    if (!point) return Promise.resolve({ ok: false, reason: 'invalid' });
+    const points = this.site.points.filter((p) => p !== point);
+    return this.#remove({ ...this.site, points }, { kind: 'point', index, point });
+  }
+
+  /**
+   * Puts back what was deleted last, where it was, into the site as it is now (a volunteer may
+   * have changed something else since): a new site record like any other change.
+   */
+  async undoRemove(): Promise<CommandOutcome> {
+    const removed = this.removed;
+    if (!removed) return { ok: false, reason: 'invalid' };
+    const site = this.site;
+    const put = <T>(list: readonly T[], item: T) => [
+      ...list.slice(0, removed.index),
+      item,
+      ...list.slice(removed.index),
+    ];
+    const outcome = await this.save(
+      removed.kind === 'building'
+        ? { ...site, buildings: put(site.buildings, removed.building) }
+        : { ...site, points: put(site.points, removed.point) },
+    );
+    if (outcome.ok) this.removed = null;
+    return outcome;
+  }
+
+  /** Forgets what undoRemove would put back. */
+  dismissUndo(): void {
+    this.removed = null;
+  }
+
+  async #remove(site: SiteBody, removed: Removed): Promise<CommandOutcome> {
+    const outcome = await this.save(site);
+    if (outcome.ok) this.removed = removed;
+    return outcome;
+  }
+
+  #withBuilding(name: string, change: (building: Building) => Building): Promise<CommandOutcome> {
+    if (!this.site.buildings.some((b) => b.name === name)) return Promise.resolve({ ok: false, reason: 'invalid' });
+    return this.save({ ...this.site, buildings: this.site.buildings.map((b) => (b.name === name ? change(b) : b)) });
   }
 
   save(site: SiteBody): Promise<CommandOutcome> {

@@ -1,7 +1,16 @@
 import type { Authority } from '../authority.ts';
+import type { AuthorKey } from '../ids.ts';
 import type { AnyRecord, RecordKind, VerifiedRecord } from '../kinds/registry.ts';
-import { latest } from './order.ts';
+import { later, latest } from './order.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
+
+/**
+ * What a slice keeps of its records: every one, or only each author's latest. Whether a record
+ * is allowed depends on its author alone (their role, whether they are blocked), so the latest
+ * allowed record is always some author's latest: keeping only those changes nothing that
+ * counts, not even the fallback when a role is revoked, and the others can go for good.
+ */
+export type Kept = 'all' | 'latest-per-author';
 
 /**
  * A setting of the whole square that its latest allowed record decides (its name and retention,
@@ -11,18 +20,32 @@ import type { ChangeBuilder, FoldSlice } from './slice.ts';
 export class LatestAllowedSlice<K extends RecordKind> implements FoldSlice {
   readonly kinds: readonly [K];
   readonly #allowed: (record: VerifiedRecord<K>, authority: Authority) => boolean;
-  readonly #records: VerifiedRecord<K>[] = [];
+  readonly #kept: Kept;
+  /** Each author's records, oldest first; only the latest one with 'latest-per-author'. */
+  readonly #records = new Map<AuthorKey, VerifiedRecord<K>[]>();
   #current: VerifiedRecord<K> | undefined;
   #dirty = false;
 
-  constructor(kind: K, allowed: (record: VerifiedRecord<K>, authority: Authority) => boolean) {
+  constructor(kind: K, allowed: (record: VerifiedRecord<K>, authority: Authority) => boolean, kept: Kept = 'all') {
     this.kinds = [kind];
     this.#allowed = allowed;
+    this.#kept = kept;
   }
 
-  add(record: AnyRecord): void {
+  add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind !== this.kinds[0]) return;
-    this.#records.push(record as VerifiedRecord<K>);
+    const mine = record as VerifiedRecord<K>;
+    const held = this.#records.get(mine.author) ?? [];
+    if (this.#kept === 'all') {
+      this.#records.set(mine.author, [...held, mine]);
+    } else if (later(mine, held[0])) {
+      // NOTE: by design, whichever order records arrive in, every device keeps the same one.
+      for (const old of held) change.dropped.add(old.id);
+      this.#records.set(mine.author, [mine]);
+    } else {
+      change.dropped.add(mine.id);
+      return;
+    }
     this.#dirty = true;
   }
 
@@ -32,7 +55,7 @@ export class LatestAllowedSlice<K extends RecordKind> implements FoldSlice {
 
   rejudge(authority: Authority, change: ChangeBuilder): void {
     this.#dirty = false;
-    const next = latest(this.#records.filter((r) => this.#allowed(r, authority)));
+    const next = latest(this.#all().filter((r) => this.#allowed(r, authority)));
     if (next !== this.#current) {
       this.#current = next;
       change.square = true;
@@ -40,10 +63,14 @@ export class LatestAllowedSlice<K extends RecordKind> implements FoldSlice {
   }
 
   rejectedCount(authority: Authority): number {
-    return this.#records.filter((r) => !this.#allowed(r, authority)).length;
+    return this.#all().filter((r) => !this.#allowed(r, authority)).length;
   }
 
   get current(): VerifiedRecord<K> | undefined {
     return this.#current;
+  }
+
+  #all(): VerifiedRecord<K>[] {
+    return [...this.#records.values()].flat();
   }
 }

@@ -41,7 +41,6 @@ export const enLater = {
   formUrgency: 'Urgency',
   forWhom: 'Who it is for',
   building: 'Building',
-  floor: 'Floor',
   note: 'Note',
   medicineExpiry: 'Medicine expiry date',
   publish: 'Publish',
@@ -246,6 +245,20 @@ export const enLater = {
     exportSite: 'Export GeoJSON',
     siteSaved: 'The site is saved and shared with every neighbour.',
     siteRefused: (reason: string) => `Nothing was changed: ${reason}`,
+    floorPrivate: 'Your floor and flat are not shown here: share them in a message (“Share my flat”).',
+    floorInBuilding:
+      'This looks like a floor or flat, which everyone in the square would read. Give the building only.',
+    editCorners: (name: string) => `Edit the corners of ${name}`,
+    editPoint: (name: string) => `Move ${name} on the map`,
+    editing: (name: string) => `Editing ${name}`,
+    editHint:
+      'Drag a handle on the map; or choose one, then tap the map where it goes or move it with the arrows. Each change is saved at once.',
+    corner: 'Corner',
+    cornerOf: (n: number, of: number) => `Corner ${n} of ${of}`,
+    pointHandle: 'Where the pickup point is',
+    moveCorner: (n: number, direction: string) => `Move corner ${n} ${direction}`,
+    done: 'Done',
+    deleted: (name: string) => `${name} was deleted.`,
   },
 
   /** Moving a square to a new link, when its link leaked (issue 10). */
