@@ -6,6 +6,7 @@ import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
+import { FollowupsSlice, type FollowupRecord } from './followups.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
 import { MovesSlice, type MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
@@ -49,6 +50,10 @@ export interface BoardView {
   isErased(id: PostId): boolean;
   /** Records about posts this device does not have, waiting for them. */
   waiting(): Iterable<PostRecordOf | MessageRecord>;
+  /** The volunteers' follow-ups that count on a post, oldest first (fold/followups.ts). */
+  followupsOf(id: PostId): FollowupRecord[];
+  /** Posts with any follow-up record, counted or not. */
+  followedPosts(): Iterable<PostId>;
   /** The messages that count sent or received by a resident, oldest first (bounds in fold/messages.ts). */
   messagesWith(member: AuthorKey): MessageRecord[];
   /** Records that verified but were not allowed (e.g. someone else resolving my post). */
@@ -89,6 +94,7 @@ export class BoardFold implements BoardView {
   readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
   readonly #moves = new MovesSlice();
+  readonly #followups = new FollowupsSlice();
   readonly #slices: readonly FoldSlice[] = [
     this.#posts,
     this.#profiles,
@@ -97,6 +103,7 @@ export class BoardFold implements BoardView {
     this.#messages,
     this.#site,
     this.#moves,
+    this.#followups,
   ];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
@@ -141,8 +148,9 @@ export class BoardFold implements BoardView {
     const authority = this.#trust.authority;
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
     for (const record of fresh) {
-      // A message of an erased post goes with it, as its updates do.
-      if (record.kind === 'message' && this.#posts.isErased(record.body.post)) change.dropped.add(record.id);
+      // A message or follow-up of an erased post goes with it, as its updates do.
+      if ((record.kind === 'message' || record.kind === 'followup') && this.#posts.isErased(record.body.post))
+        change.dropped.add(record.id);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
@@ -150,6 +158,7 @@ export class BoardFold implements BoardView {
     for (const post of change.posts) {
       if (!this.#posts.isErased(post)) continue;
       for (const id of this.#messages.forgetPost(post)) change.dropped.add(id);
+      for (const id of this.#followups.forgetPost(post)) change.dropped.add(id);
       erased = true;
     }
     if (erased) this.#messages.settle(authority, change);
@@ -174,6 +183,7 @@ export class BoardFold implements BoardView {
       for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
       this.#posts.forget(id, this.#trust.authority, change);
       this.#messages.forgetPost(id);
+      this.#followups.forgetPost(id);
       change.posts.add(id);
     }
     this.#messages.settle(this.#trust.authority, change);
@@ -196,6 +206,14 @@ export class BoardFold implements BoardView {
   *waiting(): Iterable<PostRecordOf | MessageRecord> {
     yield* this.#posts.waiting();
     yield* this.#messages.waiting((post) => this.#posts.has(post));
+  }
+
+  followupsOf(id: PostId): FollowupRecord[] {
+    return this.#followups.of(id, this.#posts.post(id), this.#trust.authority);
+  }
+
+  followedPosts(): Iterable<PostId> {
+    return this.#followups.posts();
   }
 
   messagesWith(member: AuthorKey): MessageRecord[] {
@@ -251,7 +269,7 @@ export class BoardFold implements BoardView {
   }
 
   recordIdsOf(id: PostId): RecordId[] {
-    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id)];
+    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id), ...this.#followups.idsOf(id)];
   }
 
   get rejectedCount(): number {

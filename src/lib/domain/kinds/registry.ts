@@ -9,6 +9,7 @@ import {
 } from '../envelope.ts';
 import type { RecordId } from '../ids.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
+import { followupKind, type FollowupBody } from './followup.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
@@ -36,6 +37,7 @@ export interface BodyByKind {
   message: MessageBody;
   site: SiteBody;
   move: MoveBody;
+  followup: FollowupBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -53,6 +55,7 @@ interface SubjectByKind {
   message: PostSubject;
   site: never;
   move: never;
+  followup: PostSubject;
 }
 
 /** Every kind this version knows. */
@@ -69,6 +72,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   message: messageKind,
   site: siteKind,
   move: moveKind,
+  followup: followupKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
