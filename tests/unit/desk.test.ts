@@ -22,7 +22,13 @@ let alice: Identity;
 let mallory: Identity;
 
 beforeAll(async () => {
-  [founder, vera, victor, alice, mallory] = await Promise.all([1, 2, 3, 4, 5].map(identity));
+  [founder, vera, victor, alice, mallory] = await Promise.all([
+    identity(1),
+    identity(2),
+    identity(3),
+    identity(4),
+    identity(5),
+  ]);
 });
 
 const urgentNeed = (overrides = {}) => postBody({ urgency: 'urgent', ...overrides });

@@ -3,7 +3,8 @@ import type { FollowupRecord } from './fold/followups.ts';
 import { byTimeThenId } from './fold/order.ts';
 import type { PostState } from './fold/posts.ts';
 import { hlcMs } from './hlc.ts';
-import type { AuthorKey, PostId, RecordId } from './ids.ts';
+import type { Authority } from './authority.ts';
+import type { AuthorKey, PostId, RecordId, SealKey } from './ids.ts';
 import { DESK_LIMITS, type DeferReason, type DeskOutcome } from './kinds/followup.ts';
 
 const HOUR_MS = 3_600_000;
@@ -178,4 +179,35 @@ function deskOrder(a: DeskItem, b: DeskItem): number {
   if (vulnerable !== 0) return vulnerable;
   if (a.post.activeSinceMs !== b.post.activeSinceMs) return a.post.activeSinceMs - b.post.activeSinceMs;
   return a.post.id < b.post.id ? -1 : 1;
+}
+
+/** A post's status as a forwarded link or a screenshot must tell it: still open, or closed and since when. */
+export type LiveStatus =
+  | { readonly kind: 'open'; readonly sinceMs: number }
+  | { readonly kind: 'expired' | 'resolved' | 'withdrawn'; readonly sinceMs: number }
+  | { readonly kind: 'outcome'; readonly outcome: DeskOutcome; readonly sinceMs: number };
+
+/** What a post's own link shows of it at `nowMs`: its author's closing first, then a volunteer's outcome. */
+export function liveStatus(post: PostState, desk: PostDesk, nowMs: number): LiveStatus {
+  if (post.status !== 'open') return { kind: post.status, sinceMs: post.lastActivityMs };
+  if (closesNeed(desk, post) && desk.outcome)
+    return { kind: 'outcome', outcome: desk.outcome.code, sinceMs: desk.outcome.atMs };
+  const expires = expiresAtMs(post);
+  if (nowMs >= expires) return { kind: 'expired', sinceMs: expires };
+  return { kind: 'open', sinceMs: post.activeSinceMs };
+}
+
+/**
+ * Who a volunteer note is sealed to: its writer first, then every volunteer and the founder whose
+ * profile has an encryption key (never a blocked key), at most DESK_LIMITS.noteReaders.
+ */
+export function noteReaders(
+  mine: SealKey,
+  members: readonly { readonly author: AuthorKey; readonly profile: { readonly seal?: SealKey | undefined } }[],
+  authority: Authority,
+): SealKey[] {
+  const readers = new Set<SealKey>([mine]);
+  for (const { author, profile } of members)
+    if (profile.seal && authority.canModerate(author) && !authority.isBlocked(author)) readers.add(profile.seal);
+  return [...readers].slice(0, DESK_LIMITS.noteReaders);
 }

@@ -16,6 +16,7 @@ import type { Durability } from './durability.svelte.ts';
 import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
+import type { SquareDesk } from './desk.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
 import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
@@ -26,6 +27,9 @@ import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './squa
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
+
+/** This device's calendar date of a time, as YYYY-MM-DD. */
+const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
@@ -55,6 +59,9 @@ export class SquareSession {
   /** Conversations: their state and code load after the list has painted; null until then. */
   messages = $state<SquareMessages | null>(null);
   #messages: Promise<SquareMessages> | null = null;
+  /** The volunteers' desk, matches and figures: its state and code load after the list has painted; null until then. */
+  desk = $state<SquareDesk | null>(null);
+  #desk: Promise<SquareDesk> | null = null;
   /** The compound's own map, and where "near me" is. */
   readonly site: SquareSite;
   /** The Map view of the posts in the list: its state and code load when first opened; null until then. */
@@ -156,6 +163,23 @@ export class SquareSession {
     return this.#messages;
   }
 
+  /** The desk's state, loading it (out of the first load) if it is not here yet. */
+  openDesk(): Promise<SquareDesk> {
+    this.#desk ??= import('./desk.svelte.ts').then(
+      ({ SquareDesk }) =>
+        (this.desk = new SquareDesk({
+          me: this.#identity.author,
+          board: () => this.#board,
+          now: () => this.now,
+          sealing: () => this.#sealing,
+          centres: () => this.site.centres,
+          // The compound's own calendar days, not UTC's: en-CA writes dates as YYYY-MM-DD.
+          dayOf: (ms) => LOCAL_DAY.format(ms),
+        })),
+    );
+    return this.#desk;
+  }
+
   get me(): AuthorKey {
     return this.#identity.author;
   }
@@ -187,6 +211,7 @@ export class SquareSession {
       this.phase = 'ready';
       await this.#app.afterPaint();
       void this.conversations();
+      void this.openDesk();
       this.#network = this.#services.network();
       const { doc, transport, persistence } = (this.#loaded = await this.#network);
       if (this.#closed) return;
@@ -318,6 +343,7 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
+      this.desk?.refresh();
       void this.move.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
