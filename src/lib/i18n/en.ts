@@ -492,8 +492,8 @@ export const en = {
     empty: 'Nothing waiting: every urgent need has had news recently.',
     itemsLabel: 'Needs waiting for a volunteer',
     reason: {
-      quiet: (ago: string) => `No news since ${ago}`,
-      unanswered: (ago: string) => `“Still needed?” unanswered since ${ago}`,
+      quiet: (ago: string) => `Last news ${ago}`,
+      unanswered: (ago: string) => `“Still needed?” asked ${ago}, no answer`,
     },
     followUp: 'Follow up',
     release: 'Release',

@@ -461,8 +461,8 @@ export const zhHans: Messages = {
     empty: '没有待跟进的帖子：每个紧急需求最近都有消息。',
     itemsLabel: '等待志愿者跟进的需求',
     reason: {
-      quiet: (ago: string) => `自 ${ago} 起没有消息`,
-      unanswered: (ago: string) => `自 ${ago} 起没有回答“还需要吗？”`,
+      quiet: (ago: string) => `最后消息：${ago}`,
+      unanswered: (ago: string) => `${ago}问了“还需要吗？”，没有回答`,
     },
     followUp: '跟进',
     release: '放手',

@@ -462,8 +462,8 @@ export const zhHant: Messages = {
     empty: '沒有待跟進的帖子：每個緊急需要最近都有消息。',
     itemsLabel: '等待義工跟進的需要',
     reason: {
-      quiet: (ago: string) => `自 ${ago} 起沒有消息`,
-      unanswered: (ago: string) => `自 ${ago} 起沒有回答「還需要嗎？」`,
+      quiet: (ago: string) => `最後消息：${ago}`,
+      unanswered: (ago: string) => `${ago}問了「還需要嗎？」，沒有回答`,
     },
     followUp: '跟進',
     release: '放手',
