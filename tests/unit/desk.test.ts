@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import {
+  CLAIM_LIMITS,
   countedClaims,
   deskQueue,
   DESK_TIMING,
@@ -147,8 +148,8 @@ describe('the desk', () => {
     const claimAt = T0 + 7 * HOUR;
     const f = fold(await grant(vera), need, await followup(vera, { action: 'claim', post: need.id }, claimAt));
     const [item] = desk(f, claimAt + HOUR).queue.due;
-    expect(item?.desk.claim).toMatchObject({ by: vera.author, untilMs: claimAt + DESK_LIMITS.claimMs });
-    expect(desk(f, claimAt + DESK_LIMITS.claimMs).queue.due[0]?.desk.claim).toBeNull();
+    expect(item?.desk.claim).toMatchObject({ by: vera.author, untilMs: claimAt + CLAIM_LIMITS.lapseMs });
+    expect(desk(f, claimAt + CLAIM_LIMITS.lapseMs).queue.due[0]?.desk.claim).toBeNull();
     f.add([await followup(vera, { action: 'release', post: need.id }, claimAt + 30 * MINUTE)]);
     expect(desk(f, claimAt + HOUR).queue.due[0]?.desk.claim).toBeNull();
   });

@@ -14,7 +14,7 @@ import {
 import type { PostState } from '../../src/lib/domain/fold/posts.ts';
 import type { AuthorKey, PostId } from '../../src/lib/domain/ids.ts';
 import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
-import { postOfLink, postUrl, parseInvite } from '../../src/lib/domain/invite.ts';
+import { inviteUrl, postOfLink, parseInvite } from '../../src/lib/domain/invite.ts';
 import { HOUR, hlc, postBody, postState, T0 } from './fixtures.ts';
 
 const DAY = 24 * HOUR;
@@ -143,7 +143,8 @@ describe('a post’s own link', () => {
   const id = 'P'.repeat(22) as PostId;
 
   it('is the invite with the post, and still opens the square', () => {
-    const link = postUrl('https://kaifong.example/#old', invite, id);
+    // As a post card's link writes it: the square's invite, then the post.
+    const link = `${inviteUrl('https://kaifong.example/#old', invite)}&p=${id}`;
     expect(link).toBe(
       `https://kaifong.example/#r=${'a'.repeat(22)}&k=${'b'.repeat(22)}&f=ed25519:${'c'.repeat(43)}&n=${'d'.repeat(22)}&p=${id}`,
     );

@@ -19,6 +19,22 @@ export const DESK_TIMING = {
   afterExpiryMs: 48 * HOUR_MS,
 } as const;
 
+/** Claims every device holds volunteers to, judged over all their claims (`countedClaims`). */
+export const CLAIM_LIMITS = {
+  /** Posts one volunteer may be following up at once. */
+  perVolunteer: 3,
+  /** A claim lapses after this long, so a post nobody finished goes back to the desk. */
+  lapseMs: 3 * HOUR_MS,
+} as const;
+
+/** Characters of a volunteer note's text, checked when it is written and when it is opened. */
+export const NOTE_TEXT_MAX = 1000;
+
+/** What a note's box is bound to (AES-GCM additional data): its post and writer. */
+export function noteBinding(post: string, author: string): string {
+  return `kaifong desk note v1|${post}|${author}`;
+}
+
 /** Why a need is on the desk. */
 export type DeskReason = 'quiet' | 'unanswered';
 
@@ -52,7 +68,7 @@ export function closesNeed(desk: PostDesk, post: PostState): boolean {
 /** When a claim ends: it lapses, its volunteer releases it, or anyone records an outcome. */
 function claimEndMs(claim: FollowupRecord, records: readonly FollowupRecord[]): number {
   const at = hlcMs(claim.at);
-  let end = at + DESK_LIMITS.claimMs;
+  let end = at + CLAIM_LIMITS.lapseMs;
   for (const r of records) {
     const ms = hlcMs(r.at);
     if (r.at <= claim.at || ms >= end) continue;
@@ -63,7 +79,7 @@ function claimEndMs(claim: FollowupRecord, records: readonly FollowupRecord[]): 
 
 /**
  * The claims that count, over every post's follow-ups: each volunteer's claims in time order, a
- * claim counting while fewer than DESK_LIMITS.claimsPerVolunteer of their counted claims are in
+ * claim counting while fewer than CLAIM_LIMITS.perVolunteer of their counted claims are in
  * force at its time. Depends only on the set of records, so every device agrees.
  */
 export function countedClaims(followups: Iterable<readonly FollowupRecord[]>): Map<RecordId, Claim> {
@@ -84,7 +100,7 @@ export function countedClaims(followups: Iterable<readonly FollowupRecord[]>): M
       const atMs = hlcMs(record.at);
       const live = inForce.filter((end) => end > atMs);
       inForce.splice(0, inForce.length, ...live);
-      if (inForce.length >= DESK_LIMITS.claimsPerVolunteer) continue;
+      if (inForce.length >= CLAIM_LIMITS.perVolunteer) continue;
       inForce.push(endMs);
       counted.set(record.id, { by, atMs, untilMs: endMs });
     }

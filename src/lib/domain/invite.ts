@@ -75,14 +75,6 @@ export function inviteUrl(pageUrl: string, invite: Invite): string {
   return `${hashAt >= 0 ? pageUrl.slice(0, hashAt) : pageUrl}#${inviteFragment(invite)}`;
 }
 
-/**
- * A post's own link on the given page URL: the square's invite, then `&p=<post id>`, so a link
- * forwarded outside the square still opens the square first, and then the post as it is now.
- */
-export function postUrl(pageUrl: string, invite: Invite, post: PostId): string {
-  return `${inviteUrl(pageUrl, invite)}&p=${post}`;
-}
-
 /** The post a link or fragment points at (`p=`), if any; an invite without one gives null. */
 export function postOfLink(text: string): PostId | null {
   const match = /[#&]p=([A-Za-z0-9_-]{22})(?=&|$)/.exec(text);

@@ -1,4 +1,5 @@
 import { isLocale, LOCALES, pickLocale, type Locale } from '../domain/locale.ts';
+import type { DeskMessages } from './desk/en.ts';
 import type { Messages } from './en.ts';
 
 /**
@@ -9,6 +10,13 @@ const CATALOGUES: Readonly<Record<Locale, () => Promise<Messages>>> = {
   en: () => import('./en.ts').then((m) => m.en),
   'zh-Hant': () => import('./zh-hant.ts').then((m) => m.zhHant),
   'zh-Hans': () => import('./zh-hans.ts').then((m) => m.zhHans),
+};
+
+/** The desk's and the figures' messages: only volunteers' desks and the figures need them, so they load with those. */
+const DESK_CATALOGUES: Readonly<Record<Locale, () => Promise<DeskMessages>>> = {
+  en: () => import('./desk/en.ts').then((m) => m.deskEn),
+  'zh-Hant': () => import('./desk/zh-hant.ts').then((m) => m.deskZhHant),
+  'zh-Hans': () => import('./desk/zh-hans.ts').then((m) => m.deskZhHans),
 };
 
 /** One language's messages. */
@@ -36,6 +44,9 @@ export class I18n {
   locale = $state<Locale>('en');
   /** The messages of `locale`. */
   t = $state.raw<Messages>() as Messages;
+  /** The desk's messages in `locale`, once `loadDesk` loaded them; null before. */
+  desk = $state.raw<DeskMessages | null>(null);
+  #loadingDesk: Promise<void> | null = null;
   readonly #relative = $derived(new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto', style: 'short' }));
   readonly #date = $derived(new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }));
   readonly #number = $derived(new Intl.NumberFormat(this.locale));
@@ -61,10 +72,26 @@ export class I18n {
 
   /** Switches language once its messages are loaded, and remembers the choice. */
   async setLocale(locale: Locale): Promise<void> {
-    const messages = await loadMessages(locale);
+    const [messages, desk] = await Promise.all([loadMessages(locale), this.desk ? DESK_CATALOGUES[locale]() : null]);
     this.t = messages;
+    if (desk) this.desk = desk;
     this.locale = locale;
     this.storage.setItem(STORAGE_KEY, locale);
+  }
+
+  /** Loads the desk's messages in the current language, if they are not here yet. */
+  loadDesk(): Promise<void> {
+    this.#loadingDesk ??= this.#loadDesk();
+    return this.#loadingDesk;
+  }
+
+  async #loadDesk(): Promise<void> {
+    while (!this.desk) {
+      const locale = this.locale;
+      const desk = await DESK_CATALOGUES[locale]();
+      // A language switch meanwhile: load that language's instead.
+      if (!this.desk && this.locale === locale) this.desk = desk;
+    }
   }
 
   /** "12 min ago", "昨天": how long ago something happened. */

@@ -7,6 +7,8 @@ import {
   deskQueue,
   EMPTY_DESK,
   liveStatus,
+  noteBinding,
+  NOTE_TEXT_MAX,
   noteReaders,
   postDesk,
   type Claim,
@@ -31,13 +33,7 @@ import {
 } from '../domain/figures.ts';
 import type { PostState } from '../domain/fold/posts.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
-import {
-  DESK_LIMITS,
-  noteBinding,
-  type DeferReason,
-  type DeskOutcome,
-  type FollowupBody,
-} from '../domain/kinds/followup.ts';
+import { type DeferReason, type DeskOutcome, type FollowupBody } from '../domain/kinds/followup.ts';
 import { messageLength } from '../domain/kinds/message.ts';
 import { matchesFor, matchIndex, type Match, type MatchIndex } from '../domain/matching.ts';
 import type { BuildingCentres } from '../domain/places.ts';
@@ -51,9 +47,12 @@ export interface DeskContext {
   now(): number;
   sealing(): SealingKeys | null;
   centres(): BuildingCentres;
-  /** The local calendar date of a time, for the charts' days. */
-  dayOf(ms: number): string;
+  /** The calendar date of a time, for the charts' days; this device's own dates by default. */
+  dayOf?(ms: number): string;
 }
+
+/** This device's calendar date of a time, as YYYY-MM-DD: the compound's own days, not UTC's (en-CA writes them so). */
+const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** A volunteer note as opened on this device: null when it was not sealed to this volunteer. */
 export interface DeskNote {
@@ -170,7 +169,7 @@ export class SquareDesk {
   };
 
   readonly figures: Figures = $derived.by(() => {
-    const dayOf = (ms: number) => this.#context.dayOf(ms);
+    const dayOf = (ms: number) => this.#context.dayOf?.(ms) ?? LOCAL_DAY.format(ms);
     const days = lastDays(this.#context.now(), FIGURE_DAYS, dayOf);
     return {
       days: dailyFigures(this.#posts, this.#closure, days, dayOf, this.filter),
@@ -212,7 +211,7 @@ export class SquareDesk {
     for (const record of fresh) {
       if (record.body.action !== 'note') continue;
       const text = await openBox(record.body.box, keys, noteBinding(record.body.post, record.author));
-      this.#opened.set(record.id, text !== null && messageLength(text) <= DESK_LIMITS.noteText ? text : null);
+      this.#opened.set(record.id, text !== null && messageLength(text) <= NOTE_TEXT_MAX ? text : null);
     }
   }
 
@@ -240,7 +239,7 @@ export class SquareDesk {
   async addNote(post: PostId, text: string): Promise<CommandOutcome> {
     const trimmed = text.trim();
     if (!trimmed) return { ok: false, reason: 'required' };
-    if (messageLength(trimmed) > DESK_LIMITS.noteText) return { ok: false, reason: 'too-long' };
+    if (messageLength(trimmed) > NOTE_TEXT_MAX) return { ok: false, reason: 'too-long' };
     const board = this.#context.board();
     const keys = this.#context.sealing();
     if (!board || !keys) return { ok: false, reason: 'opening' };

@@ -28,9 +28,6 @@ import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './squa
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
 
-/** This device's calendar date of a time, as YYYY-MM-DD. */
-const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
 
@@ -173,8 +170,6 @@ export class SquareSession {
           now: () => this.now,
           sealing: () => this.#sealing,
           centres: () => this.site.centres,
-          // The compound's own calendar days, not UTC's: en-CA writes dates as YYYY-MM-DD.
-          dayOf: (ms) => LOCAL_DAY.format(ms),
         })),
     );
     return this.#desk;

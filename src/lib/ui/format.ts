@@ -1,4 +1,4 @@
-import { CATALOGUE_IDS, catalogueItem, type CatalogueId } from '../domain/catalogue.ts';
+import { catalogueItem, type CatalogueId } from '../domain/catalogue.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { ItemLine, PostBody } from '../domain/kinds/post.ts';
 
@@ -32,10 +32,4 @@ export function authorLabel(name: string | undefined, author: string, neighbour:
 /** A post's items on one line, as its card's heading shows them. */
 export function postHeadline(post: PostBody, locale: Locale): string {
   return post.items.map((line) => formatItemLine(line, locale)).join(', ');
-}
-
-/** An item as the figures key it (domain/kinds/post.ts `lineKey`): its name, or "Other: description". */
-export function itemKeyName(key: string, locale: Locale): string {
-  if ((CATALOGUE_IDS as readonly string[]).includes(key)) return catalogueItem(key as CatalogueId).name[locale];
-  return `${catalogueItem('other').name[locale]}: ${key.replace(/^other:/, '')}`;
 }

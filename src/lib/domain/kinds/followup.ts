@@ -10,14 +10,8 @@ const HOUR_MS = 3_600_000;
 
 /** Bounds on the volunteers' desk every device enforces when folding. */
 export const DESK_LIMITS = {
-  /** Posts one volunteer may be following up at once. */
-  claimsPerVolunteer: 3,
-  /** A claim lapses after this long, so a post nobody finished goes back to the desk. */
-  claimMs: 3 * HOUR_MS,
   /** The furthest ahead a post may be deferred. */
   deferMaxMs: 7 * 24 * HOUR_MS,
-  /** Characters of a volunteer note's text (checked when opened). */
-  noteText: 1000,
   /** Base64url characters of a sealed note, as for a message. */
   noteSealedChars: 6000,
   /** Readers a note may be sealed to: the volunteers, the founder and the writer. */
@@ -68,8 +62,8 @@ export type FollowupAction = FollowupBody['action'];
 /**
  * The volunteers' desk work on a post: claims, releases, outcomes, deferrals and sealed notes.
  * Only the founder and volunteers may write them, and every device judges that again when
- * folding, so a resident's forged outcome is ignored. How many posts a volunteer may claim at once
- * is judged over all their claims (domain/desk.ts).
+ * folding, so a resident's forged outcome is ignored. How many posts a volunteer may claim at once,
+ * and for how long, is judged over all their claims (CLAIM_LIMITS, domain/desk.ts).
  */
 export const followupKind: KindSpec<FollowupBody, PostSubject> = {
   body: FollowupBodySchema,
@@ -84,8 +78,3 @@ export const followupKind: KindSpec<FollowupBody, PostSubject> = {
     return ALLOWED;
   },
 };
-
-/** What a note's box is bound to (AES-GCM additional data): its post and writer. */
-export function noteBinding(post: string, author: string): string {
-  return `kaifong desk note v1|${post}|${author}`;
-}
