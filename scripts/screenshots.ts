@@ -270,18 +270,24 @@ async function deskScene(browser: Browser, url: string, phone: boolean): Promise
   await first.getByRole('button', { name: 'Add note' }).click();
   await first.getByText('Called at 14:00').waitFor();
   await first.getByText(/offers match/).click();
+  // Playwright scrolled the dialog to what it clicked: the screenshots show it from its top.
+  const top = () => dialog.evaluate((d) => d.scrollTo(0, 0));
+  await top();
   await shoot(page, `${device}-en-desk`);
   await dialog.getByRole('button', { name: 'Figures' }).click();
   await dialog.getByRole('img', { name: /Chart of needs and offers/ }).waitFor();
+  await top();
   await shoot(page, `${device}-en-figures`);
   if (phone) {
     await dialog.getByRole('button', { name: 'Lobby sheet' }).click();
+    await top();
     await shoot(page, `${device}-en-lobby`);
     const lang = page.getByRole('combobox', { name: /Language|語言/ });
     await dialog.getByRole('button', { name: 'Close' }).click();
     await lang.selectOption({ label: '繁體中文' });
     await page.getByRole('button', { name: /^義工工作台/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: '數據' }).click();
+    await page.getByRole('dialog').evaluate((d) => d.scrollTo(0, 0));
     await shoot(page, `${device}-zh-hant-figures`);
   }
   await context.close();

@@ -5,6 +5,8 @@
 // from D shows on the need; B records "done by others" and every device shows it; the post's own
 // link, forwarded, opens the post saying it is resolved. A resident's forged outcome counts nowhere.
 
+import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import { generateIdentity } from '../../src/lib/crypto/signing.ts';
@@ -145,4 +147,70 @@ test('a quiet urgent need reaches the desk; a volunteer follows up with a sealed
   const offerCard = postList(a).getByRole('listitem').filter({ hasText: 'spare thermometer' });
   await expect(offerCard).toBeVisible();
   await expect(offerCard).not.toContainText('Volunteer:');
+});
+
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Controls in the dialog smaller than 44 × 44 px, or the page wider than the phone. */
+async function phoneProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    if (document.documentElement.scrollWidth > window.innerWidth) problems.push('wider than the screen');
+    for (const el of document.querySelectorAll<HTMLElement>('dialog[open] :is(button, select, summary, a)')) {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && (box.height < 43.5 || box.width < 43.5))
+        problems.push(`${el.textContent?.trim()}: ${box.width}×${box.height}`);
+    }
+    return problems;
+  });
+}
+
+test('on a phone the desk, the figures and the lobby sheet are accessible in English and Chinese; the CSV holds no private data', async ({
+  openPeer,
+}) => {
+  test.setTimeout(120_000);
+  const page = await openPeer({ startTime: START, phone: true });
+  await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
+  await publishPost(page, {
+    item: 'Thermometer',
+    quantity: 1,
+    urgency: 'Urgent: someone is ill now',
+    note: 'Flat 12B, call 9123 4567',
+  });
+  await page.clock.fastForward('07:00:00');
+  const desk = await openDesk(page);
+  await expect(deskItem(page)).toBeVisible({ timeout: APP_TIMEOUT_MS });
+  expect(await violations(page)).toEqual([]);
+  expect(await phoneProblems(page)).toEqual([]);
+
+  await desk.getByRole('button', { name: 'Figures' }).click();
+  await expect(desk.getByRole('img', { name: /Chart of needs and offers/ })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  expect(await phoneProblems(page)).toEqual([]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    desk.getByRole('button', { name: 'Download posts as CSV' }).click(),
+  ]);
+  const csv = await readFile((await download.path())!, 'utf8');
+  expect(csv.split('\r\n')[1]).toMatch(/^need,thermometerx1,urgent,no,,2026-11-25T08:0\dZ,open,,,$/);
+  for (const secret of ['Ah Mei', '12B', '9123', 'ed25519:', 'p256:']) expect(csv).not.toContain(secret);
+
+  await desk.getByRole('button', { name: 'Lobby sheet' }).click();
+  await expect(desk.getByRole('list', { name: 'No building given' })).toContainText('Thermometer × 1');
+  await expect(desk.getByRole('region', { name: /Open needs by building/ })).not.toContainText('12B');
+  expect(await violations(page)).toEqual([]);
+
+  await desk.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: '繁體中文' });
+  await page.getByRole('button', { name: /^義工工作台/ }).click();
+  const zh = page.getByRole('dialog', { name: '義工工作台' });
+  await expect(zh.getByRole('button', { name: '跟進', exact: true })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await zh.getByRole('button', { name: '數據' }).click();
+  await expect(zh.getByRole('img', { name: /最近 14 日/ })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  expect(await phoneProblems(page)).toEqual([]);
 });
