@@ -7,11 +7,14 @@ import {
   deskQueue,
   DESK_TIMING,
   EMPTY_DESK,
+  liveStatus,
+  noteReaders,
   postDesk,
   type PostDesk,
 } from '../../src/lib/domain/desk.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
-import type { PostId } from '../../src/lib/domain/ids.ts';
+import { trustAuthority } from '../../src/lib/domain/authority.ts';
+import type { AuthorKey, PostId, SealKey } from '../../src/lib/domain/ids.ts';
 import { DESK_LIMITS, type FollowupBody } from '../../src/lib/domain/kinds/followup.ts';
 import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { HOUR, identity, MINUTE, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
@@ -197,5 +200,51 @@ describe('the desk', () => {
 
   it('has nothing to say about a post nobody followed up', () => {
     expect(postDesk([], new Map(), T0)).toEqual(EMPTY_DESK);
+  });
+});
+
+describe('who reads a volunteer note, and what a post’s link says', () => {
+  const key = (n: number) => `x25519:${String(n).repeat(43).slice(0, 43)}` as SealKey;
+  const who = (name: string) => `ed25519:${name}` as AuthorKey;
+
+  it('seals a note to its writer, then every volunteer and the founder with a key; never a resident or a blocked key', () => {
+    const authority = trustAuthority({
+      founder: who('founder'),
+      volunteers: new Set([who('vera'), who('victor'), who('blocked')]),
+      vouched: new Set([who('alice')]),
+      blocked: new Set([who('blocked')]),
+      hidden: new Map(),
+    });
+    const members = [
+      { author: who('alice'), profile: { seal: key(1) } },
+      { author: who('founder'), profile: { seal: key(2) } },
+      { author: who('vera'), profile: { seal: key(3) } },
+      { author: who('victor'), profile: {} },
+      { author: who('blocked'), profile: { seal: key(5) } },
+    ];
+    expect(noteReaders(key(3), members, authority)).toEqual([key(3), key(2)]);
+  });
+
+  it('says resolved, withdrawn or expired since when, and a volunteer’s closing outcome', async () => {
+    const need = await signPost(alice, urgentNeed(), T0);
+    const f = fold(await grant(vera), need);
+    const view = () => f.post(need.id)!;
+    const deskNow = (ms: number) => desk(f, ms).deskOf(need.id);
+    expect(liveStatus(view(), deskNow(T0 + HOUR), T0 + HOUR)).toEqual({ kind: 'open', sinceMs: T0 });
+    expect(liveStatus(view(), deskNow(T0 + 25 * HOUR), T0 + 25 * HOUR)).toEqual({
+      kind: 'expired',
+      sinceMs: T0 + 24 * HOUR,
+    });
+    f.add([await followup(vera, { action: 'outcome', post: need.id, outcome: 'done-by-others' }, T0 + 2 * HOUR)]);
+    expect(liveStatus(view(), deskNow(T0 + 3 * HOUR), T0 + 3 * HOUR)).toEqual({
+      kind: 'outcome',
+      outcome: 'done-by-others',
+      sinceMs: T0 + 2 * HOUR,
+    });
+    f.add([await signUpdate(alice, need.id, 'resolve', T0 + 4 * HOUR)]);
+    expect(liveStatus(view(), deskNow(T0 + 5 * HOUR), T0 + 5 * HOUR)).toEqual({
+      kind: 'resolved',
+      sinceMs: T0 + 4 * HOUR,
+    });
   });
 });
