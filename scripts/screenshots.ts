@@ -12,6 +12,10 @@ import {
   publishAsNeighbours,
   publishThroughBoard,
 } from '../tests/support/page-driver.ts';
+import { generateIdentity } from '../src/lib/crypto/signing.ts';
+import type { AnyRecord } from '../src/lib/domain/kinds/registry.ts';
+import { entriesOf, signAs } from '../tests/support/neighbours.ts';
+import { boardIdle, writeStoredRecords } from '../tests/support/page-driver.ts';
 import { REPO_ROOT, signalingServer } from '../tests/support/server-process.ts';
 
 const OUT = `${REPO_ROOT}docs/screenshots`;
@@ -138,6 +142,157 @@ async function scene(browser: Browser, url: string, s: Scene, phone: boolean): P
   await context.close();
 }
 
+const HOUR = 3_600_000;
+const ITEMS = ['paracetamol-500', 'antigen-test', 'thermometer', 'child-fever-suspension', 'surgical-mask'] as const;
+
+/**
+ * Two weeks of a compound's posts, signed by neighbours' own keys: needs and offers each day, most
+ * resolved some hours later, and today three urgent needs that went quiet, with offers that match.
+ */
+async function deskHistory(nowMs: number): Promise<AnyRecord[]> {
+  const records: AnyRecord[] = [];
+  const post = async (body: Record<string, unknown>, atMs: number, resolveAfterH?: number, name?: string) => {
+    const who = await generateIdentity();
+    if (name)
+      records.push(
+        await signAs(who, 'profile', { name, building: (body.where as { building: string }).building }, atMs - 1000),
+      );
+    const full = { groups: [], note: '', ...body };
+    const record = await signAs(who, 'post', full, atMs);
+    records.push(record);
+    if (resolveAfterH !== undefined)
+      records.push(await signAs(who, 'update', { post: record.id, action: 'resolve' }, atMs + resolveAfterH * HOUR));
+  };
+  for (let day = 13; day >= 1; day--) {
+    const base = nowMs - day * 24 * HOUR;
+    const needs = 2 + ((day * 7) % 4);
+    for (let i = 0; i < needs; i++) {
+      const item = ITEMS[(day + i) % ITEMS.length]!;
+      const where = { building: `Block ${1 + ((day + i) % 5)}`, floor: '' };
+      await post(
+        { type: 'need', items: [{ item, qty: 1 }], urgency: i === 0 ? 'urgent' : 'soon', where },
+        base + i * HOUR,
+        i % 3 === 2 ? undefined : 2 + ((day * i) % 9),
+      );
+    }
+    const offers = 1 + (day % 3);
+    for (let i = 0; i < offers; i++) {
+      const item = ITEMS[(day * 3 + i) % ITEMS.length]!;
+      const where = { building: `Block ${1 + ((day * 2 + i) % 5)}`, floor: '' };
+      await post(
+        { type: 'offer', items: [{ item, qty: 1 }], urgency: 'soon', where, medicineExpiry: '2030-06-30' },
+        base + (i + 3) * HOUR,
+        5 + i,
+      );
+    }
+  }
+  await post(
+    {
+      type: 'need',
+      items: [{ item: 'child-fever-suspension', qty: 1 }],
+      urgency: 'urgent',
+      groups: ['child'],
+      where: { building: 'Block 5', floor: '8/F' },
+      note: 'My son has had a fever since last night.',
+    },
+    nowMs - 9 * HOUR,
+    undefined,
+    'Mrs Wong',
+  );
+  await post(
+    {
+      type: 'need',
+      items: [{ item: 'pulse-oximeter', qty: 1 }],
+      urgency: 'urgent',
+      groups: ['elderly'],
+      where: { building: 'Block 2', floor: '12/F' },
+    },
+    nowMs - 7 * HOUR,
+    undefined,
+    'Mr Lee',
+  );
+  await post(
+    {
+      type: 'need',
+      items: [{ item: 'paracetamol-500', qty: 4 }],
+      urgency: 'urgent',
+      where: { building: 'Block 1', floor: '3/F' },
+    },
+    nowMs - 8 * HOUR,
+    undefined,
+    'Siu Ling',
+  );
+  for (const building of ['Block 4', 'Block 3'])
+    await post(
+      {
+        type: 'offer',
+        items: [{ item: 'child-fever-suspension', qty: 1 }],
+        urgency: 'soon',
+        where: { building, floor: '' },
+        medicineExpiry: '2030-06-30',
+      },
+      nowMs - 2 * HOUR,
+    );
+  await post(
+    {
+      type: 'offer',
+      items: [{ item: 'paracetamol-500', qty: 6 }],
+      urgency: 'soon',
+      where: { building: 'Block 1', floor: '' },
+      medicineExpiry: '2030-06-30',
+    },
+    nowMs - HOUR,
+  );
+  return records;
+}
+
+/** The volunteer desk, its figures and the lobby sheet, as the founder sees them. */
+async function deskScene(browser: Browser, url: string, phone: boolean): Promise<void> {
+  const context = await browser.newContext({
+    locale: 'en-GB',
+    ...(phone ? PHONE : { viewport: { width: 1280, height: 900 } }),
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+  await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
+  await writeStoredRecords(page, entriesOf(await deskHistory(Date.now())));
+  await boardIdle(page);
+  const share = page.getByRole('button', { name: 'Share & settings' });
+  if ((await share.isVisible()) && (await share.getAttribute('aria-expanded')) === 'true') await share.click();
+  const device = phone ? 'phone' : 'desktop';
+  await page.getByRole('button', { name: /^Desk/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Volunteer desk' });
+  const first = dialog.getByRole('listitem').filter({ hasText: 'suspension' }).first();
+  await first.getByRole('button', { name: 'Follow up' }).click();
+  await first
+    .getByRole('textbox', { name: /Volunteer note/ })
+    .fill('Called at 14:00, no answer. Will knock after lunch.');
+  await first.getByRole('button', { name: 'Add note' }).click();
+  await first.getByText('Called at 14:00').waitFor();
+  await first.getByText(/offers match/).click();
+  // Playwright scrolled the dialog to what it clicked: the screenshots show it from its top.
+  const top = () => dialog.evaluate((d) => d.scrollTo(0, 0));
+  await top();
+  await shoot(page, `${device}-en-desk`);
+  await dialog.getByRole('button', { name: 'Figures' }).click();
+  await dialog.getByRole('img', { name: /Chart of needs and offers/ }).waitFor();
+  await top();
+  await shoot(page, `${device}-en-figures`);
+  if (phone) {
+    await dialog.getByRole('button', { name: 'Lobby sheet' }).click();
+    await top();
+    await shoot(page, `${device}-en-lobby`);
+    const lang = page.getByRole('combobox', { name: /Language|語言/ });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await lang.selectOption({ label: '繁體中文' });
+    await page.getByRole('button', { name: /^義工工作台/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '數據' }).click();
+    await page.getByRole('dialog').evaluate((d) => d.scrollTo(0, 0));
+    await shoot(page, `${device}-zh-hant-figures`);
+  }
+  await context.close();
+}
+
 const server = signalingServer({ staticDir: 'dist' });
 await server.start();
 const browser = await chromium.launch({
@@ -146,8 +301,12 @@ const browser = await chromium.launch({
 });
 try {
   await mkdir(OUT, { recursive: true });
-  for (const s of SCENES) await scene(browser, server.url, s, true);
-  await scene(browser, server.url, SCENES[0]!, false);
+  // `--desk`: only the volunteer desk's screenshots.
+  if (!process.argv.includes('--desk')) {
+    for (const s of SCENES) await scene(browser, server.url, s, true);
+    await scene(browser, server.url, SCENES[0]!, false);
+  }
+  for (const phone of [true, false]) await deskScene(browser, server.url, phone);
 } finally {
   await browser.close();
   await server.stop();

@@ -5,6 +5,7 @@ import type { Hlc, HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
 import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
 import type { Authored, KindSpec } from '../domain/kinds/kind.ts';
+import type { FollowupBody } from '../domain/kinds/followup.ts';
 import type { SealedBox } from '../domain/kinds/message.ts';
 import type { HandoverAction } from '../domain/kinds/handover.ts';
 import type { HideReason } from '../domain/kinds/moderation.ts';
@@ -55,6 +56,11 @@ export class Commands {
   /** Sends a message about a post, already sealed to its recipient and to this resident. */
   sendMessage(post: PostId, to: AuthorKey, box: SealedBox): Promise<CommandResult> {
     return this.#write('message', { post, to, box });
+  }
+
+  /** A volunteer's desk work on a post: claim, release, outcome, deferral, or a note already sealed. */
+  followUp(body: FollowupBody): Promise<CommandResult> {
+    return this.#write('followup', body);
   }
 
   /** The founder names the square and, optionally, sets how long closed posts are kept. */

@@ -1,4 +1,4 @@
-import { ID_128_PATTERN, isAuthorKey, type AuthorKey, type RoomId, type RoomNonce } from './ids.ts';
+import { ID_128_PATTERN, isAuthorKey, type AuthorKey, type PostId, type RoomId, type RoomNonce } from './ids.ts';
 import type { ReasonCode } from './reasons.ts';
 
 /** Everything a device needs to join a square; travels in the URL fragment, never to a server. */
@@ -73,6 +73,12 @@ export function inviteFragment(invite: Invite): string {
 export function inviteUrl(pageUrl: string, invite: Invite): string {
   const hashAt = pageUrl.indexOf('#');
   return `${hashAt >= 0 ? pageUrl.slice(0, hashAt) : pageUrl}#${inviteFragment(invite)}`;
+}
+
+/** The post a link or fragment points at (`p=`), if any; an invite without one gives null. */
+export function postOfLink(text: string): PostId | null {
+  const match = /[#&]p=([A-Za-z0-9_-]{22})(?=&|$)/.exec(text);
+  return match ? (match[1] as PostId) : null;
 }
 
 /** Where an invite's fragment starts in a text: `r=` at the start, after `#`, or after a space. */

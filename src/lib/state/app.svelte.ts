@@ -6,11 +6,13 @@ import {
   inviteRefusal,
   judgeInvite,
   parseInvite,
+  postOfLink,
   signalingList,
   withSignaling,
   type Invite,
   type InviteVerdict,
 } from '../domain/invite.ts';
+import type { PostId } from '../domain/ids.ts';
 import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import { forgetSquare, listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
@@ -29,6 +31,8 @@ export class AppState {
   refusal = $state<ReasonCode | null>(null);
   /** While the link in the page's URL is being judged and its square opened: no landing page meanwhile. */
   opening = $state(false);
+  /** The post a post's own link (`&p=<post id>`) points at, shown over the square with its status now. */
+  focus = $state<PostId | null>(null);
   /** Whether this device keeps its squares for good. */
   readonly durability: Durability;
   /** Large text and high contrast, remembered on this device. */
@@ -53,6 +57,7 @@ export class AppState {
   /** Opens the square named by the URL fragment once its invite is judged sound, or shows the landing page. */
   followLocation(): Promise<void> {
     const hash = this.#services.location.hash;
+    this.focus = postOfLink(hash);
     // Founding sets the hash and follows it, and the browser's hashchange follows it again.
     if (this.#following?.hash === hash) return this.#following.done;
     this.opening = parseInvite(hash) !== null;
@@ -265,6 +270,12 @@ export class AppState {
     this.#services.location.hash = inviteFragment(invite);
     await this.followLocation();
     return ALLOWED;
+  }
+
+  /** Closes a post opened by its link: back to the square's own link. */
+  closeFocus(): void {
+    this.focus = null;
+    if (this.session) this.#services.location.hash = inviteFragment(this.session.invite);
   }
 
   leaveToLanding(): void {

@@ -15,6 +15,7 @@ import type { Durability } from './durability.svelte.ts';
 import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
+import type { SquareDesk } from './desk.svelte.ts';
 import type { SquareMessages } from './messages.svelte.ts';
 import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
@@ -57,6 +58,9 @@ export class SquareSession {
   /** Conversations: their state and code load after the list has painted; null until then. */
   messages = $state<SquareMessages | null>(null);
   #messages: Promise<SquareMessages> | null = null;
+  /** The volunteers' desk, matches and figures: its state and code load after the list has painted; null until then. */
+  desk = $state<SquareDesk | null>(null);
+  #desk: Promise<SquareDesk> | null = null;
   /** The compound's own map, and where "near me" is. */
   readonly site: SquareSite;
   /** The Map view of the posts in the list: its state and code load when first opened; null until then. */
@@ -178,6 +182,21 @@ export class SquareSession {
     return this.#messages;
   }
 
+  /** The desk's state, loading it (out of the first load) if it is not here yet. */
+  openDesk(): Promise<SquareDesk> {
+    this.#desk ??= import('./desk.svelte.ts').then(
+      ({ SquareDesk }) =>
+        (this.desk = new SquareDesk({
+          me: this.#identity.author,
+          board: () => this.#board,
+          now: () => this.now,
+          sealing: () => this.#sealing,
+          centres: () => this.site.centres,
+        })),
+    );
+    return this.#desk;
+  }
+
   get me(): AuthorKey {
     return this.#identity.author;
   }
@@ -211,6 +230,7 @@ export class SquareSession {
       this.phase = 'ready';
       await this.#app.afterPaint();
       void this.conversations();
+      void this.openDesk();
       this.#network = this.#services.network();
       const { doc, transport, persistence } = (this.#loaded = await this.#network);
       if (this.#closed) return;
@@ -359,6 +379,7 @@ export class SquareSession {
       this.#countWaiting();
       this.trust.refresh();
       this.stock?.refresh();
+      this.desk?.refresh();
       void this.move.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();

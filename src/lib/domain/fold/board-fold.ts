@@ -8,6 +8,7 @@ import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
+import { FollowupsSlice, type FollowupRecord } from './followups.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
 import { MovesSlice, type MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
@@ -59,6 +60,10 @@ export interface BoardView {
   isErased(id: PostId): boolean;
   /** Records about posts this device does not have, waiting for them. */
   waiting(): Iterable<PostRecordOf | MessageRecord>;
+  /** The volunteers' follow-ups that count on a post, oldest first (fold/followups.ts). */
+  followupsOf(id: PostId): FollowupRecord[];
+  /** Posts with any follow-up record, counted or not. */
+  followedPosts(): Iterable<PostId>;
   /** The messages that count sent or received by a resident, oldest first (bounds in fold/messages.ts). */
   messagesWith(member: AuthorKey): MessageRecord[];
   /** Records that verified but were not allowed (e.g. someone else resolving my post). */
@@ -100,6 +105,7 @@ export class BoardFold implements BoardView {
   readonly #site = new SiteSlice();
   readonly #moves = new MovesSlice();
   readonly #stock = new StockSlice();
+  readonly #followups = new FollowupsSlice();
   readonly #slices: readonly FoldSlice[] = [
     this.#posts,
     this.#profiles,
@@ -109,6 +115,7 @@ export class BoardFold implements BoardView {
     this.#site,
     this.#moves,
     this.#stock,
+    this.#followups,
   ];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
@@ -153,8 +160,9 @@ export class BoardFold implements BoardView {
     const authority = this.#trust.authority;
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
     for (const record of fresh) {
-      // A message of an erased post goes with it, as its updates do.
-      if (record.kind === 'message' && this.#posts.isErased(record.body.post)) change.dropped.add(record.id);
+      // A message or follow-up of an erased post goes with it, as its updates do.
+      if ((record.kind === 'message' || record.kind === 'followup') && this.#posts.isErased(record.body.post))
+        change.dropped.add(record.id);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
@@ -162,6 +170,7 @@ export class BoardFold implements BoardView {
     for (const post of change.posts) {
       if (!this.#posts.isErased(post)) continue;
       for (const id of this.#messages.forgetPost(post)) change.dropped.add(id);
+      for (const id of this.#followups.forgetPost(post)) change.dropped.add(id);
       erased = true;
     }
     if (erased) this.#messages.settle(authority, change);
@@ -186,6 +195,7 @@ export class BoardFold implements BoardView {
       for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
       this.#posts.forget(id, this.#trust.authority, change);
       this.#messages.forgetPost(id);
+      this.#followups.forgetPost(id);
       change.posts.add(id);
     }
     this.#messages.settle(this.#trust.authority, change);
@@ -208,6 +218,14 @@ export class BoardFold implements BoardView {
   *waiting(): Iterable<PostRecordOf | MessageRecord> {
     yield* this.#posts.waiting();
     yield* this.#messages.waiting((post) => this.#posts.has(post));
+  }
+
+  followupsOf(id: PostId): FollowupRecord[] {
+    return this.#followups.of(id, this.#posts.post(id), this.#trust.authority);
+  }
+
+  followedPosts(): Iterable<PostId> {
+    return this.#followups.posts();
   }
 
   messagesWith(member: AuthorKey): MessageRecord[] {
@@ -279,7 +297,7 @@ export class BoardFold implements BoardView {
   }
 
   recordIdsOf(id: PostId): RecordId[] {
-    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id)];
+    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id), ...this.#followups.idsOf(id)];
   }
 
   get rejectedCount(): number {

@@ -36,7 +36,7 @@ const ItemListSchema = v.pipe(
 );
 
 /** What makes two lines the same item: the catalogue id, or an "other" item's description. */
-function lineKey(line: { item: string; text?: string | undefined }): string {
+export function lineKey(line: { item: string; text?: string | undefined }): string {
   return line.item === 'other' ? `other:${(line.text ?? '').toLowerCase()}` : line.item;
 }
 

@@ -12,6 +12,7 @@ import { claimKind, type ClaimBody } from './claim.ts';
 import { drawKind, type DrawBody } from './draw.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import { handoverKind, type HandoverBody, type ClaimSubject } from './handover.ts';
+import { followupKind, type FollowupBody } from './followup.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
@@ -44,6 +45,7 @@ export interface BodyByKind {
   claim: ClaimBody;
   draw: DrawBody;
   handover: HandoverBody;
+  followup: FollowupBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -65,6 +67,7 @@ interface SubjectByKind {
   claim: StockSubject;
   draw: StockSubject;
   handover: ClaimSubject;
+  followup: PostSubject;
 }
 
 /** Every kind this version knows. */
@@ -85,6 +88,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   claim: claimKind,
   draw: drawKind,
   handover: handoverKind,
+  followup: followupKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
