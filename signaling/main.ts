@@ -1,4 +1,4 @@
-// Entry point: `npx tsx signaling/main.ts`. Configuration comes from the environment (config.ts).
+// Entry point: `node --import tsx signaling/main.ts` (`npm run serve`). Configuration comes from the environment (config.ts).
 
 import { readFileSync } from 'node:fs';
 import { ConfigError, configFromEnv } from './config.ts';
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   // Always printed, whatever LOG_LEVEL: e2e tests and scripts read the port from this line.
   log.always('info', 'listening', {
     port: server.port,
+    // a launcher (npm, a shell) may stand between a supervisor and this process: say which one serves
+    pid: process.pid,
     host: options.host,
     url: server.url,
     metricsUrl: server.metricsUrl,
