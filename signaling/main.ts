@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, configFromEnv } from './config.ts';
 import { createLogger } from './log.ts';
+import { missingNodeFlags } from './node-flags.ts';
 import { startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
 
@@ -70,6 +71,13 @@ async function main(): Promise<void> {
     relay: Boolean(options.redisUrl),
     staticDir: options.staticDir ?? null,
   });
+  const missing = missingNodeFlags();
+  if (missing.length > 0) {
+    log.warn('started without the Node options it is sized for; memory per connection about doubles', {
+      missing: missing.join(' '),
+      start: 'npm run serve, or node --optimize-for-size --import tsx signaling/main.ts',
+    });
+  }
   const files = openFileLimit();
   if (files !== null && files < options.limits.maxConnections + 64) {
     log.warn('open file limit is below MAX_CONNECTIONS; raise `ulimit -n` or lower MAX_CONNECTIONS', {

@@ -1,10 +1,13 @@
 // `npm run serve` and `npm start` as an operator runs them: a supervisor signals the launcher
 // (npm), and the server must stop with it instead of living on, orphaned, holding its port.
 
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_GOING_AWAY } from '../../signaling/limits.ts';
-import { ServerProcess, listeningPort } from '../support/server-process.ts';
+import { SERVER_NODE_FLAGS } from '../../signaling/node-flags.ts';
+import { REPO_ROOT, ServerProcess, listeningPort } from '../support/server-process.ts';
 import { TestClient } from './helpers.ts';
 
 const launched: ServerProcess[] = [];
@@ -98,5 +101,23 @@ describe('the server stops with its launcher', () => {
     await stopLauncher(launcher, pid, 'SIGTERM');
     expect(await launcher.exited).toBe(0);
     expect(await accepts(launcher.port)).toBe(false);
+  });
+});
+
+describe('every launcher starts the server alike', () => {
+  const command = `node ${SERVER_NODE_FLAGS.join(' ')} --import tsx signaling/main.ts`;
+
+  it('npm run serve and npm start exec the server with its Node options', () => {
+    const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    // exec: the shell npm runs the script in does not pass signals on, so it must not stay in between
+    expect(scripts['serve']).toBe(`exec ${command}`);
+    expect(scripts['start']).toBe(`vite build && exec ${command}`);
+  });
+
+  it('the systemd unit starts it with the same options', () => {
+    const unit = readFileSync(join(REPO_ROOT, 'deploy', 'kaifong.service'), 'utf8');
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/${command.replaceAll('.', '\\.')}$`, 'm'));
   });
 });
