@@ -292,7 +292,7 @@ const rssOf = (target: Target): number => sum(pidsOf(target).map(rssBytes));
 
 async function runAgainst(target: Target, shape: Shape): Promise<ServerResult> {
   const pids = pidsOf(target);
-  await sleep(500);
+  await sleep(2_000); // past start-up's own garbage
   const rssBase = rssOf(target);
   const workers = Array.from({ length: WORKERS }, () => Worker.spawn());
   try {

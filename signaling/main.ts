@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   if (missing.length > 0) {
     log.warn('started without the Node options it is sized for; memory per connection about doubles', {
       missing: missing.join(' '),
-      start: 'npm run serve, or node --optimize-for-size --import tsx signaling/main.ts',
+      start: 'npm run serve, or node --max-semi-space-size=1 --heap-growing-percent=50 --import tsx signaling/main.ts',
     });
   }
   const files = openFileLimit();
