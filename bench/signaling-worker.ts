@@ -5,7 +5,15 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 
 export type WorkerCommand =
-  | { cmd: 'connect'; url: string; rooms: string[]; clientsPerRoom: number; addresses: string[]; perAddress: number }
+  | {
+      cmd: 'connect';
+      /** Member i of a room connects to urls[i % urls.length]: a district spreads each room over its instances. */
+      urls: string[];
+      rooms: string[];
+      clientsPerRoom: number;
+      addresses: string[];
+      perAddress: number;
+    }
   | { cmd: 'fixed'; rate: number; durationMs: number; payloadBytes: number }
   | { cmd: 'saturate'; window: number; durationMs: number; payloadBytes: number }
   | { cmd: 'close' };
@@ -106,13 +114,14 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
   let failures = 0;
   let firstError: string | null = null;
   let next = 0;
-  const jobs: { topic: string; room: Room; localAddress: string }[] = [];
+  const jobs: { topic: string; room: Room; url: string; localAddress: string }[] = [];
+  const fresh: Room[] = [];
   for (const topic of command.rooms) {
     const room: Room = { topic, members: [], inFlight: 0 };
-    rooms.push(room);
+    fresh.push(room);
     for (let i = 0; i < command.clientsPerRoom; i++) {
       const localAddress = command.addresses[Math.floor(next++ / command.perAddress)] ?? '127.0.0.1';
-      jobs.push({ topic, room, localAddress });
+      jobs.push({ topic, room, url: command.urls[i % command.urls.length]!, localAddress });
     }
   }
   // bounded concurrency so the listen backlog never overflows
@@ -122,7 +131,7 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
     while (cursor < jobs.length) {
       const job = jobs[cursor++]!;
       try {
-        const ws = await connectOne(command.url, job.localAddress);
+        const ws = await connectOne(job.url, job.localAddress);
         const member: Member = { ws, room: job.room, index: job.room.members.length };
         job.room.members.push(member);
         ws.on('message', (data: Buffer) => onMessage(member, data));
@@ -137,7 +146,7 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
   await Promise.all(Array.from({ length: CONCURRENCY }, runner));
   // a ping round trip per client: every subscribe has been processed
   await Promise.all(
-    rooms.flatMap((room) =>
+    fresh.flatMap((room) =>
       room.members.map(
         (m) =>
           new Promise<void>((resolve) => {
@@ -147,7 +156,8 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
       ),
     ),
   );
-  const clients = rooms.reduce((n, r) => n + r.members.length, 0);
+  rooms.push(...fresh);
+  const clients = fresh.reduce((n, r) => n + r.members.length, 0);
   reply({ ok: 'connected', ms: performance.now() - started, clients, failures, firstError });
 }
 

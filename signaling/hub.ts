@@ -1,7 +1,10 @@
 // Connections, subscriptions and fan-out, with every per-connection bound enforced here.
 // Knows nothing about HTTP; server.ts hands it upgraded sockets.
 
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import type { RawData } from 'ws';
+import { payloadBytes, textFrame } from './frames.ts';
 import type { Limits } from './limits.ts';
 import {
   CLOSE_HANDSHAKE_MS,
@@ -10,8 +13,11 @@ import {
   CLOSE_TOO_BIG,
   HEARTBEAT_SLICES,
   TokenBucket,
+  bucketRate,
 } from './limits.ts';
+import type { BucketRate } from './limits.ts';
 import type { Logger } from './log.ts';
+import { Outbox } from './outbox.ts';
 import type { DropReason, Metrics } from './metrics.ts';
 import { PONG_FRAME, parseClientMessage, publishFrame } from './protocol.ts';
 import type { Topic } from './protocol.ts';
@@ -21,6 +27,8 @@ import { Rooms } from './rooms.ts';
 /** Per-connection state. */
 export interface Client {
   readonly ws: WebSocket;
+  /** The socket under `ws`: fan-out writes whole frames to it through the outbox. */
+  readonly socket: Duplex;
   readonly address: string;
   readonly topics: Set<Topic>;
   readonly bucket: TokenBucket;
@@ -33,8 +41,15 @@ export interface Client {
   sentCode: number | null;
 }
 
-const TEXT = { binary: false } as const;
-const PONG = Buffer.from(PONG_FRAME);
+const PONG = textFrame(PONG_FRAME);
+
+/** What a socket's events call: one set for every connection, so a connection holds no closures of its own. */
+interface SocketListeners {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  pong(this: WebSocket): void;
+  error(this: WebSocket, err: Error & { code?: string }): void;
+  close(this: WebSocket, code: number): void;
+}
 
 export class Hub {
   readonly clients = new Set<Client>();
@@ -43,6 +58,11 @@ export class Hub {
   readonly #emptyWaiters: (() => void)[] = [];
   #accepted = 0;
   #heartbeatTick = 0;
+  readonly #outbox = new Outbox();
+  readonly #clientOf = new WeakMap<WebSocket, Client>();
+  readonly #listeners: SocketListeners;
+  readonly #messageRate: BucketRate;
+  readonly #strikeRate: BucketRate;
 
   constructor(
     private readonly limits: Limits,
@@ -53,29 +73,10 @@ export class Hub {
       opened: (topic) => this.#relay?.open(topic),
       closed: (topic) => this.#relay?.close(topic),
     });
-  }
-
-  /** Relay publishes to other instances; the relay delivers theirs through `deliver`. */
-  useRelay(relay: Relay): void {
-    this.#relay = relay;
-  }
-
-  attach(ws: WebSocket, address: string): Client {
-    const now = performance.now();
-    const client: Client = {
-      ws,
-      address,
-      topics: new Set(),
-      bucket: new TokenBucket(this.limits.messageRatePerSecond, this.limits.messageBurst, now),
-      strikes: new TokenBucket(this.limits.strikeRatePerSecond, this.limits.strikeBurst, now),
-      alive: true,
-      slot: this.#accepted++ % HEARTBEAT_SLICES,
-      closing: false,
-      sentCode: null,
-    };
-    this.clients.add(client);
-    this.metrics.connectionsAccepted++;
-    ws.on('message', (data, isBinary) => {
+    this.#messageRate = bucketRate(limits.messageRatePerSecond, limits.messageBurst);
+    this.#strikeRate = bucketRate(limits.strikeRatePerSecond, limits.strikeBurst);
+    const clientOf = (ws: WebSocket): Client | undefined => this.#clientOf.get(ws);
+    const onFrame = (client: Client, data: RawData, isBinary: boolean): void => {
       try {
         this.#onFrame(client, data as Buffer, isBinary); // binaryType 'nodebuffer': always one Buffer
       } catch (err) {
@@ -83,19 +84,64 @@ export class Hub {
         this.log.error('frame handler failed', { error: String(err) });
         this.close(client, CLOSE_INTERNAL_ERROR, 'internal error');
       }
-    });
-    ws.on('pong', () => {
-      client.alive = true;
-    });
-    ws.on('error', (err: Error & { code?: string }) => {
+    };
+    const onError = (client: Client | undefined, err: Error & { code?: string }): void => {
       // ws closes the socket itself (1009 for maxPayload, 1002/1007 for protocol errors)
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && client !== undefined) {
         this.metrics.drop('too_big');
         client.sentCode = CLOSE_TOO_BIG;
       }
       this.log.debug('socket error', { code: err.code ?? 'unknown' });
-    });
-    ws.on('close', (code) => this.#detach(client, code));
+    };
+    const onClose = (client: Client | undefined, code: number): void => {
+      if (client !== undefined) this.#detach(client, code);
+    };
+    this.#listeners = {
+      message(data, isBinary) {
+        const client = clientOf(this);
+        if (client !== undefined) onFrame(client, data, isBinary);
+      },
+      pong() {
+        const client = clientOf(this);
+        if (client !== undefined) client.alive = true;
+      },
+      error(err) {
+        onError(clientOf(this), err);
+      },
+      close(code) {
+        onClose(clientOf(this), code);
+      },
+    };
+  }
+
+  /** Relay publishes to other instances; the relay delivers theirs through `deliver`. */
+  useRelay(relay: Relay): void {
+    this.#relay = relay;
+  }
+
+  /** Take over an upgraded connection: `socket` is the one `ws` was made on. */
+  attach(ws: WebSocket, socket: Duplex, address: string): Client {
+    const now = performance.now();
+    const client: Client = {
+      ws,
+      socket,
+      address,
+      topics: new Set(),
+      bucket: new TokenBucket(this.#messageRate, now),
+      strikes: new TokenBucket(this.#strikeRate, now),
+      alive: true,
+      slot: this.#accepted++ % HEARTBEAT_SLICES,
+      closing: false,
+      sentCode: null,
+    };
+    this.clients.add(client);
+    this.#clientOf.set(ws, client);
+    this.metrics.connectionsAccepted++;
+    const listeners = this.#listeners;
+    ws.on('message', listeners.message);
+    ws.on('pong', listeners.pong);
+    ws.on('error', listeners.error);
+    ws.on('close', listeners.close);
     return client;
   }
 
@@ -158,13 +204,19 @@ export class Hub {
   deliver(topic: string, raw: string): number {
     const subs = this.rooms.subscribers(topic);
     if (subs === undefined) return 0;
-    // encode once, not once per receiver as the reference server does
-    const frame = Buffer.from(publishFrame(raw, subs.size));
+    // encode once, WebSocket framing included, not once per receiver as the reference server does
+    const frame = textFrame(publishFrame(raw, subs.size));
     let sent = 0;
     for (const receiver of subs) if (this.#send(receiver, frame)) sent++;
     return sent;
   }
 
+  /**
+   * Queue a whole frame on the client's socket, sent with the rest of this turn's (outbox.ts).
+   * NOTE: written beside ws, not through ws.send, by design: with perMessageDeflate off ws keeps no
+   * per-frame state on a server's sending side, writes its own frames (pings, close) whole on the
+   * same socket, and counts these bytes in `bufferedAmount` (the socket's writableLength).
+   */
   #send(client: Client, frame: Buffer): boolean {
     const ws = client.ws;
     if (client.closing || ws.readyState !== WebSocket.OPEN) return false;
@@ -176,9 +228,9 @@ export class Hub {
       ws.terminate();
       return false;
     }
-    ws.send(frame, TEXT);
+    this.#outbox.write(client.socket, frame);
     this.metrics.messagesOut++;
-    this.metrics.bytesOut += frame.length;
+    this.metrics.bytesOut += payloadBytes(frame);
     return true;
   }
 

@@ -108,17 +108,29 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxPendingConnections: MAX_PENDING_CONNECTIONS,
 });
 
-/** Classic token bucket; time is passed in (milliseconds) so tests need no clock. */
+/** A token bucket's refill rate and size; one object shared by every bucket of that kind. */
+export interface BucketRate {
+  readonly perMs: number;
+  readonly burst: number;
+}
+
+export function bucketRate(ratePerSecond: number, burst: number): BucketRate {
+  return { perMs: ratePerSecond / 1000, burst };
+}
+
+/**
+ * Classic token bucket; time is passed in (milliseconds) so tests need no clock. Every connection
+ * holds two, so each keeps only its own level and time; the rate is shared.
+ */
 export class TokenBucket {
   #tokens: number;
   #last: number;
-  readonly #perMs: number;
-  readonly #burst: number;
 
-  constructor(ratePerSecond: number, burst: number, now: number) {
-    this.#perMs = ratePerSecond / 1000;
-    this.#burst = burst;
-    this.#tokens = burst;
+  constructor(
+    private readonly rate: BucketRate,
+    now: number,
+  ) {
+    this.#tokens = rate.burst;
     this.#last = now;
   }
 
@@ -126,7 +138,7 @@ export class TokenBucket {
   take(now: number): boolean {
     const elapsed = now - this.#last;
     if (elapsed > 0) {
-      this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#perMs);
+      this.#tokens = Math.min(this.rate.burst, this.#tokens + elapsed * this.rate.perMs);
       this.#last = now;
     }
     if (this.#tokens < 1) return false;

@@ -1,8 +1,9 @@
-// Entry point: `npx tsx signaling/main.ts`. Configuration comes from the environment (config.ts).
+// Entry point: `node --import tsx signaling/main.ts` (`npm run serve`). Configuration comes from the environment (config.ts).
 
 import { readFileSync } from 'node:fs';
 import { ConfigError, configFromEnv } from './config.ts';
 import { createLogger } from './log.ts';
+import { missingNodeFlags } from './node-flags.ts';
 import { startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
 
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   // Always printed, whatever LOG_LEVEL: e2e tests and scripts read the port from this line.
   log.always('info', 'listening', {
     port: server.port,
+    // a launcher (npm, a shell) may stand between a supervisor and this process: say which one serves
+    pid: process.pid,
     host: options.host,
     url: server.url,
     metricsUrl: server.metricsUrl,
@@ -68,6 +71,13 @@ async function main(): Promise<void> {
     relay: Boolean(options.redisUrl),
     staticDir: options.staticDir ?? null,
   });
+  const missing = missingNodeFlags();
+  if (missing.length > 0) {
+    log.warn('started without the Node options it is sized for; memory per connection about doubles', {
+      missing: missing.join(' '),
+      start: 'npm run serve, or node --max-semi-space-size=1 --heap-growing-percent=50 --import tsx signaling/main.ts',
+    });
+  }
   const files = openFileLimit();
   if (files !== null && files < options.limits.maxConnections + 64) {
     log.warn('open file limit is below MAX_CONNECTIONS; raise `ulimit -n` or lower MAX_CONNECTIONS', {

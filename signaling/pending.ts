@@ -27,6 +27,8 @@ interface Entry {
   readonly address: string;
   readonly since: number;
   readonly timer: NodeJS.Timeout;
+  /** Removed once settled, so a long-lived connection keeps neither it nor this entry. */
+  readonly onClose: () => void;
 }
 
 /** `address:port` of the peer: the same on a raw socket and on the TLS socket wrapping it. */
@@ -59,12 +61,12 @@ export class PendingConnections {
     if (this.#all.size >= this.options.maxTotal) this.#abandon(first(this.#all), 'evicted');
     const timer = setTimeout(() => this.#abandon(entry, 'timeout'), this.options.timeoutMs);
     timer.unref();
-    const entry: Entry = { peer, socket, address, since: now, timer };
+    const entry: Entry = { peer, socket, address, since: now, timer, onClose: () => this.#forget(entry) };
     this.#all.set(peer, entry);
     const group = this.#byAddress.get(address) ?? new Map<string, Entry>();
     this.#byAddress.set(address, group);
     group.set(peer, entry);
-    socket.once('close', () => this.#forget(entry));
+    socket.once('close', entry.onClose);
   }
 
   /** The connection carries a complete request or upgrade (its socket, raw or TLS). */
@@ -94,6 +96,7 @@ export class PendingConnections {
     // the same peer may have been forgotten and admitted anew; only remove this very entry
     if (this.#all.get(entry.peer) !== entry) return;
     clearTimeout(entry.timer);
+    entry.socket.off('close', entry.onClose);
     this.#all.delete(entry.peer);
     const group = this.#byAddress.get(entry.address);
     group?.delete(entry.peer);

@@ -172,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (address === null) return;
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (guard.draining) ws.close(CLOSE_GOING_AWAY, 'server shutting down');
-      else hub.attach(ws, address);
+      else hub.attach(ws, socket, address);
     });
   };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_STATIC_DIR, configFromEnv } from '../../signaling/config.ts';
 import { DEFAULT_LIMITS } from '../../signaling/limits.ts';
 import { addressKey } from '../../signaling/address.ts';
-import { AddressCounter, TokenBucket } from '../../signaling/limits.ts';
+import { AddressCounter, TokenBucket, bucketRate } from '../../signaling/limits.ts';
 
 describe('configFromEnv', () => {
   it('has safe defaults', () => {
@@ -90,7 +90,7 @@ describe('configFromEnv', () => {
 
 describe('limits', () => {
   it('token bucket allows a burst then the sustained rate', () => {
-    const bucket = new TokenBucket(10, 3, 0);
+    const bucket = new TokenBucket(bucketRate(10, 3), 0);
     expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
     expect(bucket.take(50)).toBe(false);
     expect(bucket.take(100)).toBe(true);

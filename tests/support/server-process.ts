@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../signaling/node-flags.ts';
 
 /** The repository root: the working directory of every server process. */
 export const REPO_ROOT: string = fileURLToPath(new URL('../..', import.meta.url));
@@ -199,6 +200,8 @@ export interface SignalingServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Node options before the entry point, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
+  /** The server's own Node options; SERVER_NODE_FLAGS unless a bench weighs them ([] for Node's defaults). */
+  readonly nodeFlags?: readonly string[];
   /** Rewrites the command line, e.g. to raise the open-file limit first. */
   readonly wrap?: (launch: Launch) => Launch;
   readonly onLine?: (line: string) => void;
@@ -212,7 +215,14 @@ export function signalingServer(options: SignalingServerOptions = {}): ServerPro
     launch: (port) => {
       const launch: Launch = {
         command: process.execPath,
-        args: ['--import', 'tsx', ...(options.nodeArgs ?? []), 'signaling/main.ts'],
+        // as npm run serve and the systemd unit start it
+        args: [
+          ...(options.nodeFlags ?? SERVER_NODE_FLAGS),
+          '--import',
+          'tsx',
+          ...(options.nodeArgs ?? []),
+          'signaling/main.ts',
+        ],
         env: {
           PORT: String(port),
           HOST: '127.0.0.1',
