@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
  * shows (scripts/split-i18n.ts) and moderation, filters, the QR code, the start page and the
  * square file left the first load. This ceiling keeps it from growing back.
  */
-export const INITIAL_JS_BUDGET_BYTES = 64_000;
+export const INITIAL_JS_BUDGET_BYTES = 72_000;
 export const INITIAL_JS_TARGET_BYTES = 60_000;
 
 export interface InitialJs {
