@@ -27,7 +27,8 @@ const ItemLineSchema = v.pipe(
   v.check((line) => checkQuantity(line.item, line.qty) !== 'refused', 'quantity-refused'),
   v.check((line) => line.item !== 'other' || (line.text ?? '').length > 0, 'describe-other'),
 );
-const ItemListSchema = v.pipe(
+/** A post's list of items: at least one, each item once. */
+export const ItemListSchema = v.pipe(
   v.array(ItemLineSchema),
   v.minLength(1, 'required'),
   v.maxLength(LIMITS.itemsPerPost, 'too-long'),
@@ -40,6 +41,12 @@ function lineKey(line: { item: string; text?: string | undefined }): string {
   return line.item === 'other' ? `other:${(line.text ?? '').toLowerCase()}` : line.item;
 }
 
+/** Where a post's things are: building and floor. */
+export const WhereSchema = v.strictObject({ building: text(LIMITS.building), floor: text(LIMITS.floor) });
+
+/** A calendar date, YYYY-MM-DD. */
+export const DateSchema = v.pipe(v.string(), v.regex(DATE_PATTERN));
+
 export const PostBodySchema = v.pipe(
   v.strictObject({
     type: v.picklist(POST_TYPES),
@@ -50,9 +57,9 @@ export const PostBodySchema = v.pipe(
       v.array(v.picklist(VULNERABLE_GROUPS)),
       v.check((groups) => new Set(groups).size === groups.length, 'duplicate-group'),
     ),
-    where: v.strictObject({ building: text(LIMITS.building), floor: text(LIMITS.floor) }),
+    where: WhereSchema,
     note: text(LIMITS.note),
-    medicineExpiry: v.optional(v.pipe(v.string(), v.regex(DATE_PATTERN))),
+    medicineExpiry: v.optional(DateSchema),
   }),
   v.check((post) => (post.type === 'swap') === (post.wants !== undefined), 'swap-wants'),
   v.check((post) => post.type !== 'need' || post.medicineExpiry === undefined, 'need-expiry'),

@@ -8,6 +8,7 @@ import {
   type Verified,
 } from '../envelope.ts';
 import type { RecordId } from '../ids.ts';
+import { editKind, type EditBody, type EditSubject } from './edit.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
@@ -28,6 +29,7 @@ export interface BodyByKind {
   profile: ProfileBody;
   post: PostBody;
   update: UpdateBody;
+  edit: EditBody;
   erase: EraseBody;
   role: RoleBody;
   vouch: VouchBody;
@@ -45,6 +47,7 @@ interface SubjectByKind {
   profile: never;
   post: never;
   update: PostSubject;
+  edit: EditSubject;
   erase: PostSubject;
   role: never;
   vouch: never;
@@ -61,6 +64,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   profile: profileKind,
   post: postKind,
   update: updateKind,
+  edit: editKind,
   erase: eraseKind,
   role: roleKind,
   vouch: vouchKind,
