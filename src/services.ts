@@ -1,5 +1,6 @@
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
+import { deleteSquareDatabases } from './lib/storage/databases.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
 import type { SquareKeys } from './lib/storage/square-keys.ts';
 import type { SyncConfig } from './lib/sync/config.ts';
@@ -32,6 +33,9 @@ export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMo
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
         network: async () => (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode),
       };
+    },
+    async forgetSquare(room) {
+      await Promise.all([deleteSquareDatabases(room), keys.forget(room)]);
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,
     afterPaint: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),

@@ -212,7 +212,12 @@ export class RetentionArbiter {
   #drop(ids: readonly RecordId[]): void {
     for (const id of ids) {
       const record = this.#vault.get(id);
-      if (record?.kind === 'update' || record?.kind === 'edit' || record?.kind === 'erase' || record?.kind === 'message')
+      if (
+        record?.kind === 'update' ||
+        record?.kind === 'edit' ||
+        record?.kind === 'erase' ||
+        record?.kind === 'message'
+      )
         this.#fold.forgetWaiting(id, record.body.post);
       this.#bury(id);
     }

@@ -31,6 +31,8 @@ export interface PostDraft {
   floor: string;
   note: string;
   medicineExpiry: string;
+  /** Posted for a neighbour without a phone. */
+  behalf: boolean;
 }
 
 /** A fresh form: one row with no item picked yet, quantity 1, the resident's building. */
@@ -45,6 +47,24 @@ export function emptyDraft(building = ''): PostDraft {
     floor: '',
     note: '',
     medicineExpiry: '',
+    behalf: false,
+  };
+}
+
+/** The form filled in with what a post says, for its author to edit. */
+export function draftOfPost(body: PostBody): PostDraft {
+  const row = (line: ItemLine): ItemDraft => ({ item: line.item, qty: line.qty, text: line.text ?? '' });
+  return {
+    type: body.type,
+    items: body.items.map(row),
+    wants: body.wants?.map(row) ?? [emptyItem()],
+    urgency: body.urgency,
+    groups: [...body.groups],
+    building: body.where.building,
+    floor: body.where.floor,
+    note: body.note,
+    medicineExpiry: body.medicineExpiry ?? '',
+    behalf: body.behalf === true,
   };
 }
 
@@ -104,6 +124,7 @@ export function draftToBody(draft: PostDraft): PostBody {
   };
   if (draft.type === 'swap') body.wants = draft.wants.map(toLine);
   if (draft.type !== 'need' && draft.medicineExpiry) body.medicineExpiry = draft.medicineExpiry;
+  if (draft.behalf) body.behalf = true;
   return body;
 }
 
@@ -122,6 +143,8 @@ const DraftSchema = v.object({
   floor: v.pipe(v.string(), v.maxLength(LIMITS.floor)),
   note: v.pipe(v.string(), v.maxLength(LIMITS.note)),
   medicineExpiry: v.string(),
+  // Drafts kept before "on behalf of a neighbour" came have no such field.
+  behalf: v.optional(v.boolean(), false),
 });
 
 /** A draft kept on this device (unknown until checked), or null if it is not one. */

@@ -481,6 +481,53 @@ export const en = {
     arrived:
       'This square moved to a new link, and your device followed it with every post. The old link now only says that the square has moved: share only the new one.',
   },
+
+  /** A resident's own things: editing posts and profile, leaving a square, first run (issue 12). */
+  own: {
+    edit: 'Edit',
+    editHeading: 'Edit post',
+    editKept: 'Need, offer or swap, urgency and who it is for stay as posted.',
+    save: 'Save changes',
+    saving: 'Saving…',
+    saveFailed: (reason: string) => `Could not save: ${reason}`,
+    edited: 'edited',
+    notShared: 'not shared yet',
+    notSharedHint: 'Only on this phone so far: it goes to your neighbours when one comes online.',
+    expiring: (items: string, when: string) => `Your urgent post “${items}” closes ${when}. Still needed?`,
+    profileButton: 'My name and building',
+    profileHeading: 'Your name and building',
+    profileSaved: 'Saved. Neighbours see your new name and building.',
+    profileFailed: (reason: string) => `Could not save: ${reason}`,
+    leave: 'Leave this square',
+    leaveHeading: 'Leave this square?',
+    leaveWarning:
+      'This phone forgets the square: its posts, your messages, your drafts and your key here are deleted from this device. Your posts stay with your neighbours, but you can no longer resolve them: close them first. To come back you need the invite link again, and you join as a new neighbour unless you restore a backup of your identity. This cannot be undone.',
+    leaveConfirm: 'Leave and delete from this phone',
+    left: (name: string) => `You left ${name}. Its data is deleted from this phone.`,
+    firstHeading: 'Your first post',
+    firstNeed: 'I need',
+    firstNeedHint: 'medicine, tests or supplies',
+    firstGive: 'I can give',
+    firstGiveHint: 'something you can spare',
+    behalf: 'I am posting for a neighbour without a phone',
+    behalfHint:
+      'Write their name and flat on the first line of the note: in the app only volunteers and you see it. Everyone else reads “for a neighbour” in the building below. Do not write a phone number there.',
+    behalfPublic: (building: string) => (building ? `For a neighbour in ${building}` : 'For a neighbour'),
+    behalfPrivate: 'For volunteers only',
+  },
+
+  /** The one-screen explanation a newcomer sees once (issue 12). */
+  intro: {
+    heading: 'How this square works',
+    points: [
+      'No server keeps your posts. Every phone in the square keeps a copy and passes it directly to neighbours who are online.',
+      'It works offline. What you post waits on your phone and is shared as soon as a neighbour is online.',
+      'The invite link is the key. Anyone who has it can join and read the square: share it only in your compound’s group chat.',
+      'Your name here is for this square only: each square has its own key on this phone.',
+    ],
+    ok: 'Got it',
+    again: 'How it works',
+  },
 };
 /** The shape every language's messages must have. */
 export type Messages = typeof en;

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import type { RoomId } from '../domain/ids.ts';
+import { docDatabase } from './databases.ts';
 
 /** Keeps a square's document on this device between visits. */
 export interface DocPersistence {
@@ -23,7 +24,7 @@ export class IdbDocPersistence implements DocPersistence {
   #persistence: IndexeddbPersistence | null = null;
 
   constructor(room: RoomId, doc: Y.Doc) {
-    this.#name = `kaifong-doc-${room}`;
+    this.#name = docDatabase(room);
     this.#doc = doc;
   }
 
@@ -53,6 +54,11 @@ export class InMemoryDocShelf {
   /** Persistence of one room's document on this shelf. */
   open(room: RoomId, doc: Y.Doc): DocPersistence {
     return new InMemoryDocPersistence(this.#stored, room, doc);
+  }
+
+  /** Deletes a room's document, as leaving a square deletes its database. */
+  delete(room: RoomId): void {
+    this.#stored.delete(room);
   }
 
   /** Bytes stored for a room, as y-indexeddb would hold them after compaction. */

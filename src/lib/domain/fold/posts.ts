@@ -166,7 +166,9 @@ export class PostsSlice implements FoldSlice {
       unauthorised += (this.#updates.get(postId) ?? []).filter(
         (u) => !KINDS.update.authorise(u, post, authority).ok,
       ).length;
-      unauthorised += (this.#edits.get(postId) ?? []).filter((e) => !KINDS.edit.authorise(e, post, authority).ok).length;
+      unauthorised += (this.#edits.get(postId) ?? []).filter(
+        (e) => !KINDS.edit.authorise(e, post, authority).ok,
+      ).length;
       unauthorised += (this.#erases.get(postId) ?? []).filter(
         (e) => !KINDS.erase.authorise(e, post, authority).ok,
       ).length;

@@ -60,6 +60,11 @@ export const PostBodySchema = v.pipe(
     where: WhereSchema,
     note: text(LIMITS.note),
     medicineExpiry: v.optional(DateSchema),
+    /**
+     * Posted for a neighbour without a phone, named on the note's first line for volunteers.
+     * NOTE: the note travels like any note; the UI shows its first line only to volunteers and the author.
+     */
+    behalf: v.optional(v.literal(true)),
   }),
   v.check((post) => (post.type === 'swap') === (post.wants !== undefined), 'swap-wants'),
   v.check((post) => post.type !== 'need' || post.medicineExpiry === undefined, 'need-expiry'),
@@ -71,6 +76,18 @@ export type PostBody = v.InferOutput<typeof PostBodySchema>;
 /** Whether a post gives away medicine (an offer, or what a swap gives). */
 export function offersMedicine(post: PostBody): boolean {
   return post.type !== 'need' && post.items.some((line) => MEDICINE_IDS.has(line.item));
+}
+
+/**
+ * A post made for a neighbour without a phone, split into the private first line of its note
+ * (who it is for, for volunteers) and the rest, which everyone reads. Other posts: all public.
+ */
+export function behalfNote(post: PostBody): { readonly name: string; readonly rest: string } {
+  if (post.behalf !== true) return { name: '', rest: post.note };
+  const end = post.note.indexOf('\n');
+  return end < 0
+    ? { name: post.note, rest: '' }
+    : { name: post.note.slice(0, end).trim(), rest: post.note.slice(end + 1).trim() };
 }
 
 /**
