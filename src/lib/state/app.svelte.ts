@@ -13,7 +13,14 @@ import {
 } from '../domain/invite.ts';
 import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
-import { forgetSquare, listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
+import {
+  forgetSquare,
+  lastSquare,
+  listSquares,
+  rememberLastSquare,
+  rememberSquare,
+  type JoinedSquare,
+} from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
 import { DisplayPrefs } from './display.svelte.ts';
 import { FirstRun } from './first-run.svelte.ts';
@@ -104,6 +111,7 @@ export class AppState {
     void this.durability.check();
     this.session = session;
     rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
+    rememberLastSquare(this.#services.storage, invite.room);
     await session.open();
     if (session.info.joined) await this.durability.request();
     else await this.durability.check();
@@ -274,15 +282,16 @@ export class AppState {
   }
 
   leaveToLanding(): void {
+    rememberLastSquare(this.#services.storage, null);
     this.#services.location.hash = '';
   }
 
   /**
-   * A returning resident opening the bare address lands in the square they opened last. Only
-   * at start: "All squares" and leaving a square stay on the landing page.
+   * A returning resident opening the bare address lands in the square they were in; one who
+   * went to "All squares" (or left the square) lands on that list again.
    */
   resume(): Promise<void> {
-    const last = listSquares(this.#services.storage)[0];
+    const last = lastSquare(this.#services.storage);
     if (this.#services.location.hash.replace(/^#/, '') === '' && last) {
       this.#services.location.hash = inviteFragment(last.invite);
     }

@@ -55,7 +55,7 @@ describe('leaving a square', () => {
 });
 
 describe('a returning resident', () => {
-  it('opening the bare address lands in the square opened last; "All squares" stays on the landing page', async () => {
+  it('opening the bare address lands in the square they were in; after "All squares", on the list', async () => {
     const clock = new FakeClock(T0);
     const device = new TestDeviceStorage();
     const { app } = await found(inMemoryServices(clock, device), 'Lok Fu Estate');
@@ -74,6 +74,9 @@ describe('a returning resident', () => {
     returning.leaveToLanding();
     await returning.followLocation();
     expect(returning.session).toBeNull();
+    const again = new AppState(inMemoryServices(clock, device));
+    await again.resume();
+    expect(again.session).toBeNull();
     expect(device.hash).toBe('');
   });
 
