@@ -1,6 +1,5 @@
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
-import { deleteSquareDatabases } from './lib/storage/databases.ts';
 import { IdbVaultStore } from './lib/storage/idb-vault-store.ts';
 import type { SquareKeys } from './lib/storage/square-keys.ts';
 import type { SyncConfig } from './lib/sync/config.ts';
@@ -35,6 +34,8 @@ export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMo
       };
     },
     async forgetSquare(room) {
+      // NOTE: loaded when used: leaving a square is not part of the first load.
+      const { deleteSquareDatabases } = await import('./lib/storage/forget-square.ts');
       await Promise.all([deleteSquareDatabases(room), keys.forget(room)]);
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,

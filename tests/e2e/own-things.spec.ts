@@ -190,7 +190,7 @@ test('the author of an urgent post is told before it expires, and renews it from
 
   await page.clock.fastForward('01:30:00');
   await expect(warning).toBeVisible();
-  await expect(warning).toContainText('Still needed?');
+  await expect(warning).toContainText('still needed?');
   await expect(post(page, 'oximeter for dad')).toContainText('Open');
   await warning.locator('..').getByRole('button', { name: 'Renew' }).click();
   await expect(warning).toHaveCount(0);

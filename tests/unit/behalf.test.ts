@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkBody } from '../../src/lib/domain/kinds/registry.ts';
 import { behalfNote } from '../../src/lib/domain/kinds/post.ts';
-import { draftOfPost, draftToBody } from '../../src/lib/domain/post-draft.ts';
+import { draftToBody } from '../../src/lib/domain/post-draft.ts';
+import { draftOfPost } from '../../src/lib/domain/post-edit.ts';
 import { postBody } from './fixtures.ts';
 
 describe('a post for a neighbour without a phone', () => {

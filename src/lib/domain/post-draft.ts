@@ -51,23 +51,6 @@ export function emptyDraft(building = ''): PostDraft {
   };
 }
 
-/** The form filled in with what a post says, for its author to edit. */
-export function draftOfPost(body: PostBody): PostDraft {
-  const row = (line: ItemLine): ItemDraft => ({ item: line.item, qty: line.qty, text: line.text ?? '' });
-  return {
-    type: body.type,
-    items: body.items.map(row),
-    wants: body.wants?.map(row) ?? [emptyItem()],
-    urgency: body.urgency,
-    groups: [...body.groups],
-    building: body.where.building,
-    floor: body.where.floor,
-    note: body.note,
-    medicineExpiry: body.medicineExpiry ?? '',
-    behalf: body.behalf === true,
-  };
-}
-
 export function emptyItem(): ItemDraft {
   return { item: '', qty: 1, text: '' };
 }

@@ -461,7 +461,7 @@ export const zhHans: Messages = {
     saveFailed: (reason: string) => `无法保存：${reason}`,
     edited: '已编辑',
     notShared: '尚未分享',
-    notSharedHint: '目前只在这部手机上：有邻居上线时就会传给他们。',
+    notSharedHint: '暂时只在这部手机上，有邻居上线时就会传出',
     expiring: (items: string, when: string) => `你的紧急帖子“${items}”将于${when}结束。还需要吗？`,
     profileButton: '我的名字和楼栋',
     profileHeading: '你的名字和楼栋',

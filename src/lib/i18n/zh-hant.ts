@@ -462,7 +462,7 @@ export const zhHant: Messages = {
     saveFailed: (reason: string) => `無法儲存：${reason}`,
     edited: '已編輯',
     notShared: '尚未分享',
-    notSharedHint: '目前只在這部手機上：有街坊上線時就會傳給他們。',
+    notSharedHint: '暫時只在這部手機上，有街坊上線時就會傳出',
     expiring: (items: string, when: string) => `你的緊急帖子「${items}」將於${when}結束。仍然需要嗎？`,
     profileButton: '我的名字和大廈',
     profileHeading: '你的名字和大廈',

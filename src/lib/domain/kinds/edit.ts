@@ -40,18 +40,6 @@ export function editedBody(post: PostBody, edit: EditBody): PostBody {
   return { ...kept, ...fields };
 }
 
-/** The editable fields of a post's body, as an edit carries them. */
-export function editOf(body: PostBody): Omit<EditBody, 'post'> {
-  const { items, wants, where, note, medicineExpiry } = body;
-  return {
-    items,
-    where,
-    note,
-    ...(wants !== undefined ? { wants } : {}),
-    ...(medicineExpiry !== undefined ? { medicineExpiry } : {}),
-  };
-}
-
 /**
  * The author changes a post's items, quantities, place or note (kind `edit`, so a version that
  * does not know it keeps it rather than dropping an update it cannot read). Judged by the same
