@@ -51,7 +51,7 @@ try {
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app, update }, context: appContext(i18n) });
-  await app.followLocation();
+  await app.resume();
 } catch (error) {
   // Without storage or WebCrypto there are no keys and nothing can be signed.
   console.error('kaifong: could not start', error);

@@ -64,6 +64,11 @@ export function browserServices(
           (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad),
       };
     },
+    async forgetSquare(room) {
+      // NOTE: loaded when used: leaving a square is not part of the first load.
+      const { deleteSquareDatabases } = await import('./lib/storage/forget-square.ts');
+      await Promise.all([deleteSquareDatabases(room), keys.forget(room)]);
+    },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,
     afterPaint: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
   };

@@ -85,6 +85,11 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
       opened.push(services);
       return { vault, network: () => Promise.resolve(services) };
     },
+    async forgetSquare(room) {
+      device.shelf.delete(room);
+      device.vaults.delete(room);
+      await device.keys.forget(room);
+    },
     afterPaint: () => Promise.resolve(),
   };
 }

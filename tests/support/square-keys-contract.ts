@@ -75,6 +75,20 @@ export function runSquareKeysContract(name: string, setup: SquareKeysSetup): voi
       expect((await (await device.open()).identityFor(room('A'))).author).toBe(b.author);
     });
 
+    it('forgets a room’s keys for good (the resident left): opened again, it gets new ones; others stay', async () => {
+      const device = setup();
+      const keys = await device.open();
+      const a = await keys.identityFor(room('A'));
+      const b = await keys.identityFor(room('B'));
+      const sealing = await keys.sealingFor(room('A'));
+      await keys.forget(room('A'));
+      const reopened = await device.open();
+      expect((await reopened.all()).map((k) => k.room)).toEqual([room('B')]);
+      expect((await reopened.identityFor(room('A'))).author).not.toBe(a.author);
+      expect(await reopened.sealingFor(room('A'))).not.toBe(sealing);
+      expect((await reopened.identityFor(room('B'))).author).toBe(b.author);
+    });
+
     it('gives a room the same encryption keys every time, after a reload, and in two tabs at once', async () => {
       const device = setup();
       const [one, two] = await Promise.all([device.open(), device.open()]);

@@ -194,6 +194,19 @@ describe('order independence', () => {
       const note = i % 2 === 0 ? `note ${i}` : undefined;
       records.push(await signUpdate(who, post.id, actions[(i * 7) % 4]!, T0 + 10 * HOUR + (i % 4) * HOUR, note));
     }
+    // Edits, some at the same time as each other (the id breaks the tie), some by the wrong author.
+    for (let i = 0; i < 8; i++) {
+      const post = posts[i % posts.length]!;
+      const owner = people.findIndex((p) => p.author === post.author);
+      const who = people[i % 4 === 3 ? (owner + 1) % 3 : owner]!;
+      const edit = {
+        post: post.id,
+        items: [{ item: 'paracetamol-500' as const, qty: 1 + (i % 3) }],
+        where: { building: `Block ${i}`, floor: '' },
+        note: `edit ${i}`,
+      };
+      records.push(await sign(who, 'edit', edit, T0 + 12 * HOUR + (i % 2) * HOUR));
+    }
     for (const [i, who] of people.entries()) {
       records.push(await sign(who, 'profile', { name: `first ${i}` }, T0));
       records.push(await sign(who, 'profile', { name: `second ${i}` }, T0 + (i === 1 ? 0 : HOUR)));
@@ -244,6 +257,7 @@ describe('order independence', () => {
     f.add(pool);
     const statuses = new Set([...f.posts()].map((p) => p.status));
     expect(statuses.size).toBeGreaterThanOrEqual(2);
+    expect([...f.posts()].filter((p) => p.editedAtMs !== undefined).length).toBeGreaterThanOrEqual(2);
     expect(f.rejectedCount).toBeGreaterThan(2);
     expect(f.squareName()).toBe('square by 0');
     expect(f.isErased(postIds[0]!)).toBe(true);

@@ -6,6 +6,7 @@ import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids
 import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
 import type { Authored, KindSpec } from '../domain/kinds/kind.ts';
 import type { FollowupBody } from '../domain/kinds/followup.ts';
+import type { EditBody } from '../domain/kinds/edit.ts';
 import type { SealedBox } from '../domain/kinds/message.ts';
 import type { HandoverAction } from '../domain/kinds/handover.ts';
 import type { HideReason } from '../domain/kinds/moderation.ts';
@@ -41,6 +42,11 @@ export class Commands {
 
   updatePost(post: PostId, action: UpdateAction, note?: string): Promise<CommandResult> {
     return this.#write('update', note ? { post, action, note } : { post, action });
+  }
+
+  /** The author changes a post's items, quantities, place or note; judged as a new post would be. */
+  editPost(post: PostId, fields: Omit<EditBody, 'post'>): Promise<CommandResult> {
+    return this.#write('edit', { post, ...fields });
   }
 
   /** The author erases a post: every device drops its content and refuses it if sent back. */

@@ -115,7 +115,10 @@ export class RetentionArbiter {
 
   /** An update or message whose post this device never had: most likely a peer pruned the post. */
   #isOrphan(record: AnyRecord): boolean {
-    return (record.kind === 'update' || record.kind === 'message') && !this.#fold.postState(record.body.post);
+    return (
+      (record.kind === 'update' || record.kind === 'edit' || record.kind === 'message') &&
+      !this.#fold.postState(record.body.post)
+    );
   }
 
   /**
@@ -183,7 +186,7 @@ export class RetentionArbiter {
   #letGo(record: AnyRecord, going: ReadonlySet<string> = new Set()): boolean {
     const postId = subjectOf(record);
     const post = postId === null ? undefined : this.#fold.postState(postId);
-    const about = record.kind === 'update' || record.kind === 'message';
+    const about = record.kind === 'update' || record.kind === 'edit' || record.kind === 'message';
     if (post === undefined || (about && this.#map.has(post.id) && !going.has(post.id))) return false;
     return dueForPruning(post, this.#now(), this.#fold.retentionDays());
   }
@@ -209,7 +212,12 @@ export class RetentionArbiter {
   #drop(ids: readonly RecordId[]): void {
     for (const id of ids) {
       const record = this.#vault.get(id);
-      if (record?.kind === 'update' || record?.kind === 'erase' || record?.kind === 'message')
+      if (
+        record?.kind === 'update' ||
+        record?.kind === 'edit' ||
+        record?.kind === 'erase' ||
+        record?.kind === 'message'
+      )
         this.#fold.forgetWaiting(id, record.body.post);
       this.#bury(id);
     }

@@ -30,6 +30,14 @@ export function needsRenewal(post: PostState, nowMs: number): boolean {
   return remaining <= EXPIRY_MS[post.body.urgency] / 8;
 }
 
+/**
+ * An urgent post about to close: its author is told before it goes, not after, while the
+ * "Still needed?" window (needsRenewal) is open and the post has not expired yet.
+ */
+export function urgentExpiresSoon(post: PostState, nowMs: number): boolean {
+  return post.body.urgency === 'urgent' && needsRenewal(post, nowMs) && nowMs < expiresAtMs(post);
+}
+
 /** When a post closed: resolved or withdrawn at its last update, or expired at its expiry. */
 export function closedAtMs(post: PostState, nowMs: number): number | null {
   switch (displayStatus(post, nowMs)) {

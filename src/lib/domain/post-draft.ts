@@ -31,6 +31,8 @@ export interface PostDraft {
   building: string;
   note: string;
   medicineExpiry: string;
+  /** Posted for a neighbour without a phone. */
+  behalf: boolean;
 }
 
 /** A fresh form: one row with no item picked yet, quantity 1, the resident's building. */
@@ -44,6 +46,7 @@ export function emptyDraft(building = ''): PostDraft {
     building,
     note: '',
     medicineExpiry: '',
+    behalf: false,
   };
 }
 
@@ -104,6 +107,7 @@ export function draftToBody(draft: PostDraft): PostBody {
   };
   if (draft.type === 'swap') body.wants = draft.wants.map(toLine);
   if (draft.type !== 'need' && draft.medicineExpiry) body.medicineExpiry = draft.medicineExpiry;
+  if (draft.behalf) body.behalf = true;
   return body;
 }
 
@@ -121,6 +125,8 @@ const DraftSchema = v.object({
   building: v.pipe(v.string(), v.maxLength(LIMITS.building)),
   note: v.pipe(v.string(), v.maxLength(LIMITS.note)),
   medicineExpiry: v.string(),
+  // Drafts kept before "on behalf of a neighbour" came have no such field.
+  behalf: v.optional(v.boolean(), false),
 });
 
 /** A draft kept on this device (unknown until checked), or null if it is not one. */

@@ -16,11 +16,6 @@ export const en = {
   unnamedSquare: 'Square (name not synced yet)',
 
   allSquares: 'All squares',
-  inviteLink: 'Invite link',
-  inviteHint: 'Anyone with this link can join. Share it only in your compound’s group chat.',
-  copy: 'Copy link',
-  copied: 'Copied',
-  copyFailed: 'Could not copy. Select the link and copy it by hand.',
   joinThisSquare: 'Join this square',
   joinIntro: 'Tell your neighbours who you are. You can post once you have joined.',
   newPost: 'New post',
@@ -47,7 +42,6 @@ export const en = {
   filters: 'Filters',
   filtersActive: (n: number) => `Filters (${n})`,
   shareMenu: 'Share & settings',
-  largeText: 'Large text and high contrast',
   search: 'Search',
   searchPlaceholder: 'Medicine, place or note',
   posts: 'Posts',
@@ -55,8 +49,6 @@ export const en = {
   showMore: (n: number) => `Show more (${n} more)`,
   emptyBoard: 'No open posts yet. Be the first to post a need or an offer.',
   waitingForNeighbour: 'Waiting for a neighbour to come online — posts arrive when one does.',
-  resolvedDone: 'Post marked resolved.',
-  withdrawnDone: 'Post withdrawn.',
   reopen: 'Reopen',
   renewedAgo: (when: string) => `renewed ${when}`,
   more: 'More',
@@ -108,10 +100,6 @@ export const en = {
   namesakes: (n: number) => `${n} neighbours use this name: check the key`,
   stillNeeded: 'Still needed?',
   actionFailed: (reason: string) => `Could not update the post: ${reason}`,
-
-  inviteQr: {
-    show: 'QR code and lobby poster',
-  },
 
   appUpdate: {
     available: 'Update available. Your draft is kept when you reload.',
@@ -205,7 +193,6 @@ export const en = {
       abuse: 'Abuse or harassment',
       'personal-data': 'Someone’s personal data',
     },
-    undo: 'Undo',
     hiddenNotice: (reason: string) => `A volunteer hid this post (${reason}). Only you can see it.`,
   },
 
@@ -242,6 +229,15 @@ export const en = {
   /** Fair distribution: stock offers, claims, the draw and the handover (issue 16). */
   stock: {
     section: 'Stock',
+  },
+  /** A resident's own things: editing posts and profile, leaving a square, first run (issue 12). */
+  own: {
+    edit: 'Edit',
+    edited: 'edited',
+    notShared: 'not shared yet',
+    notSharedHint: 'on this phone only, until a neighbour is online',
+    behalfPublic: (building: string) => (building ? `For a neighbour in ${building}` : 'For a neighbour'),
+    behalfPrivate: 'For volunteers only',
   },
 };
 /** The shape of every language’s first-paint messages. */

@@ -76,13 +76,22 @@ export class I18n {
 
   /** "12 min ago", "昨天": how long ago something happened. */
   ago(ms: number): string {
+    return this.#relativeTime(Math.max(0, ms), -1);
+  }
+
+  /** "in 2 hours", "2小時後": how long until something happens. */
+  until(ms: number): string {
+    return this.#relativeTime(Math.max(0, ms), 1);
+  }
+
+  #relativeTime(ms: number, sign: 1 | -1): string {
     const seconds = Math.round(ms / 1000);
-    if (seconds < 45) return this.#relative.format(-Math.max(0, seconds), 'second');
+    if (seconds < 45) return this.#relative.format(sign * seconds, 'second');
     const minutes = Math.round(seconds / 60);
-    if (minutes < 60) return this.#relative.format(-minutes, 'minute');
+    if (minutes < 60) return this.#relative.format(sign * minutes, 'minute');
     const hours = Math.round(minutes / 60);
-    if (hours < 24) return this.#relative.format(-hours, 'hour');
-    return this.#relative.format(-Math.round(hours / 24), 'day');
+    if (hours < 24) return this.#relative.format(sign * hours, 'hour');
+    return this.#relative.format(sign * Math.round(hours / 24), 'day');
   }
 
   /** "3,200": a count in the reader's language. */

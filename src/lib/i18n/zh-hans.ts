@@ -15,11 +15,6 @@ export const zhHans: FirstPaintMessages = {
   unnamedSquare: '广场（名称尚未同步）',
 
   allSquares: '所有广场',
-  inviteLink: '邀请链接',
-  inviteHint: '任何拿到此链接的人都可以加入。请只在小区群里分享。',
-  copy: '复制链接',
-  copied: '已复制',
-  copyFailed: '无法复制。请选中链接后手动复制。',
   joinThisSquare: '加入这个广场',
   joinIntro: '告诉邻居你是谁。加入后就可以发帖。',
   newPost: '发布新帖',
@@ -46,7 +41,6 @@ export const zhHans: FirstPaintMessages = {
   filters: '筛选',
   filtersActive: (n: number) => `筛选（${n}）`,
   shareMenu: '分享与设置',
-  largeText: '大字和高对比度',
   search: '搜索',
   searchPlaceholder: '药品、地点或备注',
   posts: '帖子',
@@ -54,8 +48,6 @@ export const zhHans: FirstPaintMessages = {
   showMore: (n: number) => `显示更多（还有 ${n} 个）`,
   emptyBoard: '暂时还没有帖子。来发布第一条需求或提供吧。',
   waitingForNeighbour: '正在等待邻居上线 — 有邻居上线时，帖子就会传来。',
-  resolvedDone: '帖子已标记为已解决。',
-  withdrawnDone: '帖子已撤回。',
   reopen: '重新开启',
   renewedAgo: (when: string) => `${when}续期`,
   more: '更多',
@@ -103,10 +95,6 @@ export const zhHans: FirstPaintMessages = {
   namesakes: (n: number) => `${n} 位街坊用这个名字，请核对密钥`,
   stillNeeded: '仍然需要吗？',
   actionFailed: (reason: string) => `无法更新帖子：${reason}`,
-
-  inviteQr: {
-    show: '二维码及大堂海报',
-  },
 
   appUpdate: {
     available: '有新版本可用。重新加载时会保留你的草稿。',
@@ -191,7 +179,6 @@ export const zhHans: FirstPaintMessages = {
       abuse: '辱骂或骚扰',
       'personal-data': '含他人个人信息',
     },
-    undo: '撤销',
     hiddenNotice: (reason: string) => `志愿者隐藏了这个帖子（${reason}）。只有你看得到。`,
   },
 
@@ -224,5 +211,13 @@ export const zhHans: FirstPaintMessages = {
 
   stock: {
     section: '派发',
+  },
+  own: {
+    edit: '编辑',
+    edited: '已编辑',
+    notShared: '尚未分享',
+    notSharedHint: '暂时只在这部手机上，有邻居上线时就会传出',
+    behalfPublic: (building: string) => (building ? `代${building}一位邻居发布` : '代一位邻居发布'),
+    behalfPrivate: '仅供志愿者查看',
   },
 };

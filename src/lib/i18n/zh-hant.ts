@@ -15,11 +15,6 @@ export const zhHant: FirstPaintMessages = {
   unnamedSquare: '廣場（名稱尚未同步）',
 
   allSquares: '所有廣場',
-  inviteLink: '邀請連結',
-  inviteHint: '任何持有此連結的人都可以加入。請只在屋苑群組中分享。',
-  copy: '複製連結',
-  copied: '已複製',
-  copyFailed: '無法複製。請選取連結後手動複製。',
   joinThisSquare: '加入這個廣場',
   joinIntro: '告訴鄰居你是誰。加入後便可發帖。',
   newPost: '發佈新帖',
@@ -46,7 +41,6 @@ export const zhHant: FirstPaintMessages = {
   filters: '篩選',
   filtersActive: (n: number) => `篩選（${n}）`,
   shareMenu: '分享與設定',
-  largeText: '大字和高對比度',
   search: '搜尋',
   searchPlaceholder: '藥物、地點或備註',
   posts: '帖子',
@@ -54,8 +48,6 @@ export const zhHant: FirstPaintMessages = {
   showMore: (n: number) => `顯示更多（還有 ${n} 個）`,
   emptyBoard: '暫時未有帖子。成為第一個發佈需要或提供的人吧。',
   waitingForNeighbour: '正在等待鄰居上線 — 有鄰居上線時，帖子就會傳來。',
-  resolvedDone: '帖子已標記為已解決。',
-  withdrawnDone: '帖子已撤回。',
   reopen: '重新開啟',
   renewedAgo: (when: string) => `${when}續期`,
   more: '更多',
@@ -103,10 +95,6 @@ export const zhHant: FirstPaintMessages = {
   namesakes: (n: number) => `${n} 位街坊用這個名字，請核對金鑰`,
   stillNeeded: '仍然需要嗎？',
   actionFailed: (reason: string) => `無法更新帖子：${reason}`,
-
-  inviteQr: {
-    show: '二維碼及大堂海報',
-  },
 
   appUpdate: {
     available: '有新版本可用。重新載入時會保留你的草稿。',
@@ -191,7 +179,6 @@ export const zhHant: FirstPaintMessages = {
       abuse: '辱罵或騷擾',
       'personal-data': '含他人個人資料',
     },
-    undo: '撤銷',
     hiddenNotice: (reason: string) => `義工隱藏了這個帖子（${reason}）。只有你看得到。`,
   },
 
@@ -224,5 +211,13 @@ export const zhHant: FirstPaintMessages = {
 
   stock: {
     section: '派發',
+  },
+  own: {
+    edit: '編輯',
+    edited: '已編輯',
+    notShared: '尚未分享',
+    notSharedHint: '暫時只在這部手機上，有街坊上線時就會傳出',
+    behalfPublic: (building: string) => (building ? `代${building}一位街坊發佈` : '代一位街坊發佈'),
+    behalfPrivate: '只供義工查看',
   },
 };

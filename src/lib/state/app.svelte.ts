@@ -15,10 +15,19 @@ import {
 import type { PostId } from '../domain/ids.ts';
 import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
-import { forgetSquare, listSquares, rememberSquare, type JoinedSquare } from '../storage/squares.ts';
+import {
+  forgetSquare,
+  lastSquare,
+  listSquares,
+  rememberLastSquare,
+  rememberSquare,
+  type JoinedSquare,
+} from '../storage/squares.ts';
 import type { AppServices } from './services.ts';
 import { DisplayPrefs } from './display.svelte.ts';
+import { FirstRun } from './first-run.svelte.ts';
 import { DraftKeeper } from './drafts.ts';
+import { forgetRoomStorage } from './room-storage.ts';
 import { Durability } from './durability.svelte.ts';
 import type { CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
@@ -27,6 +36,8 @@ import { SquareSession } from './square.svelte.ts';
 export class AppState {
   session = $state<SquareSession | null>(null);
   squares = $state<JoinedSquare[]>([]);
+  /** The square the resident just left, by name, to say so on the landing page. */
+  left = $state<string | null>(null);
   /** Why the link in the page's URL was not opened (an altered or unverifiable invite), if it was refused. */
   refusal = $state<ReasonCode | null>(null);
   /** While the link in the page's URL is being judged and its square opened: no landing page meanwhile. */
@@ -37,6 +48,8 @@ export class AppState {
   readonly durability: Durability;
   /** Large text and high contrast, remembered on this device. */
   readonly display: DisplayPrefs;
+  /** The first-run explanation of how a square works. */
+  readonly intro: FirstRun;
   readonly #services: AppServices;
   /** The fragment being followed and its run, so concurrent calls for one link share a run. */
   #following: { readonly hash: string; readonly done: Promise<void> } | null = null;
@@ -50,6 +63,7 @@ export class AppState {
     this.#services = services;
     this.durability = new Durability(services.deviceStorage ?? null);
     this.display = new DisplayPrefs(services.storage);
+    this.intro = new FirstRun(services.storage);
     this.squares = listSquares(services.storage);
     this.opening = parseInvite(services.location.hash) !== null;
   }
@@ -84,6 +98,7 @@ export class AppState {
     this.squares = listSquares(this.#services.storage);
     this.refusal = parsed || hash.replace(/^#/, '') === '' ? null : inviteRefusal(hash);
     if (!parsed) return;
+    this.left = null;
     // Judged before anything is opened: a refused link gets no key, no storage and no connection.
     const verdict = await this.#judge(parsed);
     if (turn !== this.#turn) return;
@@ -101,6 +116,7 @@ export class AppState {
     void this.durability.check();
     this.session = session;
     rememberSquare(this.#services.storage, invite, '', this.#services.clock.now());
+    rememberLastSquare(this.#services.storage, invite.room);
     await session.open();
     if (session.info.joined) await this.durability.request();
     else await this.durability.check();
@@ -279,7 +295,40 @@ export class AppState {
   }
 
   leaveToLanding(): void {
+    rememberLastSquare(this.#services.storage, null);
     this.#services.location.hash = '';
+  }
+
+  /**
+   * A returning resident opening the bare address lands in the square they were in; one who
+   * went to "All squares" (or left the square) lands on that list again.
+   */
+  resume(): Promise<void> {
+    const last = lastSquare(this.#services.storage);
+    if (this.#services.location.hash.replace(/^#/, '') === '' && last) {
+      this.#services.location.hash = inviteFragment(last.invite);
+    }
+    return this.followLocation();
+  }
+
+  /**
+   * Leaves the open square on this device: closes it, takes it off "Your squares" and deletes
+   * what this device kept of it (document, vault, keys, draft, contact, read marks). The
+   * resident's records stay with the neighbours who have them.
+   */
+  async leaveSquare(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const room = session.invite.room;
+    const name = session.info.squareName;
+    this.leaveToLanding();
+    await this.followLocation();
+    await this.#closed;
+    forgetSquare(this.#services.storage, room);
+    forgetRoomStorage(this.#services.storage, room);
+    await this.#services.forgetSquare(room);
+    this.squares = listSquares(this.#services.storage);
+    this.left = name;
   }
 
   /**

@@ -1,10 +1,9 @@
 import type { RoomId } from '../domain/ids.ts';
+import { ROOM_KEYS } from './room-storage.ts';
 import { isUntouched, parseDraft, type PostDraft } from '../domain/post-draft.ts';
 
 /** Where drafts are kept: localStorage in the browser, so a reload (an update) never eats one. */
 export type DraftStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
-
-const keyOf = (room: RoomId) => `kaifong.draft.${room}`;
 
 /** The New post draft of one square on this device, kept as it is typed. */
 export class DraftKeeper {
@@ -13,7 +12,7 @@ export class DraftKeeper {
 
   constructor(storage: DraftStorage, room: RoomId) {
     this.#storage = storage;
-    this.#key = keyOf(room);
+    this.#key = ROOM_KEYS.draft(room);
   }
 
   /** The draft kept from before (a reload, an update), if any. */

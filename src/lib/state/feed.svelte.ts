@@ -1,8 +1,10 @@
 import type { Commands } from '../board/commands.ts';
-import { needsRenewal } from '../domain/expiry.ts';
+import { expiresAtMs, needsRenewal, urgentExpiresSoon } from '../domain/expiry.ts';
 import type { BoardView } from '../domain/fold/board-fold.ts';
 import type { PostState } from '../domain/fold/posts.ts';
+import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
+import type { EditBody } from '../domain/kinds/edit.ts';
 import type { UpdateAction } from '../domain/kinds/update.ts';
 import type { Nearness } from '../domain/places.ts';
 import { DEFAULT_QUERY, patchSelection, selectPosts, type BoardQuery } from '../domain/selection.ts';
@@ -16,6 +18,8 @@ export interface FeedContext {
   commands(): Commands | null;
   /** How far posts are from this resident, for "Nearest" and "within"; null when unknown. */
   near(): Nearness | null;
+  /** Records this device wrote up to this time have reached a neighbour (Infinity while one is connected). */
+  sharedThrough(): number;
 }
 
 /**
@@ -112,6 +116,39 @@ export class PostFeed {
     return post.author === this.#context.me;
   }
 
+  /** One of my posts made while no neighbour was there to take it: "not shared yet". */
+  isUnshared(post: PostState): boolean {
+    return this.isMine(post) && hlcMs(post.at) > this.#context.sharedThrough();
+  }
+
+  /**
+   * Whether this resident may read the private first line of a post made for a neighbour
+   * without a phone: its author and the volunteers, who follow such posts up.
+   */
+  seesBehalfName(post: PostState): boolean {
+    return this.isMine(post) || (this.#context.view()?.authority.canModerate(this.#context.me) ?? false);
+  }
+
+  /** Whether this resident has any post here, open or not: the first one starts from big choices. */
+  get hasMyPost(): boolean {
+    void this.#posts; // read again whenever the list changes
+    const view = this.#context.view();
+    if (!view) return false;
+    for (const post of view.postStates()) if (this.isMine(post)) return true;
+    return false;
+  }
+
+  /** My urgent open posts about to close, soonest first: the author is told before they go. */
+  get expiringSoon(): readonly PostState[] {
+    void this.#posts; // read again whenever the list changes (a renewal, a new post)
+    const view = this.#context.view();
+    const now = this.#context.now();
+    if (!view) return [];
+    return [...view.posts()]
+      .filter((post) => this.isMine(post) && urgentExpiresSoon(post, now))
+      .sort((a, b) => expiresAtMs(a) - expiresAtMs(b));
+  }
+
   /** Whether to ask "Still needed?" on a post. */
   shouldAskRenewal(post: PostState): boolean {
     return this.isMine(post) && needsRenewal(post, this.#context.now());
@@ -119,6 +156,11 @@ export class PostFeed {
 
   publishPost(body: unknown): Promise<CommandOutcome> {
     return runCommand(this.#context.commands(), (c) => c.publishPost(body));
+  }
+
+  /** Changes one of my posts' items, quantities, place or note. */
+  editPost(post: PostId, fields: Omit<EditBody, 'post'>): Promise<CommandOutcome> {
+    return runCommand(this.#context.commands(), (c) => c.editPost(post, fields));
   }
 
   /** Erases one of my posts from every device, for good. */

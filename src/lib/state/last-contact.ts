@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { RoomId } from '../domain/ids.ts';
+import { ROOM_KEYS } from './room-storage.ts';
 
 /** When this device last synced with neighbours in a square, and with how many. */
 export interface LastContact {
@@ -14,7 +15,7 @@ export type ContactStorage = Pick<Storage, 'getItem' | 'setItem'>;
 export const CONTACT_SAVE_MS = 5_000;
 
 const Schema = v.object({ atMs: v.number(), peers: v.pipe(v.number(), v.integer(), v.minValue(1)) });
-const keyOf = (room: RoomId) => `kaifong.contact.${room}`;
+const keyOf = ROOM_KEYS.contact;
 
 /** The last contact kept for a square, if any. */
 export function loadContact(storage: ContactStorage, room: RoomId): LastContact | null {

@@ -14,6 +14,7 @@ import {
 import { runCommand, type CommandOutcome } from './command.ts';
 import { conversationKey, OpenedMessages, partiesOf, type Conversation } from './conversations.ts';
 import { ReadMarks } from './read-marks.ts';
+import { ROOM_KEYS } from './room-storage.ts';
 
 export type { Conversation, MessageLine } from './conversations.ts';
 
@@ -174,7 +175,7 @@ export class SquareMessages {
   }
 
   get #flatKey(): string {
-    return `kaifong.flat.${this.#context.room}`;
+    return ROOM_KEYS.flat(this.#context.room);
   }
 
   #records() {

@@ -1,5 +1,6 @@
 import type { Hlc } from '../domain/hlc.ts';
 import type { RoomId } from '../domain/ids.ts';
+import { ROOM_KEYS } from './room-storage.ts';
 
 /**
  * Which messages this device has shown its resident, per conversation: the time of the latest
@@ -13,7 +14,7 @@ export class ReadMarks {
 
   constructor(storage: Pick<Storage, 'getItem' | 'setItem'>, room: RoomId) {
     this.#storage = storage;
-    this.#key = `kaifong.read.${room}`;
+    this.#key = ROOM_KEYS.read(room);
     this.#marks = load(storage.getItem(this.#key));
   }
 

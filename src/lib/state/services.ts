@@ -1,6 +1,7 @@
 import type { BoardOptions } from '../board/board.ts';
 import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { RoomId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { DocPersistence } from '../storage/doc-persistence.ts';
 import type { SquareKeys } from '../storage/square-keys.ts';
@@ -40,6 +41,8 @@ export interface AppServices {
   readonly location: { hash: string };
   /** Builds the services of one square; `keeper` (the board) counts posts and judges what peers send. */
   openSquare(invite: Invite, keeper: DocKeeper): SquareServices;
+  /** Deletes what this device stores of a square (its document, vault and keys): the resident left it. */
+  forgetSquare(room: RoomId): Promise<void>;
   /** The browser's storage manager, to ask for persistence; null where there is none. */
   readonly deviceStorage?: DeviceStorage | null;
   /** Resolves after the browser has painted what is on screen now. */

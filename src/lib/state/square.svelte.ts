@@ -47,6 +47,8 @@ export class SquareSession {
   lastContact = $state<LastContact | null>(null);
   /** Records this resident wrote here since the last contact: not yet shared with anyone. */
   waiting = $state(0);
+  /** When neighbours were last connected in this session: what was written until then went to them. */
+  #connectedUntilMs = $state(Number.NEGATIVE_INFINITY);
   #savedContact: LastContact | null = null;
   /** What the last copy opened from a file did here, to tell the resident. */
   copyOutcome = $state<CopyOutcome | null>(null);
@@ -125,6 +127,7 @@ export class SquareSession {
       board: () => this.#board,
       sealKey: () => this.#sealing?.publicKey,
       near: () => this.site.nearness,
+      sharedThrough: () => this.sharedThroughMs,
     };
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
@@ -195,6 +198,15 @@ export class SquareSession {
         })),
     );
     return this.#desk;
+  }
+
+  /**
+   * Up to when what this device wrote has reached a neighbour: everything while one is connected
+   * (live changes go to connected peers at once), else the last contact or the last connection.
+   */
+  get sharedThroughMs(): number {
+    if (this.status.peers > 0) return Number.POSITIVE_INFINITY;
+    return Math.max(this.lastContact?.atMs ?? Number.NEGATIVE_INFINITY, this.#connectedUntilMs);
   }
 
   get me(): AuthorKey {
@@ -322,6 +334,7 @@ export class SquareSession {
   }
 
   #onStatus(status: SyncStatus): void {
+    if (this.status.peers > 0 && status.peers === 0) this.#connectedUntilMs = this.#app.clock.now();
     this.status = status;
     if (status.lastSyncedMs !== null) {
       const peers = status.peers || this.lastContact?.peers || 1;

@@ -4,6 +4,7 @@ import type { RoomId } from '../domain/ids.ts';
 import { retryPending } from '../yjs/pending.ts';
 import { deleteSetOnly, structPieces } from '../yjs/update-parts.ts';
 import { committed, request } from './idb.ts';
+import { docDatabase } from './databases.ts';
 
 /** Keeps a square's document on this device between visits. */
 export interface DocPersistence {
@@ -57,7 +58,7 @@ export class IdbDocPersistence implements DocPersistence {
   readonly #restores: Promise<void>[] = [];
 
   constructor(room: RoomId, doc: Y.Doc, options: IdbDocOptions = {}) {
-    this.#name = `kaifong-doc-${room}`;
+    this.#name = docDatabase(room);
     this.#doc = doc;
     this.#options = options;
   }
@@ -202,6 +203,11 @@ export class InMemoryDocShelf {
   /** Persistence of one room's document on this shelf. */
   open(room: RoomId, doc: Y.Doc): DocPersistence {
     return new InMemoryDocPersistence(this.#stored, room, doc);
+  }
+
+  /** Deletes a room's document, as leaving a square deletes its database. */
+  delete(room: RoomId): void {
+    this.#stored.delete(room);
   }
 
   /** Bytes stored for a room, as y-indexeddb would hold them after compaction. */

@@ -1,4 +1,5 @@
 import type { RecordId, RoomId } from '../domain/ids.ts';
+import { vaultDatabase } from './databases.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from './vault-store.ts';
 import { committed, openDatabase, request } from './idb.ts';
@@ -24,7 +25,7 @@ export class IdbVaultStore implements VaultStore {
   readonly #db: Promise<IDBDatabase>;
 
   constructor(room: RoomId) {
-    this.#db = openDatabase(`kaifong-vault-${room}`, [PAGES, REJECTED, PRUNED]);
+    this.#db = openDatabase(vaultDatabase(room), [PAGES, REJECTED, PRUNED]);
   }
 
   async loadVerified(): Promise<AnyRecord[]> {

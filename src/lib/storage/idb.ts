@@ -18,12 +18,24 @@ export function committed(tx: IDBTransaction): Promise<void> {
 }
 
 /** Opens (creating if needed) a database whose object stores are all plain key/value stores. */
-export function openDatabase(name: string, stores: readonly string[], version = 1): Promise<IDBDatabase> {
+export async function openDatabase(name: string, stores: readonly string[], version = 1): Promise<IDBDatabase> {
   const req = indexedDB.open(name, version);
   req.onupgradeneeded = () => {
     for (const store of stores) {
       if (!req.result.objectStoreNames.contains(store)) req.result.createObjectStore(store);
     }
   };
-  return request(req);
+  const db = await request(req);
+  // Another tab deleting or upgrading the database goes ahead rather than waiting for this one.
+  db.onversionchange = () => db.close();
+  return db;
+}
+
+/** Deletes a database, whoever still has it open (they close on `versionchange`). */
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB could not delete the database'));
+  });
 }

@@ -96,6 +96,13 @@ class IdbSquareKeys implements SquareKeys {
     await committed(tx);
   }
 
+  async forget(room: RoomId): Promise<void> {
+    const tx = this.#db.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).delete(roomKey(room));
+    tx.objectStore(STORE).delete(sealKey(room));
+    await committed(tx);
+  }
+
   async #get(room: RoomId): Promise<Identity | undefined> {
     return (await request(this.#db.transaction(STORE).objectStore(STORE).get(roomKey(room)))) as Identity | undefined;
   }

@@ -29,6 +29,8 @@ export interface SquareKeys {
   all(): Promise<RoomKeys[]>;
   /** Keeps restored keys for a room, in place of any the room had on this device. */
   restore(room: RoomId, identity: Identity, sealing?: SealingKeys): Promise<void>;
+  /** Deletes a room's keys from this device (the resident left the square): a new key if it is opened again. */
+  forget(room: RoomId): Promise<void>;
 }
 
 /** Makes a new identity; tests may pass a deterministic one. */
@@ -75,6 +77,12 @@ export class InMemorySquareKeys implements SquareKeys {
   restore(room: RoomId, identity: Identity, sealing?: SealingKeys): Promise<void> {
     this.#keys.set(room, identity);
     if (sealing) this.#sealing.set(room, Promise.resolve(sealing));
+    return Promise.resolve();
+  }
+
+  forget(room: RoomId): Promise<void> {
+    this.#keys.delete(room);
+    this.#sealing.delete(room);
     return Promise.resolve();
   }
 

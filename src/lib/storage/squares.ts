@@ -31,6 +31,22 @@ export function listSquares(storage: SquareListStorage): JoinedSquare[] {
   }
 }
 
+const LAST_KEY = 'kaifong.last-square';
+
+/**
+ * The square the resident was in when they last left the app, which the bare address opens; null
+ * once they chose the list of squares ("All squares") or left the square.
+ */
+export function lastSquare(storage: SquareListStorage): JoinedSquare | null {
+  const room = storage.getItem(LAST_KEY);
+  return listSquares(storage).find((s) => s.invite.room === room) ?? null;
+}
+
+/** Remembers the square the resident is in (null: the list of squares). */
+export function rememberLastSquare(storage: SquareListStorage, room: Invite['room'] | null): void {
+  storage.setItem(LAST_KEY, room ?? '');
+}
+
 /** Takes a square off the list (it moved to a new link this device followed). */
 export function forgetSquare(storage: SquareListStorage, room: Invite['room']): void {
   const stored = listSquares(storage)

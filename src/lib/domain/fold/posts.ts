@@ -1,6 +1,7 @@
 import type { Authority, Hiding } from '../authority.ts';
 import { hlcMs, type Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
+import { editedBody } from '../kinds/edit.ts';
 import type { PostBody } from '../kinds/post.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
 import type { UpdateAction } from '../kinds/update.ts';
@@ -14,7 +15,10 @@ export interface PostState {
   readonly id: PostId;
   readonly author: AuthorKey;
   readonly at: Hlc;
+  /** What the post says now: its author's latest edit applied. */
   readonly body: PostBody;
+  /** When its author last edited it, if they did. */
+  readonly editedAtMs?: number;
   readonly status: 'open' | 'resolved' | 'withdrawn';
   /** When the post was published or last renewed: expiry counts from here. */
   readonly activeSinceMs: number;
@@ -29,6 +33,7 @@ export interface PostState {
 type PostRecord = VerifiedRecord<'post'>;
 type Update = VerifiedRecord<'update'>;
 type Erase = VerifiedRecord<'erase'>;
+type Edit = VerifiedRecord<'edit'>;
 /**
  * A validly signed record of a kind this version cannot read (a newer version wrote it): it
  * counts toward its author's hourly rate, so new kinds are no way around the limits.
@@ -40,10 +45,10 @@ export interface ForeignRecord {
 }
 
 /** A record about a post that waits for the post to arrive. */
-export type PostRecordOf = Update | Erase;
+export type PostRecordOf = Update | Edit | Erase;
 
 /**
- * Posts, their updates and their erasure. Records that arrive before their post wait for it, and
+ * Posts, their updates, their authors' edits and their erasure. Records that arrive before their post wait for it, and
  * are judged by their kind's rule once it is there, so the result does not depend on arrival
  * order. A post its author erased is dropped with everything about it, and so is anything about
  * it that arrives later. Each author's posts are judged together against their limits
@@ -51,10 +56,11 @@ export type PostRecordOf = Update | Erase;
  * not shown, until the author closes others or the block is undone.
  */
 export class PostsSlice implements FoldSlice {
-  readonly kinds = ['post', 'update', 'erase'] as const;
+  readonly kinds = ['post', 'update', 'edit', 'erase'] as const;
   readonly #posts = new Map<PostId, PostState>();
   readonly #postRecords = new Map<PostId, PostRecord>();
   readonly #updates = new Map<PostId, Update[]>();
+  readonly #edits = new Map<PostId, Edit[]>();
   readonly #erases = new Map<PostId, Erase[]>();
   /** Posts erased by their author. */
   readonly #erased = new Set<PostId>();
@@ -69,7 +75,7 @@ export class PostsSlice implements FoldSlice {
   readonly #foreign = new Map<AuthorKey, Map<RecordId, ForeignRecord>>();
 
   add(record: AnyRecord, change: ChangeBuilder): void {
-    if (record.kind !== 'post' && record.kind !== 'update' && record.kind !== 'erase') return;
+    if (record.kind !== 'post' && record.kind !== 'update' && record.kind !== 'edit' && record.kind !== 'erase') return;
     const post = record.kind === 'post' ? record.id : record.body.post;
     if (this.#erased.has(post)) {
       if (record.kind !== 'erase') change.dropped.add(record.id);
@@ -81,6 +87,7 @@ export class PostsSlice implements FoldSlice {
       own.add(record.id);
       this.#byAuthor.set(record.author, own);
     } else if (record.kind === 'update') this.#updates.set(post, [...(this.#updates.get(post) ?? []), record]);
+    else if (record.kind === 'edit') this.#edits.set(post, [...(this.#edits.get(post) ?? []), record]);
     else this.#erases.set(post, [...(this.#erases.get(post) ?? []), record]);
     this.#touched.add(post);
   }
@@ -95,6 +102,7 @@ export class PostsSlice implements FoldSlice {
         // The post and its updates go; the erase records stay, so the post is refused if sent again.
         change.dropped.add(id);
         for (const update of this.#updates.get(id) ?? []) change.dropped.add(update.id);
+        for (const edit of this.#edits.get(id) ?? []) change.dropped.add(edit.id);
         this.#drop(id);
         this.#erased.add(id);
       } else {
@@ -158,6 +166,9 @@ export class PostsSlice implements FoldSlice {
       unauthorised += (this.#updates.get(postId) ?? []).filter(
         (u) => !KINDS.update.authorise(u, post, authority).ok,
       ).length;
+      unauthorised += (this.#edits.get(postId) ?? []).filter(
+        (e) => !KINDS.edit.authorise(e, post, authority).ok,
+      ).length;
       unauthorised += (this.#erases.get(postId) ?? []).filter(
         (e) => !KINDS.erase.authorise(e, post, authority).ok,
       ).length;
@@ -178,6 +189,7 @@ export class PostsSlice implements FoldSlice {
   /** Records about posts this device does not have: they wait for their post. */
   *waiting(): Generator<PostRecordOf> {
     for (const [postId, updates] of this.#updates) if (!this.#postRecords.has(postId)) yield* updates;
+    for (const [postId, edits] of this.#edits) if (!this.#postRecords.has(postId)) yield* edits;
     for (const [postId, erases] of this.#erases) if (!this.#postRecords.has(postId)) yield* erases;
   }
 
@@ -203,9 +215,13 @@ export class PostsSlice implements FoldSlice {
     return this.#posts.size;
   }
 
-  /** Ids of every record about a post: the post itself, its updates and any refused erasure. */
+  /** Ids of every record about a post: the post itself, its updates and edits, and any refused erasure. */
   recordIdsOf(id: PostId): RecordId[] {
-    const ids: RecordId[] = [...(this.#updates.get(id) ?? []), ...(this.#erases.get(id) ?? [])].map((r) => r.id);
+    const ids: RecordId[] = [
+      ...(this.#updates.get(id) ?? []),
+      ...(this.#edits.get(id) ?? []),
+      ...(this.#erases.get(id) ?? []),
+    ].map((r) => r.id);
     if (this.#postRecords.has(id)) ids.push(id);
     return ids;
   }
@@ -251,6 +267,7 @@ export class PostsSlice implements FoldSlice {
     this.#posts.delete(id);
     this.#postRecords.delete(id);
     this.#updates.delete(id);
+    this.#edits.delete(id);
     this.#erases.delete(id);
     this.#touched.delete(id);
   }
@@ -258,7 +275,7 @@ export class PostsSlice implements FoldSlice {
   /** Forgets a record still waiting for its post; false if the post is here after all. */
   forgetWaiting(record: RecordId, post: PostId): boolean {
     if (this.#postRecords.has(post)) return false;
-    for (const lists of [this.#updates, this.#erases] as Map<PostId, PostRecordOf[]>[]) {
+    for (const lists of [this.#updates, this.#edits, this.#erases] as Map<PostId, PostRecordOf[]>[]) {
       const waiting = (lists.get(post) ?? []).filter((r) => r.id !== record);
       if (waiting.length > 0) lists.set(post, waiting);
       else lists.delete(post);
@@ -283,12 +300,20 @@ export class PostsSlice implements FoldSlice {
       if (update.body.action === 'renew') activeSinceMs = Math.max(activeSinceMs, ms);
       if (update.body.note) progress.push({ id: update.id, at: update.at, note: update.body.note });
     }
+    // Each edit is judged against the post as published and carries every editable field: the latest one decides.
+    const edit = (this.#edits.get(id) ?? [])
+      .filter((e) => KINDS.edit.authorise(e, record, authority).ok)
+      .sort(byTimeThenId)
+      .at(-1);
+    const editedAtMs = edit ? hlcMs(edit.at) : undefined;
+    if (editedAtMs !== undefined) lastActivityMs = Math.max(lastActivityMs, editedAtMs);
     const hidden = authority.hidingOf(id);
     const state: PostState = {
       id,
       author: record.author,
       at: record.at,
-      body: record.body,
+      body: edit ? editedBody(record.body, edit.body) : record.body,
+      ...(editedAtMs !== undefined ? { editedAtMs } : {}),
       status,
       activeSinceMs,
       lastActivityMs,

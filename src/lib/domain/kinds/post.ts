@@ -27,7 +27,8 @@ const ItemLineSchema = v.pipe(
   v.check((line) => checkQuantity(line.item, line.qty) !== 'refused', 'quantity-refused'),
   v.check((line) => line.item !== 'other' || (line.text ?? '').length > 0, 'describe-other'),
 );
-const ItemListSchema = v.pipe(
+/** A post's list of items: at least one, each item once. */
+export const ItemListSchema = v.pipe(
   v.array(ItemLineSchema),
   v.minLength(1, 'required'),
   v.maxLength(LIMITS.itemsPerPost, 'too-long'),
@@ -40,6 +41,12 @@ export function lineKey(line: { item: string; text?: string | undefined }): stri
   return line.item === 'other' ? `other:${(line.text ?? '').toLowerCase()}` : line.item;
 }
 
+/** Where a post's things are: building and floor. */
+export const WhereSchema = v.strictObject({ building: text(LIMITS.building), floor: text(LIMITS.floor) });
+
+/** A calendar date, YYYY-MM-DD. */
+export const DateSchema = v.pipe(v.string(), v.regex(DATE_PATTERN));
+
 export const PostBodySchema = v.pipe(
   v.strictObject({
     type: v.picklist(POST_TYPES),
@@ -50,9 +57,14 @@ export const PostBodySchema = v.pipe(
       v.array(v.picklist(VULNERABLE_GROUPS)),
       v.check((groups) => new Set(groups).size === groups.length, 'duplicate-group'),
     ),
-    where: v.strictObject({ building: text(LIMITS.building), floor: text(LIMITS.floor) }),
+    where: WhereSchema,
     note: text(LIMITS.note),
-    medicineExpiry: v.optional(v.pipe(v.string(), v.regex(DATE_PATTERN))),
+    medicineExpiry: v.optional(DateSchema),
+    /**
+     * Posted for a neighbour without a phone, named on the note's first line for volunteers.
+     * NOTE: the note travels like any note; the UI shows its first line only to volunteers and the author.
+     */
+    behalf: v.optional(v.literal(true)),
   }),
   v.check((post) => (post.type === 'swap') === (post.wants !== undefined), 'swap-wants'),
   v.check((post) => post.type !== 'need' || post.medicineExpiry === undefined, 'need-expiry'),
@@ -64,6 +76,18 @@ export type PostBody = v.InferOutput<typeof PostBodySchema>;
 /** Whether a post gives away medicine (an offer, or what a swap gives). */
 export function offersMedicine(post: PostBody): boolean {
   return post.type !== 'need' && post.items.some((line) => MEDICINE_IDS.has(line.item));
+}
+
+/**
+ * A post made for a neighbour without a phone, split into the private first line of its note
+ * (who it is for, for volunteers) and the rest, which everyone reads. Other posts: all public.
+ */
+export function behalfNote(post: PostBody): { readonly name: string; readonly rest: string } {
+  if (post.behalf !== true) return { name: '', rest: post.note };
+  const end = post.note.indexOf('\n');
+  return end < 0
+    ? { name: post.note, rest: '' }
+    : { name: post.note.slice(0, end).trim(), rest: post.note.slice(end + 1).trim() };
 }
 
 /**

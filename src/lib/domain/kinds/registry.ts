@@ -10,6 +10,7 @@ import {
 import type { RecordId } from '../ids.ts';
 import { claimKind, type ClaimBody } from './claim.ts';
 import { drawKind, type DrawBody } from './draw.ts';
+import { editKind, type EditBody, type EditSubject } from './edit.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import { handoverKind, type HandoverBody, type ClaimSubject } from './handover.ts';
 import { followupKind, type FollowupBody } from './followup.ts';
@@ -33,6 +34,7 @@ export interface BodyByKind {
   profile: ProfileBody;
   post: PostBody;
   update: UpdateBody;
+  edit: EditBody;
   erase: EraseBody;
   role: RoleBody;
   vouch: VouchBody;
@@ -55,6 +57,7 @@ interface SubjectByKind {
   profile: never;
   post: never;
   update: PostSubject;
+  edit: EditSubject;
   erase: PostSubject;
   role: never;
   vouch: never;
@@ -76,6 +79,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   profile: profileKind,
   post: postKind,
   update: updateKind,
+  edit: editKind,
   erase: eraseKind,
   role: roleKind,
   vouch: vouchKind,

@@ -109,6 +109,7 @@ export const enLater = {
       'Enter your name and press Join.',
     ],
     scanHeading: 'Or scan an invite QR code',
+    show: 'QR code and lobby poster',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -169,6 +170,7 @@ export const enLater = {
     blockConfirm: (name: string) => `Block ${name}? Every device will ignore their posts until a volunteer undoes it.`,
     report: 'Report',
     hide: 'Hide post',
+    undo: 'Undo',
   },
 
   /** Private, sealed conversations about posts (issue 11). */
@@ -477,6 +479,53 @@ export const enLater = {
     noBuilding: 'No building given',
     noNeeds: 'No open needs right now.',
     printed: (date: string) => `Printed ${date}`,
+  },
+  inviteLink: 'Invite link',
+  inviteHint: 'Anyone with this link can join. Share it only in your compound’s group chat.',
+  copy: 'Copy link',
+  copied: 'Copied',
+  copyFailed: 'Could not copy. Select the link and copy it by hand.',
+  largeText: 'Large text and high contrast',
+  resolvedDone: 'Post marked resolved.',
+  withdrawnDone: 'Post withdrawn.',
+  /** A resident's own things: editing posts and profile, leaving a square, first run (issue 12). */
+  own: {
+    editHeading: 'Edit post',
+    editKept: 'Need, offer or swap, urgency and who it is for stay as posted.',
+    save: 'Save changes',
+    saving: 'Saving…',
+    saveFailed: (reason: string) => `Could not save: ${reason}`,
+    expiring: (items: string, when: string) => `Your urgent post “${items}” closes ${when} — still needed?`,
+    profileButton: 'My name and building',
+    profileHeading: 'Your name and building',
+    profileSaved: 'Saved. Neighbours see your new name and building.',
+    profileFailed: (reason: string) => `Could not save: ${reason}`,
+    leave: 'Leave this square',
+    leaveHeading: 'Leave this square?',
+    leaveWarning:
+      'This phone forgets the square: its posts, your messages, your drafts and your key here are deleted from this device. Your posts stay with your neighbours, but you can no longer resolve them: close them first. To come back you need the invite link again, and you join as a new neighbour unless you restore a backup of your identity. This cannot be undone.',
+    leaveConfirm: 'Leave and delete from this phone',
+    left: (name: string) => `You left ${name}. Its data is deleted from this phone.`,
+    firstHeading: 'Your first post',
+    firstNeed: 'I need',
+    firstNeedHint: 'medicine, tests or supplies',
+    firstGive: 'I can give',
+    firstGiveHint: 'something you can spare',
+    behalf: 'I am posting for a neighbour without a phone',
+    behalfHint:
+      'Write their name and flat on the first line of the note: in the app only volunteers and you see it. Everyone else reads “for a neighbour” in the building below. Do not write a phone number there.',
+  },
+  /** The one-screen explanation a newcomer sees once (issue 12). */
+  intro: {
+    heading: 'How this square works',
+    points: [
+      'No server keeps your posts. Every phone in the square keeps a copy and passes it directly to neighbours who are online.',
+      'It works offline. What you post waits on your phone and is shared as soon as a neighbour is online.',
+      'The invite link is the key. Anyone who has it can join and read the square: share it only in your compound’s group chat.',
+      'Your name here is for this square only: each square has its own key on this phone.',
+    ],
+    ok: 'Got it',
+    again: 'How it works',
   },
 };
 /** The shape of every language’s later messages. */

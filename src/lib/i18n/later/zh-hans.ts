@@ -13,6 +13,7 @@ export const zhHansLater: LaterMessages = {
       '输入你的名字，然后按“加入”。',
     ],
     scanHeading: '或扫描邀请二维码',
+    show: '二维码及大堂海报',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -71,6 +72,7 @@ export const zhHansLater: LaterMessages = {
     blockConfirm: (name: string) => `屏蔽 ${name}？在志愿者撤销之前，每台设备都会忽略对方的帖子。`,
     report: '举报',
     hide: '隐藏帖子',
+    undo: '撤销',
   },
 
   messages: {
@@ -449,5 +451,50 @@ export const zhHansLater: LaterMessages = {
     noBuilding: '未填楼栋',
     noNeeds: '目前没有开放的需求。',
     printed: (date: string) => `打印于 ${date}`,
+  },
+  inviteLink: '邀请链接',
+  inviteHint: '任何拿到此链接的人都可以加入。请只在小区群里分享。',
+  copy: '复制链接',
+  copied: '已复制',
+  copyFailed: '无法复制。请选中链接后手动复制。',
+  largeText: '大字和高对比度',
+  resolvedDone: '帖子已标记为已解决。',
+  withdrawnDone: '帖子已撤回。',
+  own: {
+    editHeading: '编辑帖子',
+    editKept: '需要、提供或交换、紧急程度和对象维持发布时的设置。',
+    save: '保存修改',
+    saving: '正在保存…',
+    saveFailed: (reason: string) => `无法保存：${reason}`,
+    expiring: (items: string, when: string) => `你的紧急帖子“${items}”将于${when}结束。还需要吗？`,
+    profileButton: '我的名字和楼栋',
+    profileHeading: '你的名字和楼栋',
+    profileSaved: '已保存。邻居会看到你的新名字和楼栋。',
+    profileFailed: (reason: string) => `无法保存：${reason}`,
+    leave: '离开这个广场',
+    leaveHeading: '离开这个广场？',
+    leaveWarning:
+      '这部手机会忘记这个广场：它的帖子、你的消息、草稿和你在这里的密钥都会从这部设备删除。你的帖子仍留在邻居那里，但你再也不能把它们标记为已解决：请先关闭它们。要回来需要再取得邀请链接，而你会以新邻居身份加入，除非你恢复身份备份。此操作无法撤销。',
+    leaveConfirm: '离开并从这部手机删除',
+    left: (name: string) => `你已离开${name}。它的数据已从这部手机删除。`,
+    firstHeading: '你的第一个帖子',
+    firstNeed: '我需要',
+    firstNeedHint: '药物、检测或物资',
+    firstGive: '我可以提供',
+    firstGiveHint: '你可以分享的东西',
+    behalf: '我代一位没有手机的邻居发帖',
+    behalfHint:
+      '在备注第一行写上对方的名字和房号：在应用内只有志愿者和你看到。其他人只会看到下面楼栋的“一位邻居”。不要在那里写电话号码。',
+  },
+  intro: {
+    heading: '这个广场如何运作',
+    points: [
+      '没有服务器保存你的帖子。广场里每部手机都保存一份，并直接传给在线的邻居。',
+      '离线也能用。你发的帖子会先留在手机上，一有邻居上线就会分享出去。',
+      '邀请链接就是钥匙。任何有链接的人都能加入和阅读广场：只在小区群里分享。',
+      '你在这里的名字只属于这个广场：每个广场在这部手机上都有自己的密钥。',
+    ],
+    ok: '明白',
+    again: '运作方式',
   },
 };

@@ -13,6 +13,7 @@ export const zhHantLater: LaterMessages = {
       '輸入你的名字，然後按「加入」。',
     ],
     scanHeading: '或掃描邀請二維碼',
+    show: '二維碼及大堂海報',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */
@@ -71,6 +72,7 @@ export const zhHantLater: LaterMessages = {
     blockConfirm: (name: string) => `封鎖 ${name}？在義工撤銷之前，每部裝置都會忽略對方的帖子。`,
     report: '舉報',
     hide: '隱藏帖子',
+    undo: '撤銷',
   },
 
   messages: {
@@ -450,5 +452,50 @@ export const zhHantLater: LaterMessages = {
     noBuilding: '未填大廈',
     noNeeds: '目前沒有開放的需要。',
     printed: (date: string) => `列印於 ${date}`,
+  },
+  inviteLink: '邀請連結',
+  inviteHint: '任何持有此連結的人都可以加入。請只在屋苑群組中分享。',
+  copy: '複製連結',
+  copied: '已複製',
+  copyFailed: '無法複製。請選取連結後手動複製。',
+  largeText: '大字和高對比度',
+  resolvedDone: '帖子已標記為已解決。',
+  withdrawnDone: '帖子已撤回。',
+  own: {
+    editHeading: '編輯帖子',
+    editKept: '需要、提供或交換、緊急程度和對象維持發佈時的設定。',
+    save: '儲存修改',
+    saving: '正在儲存…',
+    saveFailed: (reason: string) => `無法儲存：${reason}`,
+    expiring: (items: string, when: string) => `你的緊急帖子「${items}」將於${when}結束。仍然需要嗎？`,
+    profileButton: '我的名字和大廈',
+    profileHeading: '你的名字和大廈',
+    profileSaved: '已儲存。街坊會看到你的新名字和大廈。',
+    profileFailed: (reason: string) => `無法儲存：${reason}`,
+    leave: '離開這個廣場',
+    leaveHeading: '離開這個廣場？',
+    leaveWarning:
+      '這部手機會忘記這個廣場：它的帖子、你的訊息、草稿和你在這裏的金鑰都會從這部裝置刪除。你的帖子仍留在街坊那裏，但你再也不能把它們標示為已解決：請先關閉它們。要回來需要再取得邀請連結，而你會以新街坊身分加入，除非你還原身分備份。此操作無法復原。',
+    leaveConfirm: '離開並從這部手機刪除',
+    left: (name: string) => `你已離開${name}。它的資料已從這部手機刪除。`,
+    firstHeading: '你的第一個帖子',
+    firstNeed: '我需要',
+    firstNeedHint: '藥物、檢測或物資',
+    firstGive: '我可以提供',
+    firstGiveHint: '你可以分享的東西',
+    behalf: '我代一位沒有手機的街坊發帖',
+    behalfHint:
+      '在備註第一行寫上對方的名字和單位：在應用程式內只有義工和你看到。其他人只會看到下面大廈的「一位街坊」。不要在那裏寫電話號碼。',
+  },
+  intro: {
+    heading: '這個廣場如何運作',
+    points: [
+      '沒有伺服器保存你的帖子。廣場裏每部手機都保存一份，並直接傳給在線的街坊。',
+      '離線也能用。你發的帖子會先留在手機上，一有街坊上線就會分享出去。',
+      '邀請連結就是鑰匙。任何有連結的人都能加入和閱讀廣場：只在屋苑群組分享。',
+      '你在這裏的名字只屬於這個廣場：每個廣場在這部手機上都有自己的金鑰。',
+    ],
+    ok: '明白',
+    again: '運作方式',
   },
 };
