@@ -8,6 +8,7 @@ import {
   type Verified,
 } from '../envelope.ts';
 import type { RecordId } from '../ids.ts';
+import { epochKind, type EpochBody } from './epoch.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import type { KindSpec } from './kind.ts';
 import { messageKind, type MessageBody } from './message.ts';
@@ -36,6 +37,7 @@ export interface BodyByKind {
   message: MessageBody;
   site: SiteBody;
   move: MoveBody;
+  epoch: EpochBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -53,6 +55,7 @@ interface SubjectByKind {
   message: PostSubject;
   site: never;
   move: never;
+  epoch: never;
 }
 
 /** Every kind this version knows. */
@@ -69,6 +72,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   message: messageKind,
   site: siteKind,
   move: moveKind,
+  epoch: epochKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
