@@ -38,6 +38,9 @@ export class EpochFollower {
   readonly #host: EpochHost;
   readonly #moved: (offer: EpochOffer) => void;
   #work: Promise<unknown> = Promise.resolve();
+  #busy = 0;
+  /** The epoch whose first transfer this device waits for before its board attaches, if any. */
+  #waitingFor: number | null = null;
 
   constructor(board: Board, host: EpochHost, moved: (offer: EpochOffer) => void = () => undefined) {
     this.#board = board;
@@ -72,22 +75,42 @@ export class EpochFollower {
     });
   }
 
-  /** Resolves once every move asked for so far is done. */
-  async whenIdle(): Promise<void> {
-    await this.#work;
+  /**
+   * Offers and moves not finished: a device that moved waits here for a neighbour on its new
+   * epoch to send its document.
+   */
+  get busy(): number {
+    return this.#busy + (this.#waitingFor === null ? 0 : 1);
   }
 
+  /**
+   * NOTE: the wait for a neighbour's transfer is not part of the move: a later epoch offered
+   * meanwhile (the founder started another while this device was on its way) moves it on at
+   * once, and the earlier wait is dropped.
+   */
   async #move(offer: EpochOffer, seed: boolean): Promise<void> {
     const doc = await this.#host.fresh(offer.epoch);
     await this.#board.moveTo(doc, seed);
     await this.#host.use(doc, offer);
-    if (!seed) await this.#host.received();
+    this.#waitingFor = seed ? null : offer.epoch;
+    if (seed) return this.#attached(offer);
+    void this.#host.received().then(() =>
+      this.#queue(async () => {
+        if (this.#waitingFor !== offer.epoch || this.#host.epoch !== offer.epoch) return;
+        this.#waitingFor = null;
+        await this.#attached(offer);
+      }),
+    );
+  }
+
+  async #attached(offer: EpochOffer): Promise<void> {
     await this.#board.attach();
     this.#moved(offer);
   }
 
   #queue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#work.then(task, task);
+    this.#busy++;
+    const run = this.#work.then(task, task).finally(() => this.#busy--);
     this.#work = run.catch((error: unknown) => console.error('kaifong: moving to a fresh document failed', error));
     return run;
   }
