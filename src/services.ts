@@ -30,7 +30,8 @@ export function browserServices(keys: SquareKeys, config: SyncConfig, exchangeMo
       return {
         vault: new IdbVaultStore(invite.room),
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
-        network: async () => (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode),
+        network: async (epoch) =>
+          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, epoch),
       };
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,

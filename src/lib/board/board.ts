@@ -189,6 +189,17 @@ export class Board {
   }
 
   /**
+   * How large the shared document is beside the live records it holds, in bytes: what tells the
+   * founder that a fresh document (an epoch) would leave many tombstones behind.
+   */
+  sizes(): { readonly document: number; readonly live: number } {
+    let live = 0;
+    for (const record of this.records())
+      if (this.#map.holds(record)) live += record.id.length + this.#map.storedForm(record).length;
+    return { document: this.#map.bytes(), live };
+  }
+
+  /**
    * An epoch record a peer on a later epoch offered in its HELLO: checked by the verifier like a
    * file's, and merged, so the fold judges it (whether it counts is the kind's rule). Resolves
    * with the record if it is genuine.

@@ -64,6 +64,10 @@ export class DeferredRecordsMap implements SharedRecords {
     return this.#map?.read(update) ?? { deleted: new Set(), overwritten: new Set(), without: () => [update] };
   }
 
+  bytes(): number {
+    return this.#map?.bytes() ?? 0;
+  }
+
   observeRemote(listener: (keys: ReadonlySet<string>) => void): () => void {
     assert(this.#map !== null, 'the records map is bound before it is observed');
     return this.#map.observeRemote(listener);

@@ -20,6 +20,7 @@ import type { SquareMessages } from './messages.svelte.ts';
 import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
 import { SquareMove } from './move.svelte.ts';
+import { SquareEpoch } from './epoch.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import { mergeFile, squareFile, type CopyOutcome, type SquareFile } from './square-file.ts';
@@ -62,6 +63,8 @@ export class SquareSession {
   #map: Promise<SquareMap> | null = null;
   /** Whether the founder moved the square to a new link, and the founder's move. */
   readonly move: SquareMove;
+  /** Which shared document (epoch) this device is on, and the founder's fresh document. */
+  readonly epochs: SquareEpoch;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -98,12 +101,14 @@ export class SquareSession {
     this.#durability = durability;
     this.#identity = identity;
     this.now = app.clock.now();
+    this.epochs = new SquareEpoch(app.storage, invite.room);
     this.#services = app.openSquare(invite, {
       countPosts: () => this.#board?.view.postCount ?? 0,
       // Before the board has opened nothing is live here, so nothing a peer sends can harm it.
       judge: (update) => this.#board?.judge(update) ?? { harm: 0, accept: [update] },
       whenIdle: () => this.#board?.whenIdle() ?? Promise.resolve(),
       repair: (update) => this.#board?.repair(update),
+      offerEpoch: (offer) => this.epochs.offered(offer),
     });
     const context = {
       me: identity.author,
@@ -187,11 +192,13 @@ export class SquareSession {
       this.phase = 'ready';
       await this.#app.afterPaint();
       void this.conversations();
-      this.#network = this.#services.network();
-      const { doc, transport, persistence } = (this.#loaded = await this.#network);
+      this.#network = this.#services.network(this.epochs.stored());
+      const network = (this.#loaded = await this.#network);
+      const { doc, transport, persistence } = network;
       if (this.#closed) return;
       await persistence.load();
       await board.attach(doc);
+      this.epochs.follow(board, network);
       this.#settleAttached(true);
       await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));

@@ -10,6 +10,16 @@ export interface DocPersistence {
   compact(): Promise<void>;
   /** Stops persisting; what was written stays stored. */
   destroy(): Promise<void>;
+  /** Stops persisting and deletes what was stored: the document of an epoch this device left. */
+  erase(): Promise<void>;
+}
+
+/**
+ * Where a room's document of an epoch is kept: epoch 0 (the square's first document) under the
+ * name it always had, each later epoch under a name of its own.
+ */
+export function docName(room: RoomId, epoch = 0): string {
+  return epoch === 0 ? room : `${room}~${epoch}`;
 }
 
 /**
@@ -22,8 +32,8 @@ export class IdbDocPersistence implements DocPersistence {
   readonly #doc: Y.Doc;
   #persistence: IndexeddbPersistence | null = null;
 
-  constructor(room: RoomId, doc: Y.Doc) {
-    this.#name = `kaifong-doc-${room}`;
+  constructor(room: RoomId, doc: Y.Doc, epoch = 0) {
+    this.#name = `kaifong-doc-${docName(room, epoch)}`;
     this.#doc = doc;
   }
 
@@ -44,20 +54,26 @@ export class IdbDocPersistence implements DocPersistence {
     await this.#persistence?.destroy();
     this.#persistence = null;
   }
+
+  async erase(): Promise<void> {
+    this.#persistence ??= new IndexeddbPersistence(this.#name, this.#doc);
+    await this.#persistence.clearData();
+    this.#persistence = null;
+  }
 }
 
 /** Documents kept in memory by name, standing in for a device's IndexedDB in tests. */
 export class InMemoryDocShelf {
   readonly #stored = new Map<string, Uint8Array>();
 
-  /** Persistence of one room's document on this shelf. */
-  open(room: RoomId, doc: Y.Doc): DocPersistence {
-    return new InMemoryDocPersistence(this.#stored, room, doc);
+  /** Persistence of one room's document (of an epoch) on this shelf. */
+  open(room: RoomId, doc: Y.Doc, epoch = 0): DocPersistence {
+    return new InMemoryDocPersistence(this.#stored, docName(room, epoch), doc);
   }
 
-  /** Bytes stored for a room, as y-indexeddb would hold them after compaction. */
-  bytesOf(room: RoomId): number {
-    return this.#stored.get(room)?.length ?? 0;
+  /** Bytes stored for a room (of an epoch), as y-indexeddb would hold them after compaction. */
+  bytesOf(room: RoomId, epoch = 0): number {
+    return this.#stored.get(docName(room, epoch))?.length ?? 0;
   }
 }
 
@@ -68,7 +84,7 @@ class InMemoryDocPersistence implements DocPersistence {
 
   constructor(
     readonly stored: Map<string, Uint8Array>,
-    readonly room: RoomId,
+    readonly room: string,
     doc: Y.Doc,
   ) {
     this.#doc = doc;
@@ -91,5 +107,10 @@ class InMemoryDocPersistence implements DocPersistence {
 
   async destroy(): Promise<void> {
     this.#doc.off('update', this.#save);
+  }
+
+  async erase(): Promise<void> {
+    await this.destroy();
+    this.stored.delete(this.room);
   }
 }

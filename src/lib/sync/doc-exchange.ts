@@ -106,6 +106,8 @@ export interface UpdateJudge {
 export interface DocKeeper extends UpdateJudge {
   /** How many posts this device holds, announced to a peer before a transfer. */
   countPosts(): number;
+  /** A peer said HELLO from a later epoch, with its record: judge it, and move if it holds. */
+  offerEpoch?(offer: EpochOffer): void;
 }
 
 /** A founder-signed epoch record as a HELLO carries it: its number, id and stored form. */
