@@ -9,7 +9,7 @@ import {
   type TransferProgress,
 } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
-import { MAX_PEER_CONNECTIONS } from './connection-budget.ts';
+import { INITIATE_CONNECTIONS } from './connection-budget.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
 import { SignalGuard } from './signal-guard.ts';
 import { INITIAL_STATUS, type SignallingState, type SyncStatus, type Transport } from './transport.ts';
@@ -131,7 +131,7 @@ export class WebrtcTransport implements Transport {
         new Provider(this.invite.room, providerDoc, {
           signaling: signalingFor(this.config, this.invite),
           password: this.invite.secret,
-          maxConns: MAX_PEER_CONNECTIONS,
+          maxConns: INITIATE_CONNECTIONS,
           // Tabs of one browser get no document over y-webrtc's BroadcastChannel in chunked mode,
           // so they connect over WebRTC like any other peer.
           filterBcConns: this.#exchange === null,
