@@ -415,7 +415,10 @@ class Simulation {
     this.posts++;
     const id = `post-${this.posts}-${peer.id}`.padEnd(43, 'x');
     const note = 'Need children’s paracetamol syrup, 2 bottles, for a 4-year-old with fever; Block 3, 12/F. ';
-    peer.records.set(id, JSON.stringify({ v: 1, kind: 'post', author: `ed25519:${peer.id}`, note, sig: 's'.repeat(86) }));
+    peer.records.set(
+      id,
+      JSON.stringify({ v: 1, kind: 'post', author: `ed25519:${peer.id}`, note, sig: 's'.repeat(86) }),
+    );
   }
 
   allHoldAll(): boolean {
@@ -511,7 +514,12 @@ interface Result {
   /** Seconds after the last arrival until every peer online held every post (null: never, in the run). */
   readonly allHoldAllS: number | null;
   /** The late joiners: how many never met a neighbour, and how long they took to hold every post. */
-  readonly late: { readonly joiners: number; readonly neverConnected: number; readonly catchUpP50S: number; readonly catchUpMaxS: number };
+  readonly late: {
+    readonly joiners: number;
+    readonly neverConnected: number;
+    readonly catchUpP50S: number;
+    readonly catchUpMaxS: number;
+  };
   /** Share of the wave's peers online at MAX_PEER_CONNECTIONS connections when the late joiners came. */
   readonly fullAtLate: number;
   readonly catchUpS: { readonly p50: number; readonly p99: number; readonly max: number };

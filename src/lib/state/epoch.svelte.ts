@@ -20,6 +20,8 @@ export class SquareEpoch {
   sizes = $state<{ readonly document: number; readonly live: number } | null>(null);
   /** While the founder's fresh document is being started. */
   starting = $state(false);
+  /** Whether the board follows the network's document, so the document can be measured. */
+  ready = $state(false);
   readonly #storage: AppServices['storage'];
   readonly #room: RoomId;
   #follower: EpochFollower | null = null;
@@ -50,6 +52,7 @@ export class SquareEpoch {
       this.epoch = offer.epoch;
       this.measure();
     });
+    this.ready = true;
   }
 
   /** A neighbour said HELLO from a later epoch (the exchange's keeper passes it on). */

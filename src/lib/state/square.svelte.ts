@@ -205,7 +205,14 @@ export class SquareSession {
       this.#cleanup.push(transport.onTransfer((progress) => (this.transfer = progress)));
       this.#onStatus(transport.status);
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
-      (globalThis as { kaifong?: unknown }).kaifong = { doc, board, connection: transport };
+      (globalThis as { kaifong?: unknown }).kaifong = {
+        // The document of the current epoch: a fresh document replaces it (epoch.svelte.ts).
+        get doc() {
+          return network.doc;
+        },
+        board,
+        connection: transport,
+      };
       transport.connect();
       this.#cleanup.push(this.#app.clock.every(CLOCK_TICK_MS, () => this.#tick()));
     } catch (error) {
