@@ -3,6 +3,7 @@
  *
  *   npm run sim                      500 and 1,000 peers, the connection rules before the fix and after
  *   npm run sim -- --window 20       arrivals within 20 s instead of 3 min
+ *   npm run sim -- --full            the late joiners find every peer at its maxConns
  *   npm run sim -- --peers 5000      one size (5,000 takes several minutes on 2 cores)
  *   npm run sim -- --rules today     one set of rules
  *
@@ -30,7 +31,7 @@ import {
   type BudgetConn,
 } from '../src/lib/sync/connection-budget.ts';
 import { DocExchange } from '../src/lib/sync/doc-exchange.ts';
-import { HIGH_WATER_BYTES, LOW_WATER_BYTES, type PeerChannel } from '../src/lib/sync/peer-channel.ts';
+import { LOW_WATER_BYTES, type PeerChannel } from '../src/lib/sync/peer-channel.ts';
 import type { Scheduler } from '../src/lib/sync/scheduler.ts';
 import { REANNOUNCE_MS, REPLY_BURST, REPLY_RATE_PER_SECOND } from '../src/lib/sync/signal-guard.ts';
 import { percentile } from './support/report.ts';
@@ -67,6 +68,8 @@ interface Options {
   readonly rules: Rules;
   readonly seed: number;
   readonly windowMs: number;
+  /** Before the late joiners come, every peer is linked up to its `maxConns`: the room is full. */
+  readonly full: boolean;
 }
 
 /** Microtask turns after each simulated instant. */
@@ -308,6 +311,14 @@ class Peer {
     );
   }
 
+  /** A connection that is simply there (a room already full): both ends up at once. */
+  connectNow(other: Peer): void {
+    const mine = this.#conn(other.id);
+    other.#conn(this.id);
+    this.sim.link(this, other, other.conns.get(String(this.id))!);
+    void mine;
+  }
+
   /** Opens a connection we initiate: the offer goes through signalling. */
   #offer(to: number): void {
     this.#conn(to);
@@ -411,6 +422,22 @@ class Simulation {
     answerer.exchange.addPeer(String(initiator.id), b);
   }
 
+  /** Links online peers at random until each has its `maxConns` (or no partner is left). */
+  fill(wave: readonly Peer[]): void {
+    const open = wave.filter((p) => p.online && p.conns.size < p.maxConns);
+    while (open.length > 1) {
+      const a = open[this.rng.int(open.length)]!;
+      const partners = open.filter((b) => b !== a && !a.conns.has(String(b.id)));
+      if (partners.length === 0) {
+        open.splice(open.indexOf(a), 1);
+        continue;
+      }
+      const b = partners[this.rng.int(partners.length)]!;
+      a.connectNow(b);
+      for (const p of [a, b]) if (p.conns.size >= p.maxConns) open.splice(open.indexOf(p), 1);
+    }
+  }
+
   post(peer: Peer): void {
     this.posts++;
     const id = `post-${this.posts}-${peer.id}`.padEnd(43, 'x');
@@ -442,7 +469,8 @@ class Simulation {
         peer.join();
         if (rng.chance(POST_CHANCE)) this.post(peer);
       });
-      if (rng.chance(LEAVE_CHANCE)) {
+      // A full room is a still one: nobody leaves, so no slot frees up for the late joiners.
+      if (rng.chance(this.options.full ? 0 : LEAVE_CHANCE)) {
         const leaves = at + 5_000 + rng.int(this.options.windowMs);
         clock.at(leaves, () => peer.leave());
         if (rng.chance(RETURN_CHANCE)) clock.at(leaves + 30_000 + rng.int(60_000), () => peer.join());
@@ -456,6 +484,7 @@ class Simulation {
       });
     }
     const lastArrival = lateAt + 5_000;
+    if (this.options.full) clock.at(lateAt - 1_000, () => this.fill(wave));
     clock.at(lateAt - 1, () => {
       const online = wave.filter((p) => p.online);
       this.fullAtLate = round(online.filter((p) => p.conns.size >= MAX_PEER_CONNECTIONS).length / online.length);
@@ -536,7 +565,13 @@ interface Result {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-function parse(argv: readonly string[]): { sizes: number[]; rules: Rules[]; seed: number; windowMs: number } {
+function parse(argv: readonly string[]): {
+  sizes: number[];
+  rules: Rules[];
+  seed: number;
+  windowMs: number;
+  full: boolean;
+} {
   const value = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -548,21 +583,22 @@ function parse(argv: readonly string[]): { sizes: number[]; rules: Rules[]; seed
     rules: rules ? (rules.split(',') as Rules[]) : ['today', 'fixed'],
     seed: Number(value('seed') ?? 20260115),
     windowMs: value('window') ? Number(value('window')) * 1000 : JOIN_WINDOW_MS,
+    full: argv.includes('--full'),
   };
 }
 
 async function main(): Promise<void> {
-  const { sizes, rules, seed, windowMs } = parse(process.argv.slice(2));
+  const { sizes, rules, seed, windowMs, full } = parse(process.argv.slice(2));
   const results: Result[] = [];
   for (const peers of sizes) {
     for (const rule of rules) {
-      const result = await new Simulation({ peers, rules: rule, seed, windowMs }).run();
+      const result = await new Simulation({ peers, rules: rule, seed, windowMs, full }).run();
       results.push(result);
       console.log(JSON.stringify(result));
     }
   }
   console.log(
-    `\nLaunch day (simulated: arrivals within ${windowMs / 1000} s, 10% leave and half of them return, then ${LATE_JOINERS} late joiners at once)`,
+    `\nLaunch day (simulated: arrivals within ${windowMs / 1000} s, ${full ? 'nobody leaves' : '10% leave and half of them return'}, then ${LATE_JOINERS} late joiners at once${full ? ' into a room where every peer holds its maxConns' : ''})`,
   );
   console.log(
     '| peers | rules | posts | full when late came | late never connected | late catch-up p50 / max (s) | all hold all (s after last arrival) | catch-up p50 / p99 / max (s) | isolated at end | degree p1 / p50 | sent per peer p50 / p99 / max (KiB) | signals per peer | wall (s) |',
@@ -574,7 +610,8 @@ async function main(): Promise<void> {
     );
   }
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/launch-day.json', JSON.stringify({ seed, results }, null, 2) + '\n');
+  const file = full ? 'bench/results/launch-day-full.json' : 'bench/results/launch-day.json';
+  writeFileSync(file, JSON.stringify({ seed, windowMs, full, results }, null, 2) + '\n');
 }
 
 await main();
