@@ -26,7 +26,7 @@ export const epochKind: KindSpec<EpochBody, never> = {
  * When the founder is told a fresh document would help: its tombstones and junk make it more
  * than this many times the size of the live records…
  */
-export const EPOCH_SUGGEST_RATIO = 3;
+export const EPOCH_SUGGEST_RATIO = 2;
 /** …and it holds at least this many bytes that are not live records (below, nobody would notice). */
 export const EPOCH_SUGGEST_WASTE_BYTES = 512 * 1024;
 
