@@ -60,8 +60,8 @@ export function browserServices(
       return {
         vault: new IdbVaultStore(invite.room),
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
-        network: async () =>
-          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad),
+        network: async (epoch) =>
+          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad, epoch),
       };
     },
     async forgetSquare(room) {

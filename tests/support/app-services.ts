@@ -7,7 +7,8 @@ import * as Y from 'yjs';
 import { InProcessSignatureVerifier } from '../../src/lib/crypto/signature-verifier.ts';
 import type { Invite } from '../../src/lib/domain/invite.ts';
 import type { AppServices, SquareNetwork } from '../../src/lib/state/services.ts';
-import { InMemoryDocShelf } from '../../src/lib/storage/doc-persistence.ts';
+import { InMemoryDocShelf, type DocPersistence } from '../../src/lib/storage/doc-persistence.ts';
+import type { EpochOffer } from '../../src/lib/sync/doc-exchange.ts';
 import { InMemorySquareKeys } from '../../src/lib/storage/square-keys.ts';
 import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { InMemoryTransport } from '../../src/lib/sync/transport.ts';
@@ -72,18 +73,17 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
       },
     },
     openSquare(invite) {
-      const doc = new Y.Doc();
       let vault = device.vaults.get(invite.room);
       if (!vault) device.vaults.set(invite.room, (vault = new InMemoryVaultStore()));
-      const services = {
-        invite,
-        doc,
-        transport: new InMemoryTransport(),
-        persistence: device.shelf.open(invite.room, doc),
+      const store = vault;
+      return {
         vault,
+        network: (epoch) => {
+          const services = new InMemorySquareNetwork(invite, store, device.shelf, epoch?.epoch ?? 0);
+          opened.push(services);
+          return Promise.resolve(services);
+        },
       };
-      opened.push(services);
-      return { vault, network: () => Promise.resolve(services) };
     },
     async forgetSquare(room) {
       device.shelf.delete(room);
@@ -92,4 +92,48 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
     },
     afterPaint: () => Promise.resolve(),
   };
+}
+
+/** A square's network on a test device: documents on the device's shelf, per epoch; no peers. */
+class InMemorySquareNetwork implements SquareNetwork {
+  doc = new Y.Doc();
+  persistence: DocPersistence;
+  readonly transport = new InMemoryTransport();
+  #epoch: number;
+  #next: { doc: Y.Doc; persistence: DocPersistence } | null = null;
+
+  constructor(
+    readonly invite: Invite,
+    readonly vault: InMemoryVaultStore,
+    readonly shelf: InMemoryDocShelf,
+    epoch: number,
+  ) {
+    this.#epoch = epoch;
+    this.persistence = shelf.open(invite.room, this.doc, epoch);
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  async fresh(epoch: number): Promise<Y.Doc> {
+    const doc = new Y.Doc();
+    const persistence = this.shelf.open(this.invite.room, doc, epoch);
+    await persistence.load();
+    this.#next = { doc, persistence };
+    return doc;
+  }
+
+  async use(doc: Y.Doc, offer: EpochOffer): Promise<void> {
+    const old = this.persistence;
+    this.doc = doc;
+    this.persistence = this.#next!.persistence;
+    this.#epoch = offer.epoch;
+    await old.erase();
+  }
+
+  /** No peer ever sends anything here. */
+  received(): Promise<void> {
+    return new Promise(() => undefined);
+  }
 }

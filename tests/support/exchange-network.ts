@@ -10,7 +10,7 @@
  * the peer later (`open`), so its first messages are lost and only a repeated HELLO, run on
  * the network's ManualScheduler (`tick`), gets them through.
  */
-import { CHUNK_BYTES, DocExchange } from '../../src/lib/sync/doc-exchange.ts';
+import { CHUNK_BYTES, DocExchange, type EpochOffer } from '../../src/lib/sync/doc-exchange.ts';
 import { HELLO_RETRY_MS } from '../../src/lib/sync/peer-link.ts';
 import { ChannelPair, type TestChannel } from './channel-pair.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
@@ -43,6 +43,8 @@ export interface ExchangeNetworkOptions extends PeerNetworkOptions {
    * two of them, so a quarantine of the adversary never splits them.
    */
   readonly adversary?: number;
+  /** A peer said HELLO to peer `index` from a later epoch (its exchange's `onEpoch`). */
+  readonly onEpoch?: (index: number, offer: EpochOffer) => void;
 }
 
 /** A quarantine one peer's exchange imposed on another. */
@@ -98,6 +100,7 @@ export class ExchangeNetwork extends TestNetwork {
         countPosts: () => peer.records.size,
         chunkBytes,
         scheduler: this.scheduler,
+        ...(options.onEpoch ? { onEpoch: (offer: EpochOffer) => options.onEpoch?.(peer.index, offer) } : {}),
         ...(judged
           ? {
               judge: peer.board,

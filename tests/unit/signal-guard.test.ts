@@ -3,6 +3,8 @@ import {
   ANSWER_GRACE_MS,
   CONNECT_TIMEOUT_MS,
   ConnectionBudget,
+  INITIATE_CONNECTIONS,
+  MAX_PEER_CONNECTIONS,
   MAX_PENDING_CONNECTIONS,
   OFFER_ONLY_SLOTS,
   type BudgetConn,
@@ -127,5 +129,16 @@ describe('connection budget', () => {
     }
     advance(ANSWER_GRACE_MS + 1);
     expect(budget.admit('newcomer', 'offer')).toBe(false);
+  });
+
+  it('a peer that takes no more announces still takes a newcomer’s offer (a late joiner is never shut out)', () => {
+    const { budget, open } = setup();
+    for (let i = 0; i < INITIATE_CONNECTIONS; i++) open(`neighbour${i}`).connected = true;
+    // Refused: the guard answers it, and the newcomer offers.
+    expect(budget.admit('newcomer', 'announce')).toBe(false);
+    expect(budget.admit('newcomer', 'offer')).toBe(true);
+    open('newcomer').connected = true;
+    for (let i = INITIATE_CONNECTIONS + 1; i < MAX_PEER_CONNECTIONS; i++) open(`later${i}`).connected = true;
+    expect(budget.admit('one too many', 'offer')).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import { Commands } from './commands.ts';
 import { INGEST_SLICE, INGEST_SLICE_MS, sortEntries } from './ingest.ts';
 import { DeferredRecordsMap } from './deferred-map.ts';
 import { RestoreQueue } from './restores.ts';
+import { parseStoredForm } from './stored-form.ts';
 import { RetentionArbiter } from './retention.ts';
 import { FILE_ORIGIN, LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
 import { Vault } from './vault.ts';
@@ -179,6 +180,51 @@ export class Board {
     for (const id of this.#vault.ids()) keys.add(id);
     this.#enqueue(keys);
     return this.whenIdle();
+  }
+
+  /**
+   * Moves to the fresh document of a new epoch (domain/kinds/epoch.ts): stops following the old
+   * one, whose tombstones and junk stay behind, and writes to the new one from now on. `seed`, on
+   * the device that started the epoch: every live record (retention applied, blocked keys' left
+   * out) goes into it in one write. Any other device leaves it as it came and attaches once a
+   * neighbour on the new epoch has sent it its document: only what that neighbour lacked (records
+   * written offline on the old epoch after the cut) is then put back, not every record again, which
+   * would leave a tombstone per record per device. Call `attach` afterwards.
+   */
+  async moveTo(doc: Y.Doc, seed: boolean): Promise<void> {
+    this.detach();
+    await this.whenIdle();
+    this.prune();
+    const { RecordsMap } = await import('./records-map.ts');
+    this.#map.rebind(new RecordsMap(doc));
+    this.#unjudged.clear();
+    if (!seed) return;
+    const live = this.records().filter((record) => !this.#blocks.isBlocked(record));
+    this.#map.write(LOCAL_ORIGIN, (w) => live.forEach((record) => w.put(record)));
+  }
+
+  /**
+   * How large the shared document is beside the live records it holds, in bytes: what tells the
+   * founder that a fresh document (an epoch) would leave many tombstones behind.
+   */
+  sizes(): { readonly document: number; readonly live: number } {
+    let live = 0;
+    for (const record of this.records())
+      if (this.#map.holds(record)) live += record.id.length + this.#map.storedForm(record).length;
+    return { document: this.#map.bytes(), live };
+  }
+
+  /**
+   * An epoch record a peer on a later epoch offered in its HELLO: checked by the verifier like a
+   * file's, and merged, so the fold judges it (whether it counts is the kind's rule). Resolves
+   * with the record if it is genuine.
+   */
+  async adoptEpoch(id: string, storedRecord: string): Promise<AnyRecord | null> {
+    const entry = { id, record: parseStoredForm(storedRecord) };
+    const checked = await checkCopy([entry], this.#signatures);
+    if (!checked.ok || checked.records.length !== 1) return null;
+    await this.merge([entry]);
+    return checked.records[0]!;
   }
 
   /** Stops following the document. */

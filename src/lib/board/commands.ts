@@ -104,6 +104,11 @@ export class Commands {
     return this.#write('move', { from, box });
   }
 
+  /** The founder starts a fresh shared document: epoch `epoch`, seeded from the live records. */
+  startEpoch(epoch: number): Promise<CommandResult> {
+    return this.#write('epoch', { epoch });
+  }
+
   /** The founder makes a resident a volunteer, removes the role, or hands the founder role on. */
   setRole(member: AuthorKey, action: RoleAction): Promise<CommandResult> {
     return this.#write('role', { action, member });

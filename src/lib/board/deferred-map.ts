@@ -24,6 +24,12 @@ export class DeferredRecordsMap implements SharedRecords {
     for (const [origin, batch] of this.#waiting.splice(0)) map.write(origin, batch);
   }
 
+  /** Hands over the map of a fresh document (a new epoch): from now on reads and writes go there. */
+  rebind(map: SharedRecords): void {
+    assert(this.#map !== null, 'a records map is bound before it is replaced');
+    this.#map = map;
+  }
+
   get(key: string): unknown {
     return this.#map?.get(key);
   }
@@ -56,6 +62,10 @@ export class DeferredRecordsMap implements SharedRecords {
   /** Nothing is live in a document not loaded yet, so no update can remove anything from it. */
   read(update: Uint8Array): IncomingUpdate {
     return this.#map?.read(update) ?? { deleted: new Set(), overwritten: new Set(), without: () => [update] };
+  }
+
+  bytes(): number {
+    return this.#map?.bytes() ?? 0;
   }
 
   observeRemote(listener: (keys: ReadonlySet<string>) => void): () => void {

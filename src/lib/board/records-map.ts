@@ -41,6 +41,8 @@ export interface SharedRecords {
   write(origin: WriteOrigin, batch: (writer: MapWriter) => void): void;
   read(update: Uint8Array): IncomingUpdate;
   observeRemote(listener: (keys: ReadonlySet<string>) => void): () => void;
+  /** The size of the whole document, as a newcomer would download it, in bytes. */
+  bytes(): number;
 }
 
 /**
@@ -170,6 +172,10 @@ export class RecordsMap implements SharedRecords {
     if (neighbour === null || neighbour.clock >= Y.getState(this.#doc.store, neighbour.client)) return null;
     const known = Y.getItem(this.#doc.store, neighbour);
     return known instanceof Y.Item && known.parent === this.#map ? known.parentSub : null;
+  }
+
+  bytes(): number {
+    return Y.encodeStateAsUpdate(this.#doc).length;
   }
 
   /** Calls back with the keys every change made by someone else touched; returns the unsubscribe. */

@@ -22,6 +22,9 @@ export class I18n {
   readonly #relative = $derived(new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto', style: 'short' }));
   readonly #date = $derived(new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }));
   readonly #number = $derived(new Intl.NumberFormat(this.locale));
+  readonly #kilobytes = $derived(
+    new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }),
+  );
   readonly #megabytes = $derived(
     new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 0 }),
   );
@@ -97,6 +100,11 @@ export class I18n {
   /** "3,200": a count in the reader's language. */
   number(value: number): string {
     return this.#number.format(value);
+  }
+
+  /** "420 kB", "3 MB": a size in the reader's language, in kilobytes below a megabyte. */
+  size(bytes: number): string {
+    return bytes < 1_000_000 ? this.#kilobytes.format(Math.max(1, bytes / 1000)) : this.megabytes(bytes);
   }
 
   /** "300 MB": a size in the reader's language. */

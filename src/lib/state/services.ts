@@ -6,12 +6,13 @@ import type { Invite } from '../domain/invite.ts';
 import type { DocPersistence } from '../storage/doc-persistence.ts';
 import type { SquareKeys } from '../storage/square-keys.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
-import type { DocKeeper } from '../sync/doc-exchange.ts';
+import type { DocKeeper, EpochOffer } from '../sync/doc-exchange.ts';
 import type { Transport } from '../sync/transport.ts';
 import type { DeviceStorage } from './durability.svelte.ts';
+import type { EpochHost } from './epoch-follower.ts';
 
-/** A square's document, where this device keeps it, and its network. */
-export interface SquareNetwork {
+/** A square's document of the current epoch, where this device keeps it, and its network. */
+export interface SquareNetwork extends EpochHost {
   /** The square's shared document (opaque to state/: only board/ knows its layout). */
   readonly doc: NonNullable<BoardOptions['doc']>;
   readonly transport: Transport;
@@ -25,7 +26,7 @@ export interface SquareServices {
    * The square's document and network, loaded once the list painted from the vault: in the
    * browser yjs, y-indexeddb and the sync code are not part of the first load.
    */
-  network(): Promise<SquareNetwork>;
+  network(epoch: EpochOffer | null): Promise<SquareNetwork>;
 }
 
 /** Everything state/ needs from the outside world, injected by the composition root. */

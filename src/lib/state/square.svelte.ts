@@ -21,6 +21,7 @@ import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
 import type { SquareStock } from './stock.svelte.ts';
 import { SquareMove } from './move.svelte.ts';
+import { SquareEpoch } from './epoch.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import type { CopyOutcome, SquareFile } from './square-file.ts';
@@ -70,11 +71,12 @@ export class SquareSession {
   #map: Promise<SquareMap> | null = null;
   /** Whether the founder moved the square to a new link, and the founder's move. */
   readonly move: SquareMove;
-  /** Stock offers, claims, draws and handovers (fair distribution). */
   /** Stock offers, claims and the draw: their state and code load when first shown; null until then. */
   stock = $state<SquareStock | null>(null);
   #stock: Promise<SquareStock> | null = null;
   readonly #openStock: () => Promise<SquareStock>;
+  /** Which shared document (epoch) this device is on, and the founder's fresh document. */
+  readonly epochs: SquareEpoch;
   readonly #app: AppServices;
   readonly #identity: Identity;
   readonly #durability: Durability | null;
@@ -111,12 +113,14 @@ export class SquareSession {
     this.#durability = durability;
     this.#identity = identity;
     this.now = app.clock.now();
+    this.epochs = new SquareEpoch(app.storage, invite.room);
     this.#services = app.openSquare(invite, {
       countPosts: () => this.#board?.view.postCount ?? 0,
       // Before the board has opened nothing is live here, so nothing a peer sends can harm it.
       judge: (update) => this.#board?.judge(update) ?? { harm: 0, accept: [update] },
       whenIdle: () => this.#board?.whenIdle() ?? Promise.resolve(),
       repair: (update) => this.#board?.repair(update),
+      offerEpoch: (offer) => this.epochs.offered(offer),
     });
     const context = {
       me: identity.author,
@@ -243,18 +247,27 @@ export class SquareSession {
       await this.#app.afterPaint();
       void this.conversations();
       void this.openDesk();
-      this.#network = this.#services.network();
-      const { doc, transport, persistence } = (this.#loaded = await this.#network);
+      this.#network = this.#services.network(this.epochs.stored());
+      const network = (this.#loaded = await this.#network);
+      const { doc, transport, persistence } = network;
       if (this.#closed) return;
       await persistence.load();
       await board.attach(doc);
+      this.epochs.follow(board, network);
       this.#settleAttached(true);
       await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
       this.#cleanup.push(transport.onTransfer((progress) => this.#onTransfer(board, progress)));
       this.#onStatus(transport.status);
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
-      (globalThis as { kaifong?: unknown }).kaifong = { doc, board, connection: transport };
+      (globalThis as { kaifong?: unknown }).kaifong = {
+        // The document of the current epoch: a fresh document replaces it (epoch.svelte.ts).
+        get doc() {
+          return network.doc;
+        },
+        board,
+        connection: transport,
+      };
       transport.connect();
       this.#cleanup.push(this.#app.clock.every(CLOCK_TICK_MS, () => this.#tick()));
     } catch (error) {

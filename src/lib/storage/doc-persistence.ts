@@ -4,7 +4,7 @@ import type { RoomId } from '../domain/ids.ts';
 import { retryPending } from '../yjs/pending.ts';
 import { deleteSetOnly, structPieces } from '../yjs/update-parts.ts';
 import { committed, request } from './idb.ts';
-import { docDatabase } from './databases.ts';
+import { docDatabase, docName } from './databases.ts';
 
 /** Keeps a square's document on this device between visits. */
 export interface DocPersistence {
@@ -14,6 +14,8 @@ export interface DocPersistence {
   compact(): Promise<void>;
   /** Stops persisting; what was written stays stored. */
   destroy(): Promise<void>;
+  /** Stops persisting and deletes what was stored: the document of an epoch this device left. */
+  erase(): Promise<void>;
 }
 
 /** Stored updates larger than this are applied in pieces of it, and stored again as such. */
@@ -34,6 +36,8 @@ export interface IdbDocOptions {
   readonly sliceMs?: number;
   /** Default 'pieces'. */
   readonly docLoad?: DocLoadMode;
+  /** Which of the room's documents (epochs), default 0. */
+  readonly epoch?: number;
 }
 
 /**
@@ -58,7 +62,7 @@ export class IdbDocPersistence implements DocPersistence {
   readonly #restores: Promise<void>[] = [];
 
   constructor(room: RoomId, doc: Y.Doc, options: IdbDocOptions = {}) {
-    this.#name = docDatabase(room);
+    this.#name = docDatabase(room, options.epoch);
     this.#doc = doc;
     this.#options = options;
   }
@@ -164,6 +168,12 @@ export class IdbDocPersistence implements DocPersistence {
     await Promise.all(this.#restores.splice(0));
     await persistence?.destroy();
   }
+
+  async erase(): Promise<void> {
+    this.#persistence ??= new IndexeddbPersistence(this.#name, this.#doc);
+    await this.#persistence.clearData();
+    this.#persistence = null;
+  }
 }
 
 /** What of y-indexeddb this reaches past its API (see IdbDocPersistence). */
@@ -200,19 +210,20 @@ function piecesOf(update: Uint8Array, maxBytes: number): Uint8Array[] {
 export class InMemoryDocShelf {
   readonly #stored = new Map<string, Uint8Array>();
 
-  /** Persistence of one room's document on this shelf. */
-  open(room: RoomId, doc: Y.Doc): DocPersistence {
-    return new InMemoryDocPersistence(this.#stored, room, doc);
+  /** Persistence of one room's document (of an epoch) on this shelf. */
+  open(room: RoomId, doc: Y.Doc, epoch = 0): DocPersistence {
+    return new InMemoryDocPersistence(this.#stored, docName(room, epoch), doc);
   }
 
-  /** Deletes a room's document, as leaving a square deletes its database. */
+  /** Deletes a room's documents (of every epoch), as leaving a square deletes its databases. */
   delete(room: RoomId): void {
-    this.#stored.delete(room);
+    for (const name of [...this.#stored.keys()])
+      if (name === room || name.startsWith(`${room}~`)) this.#stored.delete(name);
   }
 
-  /** Bytes stored for a room, as y-indexeddb would hold them after compaction. */
-  bytesOf(room: RoomId): number {
-    return this.#stored.get(room)?.length ?? 0;
+  /** Bytes stored for a room (of an epoch), as y-indexeddb would hold them after compaction. */
+  bytesOf(room: RoomId, epoch = 0): number {
+    return this.#stored.get(docName(room, epoch))?.length ?? 0;
   }
 }
 
@@ -223,7 +234,7 @@ class InMemoryDocPersistence implements DocPersistence {
 
   constructor(
     readonly stored: Map<string, Uint8Array>,
-    readonly room: RoomId,
+    readonly room: string,
     doc: Y.Doc,
   ) {
     this.#doc = doc;
@@ -246,5 +257,10 @@ class InMemoryDocPersistence implements DocPersistence {
 
   async destroy(): Promise<void> {
     this.#doc.off('update', this.#save);
+  }
+
+  async erase(): Promise<void> {
+    await this.destroy();
+    this.stored.delete(this.room);
   }
 }

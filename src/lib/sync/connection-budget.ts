@@ -8,8 +8,17 @@
 // attempts are few, each has a deadline, and one whose peer has said nothing yields its slot to
 // a newcomer once it had time to answer, so peers that do answer keep getting through.
 
-/** Connections (up or being attempted); also given to y-webrtc as `maxConns`. */
+/** Connections (up or being attempted) at most, whoever opened them. */
 export const MAX_PEER_CONNECTIONS = 32;
+/**
+ * Connections this device opens on announces (y-webrtc's `maxConns`), fewer than it accepts. With
+ * one limit for both, a newcomer arriving when every peer holds MAX_PEER_CONNECTIONS has its
+ * announce refused everywhere, and the offers it then makes to those that answer it
+ * (signal-guard.ts) are refused too: it stays alone. Past this many a peer refuses announces and
+ * answers them, and keeps the slots above for the newcomers' offers (bench/launch-day.ts).
+ */
+export const INITIATE_CONNECTIONS = 24;
+
 /** Attempts (connections not yet up) at once. */
 export const MAX_PENDING_CONNECTIONS = 8;
 /**
@@ -50,9 +59,11 @@ interface Attempt {
 export class ConnectionBudget {
   readonly #attempts = new Map<string, Attempt>();
 
+  /** `initiate`: connections past which an announce is refused (default INITIATE_CONNECTIONS). */
   constructor(
     private readonly conns: () => ReadonlyMap<string, BudgetConn> | undefined,
     private readonly now: () => number,
+    private readonly initiate = INITIATE_CONNECTIONS,
   ) {}
 
   /** Attempts in progress. */
@@ -68,7 +79,7 @@ export class ConnectionBudget {
     if (!conns) return false;
     let unseen = 0;
     for (const attempt of this.#attempts.values()) if (!attempt.seen) unseen++;
-    if (conns.size + unseen >= MAX_PEER_CONNECTIONS) return false;
+    if (conns.size + unseen >= (kind === 'announce' ? this.initiate : MAX_PEER_CONNECTIONS)) return false;
     let announced = 0;
     for (const attempt of this.#attempts.values()) if (attempt.kind === 'announce') announced++;
     const full =

@@ -20,16 +20,26 @@ export { HELLO_ATTEMPTS, HELLO_RETRY_MS, type ExchangeStats } from './peer-link.
  * channel of each connection it makes.
  *
  * Protocol (lib0 encoding, one message per data-channel message):
- *   HELLO  stateVector              — "this is what I have": answered (once per connection) with
+ *   HELLO  stateVector [epoch]      — "this is what I have": answered (once per connection) with
  *                                     what the sender lacks; repeated until answered, because a
- *                                     first message can race the remote channel's setup
+ *          [epochId epochRecord]      first message can race the remote channel's setup
  *   BEGIN  pieces, posts, bytes     — a transfer of `pieces` CHUNKs follows
- *   CHUNK  update                   — part of a transfer (a valid update on its own)
- *   END                             — the transfer is complete
- *   UPDATE update                   — a live change (or a piece of one), forwarded so a partial
+ *          [epoch]
+ *   CHUNK  update [epoch]           — part of a transfer (a valid update on its own)
+ *   END    [epoch]                  — the transfer is complete
+ *   UPDATE update [epoch]           — a live change (or a piece of one), forwarded so a partial
  *                                     mesh converges
  * A transfer cut halfway resumes on reconnect: the next HELLO carries the receiver's state
  * vector, so only what did not arrive is sent again.
+ *
+ * Epochs: the square's document is replaced by a fresh one now and then (the founder's `epoch`
+ * record, domain/kinds/epoch.ts), and each epoch's document is a Y.Doc of its own. The epoch
+ * number rides at the end of every message (versions before epochs stop reading earlier, and
+ * send none: epoch 0), so a message of another epoch's document is never applied to this one.
+ * A HELLO of a later epoch also carries its founder-signed record: the keeper judges it
+ * (`offerEpoch`) and, if it holds, the device moves to that epoch (`moveTo`) and says HELLO
+ * again on the same connections. A HELLO of an earlier epoch is not answered: the peer moves
+ * when it reads ours.
  */
 export const MESSAGE = { hello: 0, begin: 1, chunk: 2, end: 3, update: 4 } as const;
 
@@ -96,6 +106,15 @@ export interface UpdateJudge {
 export interface DocKeeper extends UpdateJudge {
   /** How many posts this device holds, announced to a peer before a transfer. */
   countPosts(): number;
+  /** A peer said HELLO from a later epoch, with its record: judge it, and move if it holds. */
+  offerEpoch?(offer: EpochOffer): void;
+}
+
+/** A founder-signed epoch record as a HELLO carries it: its number, id and stored form. */
+export interface EpochOffer {
+  readonly epoch: number;
+  readonly id: string;
+  readonly record: string;
 }
 
 /** Accepts every update: for documents nothing guards, as in the exchange's own tests. */
@@ -118,16 +137,23 @@ export interface DocExchangeOptions {
   readonly chunkBytes?: number;
   /** Runs the HELLO retries (default: the platform's timers); tests pass a clock of their own. */
   readonly scheduler?: Scheduler;
+  /** The epoch of `doc`, with its record (default: epoch 0, the square's first document). */
+  readonly epoch?: EpochOffer | null;
+  /** A peer said HELLO from a later epoch: its record, for the keeper to judge (once per link and epoch). */
+  readonly onEpoch?: (offer: EpochOffer, peerId: string) => void;
 }
 
 /** Exchanges one Y.Doc with any number of peers over PeerChannels. */
 export class DocExchange {
-  readonly #doc: Y.Doc;
+  #doc: Y.Doc;
+  #epoch: EpochOffer | null;
+  /** Settles at the first transfer completed from a peer on the current epoch. */
+  #received = deferred();
   readonly #options: DocExchangeOptions;
   readonly #chunkBytes: number;
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(progress: TransferProgress) => void>();
-  readonly #transfers: TransferCache;
+  #transfers: TransferCache;
   /** Set while a peer's piece is applied to a document holding structs that wait for others. */
   #completing = false;
   readonly stats: ExchangeStats = {
@@ -152,8 +178,42 @@ export class DocExchange {
     this.#chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
     this.#judge = options.judge ?? UNGUARDED;
     this.#scheduler = options.scheduler ?? realTimers;
-    this.#transfers = new TransferCache(doc, this.#chunkBytes, (piece) => frame(MESSAGE.chunk, piece));
+    this.#epoch = options.epoch ?? null;
+    this.#transfers = this.#cache();
     doc.on('update', this.#onDocUpdate);
+  }
+
+  /** The epoch of the document exchanged now (0: the square's first). */
+  get epoch(): number {
+    return this.#epoch?.epoch ?? 0;
+  }
+
+  /** Resolves once a peer on the current epoch has sent what this device lacked (a transfer's END). */
+  get received(): Promise<void> {
+    return this.#received.promise;
+  }
+
+  /**
+   * Exchanges a fresh document from now on, that of a later epoch: the connections stay, and
+   * each says HELLO again, so the peers on that epoch send what it lacks and those still on an
+   * earlier one learn of it. Nothing of the old document is sent or applied any more.
+   */
+  moveTo(doc: Y.Doc, epoch: EpochOffer): void {
+    this.#doc.off('update', this.#onDocUpdate);
+    this.#doc = doc;
+    this.#epoch = epoch;
+    this.#received = deferred();
+    this.#transfers = this.#cache();
+    doc.on('update', this.#onDocUpdate);
+    for (const link of this.#links.values()) {
+      link.restart();
+      link.repeatHello(() => this.#hello());
+    }
+    this.#emit();
+  }
+
+  #cache(): TransferCache {
+    return new TransferCache(this.#doc, this.#chunkBytes, (piece) => this.#frame(MESSAGE.chunk, piece));
   }
 
   /** Starts exchanging with a peer over an open channel; replaces an older link to it. */
@@ -240,24 +300,49 @@ export class DocExchange {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE.hello);
     encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.#doc));
+    encoding.writeVarUint(encoder, this.epoch);
+    if (this.#epoch) {
+      encoding.writeVarString(encoder, this.#epoch.id);
+      encoding.writeVarString(encoder, this.#epoch.record);
+    }
     return encoding.toUint8Array(encoder);
+  }
+
+  /**
+   * A HELLO's epoch, compared with ours: equal, earlier (not answered: the peer moves when it
+   * reads our HELLO), or later (its record goes to the keeper, once per link and epoch).
+   */
+  #sameEpoch(link: PeerLink, decoder: decoding.Decoder): boolean {
+    const epoch = epochOf(decoder);
+    if (epoch === this.epoch) return true;
+    if (epoch > this.epoch && link.offered < epoch) {
+      link.offered = epoch;
+      const offer = { epoch, id: decoding.readVarString(decoder), record: decoding.readVarString(decoder) };
+      this.#options.onEpoch?.(offer, link.peerId);
+    }
+    return false;
   }
 
   #receive(link: PeerLink, message: Uint8Array): void {
     try {
       const decoder = decoding.createDecoder(message);
       switch (decoding.readVarUint(decoder)) {
-        case MESSAGE.hello:
-          if (!link.answeredPeer) {
-            link.answeredPeer = true;
-            this.#sendMissing(link, decoding.readVarUint8Array(decoder));
-          }
+        case MESSAGE.hello: {
+          const stateVector = decoding.readVarUint8Array(decoder);
+          if (!this.#sameEpoch(link, decoder)) break;
+          // A peer that just moved to our epoch may have let our HELLOs go unanswered meanwhile.
+          if (!link.answered && !link.repeating) link.repeatHello(() => this.#hello());
+          if (link.answeredPeer) break;
+          link.answeredPeer = true;
+          this.#sendMissing(link, stateVector);
           break;
+        }
         case MESSAGE.begin: {
-          link.answered = true;
           const total = decoding.readVarUint(decoder);
           const posts = decoding.readVarUint(decoder);
           const bytes = decoding.readVarUint(decoder);
+          if (epochOf(decoder) !== this.epoch) break;
+          link.answered = true;
           if (bytes > (this.#options.maxTransferBytes ?? MAX_TRANSFER_BYTES)) {
             // Refused, not attempted: its pieces are dropped as they come, and the refusal is
             // shown for as long as that peer stays.
@@ -278,21 +363,27 @@ export class DocExchange {
           this.#emit();
           break;
         }
-        case MESSAGE.chunk:
-          if (link.refusedBytes !== null) break;
-          this.#apply(link, decoding.readVarUint8Array(decoder));
+        case MESSAGE.chunk: {
+          const piece = decoding.readVarUint8Array(decoder);
+          if (link.refusedBytes !== null || epochOf(decoder) !== this.epoch) break;
+          this.#apply(link, piece);
           link.pieceArrived();
           this.stats.piecesReceived++;
           this.#emit();
           break;
+        }
         case MESSAGE.end:
+          if (epochOf(decoder) !== this.epoch) break;
           link.endIncoming();
           this.#retryPending(link);
+          this.#received.resolve();
           this.#emit();
           break;
-        case MESSAGE.update:
-          this.#apply(link, decoding.readVarUint8Array(decoder));
+        case MESSAGE.update: {
+          const update = decoding.readVarUint8Array(decoder);
+          if (epochOf(decoder) === this.epoch) this.#apply(link, update);
           break;
+        }
         default:
         // Unknown messages come from newer versions: ignored, not fatal.
       }
@@ -310,7 +401,8 @@ export class DocExchange {
     encoding.writeVarUint(begin, messages.length);
     encoding.writeVarUint(begin, this.#options.countPosts());
     encoding.writeVarUint(begin, bytes);
-    link.send([encoding.toUint8Array(begin), ...messages, Uint8Array.of(MESSAGE.end)]);
+    encoding.writeVarUint(begin, this.epoch);
+    link.send([encoding.toUint8Array(begin), ...messages, Uint8Array.of(MESSAGE.end, ...varUint(this.epoch))]);
   }
 
   /**
@@ -322,16 +414,17 @@ export class DocExchange {
     const { harm, accept } = this.#judge.judge(update);
     if (harm > 0) {
       this.#judging++;
-      void this.#judgeAgain(link, update).finally(() => this.#judging--);
+      void this.#judgeAgain(link, update, this.#doc).finally(() => this.#judging--);
       return;
     }
     for (const piece of accept) this.#integrate(link, piece);
   }
 
   /** Judges a harmful-looking update again once the keeper has caught up, and applies what it accepts. */
-  async #judgeAgain(link: PeerLink, update: Uint8Array): Promise<void> {
+  async #judgeAgain(link: PeerLink, update: Uint8Array, doc: Y.Doc): Promise<void> {
     await this.#judge.whenIdle();
-    if (this.isQuarantined(link.peerId)) return;
+    // An update of the document this device moved away from meanwhile belongs to no document now.
+    if (this.isQuarantined(link.peerId) || doc !== this.#doc) return;
     const { harm, accept } = this.#judge.judge(update);
     if (harm >= QUARANTINE_HARM) {
       this.#count(harm);
@@ -383,7 +476,7 @@ export class DocExchange {
     this.#transfers.changed();
     if (this.#links.size === 0) return;
     const pieces = update.length > this.#chunkBytes ? splitUpdate(update, this.#chunkBytes) : [update];
-    const messages = pieces.map((piece) => frame(MESSAGE.update, piece));
+    const messages = pieces.map((piece) => this.#frame(MESSAGE.update, piece));
     for (const link of this.#links.values()) {
       if (link !== origin || this.#completing) link.send(messages);
     }
@@ -393,11 +486,29 @@ export class DocExchange {
     const progress = this.progress;
     for (const listener of this.#listeners) listener(progress);
   }
+
+  #frame(type: number, payload: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, type);
+    encoding.writeVarUint8Array(encoder, payload);
+    encoding.writeVarUint(encoder, this.epoch);
+    return encoding.toUint8Array(encoder);
+  }
 }
 
-function frame(type: number, payload: Uint8Array): Uint8Array {
+/** The epoch a message ends with: 0 when it carries none (a version before epochs). */
+function epochOf(decoder: decoding.Decoder): number {
+  return decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : 0;
+}
+
+function varUint(value: number): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, type);
-  encoding.writeVarUint8Array(encoder, payload);
+  encoding.writeVarUint(encoder, value);
   return encoding.toUint8Array(encoder);
+}
+
+function deferred(): { readonly promise: Promise<void>; resolve(): void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
 }

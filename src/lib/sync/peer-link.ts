@@ -41,6 +41,10 @@ export class PeerLink {
   incoming: Incoming | null = null;
   /** The size of a transfer from this peer refused as too large, until it ends. */
   refusedBytes: number | null = null;
+  /** Whether our HELLO is being repeated to this peer. */
+  repeating = false;
+  /** The latest epoch this peer's HELLO offered us (its record goes to the keeper once). */
+  offered = 0;
   #stopHello: (() => void) | undefined;
   #stopStallWatch: (() => void) | undefined;
 
@@ -79,16 +83,19 @@ export class PeerLink {
 
   /** Sends HELLO now and again every HELLO_RETRY_MS until answered, closed or out of attempts. */
   repeatHello(makeHello: () => Uint8Array): void {
+    this.#stopHello?.();
     let attempts = 0;
+    this.repeating = true;
     const attempt = () => {
       if (this.answered || this.channel.closed || attempts++ >= HELLO_ATTEMPTS) {
         this.#stopHello?.();
+        this.repeating = false;
         return;
       }
       this.send([makeHello()]);
     };
     attempt();
-    this.#stopHello = this.scheduler.every(HELLO_RETRY_MS, attempt);
+    if (this.repeating) this.#stopHello = this.scheduler.every(HELLO_RETRY_MS, attempt);
   }
 
   /**
@@ -120,9 +127,18 @@ export class PeerLink {
     this.incoming = null;
   }
 
+  /** Forgets the handshake, for a HELLO on a fresh document (a new epoch) over the same channel. */
+  restart(): void {
+    this.endIncoming();
+    this.answered = false;
+    this.answeredPeer = false;
+    this.refusedBytes = null;
+  }
+
   stop(): void {
     this.endIncoming();
     this.#stopHello?.();
+    this.repeating = false;
     this.#queue.length = 0;
   }
 }

@@ -1,9 +1,15 @@
 import * as Y from 'yjs';
 import type { WebrtcProvider } from 'y-webrtc';
 import { signalingFor, type SyncConfig } from './config.ts';
-import { DocExchange, type DocKeeper, type ExchangeStats, type TransferProgress } from './doc-exchange.ts';
+import {
+  DocExchange,
+  type DocKeeper,
+  type EpochOffer,
+  type ExchangeStats,
+  type TransferProgress,
+} from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
-import { MAX_PEER_CONNECTIONS } from './connection-budget.ts';
+import { INITIATE_CONNECTIONS } from './connection-budget.ts';
 import { RtcPeerChannel } from './peer-channel.ts';
 import { SignalGuard } from './signal-guard.ts';
 import { INITIAL_STATUS, type SignallingState, type SyncStatus, type Transport } from './transport.ts';
@@ -29,6 +35,8 @@ export interface ConnectionOptions {
   readonly mode?: ExchangeMode;
   /** The square's keeper: counts posts for newcomers and judges what peers send (the board). */
   readonly keeper?: DocKeeper;
+  /** The epoch of `doc` and its record (default: epoch 0, the square's first document). */
+  readonly epoch?: EpochOffer | null;
   readonly now?: () => number;
   /** Loads y-webrtc's provider; tests pass a fake. By default y-webrtc itself, on first connect(). */
   readonly loadProvider?: () => Promise<typeof WebrtcProvider>;
@@ -65,21 +73,25 @@ export class WebrtcTransport implements Transport {
 
   readonly now: () => number;
 
+  #doc: Y.Doc;
+
   constructor(
-    readonly doc: Y.Doc,
+    doc: Y.Doc,
     readonly invite: Invite,
     readonly config: SyncConfig,
     options: ConnectionOptions = {},
   ) {
+    this.#doc = doc;
     this.now = options.now ?? Date.now;
     this.#mode = options.mode ?? 'chunked';
     this.#loadProvider = options.loadProvider ?? (async () => (await import('y-webrtc')).WebrtcProvider);
     const keeper = options.keeper;
     this.#exchange =
       this.#mode === 'chunked'
-        ? new DocExchange(this.doc, {
+        ? new DocExchange(doc, {
             countPosts: () => keeper?.countPosts() ?? 0,
-            ...(keeper ? { judge: keeper } : {}),
+            ...(keeper ? { judge: keeper, onEpoch: (offer: EpochOffer) => keeper.offerEpoch?.(offer) } : {}),
+            epoch: options.epoch ?? null,
             // A quarantined peer's WebRTC connection goes too, so it no longer counts as a neighbour.
             onQuarantine: (peerId) => this.#connection(peerId)?.destroy(),
           })
@@ -110,7 +122,7 @@ export class WebrtcTransport implements Transport {
   #start(Provider: typeof WebrtcProvider): void {
     // In chunked mode y-webrtc gets a document of its own that stays empty: it signals and
     // connects, and the exchange carries the square over each connection it makes.
-    const providerDoc = this.#exchange ? new Y.Doc() : this.doc;
+    const providerDoc = this.#exchange ? new Y.Doc() : this.#doc;
     // Signals are signed, fresh and budgeted (signal-guard.ts), whichever exchange runs.
     this.#guard = SignalGuard.wrap(
       this.invite.room,
@@ -119,7 +131,7 @@ export class WebrtcTransport implements Transport {
         new Provider(this.invite.room, providerDoc, {
           signaling: signalingFor(this.config, this.invite),
           password: this.invite.secret,
-          maxConns: MAX_PEER_CONNECTIONS,
+          maxConns: INITIATE_CONNECTIONS,
           // Tabs of one browser get no document over y-webrtc's BroadcastChannel in chunked mode,
           // so they connect over WebRTC like any other peer.
           filterBcConns: this.#exchange === null,
@@ -139,7 +151,7 @@ export class WebrtcTransport implements Transport {
         if (synced) this.#update({ lastSyncedMs: this.now() });
       });
     }
-    this.doc.on('update', this.#onUpdate);
+    this.#doc.on('update', this.#onUpdate);
     provider.on('peers', ({ added, removed }: { added: string[]; removed: string[] }) => {
       for (const id of removed) this.#exchange?.removePeer(id);
       for (const id of added) this.#attachExchange(id);
@@ -147,6 +159,35 @@ export class WebrtcTransport implements Transport {
     });
     this.#timer = setInterval(() => this.#sample(), STATUS_POLL_MS);
     this.#sample();
+  }
+
+  /** The document exchanged now: the current epoch's. */
+  get doc(): Y.Doc {
+    return this.#doc;
+  }
+
+  /**
+   * Exchanges the fresh document of a later epoch over the same connections (chunked mode; the
+   * stock exchange, kept only to measure against, has no epochs).
+   */
+  moveTo(doc: Y.Doc, epoch: EpochOffer): void {
+    if (!this.#exchange) throw new Error('epochs need the chunked exchange');
+    if (this.#provider) {
+      this.#doc.off('update', this.#onUpdate);
+      doc.on('update', this.#onUpdate);
+    }
+    this.#doc = doc;
+    this.#exchange.moveTo(doc, epoch);
+  }
+
+  /** The epoch of the document exchanged now (0 in stock mode). */
+  get exchangeEpoch(): number {
+    return this.#exchange?.epoch ?? 0;
+  }
+
+  /** Resolves once a peer on the current epoch has sent this device what it lacked. */
+  get received(): Promise<void> {
+    return this.#exchange?.received ?? Promise.resolve();
   }
 
   /** Progress of any transfer a peer is sending us (chunked mode only). */
@@ -187,7 +228,7 @@ export class WebrtcTransport implements Transport {
   async destroy(): Promise<void> {
     this.#destroyed = true;
     clearInterval(this.#timer);
-    this.doc.off('update', this.#onUpdate);
+    this.#doc.off('update', this.#onUpdate);
     this.#exchange?.destroy();
     this.#provider?.destroy();
     this.#provider = null;

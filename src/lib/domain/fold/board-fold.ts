@@ -9,6 +9,7 @@ import type { ClaimSubject } from '../kinds/handover.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { FollowupsSlice, type FollowupRecord } from './followups.ts';
+import { EpochsSlice, type EpochRecord } from './epochs.ts';
 import { MessagesSlice, type MessageRecord } from './messages.ts';
 import { MovesSlice, type MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
@@ -54,6 +55,8 @@ export interface BoardView {
   judgeClaim(author: AuthorKey, body: ClaimBody): Verdict;
   /** The founder's move of the square away from this room to a new link, if it moved. */
   movedFrom(room: RoomId): MoveRecord | undefined;
+  /** The founder's latest fresh document (epoch), if the square ever started one. */
+  epoch(): EpochRecord | undefined;
   /** Ids of every record about a post: the post itself, its updates and its messages. */
   recordIdsOf(id: PostId): RecordId[];
   /** Whether the post's author erased it: nothing about it is kept or taken back. */
@@ -91,7 +94,7 @@ export interface BoardView {
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
  * (the authority every rule judges with), then posts, profiles, reports, the square, messages,
- * the site, moves and stock. The result depends only on the set of records added, never on their
+ * the site, moves, stock and epochs. The result depends only on the set of records added, never on their
  * order. Records dated more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time
  * comes (`releaseDue`), so a post dated a year ahead cannot sit above everything.
  */
@@ -106,6 +109,7 @@ export class BoardFold implements BoardView {
   readonly #moves = new MovesSlice();
   readonly #stock = new StockSlice();
   readonly #followups = new FollowupsSlice();
+  readonly #epochs = new EpochsSlice();
   readonly #slices: readonly FoldSlice[] = [
     this.#posts,
     this.#profiles,
@@ -116,6 +120,7 @@ export class BoardFold implements BoardView {
     this.#moves,
     this.#stock,
     this.#followups,
+    this.#epochs,
   ];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   readonly #seen = new Set<RecordId>();
@@ -294,6 +299,10 @@ export class BoardFold implements BoardView {
 
   movedFrom(room: RoomId): MoveRecord | undefined {
     return this.#moves.from(room);
+  }
+
+  epoch(): EpochRecord | undefined {
+    return this.#epochs.current;
   }
 
   recordIdsOf(id: PostId): RecordId[] {

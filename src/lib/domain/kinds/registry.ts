@@ -11,6 +11,7 @@ import type { RecordId } from '../ids.ts';
 import { claimKind, type ClaimBody } from './claim.ts';
 import { drawKind, type DrawBody } from './draw.ts';
 import { editKind, type EditBody, type EditSubject } from './edit.ts';
+import { epochKind, type EpochBody } from './epoch.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import { handoverKind, type HandoverBody, type ClaimSubject } from './handover.ts';
 import { followupKind, type FollowupBody } from './followup.ts';
@@ -48,6 +49,7 @@ export interface BodyByKind {
   draw: DrawBody;
   handover: HandoverBody;
   followup: FollowupBody;
+  epoch: EpochBody;
 }
 export type RecordKind = keyof BodyByKind;
 
@@ -71,6 +73,7 @@ interface SubjectByKind {
   draw: StockSubject;
   handover: ClaimSubject;
   followup: PostSubject;
+  epoch: never;
 }
 
 /** Every kind this version knows. */
@@ -93,6 +96,7 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   draw: drawKind,
   handover: handoverKind,
   followup: followupKind,
+  epoch: epochKind,
 };
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;

@@ -527,6 +527,17 @@ export const enLater = {
     ok: 'Got it',
     again: 'How it works',
   },
+  /** The founder's fresh document (an epoch, issue 15). */
+  epoch: {
+    heading: 'A lighter square',
+    intro:
+      'Every deleted, expired or junk entry leaves a small mark in the shared document for ever. A fresh document keeps every live post, member and message and leaves those marks behind; each device moves over when it next meets a neighbour.',
+    size: (document: string, live: string) => `The shared document is ${document}, of which ${live} are live records.`,
+    suggest:
+      'It has grown well beyond what it holds: a fresh document would make it smaller for everyone, newcomers most.',
+    button: 'Start a fresh document',
+    started: (epoch: number) => `Fresh document number ${epoch} started. Neighbours move over to it as they connect.`,
+  },
 };
 /** The shape of every language’s later messages. */
 export type LaterMessages = typeof enLater;

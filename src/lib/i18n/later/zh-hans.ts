@@ -497,4 +497,14 @@ export const zhHansLater: LaterMessages = {
     ok: '明白',
     again: '运作方式',
   },
+  /** 创建人的全新共享数据（epoch，issue 15）。 */
+  epoch: {
+    heading: '让广场更轻巧',
+    intro:
+      '每个删除、过期或无效的条目都会在共享数据中永久留下一点痕迹。全新的共享数据会保留所有仍有效的帖子、成员和消息，把这些痕迹留在旧数据里；每台设备下次遇到街坊时就会转过去。',
+    size: (document: string, live: string) => `共享数据现为 ${document}，其中 ${live} 是仍有效的记录。`,
+    suggest: '数据已远大于所载的内容：开始全新的共享数据，可让所有人（尤其是新加入的街坊）下载得更少。',
+    button: '开始全新的共享数据',
+    started: (epoch: number) => `已开始第 ${epoch} 份全新的共享数据。街坊连线时就会转过去。`,
+  },
 };

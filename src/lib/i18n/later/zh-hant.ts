@@ -498,4 +498,14 @@ export const zhHantLater: LaterMessages = {
     ok: '明白',
     again: '運作方式',
   },
+  /** 創建人的全新共享資料（epoch，issue 15）。 */
+  epoch: {
+    heading: '讓廣場更輕巧',
+    intro:
+      '每個刪除、過期或無效的項目都會在共享資料中永久留下一點痕跡。全新的共享資料會保留所有仍有效的帖子、成員和訊息，把這些痕跡留在舊資料裏；每部裝置下次遇到街坊時便會轉過去。',
+    size: (document: string, live: string) => `共享資料現為 ${document}，其中 ${live} 是仍有效的紀錄。`,
+    suggest: '資料已遠大於所載的內容：開始全新的共享資料，可讓所有人（尤其是新加入的街坊）下載得更少。',
+    button: '開始全新的共享資料',
+    started: (epoch: number) => `已開始第 ${epoch} 份全新的共享資料。街坊連線時便會轉過去。`,
+  },
 };
