@@ -191,7 +191,7 @@ export class SquareSession {
           board: () => this.#board,
           now: () => this.now,
           sealing: () => this.#sealing,
-          centres: () => this.site.centres,
+          places: () => this.site,
         })),
     );
     return this.#desk;
