@@ -147,7 +147,7 @@ const ITEMS = ['paracetamol-500', 'antigen-test', 'thermometer', 'child-fever-su
 
 /**
  * Two weeks of a compound's posts, signed by neighbours' own keys: needs and offers each day, most
- * resolved some hours later, and today three urgent needs that went quiet, with offers that match.
+ * resolved some hours later, and today three urgent needs that went quiet, with offers and stock that match.
  */
 async function deskHistory(nowMs: number): Promise<AnyRecord[]> {
   const records: AnyRecord[] = [];
@@ -242,6 +242,27 @@ async function deskHistory(nowMs: number): Promise<AnyRecord[]> {
       medicineExpiry: '2030-06-30',
     },
     nowMs - HOUR,
+  );
+  // A neighbour's small lot of stock: it matches the fever suspension need too.
+  const closes = nowMs + 5 * HOUR;
+  records.push(
+    await signAs(
+      await generateIdentity(),
+      'stock',
+      {
+        item: 'child-fever-suspension',
+        total: 6,
+        perHousehold: 1,
+        rollingHours: 24,
+        opens: nowMs - HOUR,
+        closes,
+        slots: [{ point: 'Block 4 lobby', start: closes, end: closes + 2 * HOUR, capacity: 6 }],
+        delivery: 0,
+        priority: ['child'],
+        commit: '0'.repeat(64),
+      },
+      nowMs - HOUR,
+    ),
   );
   return records;
 }

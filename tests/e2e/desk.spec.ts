@@ -2,7 +2,7 @@
 // signalling server, every clock a fake one started at the same moment. A resident posts an urgent
 // need and goes quiet; after 6 hours it is on volunteer B's desk; B follows up (the founder sees the
 // claim), writes a note sealed to the volunteers that resident C cannot read, and a matching offer
-// from D shows on the need; B records "done by others" and every device shows it; the post's own
+// and stock from D show on the need; B records "done by others" and every device shows it; the post's own
 // link, forwarded, opens the post saying it is resolved. A resident's forged outcome counts nowhere.
 
 import { readFile } from 'node:fs/promises';
@@ -34,10 +34,7 @@ const openDesk = async (page: Page) => {
   return page.getByRole('dialog', { name: 'Volunteer desk' });
 };
 const deskItem = (page: Page) =>
-  page
-    .getByRole('list', { name: 'Needs waiting for a volunteer' })
-    .getByRole('listitem')
-    .filter({ hasText: 'Thermometer' });
+  page.getByRole('list', { name: 'Needs waiting for a volunteer' }).getByRole('listitem', { name: /Thermometer/ });
 
 test('a quiet urgent need reaches the desk; a volunteer follows up with a sealed note and an outcome every device shows', async ({
   openPeer,
@@ -103,6 +100,23 @@ test('a quiet urgent need reaches the desk; a volunteer follows up with a sealed
   await expect(deskItem(b)).toContainText('1 offer matches', { timeout: APP_TIMEOUT_MS });
   await deskItem(b).getByText('1 offer matches').click();
   await expect(deskItem(b).getByRole('link', { name: /Offer: Thermometer/ })).toBeVisible();
+
+  // D also pins a small lot of thermometers as stock: it counts among the need's matches, named as stock.
+  await d.getByRole('button', { name: 'Stock', exact: true }).click();
+  await d.getByRole('button', { name: 'Pin stock' }).click();
+  const form = d.getByRole('form', { name: 'Pin stock' });
+  await form.getByRole('combobox', { name: 'Item', exact: true }).selectOption({ label: 'Thermometer' });
+  await form.getByLabel('Total quantity').fill('2');
+  await form.getByLabel('Per household').fill('1');
+  await form.getByLabel('Claims close in (minutes)').fill('30');
+  const slot = form.getByRole('group', { name: 'Pickup slot 1' });
+  await slot.getByLabel('Pickup point').fill('Lobby A');
+  await slot.getByLabel('Households').fill('2');
+  await form.getByRole('button', { name: 'Pin the offer' }).click();
+  await expect(card(c)).toContainText('2 offers match', { timeout: APP_TIMEOUT_MS });
+  await expect(deskItem(b)).toContainText('2 offers match', { timeout: APP_TIMEOUT_MS });
+  await expect(deskItem(b)).toContainText('Stock offer: Thermometer');
+  await expect(deskItem(b)).toContainText('pickup at Lobby A');
 
   // B records "done by others": the need leaves the desk and every device shows the outcome.
   await deskItem(b).getByRole('combobox', { name: 'Outcome' }).selectOption({ label: 'Done by others' });

@@ -10,6 +10,14 @@ export function buildingCentres(site: SiteBody | undefined): BuildingCentres {
   return new Map((site?.buildings ?? []).map((b) => [placeKey(b.name), centreOf(b.ring)]));
 }
 
+/** Where a pickup point of the site is, by its name as stock offers' slots write it. */
+export type PickupPoints = ReadonlyMap<string, LngLat>;
+
+/** The position of each pickup point of a site, keyed by placeKey of its name. */
+export function pickupPoints(site: SiteBody | undefined): PickupPoints {
+  return new Map((site?.points ?? []).map((p) => [placeKey(p.name), p.at]));
+}
+
 /** The site's building a post or profile names, if it is on the site (the name as the site spells it). */
 export function siteBuilding(site: SiteBody | undefined, name: string | undefined): string | undefined {
   if (!site || !name) return undefined;

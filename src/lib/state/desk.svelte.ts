@@ -32,11 +32,20 @@ import {
   type SupplyDemand,
 } from '../domain/figures.ts';
 import type { PostState } from '../domain/fold/posts.ts';
+import type { OfferState } from '../domain/fold/stock.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import { type DeferReason, type DeskOutcome, type FollowupBody } from '../domain/kinds/followup.ts';
 import { messageLength } from '../domain/kinds/message.ts';
-import { matchesFor, matchIndex, type Match, type MatchIndex } from '../domain/matching.ts';
-import type { BuildingCentres } from '../domain/places.ts';
+import {
+  matchesFor,
+  matchIndex,
+  matchNotices,
+  noticeKey,
+  type Match,
+  type MatchIndex,
+  type MatchNotice,
+  type MatchPlaces,
+} from '../domain/matching.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 
 /** What the desk reads from its session. */
@@ -46,7 +55,8 @@ export interface DeskContext {
   /** The session's clock, as shown ("12 min ago"): reactive. */
   now(): number;
   sealing(): SealingKeys | null;
-  centres(): BuildingCentres;
+  /** Where buildings and pickup points are, for nearest matches first. */
+  places(): MatchPlaces;
   /** The calendar date of a time, for the charts' days; this device's own dates by default. */
   dayOf?(ms: number): string;
 }
@@ -88,6 +98,8 @@ export class SquareDesk {
 
   constructor(context: DeskContext) {
     this.#context = context;
+    // NOTE: what the board holds now is the initial load, not news.
+    this.takeMatchNotices();
   }
 
   /** Shows the desk (volunteers) or the figures (everyone else). */
@@ -144,12 +156,47 @@ export class SquareDesk {
     return [...(this.#context.board()?.view.posts() ?? [])];
   });
 
-  readonly #index: MatchIndex = $derived(matchIndex(this.#posts, (post) => this.isOpen(post)));
+  readonly #offers: readonly OfferState[] = $derived.by(() => {
+    void this.#version;
+    return this.#context.board()?.view.stockOffers() ?? [];
+  });
 
-  /** The open posts that answer this one, nearest first (domain/matching.ts). */
+  readonly #index: MatchIndex = $derived.by(() =>
+    matchIndex(this.#posts, (post) => this.isOpen(post), this.#offers, this.#context.now()),
+  );
+
+  /** The open posts and stock offers that answer this one, nearest first (domain/matching.ts). */
   matches(post: PostState): Match[] {
     if (!this.isOpen(post)) return [];
-    return matchesFor(post, this.#index, this.#context.centres());
+    return matchesFor(post, this.#index, this.#context.places());
+  }
+
+  /** The posts on this device when the desk first read the board (the initial load): their matches are not news. */
+  #atLoad: ReadonlySet<PostId> | null = null;
+  /** The (my post, matching post) pairs already notified on this page. */
+  // NOTE: not reactive by design: noted from inside the effect that notifies, which must not re-run for it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #notified = new Set<string>();
+
+  /**
+   * The posts that arrived since the page opened and match one of my open posts, each pair once:
+   * for local notifications. The first call with a board only notes what is already here.
+   */
+  takeMatchNotices(): MatchNotice[] {
+    const posts = this.#posts;
+    if (!this.#context.board()) return [];
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read only, never changed
+    this.#atLoad ??= new Set(posts.map((post) => post.id));
+    const notices = matchNotices(
+      this.#context.me,
+      posts,
+      (post) => this.isOpen(post),
+      (post) => this.matches(post),
+      this.#atLoad,
+      this.#notified,
+    );
+    for (const notice of notices) this.#notified.add(noticeKey(notice));
+    return notices;
   }
 
   readonly queue: DeskQueue = $derived.by(() => deskQueue(this.#posts, (id) => this.deskOf(id), this.#context.now()));

@@ -10,7 +10,15 @@ import {
   type PickupPoint,
   type SiteBody,
 } from '../domain/kinds/site.ts';
-import { buildingCentres, nearnessFrom, siteBuilding, type BuildingCentres, type Nearness } from '../domain/places.ts';
+import {
+  buildingCentres,
+  nearnessFrom,
+  pickupPoints,
+  siteBuilding,
+  type BuildingCentres,
+  type Nearness,
+  type PickupPoints,
+} from '../domain/places.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 
 /** What was deleted last, and where it stood in its list, so Undo puts it back there. */
@@ -45,6 +53,7 @@ export class SquareSite {
     return this.#context.board()?.view.site() ?? EMPTY_SITE;
   });
   readonly centres: BuildingCentres = $derived(buildingCentres(this.site));
+  readonly points: PickupPoints = $derived(pickupPoints(this.site));
   /** The founder or a volunteer: may draw the site. */
   readonly canEdit: boolean = $derived.by(() => {
     void this.#version;

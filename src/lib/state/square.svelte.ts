@@ -198,7 +198,7 @@ export class SquareSession {
           board: () => this.#board,
           now: () => this.now,
           sealing: () => this.#sealing,
-          centres: () => this.site.centres,
+          places: () => this.site,
         })),
     );
     return this.#desk;

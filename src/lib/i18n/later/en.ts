@@ -429,6 +429,11 @@ export const enLater = {
           : `${n} needs match`,
     matchesLabel: 'Matching posts',
     away: (distance: string) => `${distance} away`,
+    stockMatch: (item: string) => `Stock offer: ${item}`,
+    stockAt: (point: string) => `pickup at ${point}`,
+    stockHint: 'claim it under Stock',
+    notifyMe: 'Tell me when a post matches mine',
+    notifyTitle: (n: number) => (n === 1 ? 'A new post matches yours' : `${n} new posts match yours`),
     postLink: 'Link to this post',
     postHeading: 'Post',
     notHere:
