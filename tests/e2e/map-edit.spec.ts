@@ -55,17 +55,23 @@ test('the founder edits a corner four ways, moves a building and a point, delete
   await expect(dialog.getByText('Opening the map…')).toBeHidden({ timeout: APP_TIMEOUT_MS });
 
   await dialog.getByRole('button', { name: 'Draw a building' }).click();
-  for (const [x, y] of [
+  // A resident taps once the map says it is drawing; each tap is counted before the next.
+  await expect(dialog.getByText('0 corners')).toBeVisible();
+  const corners = [
     [80, 80],
     [160, 80],
     [160, 160],
     [80, 160],
-  ] as const)
+  ] as const;
+  for (const [i, [x, y]] of corners.entries()) {
     await tapMap(founder, x, y);
+    await expect(dialog.getByText(i === 0 ? '1 corner' : `${i + 1} corners`)).toBeVisible();
+  }
   await dialog.getByRole('textbox', { name: 'Building name' }).fill('Block 1');
   await dialog.getByRole('button', { name: 'Finish' }).click();
   await expect(dialog.getByRole('status')).toContainText('The site is saved');
   await dialog.getByRole('button', { name: 'Add a pickup point' }).click();
+  await expect(dialog.getByText('Tap the map where the pickup point is.')).toBeVisible();
   await tapMap(founder, 260, 120);
   await dialog.getByRole('textbox', { name: 'Pickup point name' }).fill('Main gate');
   await dialog.getByRole('button', { name: 'Finish' }).click();
