@@ -10,6 +10,7 @@ import type { Page } from '@playwright/test';
 import type { LngLat } from '../../src/lib/domain/geo.ts';
 import type { SiteBody } from '../../src/lib/domain/kinds/site.ts';
 import { STEP_DEG } from '../../src/lib/domain/geo.ts';
+import { MAP_IDLE_MARK } from '../../src/lib/map/style.ts';
 import {
   APP_TIMEOUT_MS,
   createSquare,
@@ -53,6 +54,11 @@ test('the founder edits a corner four ways, moves a building and a point, delete
   await founder.getByRole('button', { name: 'Map', exact: true }).click();
   const dialog = founder.getByRole('dialog', { name: MAP });
   await expect(dialog.getByText('Opening the map…')).toBeHidden({ timeout: APP_TIMEOUT_MS });
+  // NOTE: a tap before the map's first idle can be lost (it has not placed its canvas yet); a
+  // resident sees the corner count stay and taps again, the test waits for the map instead.
+  await founder.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, MAP_IDLE_MARK, {
+    timeout: APP_TIMEOUT_MS,
+  });
 
   await dialog.getByRole('button', { name: 'Draw a building' }).click();
   // A resident taps once the map says it is drawing; each tap is counted before the next.
