@@ -239,6 +239,16 @@ export const en = {
     behalfPublic: (building: string) => (building ? `For a neighbour in ${building}` : 'For a neighbour'),
     behalfPrivate: 'For volunteers only',
   },
+  /** The volunteers' desk, matches and a post's live status (issue 17). */
+  desk: {
+    open: 'Desk',
+    notifyTitle: (n: number) => (n === 1 ? 'A new post matches yours' : `${n} new posts match yours`),
+  },
+
+  /** Figures for the compound: charts, CSV and the lobby sheet (issue 17). */
+  figures: {
+    open: 'Figures',
+  },
 };
 /** The shape of every language’s first-paint messages. */
 export type FirstPaintMessages = typeof en;

@@ -220,4 +220,12 @@ export const zhHans: FirstPaintMessages = {
     behalfPublic: (building: string) => (building ? `代${building}一位邻居发布` : '代一位邻居发布'),
     behalfPrivate: '仅供志愿者查看',
   },
+  desk: {
+    open: '志愿者工作台',
+    notifyTitle: (n: number) => (n === 1 ? '有新帖子与你的帖子相符' : `有 ${n} 个新帖子与你的帖子相符`),
+  },
+
+  figures: {
+    open: '数据',
+  },
 };

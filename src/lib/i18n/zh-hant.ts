@@ -220,4 +220,12 @@ export const zhHant: FirstPaintMessages = {
     behalfPublic: (building: string) => (building ? `代${building}一位街坊發佈` : '代一位街坊發佈'),
     behalfPrivate: '只供義工查看',
   },
+  desk: {
+    open: '義工工作台',
+    notifyTitle: (n: number) => (n === 1 ? '有新帖子與你的帖子相符' : `有 ${n} 個新帖子與你的帖子相符`),
+  },
+
+  figures: {
+    open: '數據',
+  },
 };

@@ -374,7 +374,6 @@ export const enLater = {
   },
   /** The volunteers' desk, matches and a post's live status (issue 17). */
   desk: {
-    open: 'Desk',
     heading: 'Volunteer desk',
     close: 'Close',
     tabs: { queue: 'Follow-ups', figures: 'Figures', lobby: 'Lobby sheet' },
@@ -433,7 +432,6 @@ export const enLater = {
     stockAt: (point: string) => `pickup at ${point}`,
     stockHint: 'claim it under Stock',
     notifyMe: 'Tell me when a post matches mine',
-    notifyTitle: (n: number) => (n === 1 ? 'A new post matches yours' : `${n} new posts match yours`),
     postLink: 'Link to this post',
     postHeading: 'Post',
     notHere:
@@ -450,7 +448,6 @@ export const enLater = {
 
   /** Figures for the compound: charts, CSV and the lobby sheet (issue 17). */
   figures: {
-    open: 'Figures',
     heading: 'Figures for the compound',
     perDay: (days: number) => `Needs and offers per day, last ${days} days`,
     series: {

@@ -355,7 +355,6 @@ export const zhHansLater: LaterMessages = {
     },
   },
   desk: {
-    open: '志愿者工作台',
     heading: '志愿者工作台',
     close: '关闭',
     tabs: { queue: '跟进', figures: '数据', lobby: '大堂告示' },
@@ -407,7 +406,6 @@ export const zhHansLater: LaterMessages = {
     stockAt: (point: string) => `在${point}领取`,
     stockHint: '在「派发」登记领取',
     notifyMe: '有帖子与我的相符时通知我',
-    notifyTitle: (n: number) => (n === 1 ? '有新帖子与你的帖子相符' : `有 ${n} 个新帖子与你的帖子相符`),
     postLink: '此帖链接',
     postHeading: '帖子',
     notHere: '此设备上没有这个帖子：它可能已结束并被移除，或者尚未收到。有邻居在线时帖子就会传来。',
@@ -422,7 +420,6 @@ export const zhHansLater: LaterMessages = {
   },
 
   figures: {
-    open: '数据',
     heading: '小区数据',
     perDay: (days: number) => `最近 ${days} 天每天的需求与提供`,
     series: {

@@ -356,7 +356,6 @@ export const zhHantLater: LaterMessages = {
     },
   },
   desk: {
-    open: '義工工作台',
     heading: '義工工作台',
     close: '關閉',
     tabs: { queue: '跟進', figures: '數據', lobby: '大堂告示' },
@@ -408,7 +407,6 @@ export const zhHantLater: LaterMessages = {
     stockAt: (point: string) => `在${point}領取`,
     stockHint: '在「派發」登記領取',
     notifyMe: '有帖子與我的相符時通知我',
-    notifyTitle: (n: number) => (n === 1 ? '有新帖子與你的帖子相符' : `有 ${n} 個新帖子與你的帖子相符`),
     postLink: '此帖連結',
     postHeading: '帖子',
     notHere: '此裝置上沒有這個帖子：它可能已完結並被移除，或者尚未收到。有街坊在線時帖子便會傳來。',
@@ -423,7 +421,6 @@ export const zhHantLater: LaterMessages = {
   },
 
   figures: {
-    open: '數據',
     heading: '屋苑數據',
     perDay: (days: number) => `最近 ${days} 日每日的需要與提供`,
     series: {
