@@ -71,5 +71,6 @@ export function browserServices(
     },
     deviceStorage: typeof navigator.storage?.persist === 'function' ? navigator.storage : null,
     afterPaint: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+    nextTask: () => new Promise((resolve) => setTimeout(resolve, 0)),
   };
 }

@@ -91,6 +91,7 @@ export function inMemoryServices(clock: FakeClock, device = new TestDeviceStorag
       await device.keys.forget(room);
     },
     afterPaint: () => Promise.resolve(),
+    nextTask: () => Promise.resolve(),
   };
 }
 

@@ -48,4 +48,6 @@ export interface AppServices {
   readonly deviceStorage?: DeviceStorage | null;
   /** Resolves after the browser has painted what is on screen now. */
   afterPaint(): Promise<void>;
+  /** Resolves in a task of its own: long work split there leaves the page free to answer between. */
+  nextTask(): Promise<void>;
 }

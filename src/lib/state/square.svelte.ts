@@ -233,6 +233,8 @@ export class SquareSession {
         }),
         this.#app.keys.sealingFor(this.invite.room),
       ]);
+      // NOTE: the fold of the vault and the first render of the list are two tasks, not one long one.
+      await this.#app.nextTask();
       this.#board = board;
       this.#sealing = sealing;
       this.#cleanup.push(board.subscribe((change) => this.#onChange(change)));
