@@ -12,7 +12,7 @@
  * peer in it; connections follow y-webrtc's rules (a peer that hears an announce connects while
  * it has fewer than `maxConns`; an offer opens a connection wherever the budget admits it) and
  * signal-guard.ts's (an announce that finds no slot is answered, addressed to its sender, at most
- * REPLY_RATE_PER_SECOND; a peer alone announces again every REANNOUNCE_MS; a closed connection
+ * REPLY_RATE_PER_SECOND, reply-tokens.ts; a peer alone announces again every REANNOUNCE_MS; a closed connection
  * makes both ends announce again). Some peers leave and some of those come back (churn). Data
  * channels deliver in order, after a latency and at a bandwidth of their own, with the exchange's
  * flow control. The founder holds the square's posts; some newcomers post as they arrive.
@@ -31,9 +31,10 @@ import {
   type BudgetConn,
 } from '../src/lib/sync/connection-budget.ts';
 import { DocExchange } from '../src/lib/sync/doc-exchange.ts';
-import { LOW_WATER_BYTES, type PeerChannel } from '../src/lib/sync/peer-channel.ts';
+import { InMemoryPeerChannel, LOW_WATER_BYTES } from '../src/lib/sync/peer-channel.ts';
+import { ReplyTokens } from '../src/lib/sync/reply-tokens.ts';
 import type { Scheduler } from '../src/lib/sync/scheduler.ts';
-import { REANNOUNCE_MS, REPLY_BURST, REPLY_RATE_PER_SECOND } from '../src/lib/sync/signal-guard.ts';
+import { REANNOUNCE_MS } from '../src/lib/sync/signal-guard.ts';
 import { percentile } from './support/report.ts';
 import { Rng } from '../tests/support/random.ts';
 
@@ -158,23 +159,20 @@ const before = (a: { at: number; seq: number }, b: { at: number; seq: number }) 
 // ---------------------------------------------------------------------------------------------
 // Data channels with latency, bandwidth and the exchange's flow control.
 
-class SimChannel implements PeerChannel {
-  remote: SimChannel | null = null;
-  bufferedAmount = 0;
-  closed = false;
+/** In-memory channel ends delivering on the simulated clock, after their latency and bandwidth. */
+class SimChannel extends InMemoryPeerChannel {
   #freeAt = 0;
-  readonly #handlers: ((message: Uint8Array) => void)[] = [];
-  readonly #closeHandlers: (() => void)[] = [];
   #drainWaiters: (() => void)[] = [];
 
   constructor(
     private readonly clock: Clock,
     private readonly latency: number,
-  ) {}
+  ) {
+    super();
+  }
 
-  send(message: Uint8Array): void {
+  override send(message: Uint8Array): void {
     if (this.closed) throw new Error('channel closed');
-    const remote = this.remote!;
     this.bufferedAmount += message.length;
     this.#freeAt = Math.max(this.#freeAt, this.clock.ms) + Math.ceil(message.length / BYTES_PER_MS);
     const leaves = this.#freeAt;
@@ -182,30 +180,17 @@ class SimChannel implements PeerChannel {
       this.bufferedAmount -= message.length;
       if (this.bufferedAmount <= LOW_WATER_BYTES) for (const wake of this.#drainWaiters.splice(0)) wake();
     });
-    this.clock.at(leaves + this.latency, () => {
-      if (!this.closed && !remote.closed) for (const handler of remote.#handlers) handler(message);
-    });
+    this.clock.at(leaves + this.latency, () => this.deliver(message));
   }
 
-  drained(): Promise<void> {
+  override drained(): Promise<void> {
     if (this.bufferedAmount <= LOW_WATER_BYTES || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  onMessage(handler: (message: Uint8Array) => void): void {
-    this.#handlers.push(handler);
-  }
-
-  onClose(handler: () => void): void {
-    this.#closeHandlers.push(handler);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const wake of this.#drainWaiters.splice(0)) wake();
-    for (const handler of this.#closeHandlers) handler();
-    this.remote?.close();
+  override close(): void {
+    if (!this.closed) for (const wake of this.#drainWaiters.splice(0)) wake();
+    super.close();
   }
 }
 
@@ -230,8 +215,7 @@ class Peer {
   postsAtJoin = 0;
   caughtUpMs: number | null = null;
   everConnected = false;
-  #replyTokens = REPLY_BURST;
-  #replyRefilledMs = 0;
+  readonly #replies: ReplyTokens;
   #announcedMs = Number.NEGATIVE_INFINITY;
   #stopSweep: (() => void) | null = null;
 
@@ -247,6 +231,7 @@ class Peer {
       () => sim.clock.ms,
       sim.rules === 'today' ? MAX_PEER_CONNECTIONS : INITIATE_CONNECTIONS,
     );
+    this.#replies = new ReplyTokens(() => sim.clock.ms);
     this.exchange = new DocExchange(this.doc, { countPosts: () => this.records.size, scheduler: sim.clock });
     this.doc.on('update', () => {
       if (this.caughtUpMs === null && this.online && this.records.size >= this.postsAtJoin)
@@ -283,7 +268,7 @@ class Peer {
   heardAnnounce(from: number): void {
     if (!this.online || this.conns.has(String(from)) || this.budget.has(String(from))) return;
     if (!this.budget.admit(String(from), 'announce')) {
-      if (this.#takeReplyToken()) this.sim.signal(this.id, from, () => this.sim.peers[from]!.heardReply(this.id));
+      if (this.#replies.take()) this.sim.signal(this.id, from, () => this.sim.peers[from]!.heardReply(this.id));
       return;
     }
     if (this.conns.size < this.maxConns) this.#offer(from);
@@ -347,18 +332,6 @@ class Peer {
   #sweep(): void {
     this.budget.sweep();
     if (this.connectedCount === 0 && this.sim.clock.ms - this.#announcedMs >= REANNOUNCE_MS) this.announce();
-  }
-
-  #takeReplyToken(): boolean {
-    const now = this.sim.clock.ms;
-    this.#replyTokens = Math.min(
-      REPLY_BURST,
-      this.#replyTokens + ((now - this.#replyRefilledMs) / 1000) * REPLY_RATE_PER_SECOND,
-    );
-    this.#replyRefilledMs = now;
-    if (this.#replyTokens < 1) return false;
-    this.#replyTokens--;
-    return true;
   }
 }
 

@@ -3,7 +3,7 @@
 // docs/screenshots/*.png. Regenerate them whenever the interface changes; never edit them by hand.
 
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, PHONE } from '../tests/support/browser.ts';
 import {
   createSquare,
@@ -106,26 +106,43 @@ async function shoot(page: Page, name: string): Promise<void> {
   console.log(`wrote docs/screenshots/${name}.png`);
 }
 
-async function scene(browser: Browser, url: string, s: Scene, phone: boolean): Promise<void> {
+/** The app opened in a fresh context, as a phone or a desktop of `desktopHeight`, in `locale`. */
+async function openApp(
+  browser: Browser,
+  url: string,
+  locale: Scene['locale'],
+  phone: boolean,
+  desktopHeight: number,
+): Promise<{ context: BrowserContext; page: Page; device: 'phone' | 'desktop' }> {
   const context = await browser.newContext({
-    locale: s.locale,
-    ...(phone ? PHONE : { viewport: { width: 1280, height: 800 } }),
+    locale,
+    ...(phone ? PHONE : { viewport: { width: 1280, height: desktopHeight } }),
   });
   const page = await context.newPage();
   await page.goto(url);
-  const device = phone ? 'phone' : 'desktop';
+  return { context, page, device: phone ? 'phone' : 'desktop' };
+}
+
+const languageOf = (page: Page) => page.getByRole('combobox', { name: /Language|語言/ });
+
+/** Share & settings was opened to read the invite; the screenshots have it closed. */
+async function closeShare(page: Page): Promise<void> {
+  const share = page.getByRole('button', { name: /Share & settings|分享與設定/ });
+  if ((await share.isVisible()) && (await share.getAttribute('aria-expanded')) === 'true') await share.click();
+}
+
+async function scene(browser: Browser, url: string, s: Scene, phone: boolean): Promise<void> {
+  const { context, page, device } = await openApp(browser, url, s.locale, phone, 800);
   await shoot(page, `${device}-${s.tag}-landing`);
   // The page driver speaks English; the square is made in English and then shown in the scene's language.
-  const lang = page.getByRole('combobox', { name: /Language|語言/ });
+  const lang = languageOf(page);
   await lang.selectOption({ label: 'English' });
   await createSquare(page, s.square, s.me);
   const posts = bodies(s.notes);
   await publishAsNeighbours(page, posts.theirs);
   await publishThroughBoard(page, posts.mine);
   if (s.tag === 'zh-hant') await lang.selectOption({ label: '繁體中文' });
-  // Share & settings was opened to read the invite; the first screen has it closed.
-  const share = page.getByRole('button', { name: /Share & settings|分享與設定/ });
-  if ((await share.isVisible()) && (await share.getAttribute('aria-expanded')) === 'true') await share.click();
+  await closeShare(page);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shoot(page, `${device}-${s.tag}-square`);
   if (!phone) return context.close();
@@ -186,42 +203,34 @@ async function deskHistory(nowMs: number): Promise<AnyRecord[]> {
       );
     }
   }
-  await post(
+  // Today's urgent needs that went quiet, by neighbours with a name.
+  const quiet = [
     {
-      type: 'need',
-      items: [{ item: 'child-fever-suspension', qty: 1 }],
-      urgency: 'urgent',
+      name: 'Mrs Wong',
+      hoursAgo: 9,
+      item: 'child-fever-suspension',
+      qty: 1,
       groups: ['child'],
       where: { building: 'Block 5', floor: '8/F' },
       note: 'My son has had a fever since last night.',
     },
-    nowMs - 9 * HOUR,
-    undefined,
-    'Mrs Wong',
-  );
-  await post(
     {
-      type: 'need',
-      items: [{ item: 'pulse-oximeter', qty: 1 }],
-      urgency: 'urgent',
+      name: 'Mr Lee',
+      hoursAgo: 7,
+      item: 'pulse-oximeter',
+      qty: 1,
       groups: ['elderly'],
       where: { building: 'Block 2', floor: '12/F' },
     },
-    nowMs - 7 * HOUR,
-    undefined,
-    'Mr Lee',
-  );
-  await post(
-    {
-      type: 'need',
-      items: [{ item: 'paracetamol-500', qty: 4 }],
-      urgency: 'urgent',
-      where: { building: 'Block 1', floor: '3/F' },
-    },
-    nowMs - 8 * HOUR,
-    undefined,
-    'Siu Ling',
-  );
+    { name: 'Siu Ling', hoursAgo: 8, item: 'paracetamol-500', qty: 4, where: { building: 'Block 1', floor: '3/F' } },
+  ];
+  for (const { name, hoursAgo, item, qty, ...rest } of quiet)
+    await post(
+      { type: 'need', items: [{ item, qty }], urgency: 'urgent', ...rest },
+      nowMs - hoursAgo * HOUR,
+      undefined,
+      name,
+    );
   for (const building of ['Block 4', 'Block 3'])
     await post(
       {
@@ -269,18 +278,11 @@ async function deskHistory(nowMs: number): Promise<AnyRecord[]> {
 
 /** The volunteer desk, its figures and the lobby sheet, as the founder sees them. */
 async function deskScene(browser: Browser, url: string, phone: boolean): Promise<void> {
-  const context = await browser.newContext({
-    locale: 'en-GB',
-    ...(phone ? PHONE : { viewport: { width: 1280, height: 900 } }),
-  });
-  const page = await context.newPage();
-  await page.goto(url);
+  const { context, page, device } = await openApp(browser, url, 'en-GB', phone, 900);
   await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
   await writeStoredRecords(page, entriesOf(await deskHistory(Date.now())));
   await boardIdle(page);
-  const share = page.getByRole('button', { name: 'Share & settings' });
-  if ((await share.isVisible()) && (await share.getAttribute('aria-expanded')) === 'true') await share.click();
-  const device = phone ? 'phone' : 'desktop';
+  await closeShare(page);
   await page.getByRole('button', { name: /^Desk/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Volunteer desk' });
   const first = dialog.getByRole('listitem').filter({ hasText: 'suspension' }).first();
@@ -303,9 +305,8 @@ async function deskScene(browser: Browser, url: string, phone: boolean): Promise
     await dialog.getByRole('button', { name: 'Lobby sheet' }).click();
     await top();
     await shoot(page, `${device}-en-lobby`);
-    const lang = page.getByRole('combobox', { name: /Language|語言/ });
     await dialog.getByRole('button', { name: 'Close' }).click();
-    await lang.selectOption({ label: '繁體中文' });
+    await languageOf(page).selectOption({ label: '繁體中文' });
     await page.getByRole('button', { name: /^義工工作台/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: '數據' }).click();
     await page.getByRole('dialog').evaluate((d) => d.scrollTo(0, 0));

@@ -73,7 +73,10 @@ export function createInMemoryChannelPair(): [InMemoryPeerChannel, InMemoryPeerC
   return [a, b];
 }
 
-/** One end of an in-memory channel, for tests: can drop its connection at any moment. */
+/**
+ * One end of an in-memory channel, for tests and simulations (which may deliver on a clock of
+ * their own): can drop its connection at any moment.
+ */
 export class InMemoryPeerChannel implements PeerChannel {
   remote: InMemoryPeerChannel | null = null;
   bufferedAmount = 0;
@@ -84,13 +87,18 @@ export class InMemoryPeerChannel implements PeerChannel {
 
   send(message: Uint8Array): void {
     if (this.closed) throw new Error('channel closed');
-    const remote = this.remote;
     this.sent++;
     this.bufferedAmount += message.length;
     queueMicrotask(() => {
       this.bufferedAmount -= message.length;
-      if (!this.closed && remote && !remote.closed) for (const handler of remote.#handlers) handler(message);
+      this.deliver(message);
     });
+  }
+
+  /** Hands a message to the far end's listeners, unless either end closed meanwhile. */
+  protected deliver(message: Uint8Array): void {
+    const remote = this.remote;
+    if (!this.closed && remote && !remote.closed) for (const handler of remote.#handlers) handler(message);
   }
 
   async drained(): Promise<void> {

@@ -30,6 +30,20 @@ export interface ExchangeStats {
   quarantines: number;
 }
 
+/** Counters at zero, for an exchange just made. */
+export function newExchangeStats(): ExchangeStats {
+  return {
+    transfersBegun: 0,
+    piecesReceived: 0,
+    piecesAnnounced: 0,
+    messagesSent: 0,
+    bytesSent: 0,
+    updatesRefused: 0,
+    recordsRefused: 0,
+    quarantines: 0,
+  };
+}
+
 /** One connected peer of a DocExchange: its outgoing queue, HELLO retries and transfer state. */
 export class PeerLink {
   readonly #queue: Uint8Array[] = [];

@@ -18,6 +18,7 @@
 import type { WebrtcProvider } from 'y-webrtc';
 import { ConnectionBudget, type BudgetConn } from './connection-budget.ts';
 import { ReplayGuard } from './replay-guard.ts';
+import { ReplyTokens } from './reply-tokens.ts';
 import {
   createSessionKey,
   decryptAny,
@@ -31,13 +32,6 @@ import {
 /** Incoming frames waiting for their crypto at once, per signalling connection; more are dropped. */
 export const MAX_QUEUED_SIGNALS = 1_024;
 
-/**
- * Replies (an announce addressed to one peer) sent per second to announces that found no slot:
- * the announcer then offers, and offers have slots a flood of announces cannot take.
- */
-export const REPLY_RATE_PER_SECOND = 10;
-/** Replies that may go at once. */
-export const REPLY_BURST = 20;
 /**
  * While no neighbour is connected, announce again this often: y-webrtc announces only when it
  * connects or a connection closes, so one announce lost in a flood would otherwise be the last.
@@ -94,9 +88,8 @@ export class SignalGuard {
   readonly #replay = new ReplayGuard();
   readonly #ready: Promise<{ session: SessionKey; roomKey: CryptoKey }>;
   #provider: WebrtcProvider | null = null;
-  #replyTokens = REPLY_BURST;
+  readonly #replies: ReplyTokens;
   #announcedMs = 0;
-  #replyRefilledMs = 0;
 
   /** The guarded provider. */
   get provider(): WebrtcProvider {
@@ -110,6 +103,7 @@ export class SignalGuard {
     provider: Promise<WebrtcProvider>,
   ) {
     this.budget = new ConnectionBudget(() => this.#room()?.webrtcConns, now);
+    this.#replies = new ReplyTokens(now);
     this.#ready = Promise.all([createSessionKey(), provider.then((p) => p.key)]).then(([session, roomKey]) => {
       if (!roomKey) throw new Error('signal guard needs a room secret');
       return { session, roomKey };
@@ -203,7 +197,7 @@ export class SignalGuard {
     } else if (!this.budget.admit(payload.from, payload.type === 'signal' || payload.to ? 'offer' : 'announce')) {
       // NOTE: an announce addressed to us answers ours, so it is admitted like an offer.
       this.stats.unadmitted++;
-      if (payload.type === 'announce' && payload.to === undefined && this.#takeReplyToken()) {
+      if (payload.type === 'announce' && payload.to === undefined && this.#replies.take()) {
         this.stats.replied++;
         const answer = { type: 'announce', from: session.peerId, to: payload.from } as const;
         reply(await sealSignal(answer, session, roomKey, this.topic, this.now()));
@@ -213,18 +207,6 @@ export class SignalGuard {
     this.stats.accepted++;
     const forYjs = payload.to === undefined ? payload : { ...payload, to: room.peerId };
     return encryptAny(roomKey, forYjs);
-  }
-
-  #takeReplyToken(): boolean {
-    const now = this.now();
-    this.#replyTokens = Math.min(
-      REPLY_BURST,
-      this.#replyTokens + ((now - this.#replyRefilledMs) / 1000) * REPLY_RATE_PER_SECOND,
-    );
-    this.#replyRefilledMs = now;
-    if (this.#replyTokens < 1) return false;
-    this.#replyTokens--;
-    return true;
   }
 
   #room(): RoomLike | null {

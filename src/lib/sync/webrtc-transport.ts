@@ -10,19 +10,13 @@ import {
 } from './doc-exchange.ts';
 import type { Invite } from '../domain/invite.ts';
 import { INITIATE_CONNECTIONS } from './connection-budget.ts';
-import { RtcPeerChannel } from './peer-channel.ts';
+import { openExchangeChannel, type WebrtcConnLike } from './exchange-channel.ts';
 import { SignalGuard } from './signal-guard.ts';
-import { INITIAL_STATUS, type SignallingState, type SyncStatus, type Transport } from './transport.ts';
+import { StatusReporter } from './status-reporter.ts';
+import type { SyncStatus, Transport } from './transport.ts';
 
 /** How often connection state is sampled; y-webrtc emits no event for every change we show. */
 export const STATUS_POLL_MS = 1000;
-/** After this long without a signalling connection the server is reported unreachable. */
-export const SIGNALLING_GRACE_MS = 4000;
-/**
- * Stream id of the data channel the document exchange runs on. Both ends create it
- * (`negotiated: true`), so it needs no renegotiation; simple-peer's own channel takes 0 or 1.
- */
-export const EXCHANGE_CHANNEL_ID = 100;
 
 /** How a square exchanges its document with peers. */
 export type ExchangeMode =
@@ -42,18 +36,6 @@ export interface ConnectionOptions {
   readonly loadProvider?: () => Promise<typeof WebrtcProvider>;
 }
 
-/** The parts of y-webrtc's WebrtcConn this module relies on. */
-interface WebrtcConnLike {
-  readonly connected: boolean;
-  destroy(): void;
-  readonly peer: {
-    once(event: 'connect', listener: () => void): void;
-    // NOTE: simple-peer's RTCPeerConnection is private API; the exchange opens a second data
-    // channel on it rather than sharing simple-peer's, whose messages y-webrtc alone reads.
-    readonly _pc: RTCPeerConnection;
-  };
-}
-
 /**
  * A square's peer network: y-webrtc for signalling and connections, and the document exchange
  * over each connection (or y-webrtc's own, in stock mode). y-webrtc merges when peers meet.
@@ -64,8 +46,7 @@ export class WebrtcTransport implements Transport {
   readonly #loadProvider: () => Promise<typeof WebrtcProvider>;
   #provider: WebrtcProvider | null = null;
   #guard: SignalGuard | null = null;
-  #status: SyncStatus = INITIAL_STATUS;
-  readonly #listeners = new Set<(status: SyncStatus) => void>();
+  readonly #status = new StatusReporter();
   #timer: ReturnType<typeof setInterval> | undefined;
   #connecting = false;
   #destroyed = false;
@@ -115,7 +96,7 @@ export class WebrtcTransport implements Transport {
       })
       .catch((error: unknown) => {
         console.error('kaifong: the network code could not be loaded', error);
-        this.#update({ signalling: 'unreachable' });
+        this.#status.update({ signalling: 'unreachable' });
       });
   }
 
@@ -144,11 +125,11 @@ export class WebrtcTransport implements Transport {
     if (this.#exchange) {
       // A finished transfer, even an empty one, means we hold everything that peer had.
       this.#exchange.onProgress((progress) => {
-        if (!progress.receiving) this.#update({ lastSyncedMs: this.now() });
+        if (!progress.receiving) this.#status.update({ lastSyncedMs: this.now() });
       });
     } else {
       provider.on('synced', ({ synced }: { synced: boolean }) => {
-        if (synced) this.#update({ lastSyncedMs: this.now() });
+        if (synced) this.#status.update({ lastSyncedMs: this.now() });
       });
     }
     this.#doc.on('update', this.#onUpdate);
@@ -206,7 +187,7 @@ export class WebrtcTransport implements Transport {
   }
 
   get status(): SyncStatus {
-    return this.#status;
+    return this.#status.status;
   }
 
   /** The WebRTC provider, for diagnostics; null before connect(). */
@@ -221,8 +202,7 @@ export class WebrtcTransport implements Transport {
 
   /** Subscribes to status changes; returns the unsubscribe function. */
   onStatus(listener: (status: SyncStatus) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#status.onStatus(listener);
   }
 
   async destroy(): Promise<void> {
@@ -239,7 +219,7 @@ export class WebrtcTransport implements Transport {
   readonly #onUpdate = (_update: Uint8Array, origin: unknown): void => {
     // Remote changes arrive with y-webrtc's Room (stock) or an exchange link as their origin.
     const fromPeer = this.#exchange ? this.#exchange.isPeerOrigin(origin) : origin === this.#provider?.room;
-    if (fromPeer) this.#update({ lastSyncedMs: this.now() });
+    if (fromPeer) this.#status.update({ lastSyncedMs: this.now() });
   };
 
   /** Runs the document exchange over a y-webrtc connection once it is up. */
@@ -247,21 +227,11 @@ export class WebrtcTransport implements Transport {
     const exchange = this.#exchange;
     const conn = this.#connection(peerId);
     if (!exchange || !conn) return;
-    const attach = () => {
-      if (this.#provider?.room?.webrtcConns.get(peerId) !== (conn as unknown)) return; // replaced meanwhile
-      const channel = conn.peer._pc.createDataChannel('kaifong-exchange', {
-        negotiated: true,
-        id: EXCHANGE_CHANNEL_ID,
-        ordered: true,
-      });
-      const open = () => exchange.addPeer(peerId, new RtcPeerChannel(channel));
-      // NOTE: a negotiated channel made once the connection is up may be open at once, with no
-      // 'open' event to follow (node-webrtc, which a Node client of the square runs on, does this).
-      if (channel.readyState === 'open') open();
-      else channel.addEventListener('open', open, { once: true });
-    };
-    if (conn.connected) attach();
-    else conn.peer.once('connect', attach);
+    openExchangeChannel(
+      conn,
+      () => this.#connection(peerId) === conn, // not replaced meanwhile
+      (channel) => exchange.addPeer(peerId, channel),
+    );
   }
 
   #connection(peerId: string): WebrtcConnLike | undefined {
@@ -277,26 +247,7 @@ export class WebrtcTransport implements Transport {
       if (conn.connected) peers++;
     });
     const serversUp = provider.signalingConns.filter((conn) => conn.connected).length;
-    const signalling: SignallingState =
-      serversUp > 0
-        ? 'connected'
-        : this.now() - this.#startedMs < SIGNALLING_GRACE_MS && this.#status.signalling !== 'connected'
-          ? 'connecting'
-          : 'unreachable';
-    this.#update({ peers, signalling, serversUp, serversTotal: provider.signalingConns.length });
-  }
-
-  #update(patch: Partial<SyncStatus>): void {
-    const next = { ...this.#status, ...patch };
-    if (
-      next.peers === this.#status.peers &&
-      next.signalling === this.#status.signalling &&
-      next.serversUp === this.#status.serversUp &&
-      next.serversTotal === this.#status.serversTotal &&
-      next.lastSyncedMs === this.#status.lastSyncedMs
-    )
-      return;
-    this.#status = next;
-    for (const listener of this.#listeners) listener(next);
+    const signalling = this.#status.signallingOf(serversUp, this.now() - this.#startedMs);
+    this.#status.update({ peers, signalling, serversUp, serversTotal: provider.signalingConns.length });
   }
 }

@@ -7,12 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../../src/lib/crypto/signing.ts';
 import { distanceM, STEP_DEG, type LngLat } from '../../../src/lib/domain/geo.ts';
 import { roundCoordinate } from '../../../src/lib/domain/kinds/site.ts';
-import { AppState } from '../../../src/lib/state/app.svelte.ts';
 import { SquareSite } from '../../../src/lib/state/site.svelte.ts';
-import { REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
-import { inMemoryServices, type TestAppServices } from '../../support/app-services.ts';
+import type { TestAppServices } from '../../support/app-services.ts';
 import { openTestDevice } from '../../support/device.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
+import { founderSession, settle as settleSession, turns } from '../../support/founder-session.ts';
 import { identity, postBody, T0 } from '../fixtures.ts';
 
 const LNG = 114.17;
@@ -28,17 +26,10 @@ const SQUARE: LngLat[] = (
 ).map(([x, y]) => [roundCoordinate(x), roundCoordinate(y)]);
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
+/** Settles, with a few more turns after the refresh, as this suite has always waited. */
 async function settle(services: TestAppServices): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  services.clock.advance(REFRESH_MS);
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-async function founderSession(): Promise<{ services: TestAppServices; session: SquareSession }> {
-  const services = inMemoryServices(new FakeClock(T0));
-  const app = new AppState(services);
-  expect(await app.createSquare('Tai Hang Court', 'Ah Ming', 'Block 1')).toEqual({ ok: true });
-  return { services, session: app.session! };
+  await settleSession(services);
+  await turns();
 }
 
 let resident: Identity;
@@ -49,7 +40,7 @@ beforeAll(async () => {
 
 describe('SquareSite', () => {
   it('the founder draws, edits one corner, moves a point, deletes and undoes; each change is the site every device folds', async () => {
-    const { services, session } = await founderSession();
+    const { services, session } = await founderSession('Block 1');
     const site = session.site;
     expect(site.canEdit).toBe(true);
     expect(site.hasSite).toBe(false);
@@ -102,7 +93,7 @@ describe('SquareSite', () => {
   });
 
   it('refuses a corner that makes the outline cross itself, and changes nothing', async () => {
-    const { services, session } = await founderSession();
+    const { services, session } = await founderSession('Block 1');
     const site = session.site;
     await site.addBuilding('Block 1', SQUARE);
     await settle(services);
@@ -146,7 +137,7 @@ describe('SquareSite', () => {
 
 describe('SquareMap', () => {
   it('draws a building by its corners and a pickup point; the pins are the list’s posts in buildings', async () => {
-    const { services, session } = await founderSession();
+    const { services, session } = await founderSession('Block 1');
     await session.openMap();
     const map = session.map!;
     expect(map.phase).toBe('loading');
@@ -181,7 +172,7 @@ describe('SquareMap', () => {
   });
 
   it('edits a corner: chosen on the map or in the list, moved by a tap, a drop or an arrow', async () => {
-    const { services, session } = await founderSession();
+    const { services, session } = await founderSession('Block 1');
     await session.site.addBuilding('Block 1', SQUARE);
     await settle(services);
     await session.openMap();
@@ -219,7 +210,7 @@ describe('SquareMap', () => {
   });
 
   it('edits a pickup point: its one handle, moved by an arrow', async () => {
-    const { services, session } = await founderSession();
+    const { services, session } = await founderSession('Block 1');
     await session.site.addPoint('Gate', [LNG, LAT]);
     await settle(services);
     await session.openMap();
@@ -237,7 +228,7 @@ describe('SquareMap', () => {
   });
 
   it('says plainly when the map cannot start on this device (no WebGL here)', async () => {
-    const { session } = await founderSession();
+    const { session } = await founderSession('Block 1');
     await session.openMap();
     const map = session.map!;
     await map.attach({} as HTMLElement, { pin: () => '', handle: () => '' });

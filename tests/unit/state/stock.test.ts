@@ -1,16 +1,11 @@
 /** SquareStock, driven as the Stock panel does: pin with a kept seed, claim, reveal, hand over. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RECORDS_KEY } from '../../../src/lib/board/schema.ts';
-import { storedForm } from '../../../src/lib/board/stored-form.ts';
 import type { Identity } from '../../../src/lib/crypto/signing.ts';
 import { seedCommitment } from '../../../src/lib/domain/kinds/draw.ts';
-import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import type { StockBody } from '../../../src/lib/domain/kinds/stock.ts';
-import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import { CLOCK_TICK_MS, REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import { CLOCK_TICK_MS } from '../../../src/lib/state/square.svelte.ts';
 import type { StockDraft } from '../../../src/lib/state/stock.svelte.ts';
-import { inMemoryServices, type TestAppServices } from '../../support/app-services.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
+import { arrive, founderSession, settle } from '../../support/founder-session.ts';
 import { HOUR, identity, MINUTE, sign, T0 } from '../fixtures.ts';
 
 let neighbour: Identity;
@@ -18,24 +13,6 @@ let neighbour: Identity;
 beforeAll(async () => {
   neighbour = await identity(61);
 });
-
-async function settle(services: TestAppServices): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  services.clock.advance(REFRESH_MS);
-}
-
-async function founderSession(): Promise<{ services: TestAppServices; session: SquareSession }> {
-  const services = inMemoryServices(new FakeClock(T0));
-  const app = new AppState(services);
-  expect(await app.createSquare('Tai Hang Court', 'Ah Ming', 'Block 3')).toEqual({ ok: true });
-  return { services, session: app.session! };
-}
-
-async function arrive(services: TestAppServices, ...records: AnyRecord[]): Promise<void> {
-  const map = services.opened[0]!.doc.getMap(RECORDS_KEY);
-  map.doc!.transact(() => records.forEach((r) => map.set(r.id, storedForm(r))), 'peer');
-  await settle(services);
-}
 
 const draft = (opens: number): StockDraft => ({
   item: 'surgical-mask',

@@ -1,14 +1,8 @@
 /** SquareTrust and the feed's trust filters, driven as the Members view and the post cards do. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RECORDS_KEY } from '../../../src/lib/board/schema.ts';
-import { storedForm } from '../../../src/lib/board/stored-form.ts';
 import type { Identity } from '../../../src/lib/crypto/signing.ts';
-import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import { memberCodeOf } from '../../../src/lib/domain/member-code.ts';
-import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import { REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
-import { inMemoryServices, type TestAppServices } from '../../support/app-services.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
+import { arrive, founderSession, settle } from '../../support/founder-session.ts';
 import { HOUR, identity, postBody, sign, signPost, T0 } from '../fixtures.ts';
 
 let neighbour: Identity;
@@ -16,24 +10,6 @@ let neighbour: Identity;
 beforeAll(async () => {
   neighbour = await identity(52);
 });
-
-async function settle(services: TestAppServices): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  services.clock.advance(REFRESH_MS);
-}
-
-async function founderSession(): Promise<{ services: TestAppServices; session: SquareSession }> {
-  const services = inMemoryServices(new FakeClock(T0));
-  const app = new AppState(services);
-  expect(await app.createSquare('Tai Hang Court', 'Ah Ming', 'Block 3')).toEqual({ ok: true });
-  return { services, session: app.session! };
-}
-
-async function arrive(services: TestAppServices, ...records: AnyRecord[]): Promise<void> {
-  const map = services.opened[0]!.doc.getMap(RECORDS_KEY);
-  map.doc!.transact(() => records.forEach((r) => map.set(r.id, storedForm(r))), 'peer');
-  await settle(services);
-}
 
 describe('the Members view', () => {
   it('lists everyone with a profile, with badges and first seen; the founder grants and removes roles', async () => {

@@ -1,76 +1,23 @@
 import type { Authority } from '../authority.ts';
-import type { AuthorKey } from '../ids.ts';
-import type { AnyRecord, RecordKind, VerifiedRecord } from '../kinds/registry.ts';
-import { later, latest } from './order.ts';
-import type { ChangeBuilder, FoldSlice } from './slice.ts';
-
-/**
- * What a slice keeps of its records: every one, or only each author's latest. Whether a record
- * is allowed depends on its author alone (their role, whether they are blocked), so the latest
- * allowed record is always some author's latest: keeping only those changes nothing that
- * counts, not even the fallback when a role is revoked, and the others can go for good.
- */
-export type Kept = 'all' | 'latest-per-author';
+import type { RecordKind, VerifiedRecord } from '../kinds/registry.ts';
+import { AllowedSlice, type Kept } from './allowed.ts';
+import { latest } from './order.ts';
 
 /**
  * A setting of the whole square that its latest allowed record decides (its name and retention,
  * its site): a record the authority stops allowing (a role revoked) stops counting, and the
  * setting falls back to the latest allowed before it. A change is announced as the square's.
  */
-export class LatestAllowedSlice<K extends RecordKind> implements FoldSlice {
-  readonly kinds: readonly [K];
-  readonly #allowed: (record: VerifiedRecord<K>, authority: Authority) => boolean;
-  readonly #kept: Kept;
-  /** Each author's records, oldest first; only the latest one with 'latest-per-author'. */
-  readonly #records = new Map<AuthorKey, VerifiedRecord<K>[]>();
-  #current: VerifiedRecord<K> | undefined;
-  #dirty = false;
-
+export class LatestAllowedSlice<K extends RecordKind> extends AllowedSlice<K, VerifiedRecord<K> | undefined> {
   constructor(kind: K, allowed: (record: VerifiedRecord<K>, authority: Authority) => boolean, kept: Kept = 'all') {
-    this.kinds = [kind];
-    this.#allowed = allowed;
-    this.#kept = kept;
+    super(kind, allowed, kept, undefined);
   }
 
-  add(record: AnyRecord, change: ChangeBuilder): void {
-    if (record.kind !== this.kinds[0]) return;
-    const mine = record as VerifiedRecord<K>;
-    const held = this.#records.get(mine.author) ?? [];
-    if (this.#kept === 'all') {
-      this.#records.set(mine.author, [...held, mine]);
-    } else if (later(mine, held[0])) {
-      // NOTE: by design, whichever order records arrive in, every device keeps the same one.
-      for (const old of held) change.dropped.add(old.id);
-      this.#records.set(mine.author, [mine]);
-    } else {
-      change.dropped.add(mine.id);
-      return;
-    }
-    this.#dirty = true;
-  }
-
-  settle(authority: Authority, change: ChangeBuilder): void {
-    if (this.#dirty) this.rejudge(authority, change);
-  }
-
-  rejudge(authority: Authority, change: ChangeBuilder): void {
-    this.#dirty = false;
-    const next = latest(this.#all().filter((r) => this.#allowed(r, authority)));
-    if (next !== this.#current) {
-      this.#current = next;
-      change.square = true;
-    }
-  }
-
-  rejectedCount(authority: Authority): number {
-    return this.#all().filter((r) => !this.#allowed(r, authority)).length;
+  protected decide(allowed: VerifiedRecord<K>[]): VerifiedRecord<K> | undefined {
+    return latest(allowed);
   }
 
   get current(): VerifiedRecord<K> | undefined {
-    return this.#current;
-  }
-
-  #all(): VerifiedRecord<K>[] {
-    return [...this.#records.values()].flat();
+    return this.state;
   }
 }
