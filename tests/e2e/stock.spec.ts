@@ -13,6 +13,7 @@ import {
   APP_TIMEOUT_MS,
   BOARD_VIEW,
   createSquare,
+  drawPickupPoints,
   joinSquare,
   waitForPeers,
   type KaifongWindow,
@@ -57,6 +58,7 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   test.setTimeout(300_000);
   const founder = await openPeer({ startTime: START });
   const link = await createSquare(founder, 'Lei Yue Mun', 'Ah Mei');
+  await drawPickupPoints(founder, ['Lobby A', 'Lobby B']);
   const volunteer = await openPeer({ startTime: START });
   await joinSquare(volunteer, link, 'Vera');
   const names = ['Mr Chan', 'Siu Ling', 'Ka Ho', 'Mrs Ho', 'Grandpa Wong', 'Grandma Lee'];
@@ -92,7 +94,7 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   await form.getByRole('button', { name: 'Add a slot' }).click();
   for (const n of [1, 2]) {
     const slot = form.getByRole('group', { name: `Pickup slot ${n}` });
-    await slot.getByLabel('Pickup point').fill('Lobby B');
+    await slot.getByRole('combobox', { name: 'Pickup point' }).selectOption('Lobby B');
     await slot.getByLabel('Households').fill('2');
   }
   await form.getByRole('button', { name: 'Pin the offer' }).click();
@@ -191,6 +193,7 @@ test('the Stock views have no axe violations, fit a phone and keep 44 px targets
   test.setTimeout(180_000);
   const organiser = await openPeer({ startTime: START });
   const link = await createSquare(organiser, 'Lei Yue Mun', 'Vera');
+  await drawPickupPoints(organiser, ['Lobby A', 'Lobby B']);
   const resident = await openPeer({ startTime: START, phone: true, locale: 'zh-HK' });
   await resident.goto(link);
   await resident.getByLabel('你的名字').fill('阿美');
@@ -200,7 +203,10 @@ test('the Stock views have no axe violations, fit a phone and keep 44 px targets
   await openStock(organiser);
   await organiser.getByRole('button', { name: 'Pin stock' }).click();
   const form = organiser.getByRole('form', { name: 'Pin stock' });
-  await form.getByRole('group', { name: 'Pickup slot 1' }).getByLabel('Pickup point').fill('Lobby B');
+  await form
+    .getByRole('group', { name: 'Pickup slot 1' })
+    .getByRole('combobox', { name: 'Pickup point' })
+    .selectOption('Lobby B');
   expect(await violations(organiser)).toEqual([]);
   await form.getByLabel('Total quantity').fill('20');
   await form.getByRole('button', { name: 'Pin the offer' }).click();

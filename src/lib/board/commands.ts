@@ -180,6 +180,7 @@ export class Commands {
     const candidate = { kind, body: authored.body } as AnyRecord;
     if (candidate.kind === 'claim' || candidate.kind === 'draw') return this.#view.stockOffer(candidate.body.offer);
     if (candidate.kind === 'handover') return this.#view.claimSubject(candidate.body.claim);
+    if (candidate.kind === 'stock') return this.#view.stockSite();
     // NOTE: an unsigned record has no id yet (''), so only a record about another one has a subject.
     const subjectId = spec.subjectOf({ ...authored, id: '' as RecordId });
     return subjectId ? this.#view.post(subjectId) : undefined;

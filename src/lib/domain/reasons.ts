@@ -107,6 +107,8 @@ export const REASONS = [
   'bad-window',
   /** The seed of this offer is not on this device (it was pinned on another). */
   'no-seed',
+  /** A pickup slot at a place that is not one of the site's pickup points. */
+  'unknown-point',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

@@ -28,7 +28,9 @@ async function founderSession(): Promise<{ services: TestAppServices; session: S
   const services = inMemoryServices(new FakeClock(T0));
   const app = new AppState(services);
   expect(await app.createSquare('Tai Hang Court', 'Ah Ming', 'Block 3')).toEqual({ ok: true });
-  return { services, session: app.session! };
+  const session = app.session!;
+  expect(await session.site.addPoint('Lobby B', [114.2, 22.3])).toEqual({ ok: true });
+  return { services, session };
 }
 
 async function arrive(services: TestAppServices, ...records: AnyRecord[]): Promise<void> {
@@ -85,6 +87,21 @@ describe('the Stock panel', () => {
     expect(await stock.collected(claim.id)).toEqual({ ok: true });
     await settle(services);
     expect(stock.offers[0]!.numbers).toEqual({ claims: 1, winners: 1, collected: 1, left: 195 });
+  });
+
+  it("refuses a slot at a place that is not one of the site's pickup points, with the fold's rule", async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const app = new AppState(services);
+    expect(await app.createSquare('Tai Hang Court', 'Ah Ming', 'Block 3')).toEqual({ ok: true });
+    const stock = await app.session!.openStock();
+    expect(await stock.pin(draft(T0))).toEqual({ ok: false, reason: 'unknown-point' });
+    expect(await app.session!.site.addPoint('Lobby B', [114.2, 22.3])).toEqual({ ok: true });
+    await settle(services);
+    expect(await stock.pin({ ...draft(T0), slots: [{ ...draft(T0).slots[0]!, point: 'Gate' }] })).toEqual({
+      ok: false,
+      reason: 'unknown-point',
+    });
+    expect(await stock.pin(draft(T0))).toEqual({ ok: true });
   });
 
   it('claims once per household, inside the window; an offer pinned elsewhere cannot be revealed here', async () => {

@@ -6,6 +6,7 @@ import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
+import type { StockSite } from '../kinds/stock.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { FollowupsSlice, type FollowupRecord } from './followups.ts';
@@ -46,6 +47,8 @@ export interface BoardView {
   retentionDays(): number | undefined;
   /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
   site(): SiteBody | undefined;
+  /** The site record that counts, which stock offers are judged with (kinds/stock.ts). */
+  stockSite(): StockSite | undefined;
   /** Stock offers that count, newest first, with their claims and draws. */
   stockOffers(): OfferState[];
   stockOffer(id: RecordId): OfferState | undefined;
@@ -107,7 +110,7 @@ export class BoardFold implements BoardView {
   readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
   readonly #moves = new MovesSlice();
-  readonly #stock = new StockSlice();
+  readonly #stock = new StockSlice(() => this.#site.current);
   readonly #followups = new FollowupsSlice();
   readonly #epochs = new EpochsSlice();
   readonly #slices: readonly FoldSlice[] = [
@@ -279,6 +282,10 @@ export class BoardFold implements BoardView {
 
   site(): SiteBody | undefined {
     return this.#site.current?.body;
+  }
+
+  stockSite(): StockSite | undefined {
+    return this.#site.current;
   }
 
   stockOffers(): OfferState[] {

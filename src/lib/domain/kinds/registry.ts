@@ -25,7 +25,7 @@ import { reportKind, type ReportBody } from './report.ts';
 import { roleKind, type RoleBody } from './role.ts';
 import { siteKind, type SiteBody } from './site.ts';
 import { squareKind, type SquareBody } from './square.ts';
-import { stockKind, type StockBody, type StockSubject } from './stock.ts';
+import { stockKind, type StockBody, type StockSite, type StockSubject } from './stock.ts';
 import { updateKind, type UpdateBody } from './update.ts';
 import { vouchKind, type VouchBody } from './vouch.ts';
 
@@ -68,7 +68,7 @@ interface SubjectByKind {
   message: PostSubject;
   site: never;
   move: never;
-  stock: never;
+  stock: StockSite;
   claim: StockSubject;
   draw: StockSubject;
   handover: ClaimSubject;

@@ -317,6 +317,9 @@ export const enLater = {
     window: (span: string) => `Claims ${span}`,
     slotLine: (point: string, span: string, capacity: number) => `${point}, ${span} (${capacity} households)`,
     place: (point: string, span: string) => `${point}, ${span}`,
+    pointGone: (point: string) =>
+      `${point}: this pickup point is no longer on the map. Ask the organiser where to collect.`,
+    noPoints: 'There is no pickup point on the map yet. A volunteer draws one on the map first.',
     deliveryLine: (n: number) => `Delivery by a volunteer for ${n} households`,
     priorityLine: (groups: string) => `Served first: ${groups}`,
     by: (name: string) => `Pinned by ${name}`,

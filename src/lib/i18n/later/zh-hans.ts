@@ -300,6 +300,8 @@ export const zhHansLater: LaterMessages = {
     window: (span: string) => `登记时段 ${span}`,
     slotLine: (point: string, span: string, capacity: number) => `${point}（${span}，${capacity} 户）`,
     place: (point: string, span: string) => `${point}（${span}）`,
+    pointGone: (point: string) => `${point}：这个领取点已不在地图上，请向发布者询问在哪里领取。`,
+    noPoints: '地图上还没有领取点，请先由志愿者在地图上绘制。',
     deliveryLine: (n: number) => `志愿者送上门：${n} 户`,
     priorityLine: (groups: string) => `优先：${groups}`,
     by: (name: string) => `由 ${name} 发布`,

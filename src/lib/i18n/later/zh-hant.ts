@@ -301,6 +301,8 @@ export const zhHantLater: LaterMessages = {
     window: (span: string) => `登記時段 ${span}`,
     slotLine: (point: string, span: string, capacity: number) => `${point}（${span}，${capacity} 戶）`,
     place: (point: string, span: string) => `${point}（${span}）`,
+    pointGone: (point: string) => `${point}：這個領取點已不在地圖上，請向發佈者查詢在哪裏領取。`,
+    noPoints: '地圖上還沒有領取點，請先由義工在地圖上繪畫。',
     deliveryLine: (n: number) => `義工送上門：${n} 戶`,
     priorityLine: (groups: string) => `優先：${groups}`,
     by: (name: string) => `由 ${name} 發佈`,
