@@ -5,6 +5,7 @@ import { HOUR_MS } from '../limits.ts';
 import type { AuthorKey, RecordId } from '../ids.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
+import type { OfferParties } from '../kinds/message.ts';
 import type { StockBody, StockSite, StockSubject } from '../kinds/stock.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
@@ -84,6 +85,8 @@ export class StockSlice implements FoldSlice {
   /** Seeded keys by seed and household, and each draw's list as a set: the slice settles often. */
   readonly #ranks = new Map<string, string>();
   readonly #listed = new WeakMap<DrawRecord, ReadonlySet<RecordId>>();
+  /** Who may write about each offer as last computed (messages judge with it often). */
+  readonly #parties = new WeakMap<OfferState, OfferParties>();
   /** The site that counts (fold/site.ts, settled before this slice), and the one last judged with. */
   readonly #site: () => StockSite | undefined;
   #judgedWith: StockSite | undefined;
@@ -125,6 +128,19 @@ export class StockSlice implements FoldSlice {
 
   offer(id: RecordId): OfferState | undefined {
     return this.#state.get(id);
+  }
+
+  /** An offer's organiser and the households whose claims on it count, for the message rule. */
+  parties(id: RecordId): OfferParties | undefined {
+    const offer = this.#state.get(id);
+    if (!offer) return undefined;
+    let parties = this.#parties.get(offer);
+    if (!parties) {
+      const households = new Set(offer.claims.map((claim) => claim.author));
+      parties = { id, author: offer.author, hasClaimant: (household) => households.has(household) };
+      this.#parties.set(offer, parties);
+    }
+    return parties;
   }
 
   /** A counted claim with its offer, for the handover rule. */

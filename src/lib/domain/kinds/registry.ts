@@ -16,7 +16,7 @@ import { eraseKind, type EraseBody } from './erase.ts';
 import { handoverKind, type HandoverBody, type ClaimSubject } from './handover.ts';
 import { followupKind, type FollowupBody } from './followup.ts';
 import type { KindSpec } from './kind.ts';
-import { messageKind, type MessageBody } from './message.ts';
+import { messageKind, type MessageBody, type MessageSubject } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
 import { moveKind, type MoveBody } from './move.ts';
 import { postKind, type PostBody, type PostSubject } from './post.ts';
@@ -65,7 +65,7 @@ interface SubjectByKind {
   vouch: never;
   moderation: never;
   report: PostSubject;
-  message: PostSubject;
+  message: MessageSubject;
   site: never;
   move: never;
   stock: StockSite;
