@@ -5,7 +5,8 @@
 // After the window (the pages' clocks moved on) V reveals the seed: every device computes the
 // same draw, the elderly are served first, each slot within its capacity, the others wait-listed.
 // A winner declines and the first on the wait list moves up; "Collected" updates the numbers
-// everywhere.
+// everywhere. Vera's device tells each claimant the result by a sealed message: the one who moved
+// up reads both (wait list, then a place) in Messages; a claimant in Chinese reads it in Chinese.
 
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -154,6 +155,18 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   await expect(says(first, /You got 5\. Collect at Lobby B/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
   await expect(says(second, /You are number 1 on the wait list/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
 
+  // Vera's device told the one who moved up both results, by message: first the wait list, then the place.
+  await first.getByRole('button', { name: /^Messages, \d unread/ }).click({ timeout: APP_TIMEOUT_MS });
+  const inbox = first.getByRole('dialog', { name: 'Messages' });
+  await inbox.getByRole('button', { name: /Vera/ }).click();
+  await expect(inbox.getByText('About: 20 × Surgical mask')).toBeVisible();
+  const told = inbox.getByRole('listitem').filter({ hasText: 'Result of the draw' });
+  await expect(told).toHaveCount(2, { timeout: APP_TIMEOUT_MS });
+  await expect(told.nth(0)).toContainText('You are number 1 on the wait list');
+  await expect(told.nth(1)).toContainText(/You got 5\. Collect at Lobby B/);
+  await expect(inbox.getByTestId('result-differs')).toHaveCount(0);
+  await inbox.getByRole('button', { name: 'Close' }).click();
+
   // The volunteer hands over at lobby B: "Collected" counts on every device.
   const row = volunteer.getByRole('row', { name: 'Grandma Lee' });
   await row.getByRole('button', { name: 'Collected' }).click();
@@ -225,6 +238,17 @@ test('the Stock views have no axe violations, fit a phone and keep 44 px targets
   await expect(resident.getByText(/你獲分配 5。請到Lobby B/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
   expect(await violations(resident)).toEqual([]);
   expect(await smallControlsAndOverflow(resident)).toEqual({ small: [], overflow: 0 });
+
+  // The organiser's device told her the result by a sealed message; her device words it in Chinese.
+  await resident.getByRole('button', { name: '訊息，1 則未讀' }).click({ timeout: APP_TIMEOUT_MS });
+  const inbox = resident.getByRole('dialog', { name: '訊息' });
+  await inbox.getByRole('button', { name: /Vera/ }).click();
+  await expect(inbox.getByRole('heading', { name: '與Vera的對話' })).toBeVisible();
+  const told = inbox.getByRole('listitem').filter({ hasText: '抽籤結果' });
+  await expect(told).toContainText(/你獲分配 5。請到Lobby B（.+）領取。/);
+  await expect(inbox.getByTestId('result-differs')).toHaveCount(0);
+  expect(await violations(resident)).toEqual([]);
+  await inbox.getByRole('button', { name: '關閉' }).click();
   await expect(organiser.getByRole('row', { name: '阿美' })).toBeVisible({ timeout: APP_TIMEOUT_MS });
   expect(await violations(organiser)).toEqual([]);
   await organiser.setViewportSize({ width: 390, height: 844 });
