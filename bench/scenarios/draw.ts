@@ -55,6 +55,12 @@ async function records(claims: number) {
     priority: ['pregnant', 'child', 'elderly', 'chronic'],
     commit: seedCommitment(SEED),
   };
+  // The offer's pickup points are the site's (kinds/stock.ts), drawn first.
+  const points = offer.slots.map((slot, i) => ({
+    name: slot.point,
+    at: [114.2 + i / 10_000, 22.3] as [number, number],
+  }));
+  const site = await sign(founder, 'site', { buildings: [], points }, now - 2 * MINUTE);
   const pinned = await sign(founder, 'stock', offer, now - MINUTE);
   const signed: AnyRecord[] = [];
   const households = [];
@@ -67,14 +73,14 @@ async function records(claims: number) {
   }
   const ids = signed.map((c) => c.id).sort();
   const draw = await sign(founder, 'draw', { offer: pinned.id, seed: SEED, claims: ids }, now + 31 * MINUTE);
-  return { founder, offer, pinned, claims: signed, draw, households, now };
+  return { founder, offer, site, pinned, claims: signed, draw, households, now };
 }
 
 async function measure(): Promise<DrawResult> {
   log(`draw: signing an offer, ${CLAIMS} claims by fresh keys and the draw`);
-  const { founder, offer, pinned, claims, draw, households, now } = await records(CLAIMS);
+  const { founder, offer, site, pinned, claims, draw, households, now } = await records(CLAIMS);
   const first = new BoardFold(founder.author);
-  first.add([pinned, ...claims, draw]);
+  first.add([site, pinned, ...claims, draw]);
   const winner = first.stockOffer(pinned.id)!.claims.find((c) => c.status === 'won')!;
   const decliner = households[claims.findIndex((c) => c.id === winner.id)]!;
   const decline = await sign(decliner, 'handover', { claim: winner.id, action: 'declined' }, now + 40 * MINUTE);
@@ -87,7 +93,7 @@ async function measure(): Promise<DrawResult> {
     allocate(offer, SEED, entries, { gone: new Set(), allowance: () => offer.perHousehold });
     const t1 = performance.now();
     const fold = new BoardFold(founder.author);
-    fold.add([pinned, ...claims, draw]);
+    fold.add([site, pinned, ...claims, draw]);
     const t2 = performance.now();
     const state = fold.stockOffer(pinned.id)!;
     winners = state.numbers.winners;

@@ -5,7 +5,8 @@
 // After the window (the pages' clocks moved on) V reveals the seed: every device computes the
 // same draw, the elderly are served first, each slot within its capacity, the others wait-listed.
 // A winner declines and the first on the wait list moves up; "Collected" updates the numbers
-// everywhere.
+// everywhere. Vera's device tells each claimant the result by a sealed message: the one who moved
+// up reads both (wait list, then a place) in Messages; a claimant in Chinese reads it in Chinese.
 
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -13,6 +14,7 @@ import {
   APP_TIMEOUT_MS,
   BOARD_VIEW,
   createSquare,
+  drawPickupPoints,
   joinSquare,
   waitForPeers,
   type KaifongWindow,
@@ -57,6 +59,7 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   test.setTimeout(300_000);
   const founder = await openPeer({ startTime: START });
   const link = await createSquare(founder, 'Lei Yue Mun', 'Ah Mei');
+  await drawPickupPoints(founder, ['Lobby A', 'Lobby B']);
   const volunteer = await openPeer({ startTime: START });
   await joinSquare(volunteer, link, 'Vera');
   const names = ['Mr Chan', 'Siu Ling', 'Ka Ho', 'Mrs Ho', 'Grandpa Wong', 'Grandma Lee'];
@@ -92,7 +95,7 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   await form.getByRole('button', { name: 'Add a slot' }).click();
   for (const n of [1, 2]) {
     const slot = form.getByRole('group', { name: `Pickup slot ${n}` });
-    await slot.getByLabel('Pickup point').fill('Lobby B');
+    await slot.getByRole('combobox', { name: 'Pickup point' }).selectOption('Lobby B');
     await slot.getByLabel('Households').fill('2');
   }
   await form.getByRole('button', { name: 'Pin the offer' }).click();
@@ -152,6 +155,18 @@ test('a volunteer pins masks; claims in the same second are drawn fairly, the sa
   await expect(says(first, /You got 5\. Collect at Lobby B/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
   await expect(says(second, /You are number 1 on the wait list/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
 
+  // Vera's device told the one who moved up both results, by message: first the wait list, then the place.
+  await first.getByRole('button', { name: /^Messages, \d unread/ }).click({ timeout: APP_TIMEOUT_MS });
+  const inbox = first.getByRole('dialog', { name: 'Messages' });
+  await inbox.getByRole('button', { name: /Vera/ }).click();
+  await expect(inbox.getByText('About: 20 × Surgical mask')).toBeVisible();
+  const told = inbox.getByRole('listitem').filter({ hasText: 'Result of the draw' });
+  await expect(told).toHaveCount(2, { timeout: APP_TIMEOUT_MS });
+  await expect(told.nth(0)).toContainText('You are number 1 on the wait list');
+  await expect(told.nth(1)).toContainText(/You got 5\. Collect at Lobby B/);
+  await expect(inbox.getByTestId('result-differs')).toHaveCount(0);
+  await inbox.getByRole('button', { name: 'Close' }).click();
+
   // The volunteer hands over at lobby B: "Collected" counts on every device.
   const row = volunteer.getByRole('row', { name: 'Grandma Lee' });
   await row.getByRole('button', { name: 'Collected' }).click();
@@ -191,6 +206,7 @@ test('the Stock views have no axe violations, fit a phone and keep 44 px targets
   test.setTimeout(180_000);
   const organiser = await openPeer({ startTime: START });
   const link = await createSquare(organiser, 'Lei Yue Mun', 'Vera');
+  await drawPickupPoints(organiser, ['Lobby A', 'Lobby B']);
   const resident = await openPeer({ startTime: START, phone: true, locale: 'zh-HK' });
   await resident.goto(link);
   await resident.getByLabel('你的名字').fill('阿美');
@@ -200,7 +216,10 @@ test('the Stock views have no axe violations, fit a phone and keep 44 px targets
   await openStock(organiser);
   await organiser.getByRole('button', { name: 'Pin stock' }).click();
   const form = organiser.getByRole('form', { name: 'Pin stock' });
-  await form.getByRole('group', { name: 'Pickup slot 1' }).getByLabel('Pickup point').fill('Lobby B');
+  await form
+    .getByRole('group', { name: 'Pickup slot 1' })
+    .getByRole('combobox', { name: 'Pickup point' })
+    .selectOption('Lobby B');
   expect(await violations(organiser)).toEqual([]);
   await form.getByLabel('Total quantity').fill('20');
   await form.getByRole('button', { name: 'Pin the offer' }).click();
@@ -219,6 +238,17 @@ test('the Stock views have no axe violations, fit a phone and keep 44 px targets
   await expect(resident.getByText(/你獲分配 5。請到Lobby B/)).toBeVisible({ timeout: APP_TIMEOUT_MS });
   expect(await violations(resident)).toEqual([]);
   expect(await smallControlsAndOverflow(resident)).toEqual({ small: [], overflow: 0 });
+
+  // The organiser's device told her the result by a sealed message; her device words it in Chinese.
+  await resident.getByRole('button', { name: '訊息，1 則未讀' }).click({ timeout: APP_TIMEOUT_MS });
+  const inbox = resident.getByRole('dialog', { name: '訊息' });
+  await inbox.getByRole('button', { name: /Vera/ }).click();
+  await expect(inbox.getByRole('heading', { name: '與Vera的對話' })).toBeVisible();
+  const told = inbox.getByRole('listitem').filter({ hasText: '抽籤結果' });
+  await expect(told).toContainText(/你獲分配 5。請到Lobby B（.+）領取。/);
+  await expect(inbox.getByTestId('result-differs')).toHaveCount(0);
+  expect(await violations(resident)).toEqual([]);
+  await inbox.getByRole('button', { name: '關閉' }).click();
   await expect(organiser.getByRole('row', { name: '阿美' })).toBeVisible({ timeout: APP_TIMEOUT_MS });
   expect(await violations(organiser)).toEqual([]);
   await organiser.setViewportSize({ width: 390, height: 844 });

@@ -285,6 +285,22 @@ export async function setRetention(page: Page, squareName: string, days: number)
   if (!result.ok) throw new Error(`could not set retention: ${result.reason}`);
 }
 
+/**
+ * The founder (or a volunteer) draws pickup points through the board's commands, as the map's
+ * editor saves them (tests/e2e/map-edit.spec.ts drives the editor itself).
+ */
+export async function drawPickupPoints(page: Page, names: readonly string[]): Promise<void> {
+  const result = await page.evaluate(
+    (names) =>
+      (window as KaifongWindow).kaifong!.board.commands.saveSite({
+        buildings: [],
+        points: names.map((name, i) => ({ name, at: [114.2 + i / 10_000, 22.3] })),
+      }),
+    names,
+  );
+  if (!result.ok) throw new Error(`could not draw the pickup points: ${result.reason}`);
+}
+
 /** Runs retention as of the page's clock plus `aheadMs`; returns how many posts went. */
 export function pruneBoard(page: Page, aheadMs = 0): Promise<number> {
   return page.evaluate((ahead) => (window as KaifongWindow).kaifong!.board.prune(Date.now() + ahead), aheadMs);

@@ -13,9 +13,12 @@ import type { AuthorKey, RecordId } from '../../src/lib/domain/ids.ts';
 import type { ClaimBody } from '../../src/lib/domain/kinds/claim.ts';
 import { seedCommitment } from '../../src/lib/domain/kinds/draw.ts';
 import type { VulnerableGroup } from '../../src/lib/domain/kinds/post.ts';
-import { checkBody, type AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { checkBody, KINDS, type AnyRecord, type VerifiedRecord } from '../../src/lib/domain/kinds/registry.ts';
+import type { SiteBody } from '../../src/lib/domain/kinds/site.ts';
 import type { StockBody } from '../../src/lib/domain/kinds/stock.ts';
-import { HOUR, identity, MINUTE, sign, T0 } from './fixtures.ts';
+import { hlc, HOUR, identity, MINUTE, sign, T0 } from './fixtures.ts';
+
+type StockRecord = VerifiedRecord<'stock'>;
 
 const SEED = 'a'.repeat(64);
 const OTHER_SEED = 'b'.repeat(64);
@@ -23,10 +26,18 @@ const OTHER_SEED = 'b'.repeat(64);
 let founder: Identity;
 let vera: Identity;
 let residents: Identity[];
+/** The founder's site, drawn before any offer: its pickup point is Lobby B. */
+let siteRecord: AnyRecord;
 
 beforeAll(async () => {
   const all = await Promise.all([1, 2, 10, 11, 12, 13, 14, 15, 16, 17].map(identity));
   [founder, vera, ...residents] = all as [Identity, Identity, ...Identity[]];
+  siteRecord = await sign(founder, 'site', siteWith('Lobby B'), T0 - 2 * HOUR);
+});
+
+const siteWith = (...points: string[]): SiteBody => ({
+  buildings: [],
+  points: points.map((name, i) => ({ name, at: [114.2 + i / 10_000, 22.3] })),
 });
 
 const offerBody = (overrides: Partial<StockBody> = {}): StockBody => ({
@@ -59,7 +70,7 @@ const grant = () => sign(founder, 'role', { action: 'grant-volunteer', member: v
 
 function fold(records: readonly AnyRecord[]): BoardFold {
   const f = new BoardFold(founder.author);
-  f.add(records);
+  f.add([siteRecord, ...records]);
   return f;
 }
 
@@ -87,7 +98,7 @@ async function scenario() {
     { offer: offer.id, seed: SEED, claims: claims.map((c) => c.id).sort() },
     T0 + 31 * MINUTE,
   );
-  return { offer, claims, draw, records: [await grant(), offer, ...claims, draw] };
+  return { offer, claims, draw, records: [siteRecord, await grant(), offer, ...claims, draw] };
 }
 
 describe('a stock offer', () => {
@@ -115,6 +126,78 @@ describe('a stock offer', () => {
     expect(state.draw).toBeUndefined();
     expect(state.claims.map((c) => c.status)).toEqual(Array(6).fill('pending'));
     expect(state.numbers).toEqual({ claims: 6, winners: 0, collected: 0, left: 20 });
+  });
+});
+
+describe("a slot's pickup point", () => {
+  const noSite = (records: readonly AnyRecord[]) => {
+    const f = new BoardFold(founder.author);
+    f.add(records);
+    return f;
+  };
+
+  it('must be one of the pickup points of the site that counts: otherwise refused as unknown-point', async () => {
+    const atGate = await sign(vera, 'stock', offerBody({ slots: [{ ...offerBody().slots[0]!, point: 'Gate' }] }), T0);
+    const atLobby = await sign(vera, 'stock', offerBody(), T0);
+    const withoutSite = noSite([await grant(), atLobby]);
+    expect(withoutSite.stockOffer(atLobby.id)).toBeUndefined();
+    const f = fold([await grant(), atGate, atLobby]);
+    expect(f.stockOffer(atGate.id)).toBeUndefined();
+    expect(f.stockOffer(atLobby.id)).toBeDefined();
+    const site = f.stockSite();
+    expect(KINDS.stock.authorise(atGate as StockRecord, site, f.authority)).toEqual({
+      ok: false,
+      reason: 'unknown-point',
+    });
+    // Names compare as the site compares them: case and spaces around do not matter.
+    const lower = offerBody({ slots: [{ ...offerBody().slots[0]!, point: ' lobby b ' }] });
+    expect(KINDS.stock.authorise({ author: vera.author, at: hlc(T0), body: lower }, site, f.authority)).toEqual({
+      ok: true,
+    });
+  });
+
+  it('an offer stands when a later site removes its point; one signed after that site is refused, in any order', async () => {
+    const { offer, claims, records } = await scenario();
+    const expected = summary(fold(records).stockOffer(offer.id));
+    // The founder redraws the map without Lobby B, after the offer; then a new offer names it.
+    const redrawn = await sign(founder, 'site', siteWith('Gate'), T0 + 35 * MINUTE);
+    const opens = T0 + 3 * HOUR;
+    const late = await sign(
+      vera,
+      'stock',
+      offerBody({ opens, closes: opens + 30 * MINUTE, commit: seedCommitment(OTHER_SEED) }),
+      T0 + 2 * HOUR,
+    );
+    const lateClaim = await sign(residents[0]!, 'claim', claimBody(late.id), opens + MINUTE);
+    const all = [...records, redrawn, late, lateClaim];
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(all, { minLength: all.length }),
+        fc.integer({ min: 1, max: 4 }),
+        (order, batch) => {
+          const f = noSite([]);
+          for (let i = 0; i < order.length; i += batch) f.add(order.slice(i, i + batch));
+          expect(f.site()?.points.map((p) => p.name)).toEqual(['Gate']);
+          expect(summary(f.stockOffer(offer.id))).toEqual(expected);
+          expect(f.stockOffer(late.id)).toBeUndefined();
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(claims).toHaveLength(6);
+  });
+
+  it("is judged again when the site that counts changes: a revoked volunteer's site stops counting", async () => {
+    const grantRecord = await grant();
+    const byVera = await sign(vera, 'site', siteWith('Gate'), T0 - HOUR);
+    const atGate = await sign(vera, 'stock', offerBody({ slots: [{ ...offerBody().slots[0]!, point: 'Gate' }] }), T0);
+    const f = fold([grantRecord, byVera, atGate]);
+    expect(f.stockOffer(atGate.id)).toBeDefined();
+    // The founder revokes Vera: her site and her offer stop counting, and the founder's older site (Lobby B) is back.
+    const revoke = await sign(founder, 'role', { action: 'revoke-volunteer', member: vera.author }, T0 + MINUTE);
+    f.add([revoke]);
+    expect(f.site()?.points.map((p) => p.name)).toEqual(['Lobby B']);
+    expect(f.stockOffer(atGate.id)).toBeUndefined();
   });
 });
 

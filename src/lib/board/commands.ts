@@ -7,7 +7,7 @@ import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } fr
 import type { Authored, KindSpec } from '../domain/kinds/kind.ts';
 import type { FollowupBody } from '../domain/kinds/followup.ts';
 import type { EditBody } from '../domain/kinds/edit.ts';
-import type { SealedBox } from '../domain/kinds/message.ts';
+import type { MessageAbout, SealedBox } from '../domain/kinds/message.ts';
 import type { HandoverAction } from '../domain/kinds/handover.ts';
 import type { HideReason } from '../domain/kinds/moderation.ts';
 import type { RoleAction } from '../domain/kinds/role.ts';
@@ -59,9 +59,9 @@ export class Commands {
     return this.#write('profile', { name, ...(building ? { building } : {}), ...(seal ? { seal } : {}) });
   }
 
-  /** Sends a message about a post, already sealed to its recipient and to this resident. */
-  sendMessage(post: PostId, to: AuthorKey, box: SealedBox): Promise<CommandResult> {
-    return this.#write('message', { post, to, box });
+  /** Sends a message about a post or a stock offer, already sealed to its recipient and to this resident. */
+  sendMessage(about: MessageAbout, to: AuthorKey, box: SealedBox): Promise<CommandResult> {
+    return this.#write('message', { ...about, to, box });
   }
 
   /** A volunteer's desk work on a post: claim, release, outcome, deferral, or a note already sealed. */
@@ -180,6 +180,8 @@ export class Commands {
     const candidate = { kind, body: authored.body } as AnyRecord;
     if (candidate.kind === 'claim' || candidate.kind === 'draw') return this.#view.stockOffer(candidate.body.offer);
     if (candidate.kind === 'handover') return this.#view.claimSubject(candidate.body.claim);
+    if (candidate.kind === 'stock') return this.#view.stockSite();
+    if (candidate.kind === 'message') return this.#view.messageSubject(candidate.body);
     // NOTE: an unsigned record has no id yet (''), so only a record about another one has a subject.
     const subjectId = spec.subjectOf({ ...authored, id: '' as RecordId });
     return subjectId ? this.#view.post(subjectId) : undefined;

@@ -115,10 +115,9 @@ export class RetentionArbiter {
 
   /** An update or message whose post this device never had: most likely a peer pruned the post. */
   #isOrphan(record: AnyRecord): boolean {
-    return (
-      (record.kind === 'update' || record.kind === 'edit' || record.kind === 'message') &&
-      !this.#fold.postState(record.body.post)
-    );
+    const post =
+      record.kind === 'update' || record.kind === 'edit' || record.kind === 'message' ? subjectOf(record) : null;
+    return post !== null && !this.#fold.postState(post);
   }
 
   /**
@@ -212,13 +211,11 @@ export class RetentionArbiter {
   #drop(ids: readonly RecordId[]): void {
     for (const id of ids) {
       const record = this.#vault.get(id);
-      if (
-        record?.kind === 'update' ||
-        record?.kind === 'edit' ||
-        record?.kind === 'erase' ||
-        record?.kind === 'message'
-      )
-        this.#fold.forgetWaiting(id, record.body.post);
+      const post =
+        record?.kind === 'update' || record?.kind === 'edit' || record?.kind === 'erase' || record?.kind === 'message'
+          ? subjectOf(record)
+          : null;
+      if (post !== null) this.#fold.forgetWaiting(id, post);
       this.#bury(id);
     }
     this.#vault.prune(ids);

@@ -107,6 +107,10 @@ export const REASONS = [
   'bad-window',
   /** The seed of this offer is not on this device (it was pinned on another). */
   'no-seed',
+  /** A pickup slot at a place that is not one of the site's pickup points. */
+  'unknown-point',
+  /** A message about a stock offer with a household that did not claim from it. */
+  'not-claimant',
 ] as const;
 export type ReasonCode = (typeof REASONS)[number];
 

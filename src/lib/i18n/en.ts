@@ -178,6 +178,8 @@ export const en = {
     'slot-open': 'The pickup slot has not ended yet.',
     'bad-window': 'A time window must end after it starts (claim windows at most 7 days).',
     'no-seed': 'The seed of this offer is on the device it was pinned from. Reveal it there.',
+    'unknown-point': 'A pickup slot must be at one of the pickup points on the map. A volunteer draws them on the map.',
+    'not-claimant': 'Only the organiser and the households that claimed from this offer can write about it.',
   } satisfies Record<ReasonCode, string>,
 
   /** Roles, vouching, moderation and identity backup (issue 10). */

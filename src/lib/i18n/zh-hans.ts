@@ -164,6 +164,8 @@ export const zhHans: FirstPaintMessages = {
     'slot-open': '领取时段尚未结束。',
     'bad-window': '时段必须在开始之后结束（登记时段最长 7 天）。',
     'no-seed': '这项派发的种子在发布它的设备上，请在那台设备公布。',
+    'unknown-point': '领取时段必须在地图上的领取点。领取点由志愿者在地图上绘制。',
+    'not-claimant': '只有发布者和登记了这项派发的住户可以就它联系。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */

@@ -164,6 +164,8 @@ export const zhHant: FirstPaintMessages = {
     'slot-open': '領取時段尚未結束。',
     'bad-window': '時段必須在開始之後結束（登記時段最長 7 天）。',
     'no-seed': '這項派發的種子在發佈它的裝置上，請在那部裝置公佈。',
+    'unknown-point': '領取時段必須在地圖上的領取點。領取點由義工在地圖上繪畫。',
+    'not-claimant': '只有發佈者和登記了這項派發的住戶可以就它通訊。',
   },
 
   /** Roles, vouching, moderation and identity backup (issue 10). */

@@ -2,7 +2,15 @@ import type { SealingKeys } from '../crypto/seal.ts';
 import type { MessageRecord } from '../domain/fold/messages.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
-import { messageBinding, parseMessageContent, type Handover, type MessageContent } from '../domain/kinds/message.ts';
+import {
+  aboutOf,
+  messageBinding,
+  parseMessageContent,
+  type Handover,
+  type MessageAbout,
+  type MessageContent,
+  type StockResult,
+} from '../domain/kinds/message.ts';
 import type { ReadMarks } from './read-marks.ts';
 
 /** One line of a conversation, opened on this device. */
@@ -17,26 +25,41 @@ export interface MessageLine {
   readonly handover?: Handover & { readonly confirmed: boolean };
   /** This line confirms the handover of another. */
   readonly confirms?: Handover;
+  /** A stock offer's result, as the organiser's device told it (the fold's draw is the truth). */
+  readonly result?: StockResult;
 }
 
-/** A conversation: one post, this resident and one other. */
+/** A conversation: one post or stock offer, this resident and one other. */
 export interface Conversation {
   readonly key: string;
-  readonly post: PostId;
+  readonly about: MessageAbout;
   readonly other: AuthorKey;
   readonly lines: readonly MessageLine[];
   readonly unread: number;
 }
 
-/** The key of the conversation about a post with another resident. */
-export function conversationKey(post: PostId, other: AuthorKey): string {
-  return `${post} ${other}`;
+const OFFER_PREFIX = 'offer:';
+
+/**
+ * The key of the conversation about a post or offer with another resident. NOTE: a post's key is
+ * the one used before offers had conversations, so read marks kept under it still apply.
+ */
+export function conversationKey(about: MessageAbout, other: AuthorKey): string {
+  return 'post' in about ? `${about.post} ${other}` : `${OFFER_PREFIX}${about.offer} ${other}`;
 }
 
-/** The post and the other resident of a conversation key. */
-export function partiesOf(key: string): { post: PostId; other: AuthorKey } {
-  const [post, other] = key.split(' ') as [PostId, AuthorKey];
-  return { post, other };
+/** What a conversation is about, and the other resident, from its key. */
+export function partiesOf(key: string): { about: MessageAbout; other: AuthorKey } {
+  const [id, other] = key.split(' ') as [string, AuthorKey];
+  const about: MessageAbout = id.startsWith(OFFER_PREFIX)
+    ? { offer: id.slice(OFFER_PREFIX.length) as RecordId }
+    : { post: id as PostId };
+  return { about, other };
+}
+
+/** The key of a message's conversation, as seen by `me`. */
+function keyOf(record: MessageRecord, me: AuthorKey): string {
+  return conversationKey(aboutOf(record.body), record.author === me ? record.body.to : record.author);
 }
 
 /**
@@ -77,7 +100,7 @@ export class OpenedMessages {
       if (!content) continue;
       if (record.author !== me) for (const id of content.ack ?? []) acked.add(id);
       if (content.confirms) confirmed.set(content.confirms, record.author);
-      const key = conversationKey(record.body.post, record.author === me ? record.body.to : record.author);
+      const key = keyOf(record, me);
       grouped.set(key, [...(grouped.get(key) ?? []), record]);
     }
     const conversations: Conversation[] = [];
@@ -104,11 +127,22 @@ export class OpenedMessages {
           delivered: mine && acked.has(record.id),
           ...(handover ? { handover: { ...handover, confirmed: by !== undefined && by !== record.author } } : {}),
           ...(confirms ? { confirms } : {}),
+          ...(content.stock ? { result: content.stock } : {}),
         });
       }
       if (lines.length > 0) conversations.push({ key, ...partiesOf(key), lines, unread });
     }
     return conversations.sort((a, b) => (b.lines.at(-1)?.atMs ?? 0) - (a.lines.at(-1)?.atMs ?? 0));
+  }
+
+  /** The latest stock result this resident's devices told in each conversation, by key. */
+  toldResults(records: readonly MessageRecord[]): Map<string, StockResult> {
+    const told = new Map<string, StockResult>();
+    for (const record of records) {
+      const result = record.author === this.#me ? this.#opened.get(record.id)?.stock : undefined;
+      if (result) told.set(keyOf(record, this.#me), result);
+    }
+    return told;
   }
 
   /** The latest line from the other resident in a conversation, if any. */
@@ -141,11 +175,16 @@ export class OpenedMessages {
   }
 
   #fromOtherIn(record: MessageRecord, key: string): boolean {
-    return record.author !== this.#me && conversationKey(record.body.post, record.author) === key;
+    return record.author !== this.#me && keyOf(record, this.#me) === key;
   }
 }
 
 /** Whether a message shows as a line (text, a handover or a confirmation), not a bare receipt. */
 function isLine(content: MessageContent): boolean {
-  return content.text !== undefined || content.handover !== undefined || content.confirms !== undefined;
+  return (
+    content.text !== undefined ||
+    content.handover !== undefined ||
+    content.confirms !== undefined ||
+    content.stock !== undefined
+  );
 }

@@ -1,18 +1,20 @@
 import type { Board } from '../board/board.ts';
 import type { SealingKeys } from '../crypto/seal.ts';
 import type { PostState } from '../domain/fold/posts.ts';
-import { hlcMs } from '../domain/hlc.ts';
-import type { AuthorKey, PostId, RoomId } from '../domain/ids.ts';
-import { HOUR_MS } from '../domain/limits.ts';
+import type { ClaimState, OfferState } from '../domain/fold/stock.ts';
+import type { AuthorKey, PostId, RecordId, RoomId } from '../domain/ids.ts';
 import {
   MESSAGE_LIMITS,
   messageBinding,
   messageLength,
   type Handover,
   type MessageContent,
+  type StockResult,
 } from '../domain/kinds/message.ts';
+import { resultOf } from '../domain/stock-result.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
 import { conversationKey, OpenedMessages, partiesOf, type Conversation } from './conversations.ts';
+import { Outgoing } from './outgoing.ts';
 import { ReadMarks } from './read-marks.ts';
 import { ROOM_KEYS } from './room-storage.ts';
 
@@ -30,17 +32,10 @@ export interface MessagesContext {
 }
 
 /**
- * Receipts on their own (not carried by a reply) stop once this resident sent this many records
- * in the last hour: receipts count against the hourly rate, and many keys writing at once must
- * not use up the resident's own messages. Replies still carry them.
- */
-export const RECEIPT_BUDGET = MESSAGE_LIMITS.perHour / 2;
-
-/**
- * This resident's private conversations in a square: messages opened on this device (the
- * shared document holds them sealed), unread counts from read marks kept on this device only,
- * sending (sealed to the other resident and to oneself), and receipts: each message from the
- * other side is acknowledged once, sealed too, so its sender sees "delivered".
+ * This resident's private conversations in a square, about posts and stock offers: messages
+ * opened on this device (the shared document holds them sealed), unread counts from read marks
+ * kept on this device only, sending (sealed to the other resident and to oneself), receipts, and
+ * an organiser's stock results (state/outgoing.ts).
  */
 export class SquareMessages {
   #conversations = $state.raw<Conversation[]>([]);
@@ -56,6 +51,7 @@ export class SquareMessages {
   readonly #context: MessagesContext;
   readonly #opened: OpenedMessages;
   readonly #marks: ReadMarks;
+  readonly #outgoing: Outgoing;
   #run: Promise<void> = Promise.resolve();
   #again = false;
   #running = false;
@@ -64,6 +60,14 @@ export class SquareMessages {
     this.#context = context;
     this.#opened = new OpenedMessages(context.me);
     this.#marks = new ReadMarks(context.storage, context.room);
+    this.#outgoing = new Outgoing({
+      me: context.me,
+      opened: this.#opened,
+      now: () => context.now(),
+      view: () => context.board()?.view,
+      canReach: (other) => this.canReach(other),
+      write: (key, content) => this.#write(key, content),
+    });
     this.myFlat = context.storage.getItem(this.#flatKey) ?? '';
   }
 
@@ -82,7 +86,13 @@ export class SquareMessages {
   /** Opens the conversation about a post with its author, with a first line filled in. */
   start(post: PostState, firstLine = ''): void {
     this.draft = firstLine;
-    this.open(conversationKey(post.id, post.author));
+    this.open(conversationKey({ post: post.id }, post.author));
+  }
+
+  /** Opens this household's conversation about a stock offer with its organiser. */
+  startAboutOffer(offer: OfferState): void {
+    this.draft = '';
+    this.open(conversationKey({ offer: offer.id }, offer.author));
   }
 
   /** Shows the list of conversations. */
@@ -117,6 +127,20 @@ export class SquareMessages {
   /** The post a conversation is about, while it is in the square. */
   post(id: PostId): PostState | undefined {
     return this.#context.board()?.view.post(id);
+  }
+
+  /** A stock offer a conversation is about, as the fold computes it. */
+  offer(id: RecordId): OfferState | undefined {
+    return this.#context.board()?.view.stockOffer(id);
+  }
+
+  /**
+   * This household's claim on an offer and its result as the fold computes it: the truth a result
+   * message is checked against (a hostile organiser's device could seal anything).
+   */
+  drawSays(offer: OfferState): { readonly claim: ClaimState; readonly result: StockResult | null } | undefined {
+    const claim = offer.claims.find((c) => c.author === this.#context.me);
+    return claim && { claim, result: resultOf(offer, claim) };
   }
 
   /** Whether a resident can be written to: their profile carries an encryption key. */
@@ -166,12 +190,8 @@ export class SquareMessages {
   }
 
   /** Sends a line that carries the receipts for the other side's lines. */
-  async #line(key: string, content: MessageContent): Promise<CommandOutcome> {
-    const ack = this.#unacked(key);
-    this.#opened.acking(ack, true);
-    const outcome = await this.#write(key, ack.length > 0 ? { ...content, ack } : content);
-    if (!outcome.ok) this.#opened.acking(ack, false);
-    return outcome;
+  #line(key: string, content: MessageContent): Promise<CommandOutcome> {
+    return this.#outgoing.line(this.#records(), key, content);
   }
 
   get #flatKey(): string {
@@ -182,22 +202,18 @@ export class SquareMessages {
     return this.#context.board()?.view.messagesWith(this.#context.me) ?? [];
   }
 
-  #unacked(key: string) {
-    return this.#opened.unacked(this.#records(), key);
-  }
-
   async #write(key: string, content: MessageContent): Promise<CommandOutcome> {
-    const { post, other } = partiesOf(key);
+    const { about, other } = partiesOf(key);
     const board = this.#context.board();
     const keys = this.#context.sealing();
     const theirs = board?.view.profile(other)?.seal;
     if (!board || !keys) return { ok: false, reason: 'opening' };
     if (!theirs) return { ok: false, reason: 'cannot-receive' };
     try {
-      const binding = messageBinding({ post, to: other }, this.#context.me);
+      const binding = messageBinding({ ...about, to: other }, this.#context.me);
       const { seal } = await import('../crypto/seal.ts');
       const box = await seal(JSON.stringify(content), [theirs, keys.publicKey], binding);
-      return await runCommand(board.commands, (c) => c.sendMessage(post, other, box));
+      return await runCommand(board.commands, (c) => c.sendMessage(about, other, box));
     } catch (error) {
       console.error('kaifong: the message could not be sealed', error);
       return { ok: false, reason: 'failed' };
@@ -211,7 +227,9 @@ export class SquareMessages {
     await this.#opened.openAll(records, keys);
     this.#conversations = this.#opened.build(records, this.#marks);
     this.#markRead();
-    await this.#acknowledge();
+    await this.#outgoing.acknowledge(records, this.#conversations);
+    // The results sent arrive as messages, which read the board again.
+    await this.#outgoing.tellResults(records);
   }
 
   /** Marks the open conversation read up to its latest line, on this device. */
@@ -221,19 +239,5 @@ export class SquareMessages {
     const latest = this.#opened.latestFromOther(this.#records(), key);
     if (latest) this.#marks.mark(key, latest.at);
     this.#conversations = this.#conversations.map((c) => (c.key === key ? { ...c, unread: 0 } : c));
-  }
-
-  /** Sends one sealed receipt per conversation with lines not acknowledged yet, within RECEIPT_BUDGET. */
-  async #acknowledge(): Promise<void> {
-    const since = this.#context.now() - HOUR_MS;
-    let sent = this.#records().filter((r) => r.author === this.#context.me && hlcMs(r.at) > since).length;
-    for (const conversation of this.#conversations) {
-      const ack = this.#unacked(conversation.key);
-      if (ack.length === 0 || !this.canReach(conversation.other) || sent >= RECEIPT_BUDGET) continue;
-      sent++;
-      this.#opened.acking(ack, true);
-      const outcome = await this.#write(conversation.key, { ack });
-      if (!outcome.ok) this.#opened.acking(ack, false);
-    }
   }
 }

@@ -372,6 +372,8 @@ export class SquareSession {
   #tick(): void {
     this.now = this.#app.clock.now();
     this.feed.reselect();
+    // Stock results beyond the hour's share of the rate go out as the hour moves on (state/outgoing.ts).
+    void this.messages?.refresh();
   }
 
   #onChange(change: BoardChange): void {
@@ -379,7 +381,8 @@ export class SquareSession {
     // A new site or a new "my building" moves every distance: the list is selected again.
     if (change.square || change.profiles.has(this.me)) this.#reselect = true;
     // Messages are opened at once (not throttled): the unread count is what a resident waits for.
-    if (change.messages || change.profiles.size > 0) void this.messages?.refresh();
+    // A draw or a handover may give an organiser's device results to tell.
+    if (change.messages || change.stock || change.profiles.size > 0) void this.messages?.refresh();
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
     if (change.pruned > 0) {
       this.#loaded?.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));

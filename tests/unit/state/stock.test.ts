@@ -14,6 +14,13 @@ beforeAll(async () => {
   neighbour = await identity(61);
 });
 
+/** The founder's square, with the pickup point the offers name drawn on its site. */
+async function stockSquare(): Promise<Awaited<ReturnType<typeof founderSession>>> {
+  const square = await founderSession();
+  expect(await square.session.site.addPoint('Lobby B', [114.2, 22.3])).toEqual({ ok: true });
+  return square;
+}
+
 const draft = (opens: number): StockDraft => ({
   item: 'surgical-mask',
   total: 200,
@@ -28,7 +35,7 @@ const draft = (opens: number): StockDraft => ({
 
 describe('the Stock panel', () => {
   it('pins with a seed kept on this device, then reveals it once the window closed', async () => {
-    const { services, session } = await founderSession();
+    const { services, session } = await stockSquare();
     const stock = await session.openStock();
     expect(await stock.pin(draft(T0))).toEqual({ ok: true });
     await settle(services);
@@ -64,8 +71,21 @@ describe('the Stock panel', () => {
     expect(stock.offers[0]!.numbers).toEqual({ claims: 1, winners: 1, collected: 1, left: 195 });
   });
 
-  it('claims once per household, inside the window; an offer pinned elsewhere cannot be revealed here', async () => {
+  it("refuses a slot at a place that is not one of the site's pickup points, with the fold's rule", async () => {
     const { services, session } = await founderSession();
+    const stock = await session.openStock();
+    expect(await stock.pin(draft(T0))).toEqual({ ok: false, reason: 'unknown-point' });
+    expect(await session.site.addPoint('Lobby B', [114.2, 22.3])).toEqual({ ok: true });
+    await settle(services);
+    expect(await stock.pin({ ...draft(T0), slots: [{ ...draft(T0).slots[0]!, point: 'Gate' }] })).toEqual({
+      ok: false,
+      reason: 'unknown-point',
+    });
+    expect(await stock.pin(draft(T0))).toEqual({ ok: true });
+  });
+
+  it('claims once per household, inside the window; an offer pinned elsewhere cannot be revealed here', async () => {
+    const { services, session } = await stockSquare();
     const stock = await session.openStock();
     const body: StockBody = { ...draft(T0), total: 10, commit: seedCommitment('c'.repeat(64)) };
     await arrive(services, await sign(neighbour, 'stock', body, T0 - MINUTE));

@@ -6,11 +6,13 @@ import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
-import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
+import type { MessageBody, MessageSubject } from '../kinds/message.ts';
+import type { StockSite } from '../kinds/stock.ts';
+import { KINDS, subjectOf, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, type Verdict } from '../reasons.ts';
 import { FollowupsSlice, type FollowupRecord } from './followups.ts';
 import { EpochsSlice, type EpochRecord } from './epochs.ts';
-import { MessagesSlice, type MessageRecord } from './messages.ts';
+import { messageSubject, MessagesSlice, type MessageRecord, type MessageSubjects } from './messages.ts';
 import { MovesSlice, type MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice, type Member } from './profiles.ts';
@@ -46,6 +48,8 @@ export interface BoardView {
   retentionDays(): number | undefined;
   /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
   site(): SiteBody | undefined;
+  /** The site record that counts, which stock offers are judged with (kinds/stock.ts). */
+  stockSite(): StockSite | undefined;
   /** Stock offers that count, newest first, with their claims and draws. */
   stockOffers(): OfferState[];
   stockOffer(id: RecordId): OfferState | undefined;
@@ -69,6 +73,8 @@ export interface BoardView {
   followedPosts(): Iterable<PostId>;
   /** The messages that count sent or received by a resident, oldest first (bounds in fold/messages.ts). */
   messagesWith(member: AuthorKey): MessageRecord[];
+  /** What a message is judged against: its post, or the parties of its stock offer. */
+  messageSubject(body: MessageBody): MessageSubject | undefined;
   /** Records that verified but were not allowed (e.g. someone else resolving my post). */
   readonly rejectedCount: number;
   /** Records folded. */
@@ -107,7 +113,7 @@ export class BoardFold implements BoardView {
   readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
   readonly #moves = new MovesSlice();
-  readonly #stock = new StockSlice();
+  readonly #stock = new StockSlice(() => this.#site.current);
   readonly #followups = new FollowupsSlice();
   readonly #epochs = new EpochsSlice();
   readonly #slices: readonly FoldSlice[] = [
@@ -166,8 +172,8 @@ export class BoardFold implements BoardView {
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
     for (const record of fresh) {
       // A message or follow-up of an erased post goes with it, as its updates do.
-      if ((record.kind === 'message' || record.kind === 'followup') && this.#posts.isErased(record.body.post))
-        change.dropped.add(record.id);
+      const post = record.kind === 'message' || record.kind === 'followup' ? subjectOf(record) : null;
+      if (post !== null && this.#posts.isErased(post)) change.dropped.add(record.id);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
@@ -234,8 +240,17 @@ export class BoardFold implements BoardView {
   }
 
   messagesWith(member: AuthorKey): MessageRecord[] {
-    return this.#messages.messagesWith(member, (id) => this.#posts.post(id), this.#trust.authority);
+    return this.#messages.messagesWith(member, this.#messageSubjects, this.#trust.authority);
   }
+
+  messageSubject(body: MessageBody): MessageSubject | undefined {
+    return messageSubject(body, this.#messageSubjects);
+  }
+
+  readonly #messageSubjects: MessageSubjects = {
+    post: (id) => this.#posts.post(id),
+    offer: (id) => this.#stock.parties(id),
+  };
 
   get authority(): Authority {
     return this.#trust.authority;
@@ -279,6 +294,10 @@ export class BoardFold implements BoardView {
 
   site(): SiteBody | undefined {
     return this.#site.current?.body;
+  }
+
+  stockSite(): StockSite | undefined {
+    return this.#site.current;
   }
 
   stockOffers(): OfferState[] {

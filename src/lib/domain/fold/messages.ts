@@ -1,7 +1,7 @@
 import type { Authority } from '../authority.ts';
 import { hlcMs } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
-import { MESSAGE_LIMITS } from '../kinds/message.ts';
+import { MESSAGE_LIMITS, type MessageBody, type MessageSubject, type OfferParties } from '../kinds/message.ts';
 import type { PostSubject } from '../kinds/post.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
 import { HOUR_MS } from '../limits.ts';
@@ -10,12 +10,31 @@ import type { ChangeBuilder, FoldSlice } from './slice.ts';
 
 export type MessageRecord = VerifiedRecord<'message'>;
 
+/** Where the fold finds what messages are about: posts, and the parties of stock offers. */
+export interface MessageSubjects {
+  post(id: PostId): PostSubject | undefined;
+  offer(id: RecordId): OfferParties | undefined;
+}
+
+/** What a message is judged against, found in `subjects`; undefined while it is not here. */
+export function messageSubject(body: MessageBody, subjects: MessageSubjects): MessageSubject | undefined {
+  if ('post' in body) {
+    const post = subjects.post(body.post);
+    return post && { post };
+  }
+  const offer = subjects.offer(body.offer);
+  return offer && { offer };
+}
+
 /**
  * Sealed messages about posts. The fold sees only who wrote to whom about which post, and holds
  * every device to the same bounds: the sealed size (the kind's schema), each sender's hourly
  * rate (judged over all their messages in time order, so the answer depends only on the set),
- * no message from a blocked key, and only conversations with the post's author. Messages of a
- * post that is not here wait for it; messages of an erased or pruned post go with it.
+ * no message from a blocked key, and only conversations with the post's author (or, about a
+ * stock offer, between its organiser and a household that claimed). Messages of a post that is
+ * not here wait for it; messages of an erased or pruned post go with it. Messages about an offer
+ * are kept as the offer is (retention keeps stock records); they count once the offer and the
+ * claim are here.
  */
 export class MessagesSlice implements FoldSlice {
   readonly kinds = ['message'] as const;
@@ -29,7 +48,7 @@ export class MessagesSlice implements FoldSlice {
   add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind !== 'message') return;
     this.#records.set(record.id, record);
-    addTo(this.#byPost, record.body.post, record.id);
+    if ('post' in record.body) addTo(this.#byPost, record.body.post, record.id);
     addTo(this.#byAuthor, record.author, record.id);
     this.#touched.add(record.author);
     change.messages = true;
@@ -53,18 +72,15 @@ export class MessagesSlice implements FoldSlice {
 
   /**
    * The messages that count, sent or received by `member`, oldest first: within their sender's
-   * rate, not from a blocked key, about a post here (`post`) and allowed by the kind's rule.
+   * rate, not from a blocked key, about a post or offer here (`subjects`) and allowed by the kind's rule.
    */
-  messagesWith(
-    member: AuthorKey,
-    post: (id: PostId) => PostSubject | undefined,
-    authority: Authority,
-  ): MessageRecord[] {
+  messagesWith(member: AuthorKey, subjects: MessageSubjects, authority: Authority): MessageRecord[] {
     const shown: MessageRecord[] = [];
     for (const record of this.#records.values()) {
       if (record.author !== member && record.body.to !== member) continue;
       if (this.#overRate.has(record.id) || authority.isBlocked(record.author)) continue;
-      if (KINDS.message.authorise(record, post(record.body.post), authority).ok) shown.push(record);
+      const subject = messageSubject(record.body, subjects);
+      if (KINDS.message.authorise(record, subject, authority).ok) shown.push(record);
     }
     return shown.sort(byTimeThenId);
   }
@@ -98,6 +114,7 @@ export class MessagesSlice implements FoldSlice {
     const record = this.#records.get(id);
     if (!record) return;
     this.#forget(id);
+    if (!('post' in record.body)) return;
     const ids = this.#byPost.get(record.body.post);
     ids?.delete(id);
     if (ids?.size === 0) this.#byPost.delete(record.body.post);

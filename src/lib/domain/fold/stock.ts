@@ -5,7 +5,8 @@ import { HOUR_MS } from '../limits.ts';
 import type { AuthorKey, RecordId } from '../ids.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
-import type { StockBody, StockSubject } from '../kinds/stock.ts';
+import type { OfferParties } from '../kinds/message.ts';
+import type { StockBody, StockSite, StockSubject } from '../kinds/stock.ts';
 import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { byTimeThenId } from './order.ts';
@@ -61,7 +62,8 @@ const itemKey = (body: StockBody) => (body.item === 'other' ? `other:${(body.tex
  * Fair distribution: stock offers, claims, draws and handovers. Recomputed from all its records
  * whenever one arrives or the authority changes, so the result depends only on the set of
  * records, never on their order. Enforced here, on every device:
- * - offers by the founder or volunteers, or small lots by residents (the stock kind's rule);
+ * - offers by the founder or volunteers, or small lots by residents, at the site's pickup points
+ *   (the stock kind's rule, judged again whenever the site that counts changes);
  * - claims inside the window, up to the per-household limit, one per household per offer (the
  *   earliest counts), and once drawn only the claims the draw lists;
  * - the seed matches the offer's commitment, and only the earliest valid draw counts;
@@ -83,6 +85,15 @@ export class StockSlice implements FoldSlice {
   /** Seeded keys by seed and household, and each draw's list as a set: the slice settles often. */
   readonly #ranks = new Map<string, string>();
   readonly #listed = new WeakMap<DrawRecord, ReadonlySet<RecordId>>();
+  /** Who may write about each offer as last computed (messages judge with it often). */
+  readonly #parties = new WeakMap<OfferState, OfferParties>();
+  /** The site that counts (fold/site.ts, settled before this slice), and the one last judged with. */
+  readonly #site: () => StockSite | undefined;
+  #judgedWith: StockSite | undefined;
+
+  constructor(site: () => StockSite | undefined) {
+    this.#site = site;
+  }
 
   add(record: AnyRecord, change: ChangeBuilder): void {
     if (record.kind === 'stock') this.#offers.set(record.id, record);
@@ -95,11 +106,12 @@ export class StockSlice implements FoldSlice {
   }
 
   settle(authority: Authority, change: ChangeBuilder): void {
-    if (this.#dirty) this.rejudge(authority, change);
+    if (this.#dirty || this.#site() !== this.#judgedWith) this.rejudge(authority, change);
   }
 
   rejudge(authority: Authority, change: ChangeBuilder): void {
     this.#dirty = false;
+    this.#judgedWith = this.#site();
     if (this.#offers.size === 0 && this.#claims.size === 0) return;
     this.#recompute(authority);
     change.stock = true;
@@ -116,6 +128,19 @@ export class StockSlice implements FoldSlice {
 
   offer(id: RecordId): OfferState | undefined {
     return this.#state.get(id);
+  }
+
+  /** An offer's organiser and the households whose claims on it count, for the message rule. */
+  parties(id: RecordId): OfferParties | undefined {
+    const offer = this.#state.get(id);
+    if (!offer) return undefined;
+    let parties = this.#parties.get(offer);
+    if (!parties) {
+      const households = new Set(offer.claims.map((claim) => claim.author));
+      parties = { id, author: offer.author, hasClaimant: (household) => households.has(household) };
+      this.#parties.set(offer, parties);
+    }
+    return parties;
   }
 
   /** A counted claim with its offer, for the handover rule. */
@@ -174,7 +199,7 @@ export class StockSlice implements FoldSlice {
     };
     const offers: StockRecord[] = [];
     for (const offer of this.#offers.values()) {
-      if (allowed(offer, KINDS.stock.authorise(offer, undefined, authority))) offers.push(offer);
+      if (allowed(offer, KINDS.stock.authorise(offer, this.#judgedWith, authority))) offers.push(offer);
     }
     const subjects = new Map(offers.map((o) => [o.id, { id: o.id, author: o.author, body: o.body }]));
 

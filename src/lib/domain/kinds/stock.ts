@@ -5,7 +5,9 @@ import { ALLOWED, refused } from '../reasons.ts';
 import { LIMITS, nameText, text } from './fields.ts';
 import type { KindSpec } from './kind.ts';
 import { VULNERABLE_GROUPS } from './post.ts';
+import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, RecordId } from '../ids.ts';
+import { placeKey } from './site.ts';
 
 /** Bounds on stock offers every device enforces, so one record cannot bloat every device. */
 export const STOCK_LIMITS = {
@@ -79,17 +81,37 @@ export interface StockSubject {
   readonly body: StockBody;
 }
 
+/** What a stock offer is judged with: the site that counts (fold/site.ts), when it was drawn and its pickup points. */
+export interface StockSite {
+  readonly at: Hlc;
+  readonly body: { readonly points: readonly { readonly name: string }[] };
+}
+
+/** Whether a pickup point of a slot is one of the site's (names compared as the site compares them). */
+export function onSite(point: string, points: readonly { readonly name: string }[]): boolean {
+  const key = placeKey(point);
+  return points.some((p) => placeKey(p.name) === key);
+}
+
 /**
  * A stock offer ("Pin stock"): an item, how many, how many per household, a claim window,
- * pickup slots and a commitment to the seed of its draw. Volunteers and the founder pin any lot;
- * a resident only a small one. NOTE: stock records are about no post (subjectOf is null), so
- * retention keeps them as it keeps the site; the offer a claim names is in its body.
+ * pickup slots at the site's pickup points and a commitment to the seed of its draw. Volunteers
+ * and the founder pin any lot; a resident only a small one. NOTE: stock records are about no post
+ * (subjectOf is null), so retention keeps them as it keeps the site; the offer a claim names is
+ * in its body.
+ *
+ * NOTE: by design, an offer whose pickup point a later site no longer has still counts (its
+ * claims and draw stand, and the slot says the point is no longer on the map): every device keeps
+ * only the latest site (fold/site.ts), so none can tell what the map held when the offer was
+ * signed. An offer signed after the site that counts must name its points.
  */
-export const stockKind: KindSpec<StockBody, never> = {
+export const stockKind: KindSpec<StockBody, StockSite> = {
   body: StockBodySchema,
   subjectOf: () => null,
-  authorise: (record, _subject, authority) =>
-    authority.canModerate(record.author) || record.body.total <= STOCK_LIMITS.residentLot
-      ? ALLOWED
-      : refused('lot-too-large'),
+  authorise: (record, site, authority) => {
+    if (!authority.canModerate(record.author) && record.body.total > STOCK_LIMITS.residentLot)
+      return refused('lot-too-large');
+    if (record.body.slots.every((slot) => onSite(slot.point, site?.body.points ?? []))) return ALLOWED;
+    return site !== undefined && site.at > record.at ? ALLOWED : refused('unknown-point');
+  },
 };

@@ -194,6 +194,13 @@ export const enLater = {
     myFlat: 'My flat (kept on this device, shared only in messages)',
     flatLine: (flat: string) => `My flat: ${flat}`,
     postGone: 'a post no longer in the square',
+    offerGone: 'a stock offer no longer in the square',
+    privateNoteOffer: (name: string) =>
+      `Only you and ${name} can read these messages. Other members can see that you two wrote about this stock offer, not what you wrote.`,
+    drawResult: 'Result of the draw',
+    resultTold: 'Their result, as you sent it',
+    resultDiffers: (truth: string) =>
+      `This message does not match the draw every device computes from the offer's records. The draw says: ${truth}`,
     notifyMe: 'Notify me of new messages',
     handover: 'Hand it over',
     place: { lobby: 'Leave it at the lobby', door: 'Meet at the door' },
@@ -317,6 +324,9 @@ export const enLater = {
     window: (span: string) => `Claims ${span}`,
     slotLine: (point: string, span: string, capacity: number) => `${point}, ${span} (${capacity} households)`,
     place: (point: string, span: string) => `${point}, ${span}`,
+    pointGone: (point: string) =>
+      `${point}: this pickup point is no longer on the map. Ask the organiser where to collect.`,
+    noPoints: 'There is no pickup point on the map yet. A volunteer draws one on the map first.',
     deliveryLine: (n: number) => `Delivery by a volunteer for ${n} households`,
     priorityLine: (groups: string) => `Served first: ${groups}`,
     by: (name: string) => `Pinned by ${name}`,
@@ -344,6 +354,7 @@ export const enLater = {
       'over-limit': 'Your household already had its share of this item from another offer.',
     },
     decline: 'Decline my place',
+    messageOrganiser: 'Message the organiser',
     numbers: 'Numbers',
     claims: 'Claims',
     winners: 'Winners',
