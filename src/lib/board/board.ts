@@ -4,10 +4,11 @@ import type { Identity } from '../crypto/signing.ts';
 import { assert } from '../domain/assert.ts';
 import type { Clock } from '../domain/clock.ts';
 import { closedAtMs } from '../domain/expiry.ts';
-import { BoardFold, type BoardView } from '../domain/fold/board-fold.ts';
+import { BoardFold } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { FoldChange } from '../domain/fold/slice.ts';
 import { HybridClock } from '../domain/hlc.ts';
-import type { AuthorKey, RecordId } from '../domain/ids.ts';
+import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
@@ -91,6 +92,7 @@ export class Board {
   readonly #detach: (() => void)[] = [];
   #work: Promise<void> = Promise.resolve();
   #attached = false;
+  #late: Promise<void> | null = null;
 
   private constructor(options: BoardOptions, contents: Awaited<ReturnType<typeof Vault.load>>) {
     this.identity = options.identity;
@@ -122,10 +124,16 @@ export class Board {
       (record) => this.#vault.get(record.id) !== undefined,
     );
     this.#blocks = new BlockedRecords(this.#fold, this.#vault, this.#map);
-    this.commands = new Commands(this.identity, this.#fold, this.#hlc, (record) => {
-      this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
-      this.#accept([record]);
-    });
+    this.commands = new Commands(
+      this.identity,
+      this.#fold,
+      this.#hlc,
+      (record) => {
+        this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
+        this.#accept([record]);
+      },
+      () => this.loadLate(),
+    );
     this.#vault.remember(contents.verified);
     for (const record of contents.verified) this.#hlc.observe(record.at);
     // A vault written before a kind dropped replaced records (the site's) may still hold some.
@@ -154,6 +162,21 @@ export class Board {
   }
 
   /**
+   * Brings the kinds the list's first paint does not need (domain/late-kinds.ts, a chunk of its
+   * own) and folds the records of theirs the vault held; resolves once they count. Call after the
+   * first paint; `attach`, `merge` and their commands wait for it, so nothing from a peer or a
+   * file is judged before every kind can be.
+   */
+  loadLate(): Promise<void> {
+    this.#late ??= import('../domain/late-kinds.ts').then(({ lateKinds }) => {
+      const change = this.#fold.extend(lateKinds);
+      this.#notify({ ...change, pruned: this.#dropForGood(change.dropped) });
+      this.#reconcile(change.posts);
+    });
+    return this.#late;
+  }
+
+  /**
    * Starts following the shared document (`doc`, unless the board was opened with it): verifies
    * what it holds, puts back vault records it lacks, and from then on handles every change, and
    * runs retention every PRUNE_EVERY_MS. Call once the document has loaded from local persistence,
@@ -162,6 +185,7 @@ export class Board {
   async attach(doc?: Y.Doc): Promise<void> {
     if (this.#attached) return this.whenIdle();
     this.#attached = true;
+    await this.loadLate();
     if (doc && !this.#map.bound) await this.#bind(doc);
     assert(this.#map.bound, 'a board attaches to a document');
     this.#detach.push(
@@ -220,6 +244,7 @@ export class Board {
    * with the record if it is genuine.
    */
   async adoptEpoch(id: string, storedRecord: string): Promise<AnyRecord | null> {
+    await this.loadLate();
     const entry = { id, record: parseStoredForm(storedRecord) };
     const checked = await checkCopy([entry], this.#signatures);
     if (!checked.ok || checked.records.length !== 1) return null;
@@ -274,6 +299,7 @@ export class Board {
    * judges them (erased, pruned or fresh) and they reach every neighbour from here.
    */
   async merge(entries: readonly CopyEntry[]): Promise<MergeResult> {
+    await this.loadLate();
     const checked = await checkCopy(entries, this.#signatures);
     if (!checked.ok) return checked;
     const fresh = checked.records.filter((record) => this.#vault.get(record.id) === undefined);
@@ -437,7 +463,12 @@ export class Board {
     const change = this.#fold.add(records);
     this.#sweepBlocks(records);
     this.#notify({ ...change, pruned: this.#dropForGood(change.dropped) });
-    const { putBack, accept } = this.#retention.reconcile(change.posts);
+    this.#reconcile(change.posts);
+  }
+
+  /** Puts back what retention let go of posts that changed and are no longer due for pruning. */
+  #reconcile(posts: ReadonlySet<PostId>): void {
+    const { putBack, accept } = this.#retention.reconcile(posts);
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
     if (accept.length > 0) this.#accept(accept);

@@ -2,7 +2,7 @@ import { Board, type BoardChange } from '../board/board.ts';
 import type { Commands } from '../board/commands.ts';
 import type { SealingKeys } from '../crypto/seal.ts';
 import type { Identity } from '../crypto/signing.ts';
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';

@@ -6,97 +6,48 @@ import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
-import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
-import { ALLOWED, type Verdict } from '../reasons.ts';
-import { FollowupsSlice, type FollowupRecord } from './followups.ts';
-import { EpochsSlice, type EpochRecord } from './epochs.ts';
-import { MessagesSlice, type MessageRecord } from './messages.ts';
-import { MovesSlice, type MoveRecord } from './moves.ts';
+import { extendKinds, KINDS, LATE_KINDS, type AnyRecord, type RecordKind } from '../kinds/registry.ts';
+import { ALLOWED, refused, type Verdict } from '../reasons.ts';
+import type { BoardView, ReviewItem } from './board-view.ts';
+import type { EpochRecord } from './epochs.ts';
+import type { FollowupRecord } from './followups.ts';
+import type { LateFold, LateKinds } from './late-fold.ts';
+import type { MessageRecord } from './messages.ts';
+import type { MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice, type Member } from './profiles.ts';
 import { ReportsSlice } from './reports.ts';
-import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
+import { emptyChange, type ChangeBuilder, type FoldChange, type FoldSlice } from './slice.ts';
 import { SiteSlice } from './site.ts';
 import { SquareSlice } from './square.ts';
-import { StockSlice, type OfferState } from './stock.ts';
+import type { OfferState } from './stock.ts';
 import { TrustSlice, type ModerationEntry } from './trust.ts';
 
-/** A reported post in the volunteers' review queue, with one report per reporter. */
-export interface ReviewItem {
-  readonly post: PostState;
-  readonly reports: readonly VerifiedRecord<'report'>[];
+/** The late kinds' chunk, once it arrived: folds made from then on fold every kind at once. */
+let arrived: LateKinds | null = null;
+
+/** Makes the late kinds readable, and folds made from now on start with them. */
+export function useLateKinds(late: LateKinds): void {
+  arrived = late;
+  extendKinds(late.specs);
 }
 
-/** What the rest of the app may read of a square's state; nothing here changes it. */
-export interface BoardView {
-  readonly authority: Authority;
-  /** A post as shown: undefined while it is held back. */
-  post(id: PostId): PostState | undefined;
-  posts(): IterableIterator<PostState>;
-  /** A post's state whether it is shown or held back (retention judges both alike). */
-  postState(id: PostId): PostState | undefined;
-  postStates(): IterableIterator<PostState>;
-  /** Posts known, whatever their status. */
-  readonly postCount: number;
-  profile(author: AuthorKey): ProfileBody | undefined;
-  /** How many keys go by this resident's name: more than 1 marks a possible impersonation. */
-  sharesName(author: AuthorKey): number;
-  squareName(): string | undefined;
-  /** The founder's retention setting, if any. */
-  retentionDays(): number | undefined;
-  /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
-  site(): SiteBody | undefined;
-  /** Stock offers that count, newest first, with their claims and draws. */
-  stockOffers(): OfferState[];
-  stockOffer(id: RecordId): OfferState | undefined;
-  /** A counted claim with its offer, for the handover rule. */
-  claimSubject(id: RecordId): ClaimSubject | undefined;
-  /** Whether a new claim by this household would count beyond the claim kind's rule (one per offer, limits across offers). */
-  judgeClaim(author: AuthorKey, body: ClaimBody): Verdict;
-  /** The founder's move of the square away from this room to a new link, if it moved. */
-  movedFrom(room: RoomId): MoveRecord | undefined;
-  /** The founder's latest fresh document (epoch), if the square ever started one. */
-  epoch(): EpochRecord | undefined;
-  /** Ids of every record about a post: the post itself, its updates and its messages. */
-  recordIdsOf(id: PostId): RecordId[];
-  /** Whether the post's author erased it: nothing about it is kept or taken back. */
-  isErased(id: PostId): boolean;
-  /** Records about posts this device does not have, waiting for them. */
-  waiting(): Iterable<PostRecordOf | MessageRecord>;
-  /** The volunteers' follow-ups that count on a post, oldest first (fold/followups.ts). */
-  followupsOf(id: PostId): FollowupRecord[];
-  /** Posts with any follow-up record, counted or not. */
-  followedPosts(): Iterable<PostId>;
-  /** The messages that count sent or received by a resident, oldest first (bounds in fold/messages.ts). */
-  messagesWith(member: AuthorKey): MessageRecord[];
-  /** Records that verified but were not allowed (e.g. someone else resolving my post). */
-  readonly rejectedCount: number;
-  /** Records folded. */
-  readonly recordCount: number;
-  /** Everyone with a profile, with when they were first seen. */
-  members(): Member[];
-  /** Every moderation record, oldest first, with whether it counts. */
-  moderationLog(): readonly ModerationEntry[];
-  /** Who vouched for a resident. */
-  vouchersOf(member: AuthorKey): readonly AuthorKey[];
-  /** Whether a block by someone who held a role names this key, whether it counts now or not. */
-  wasBlocked(author: AuthorKey): boolean;
-  /** Shown posts that members reported and no volunteer has hidden yet. */
-  reviewQueue(): ReviewItem[];
-  /** Why a post is held back (over its author's limits, or blocked), if it is. */
-  heldReason(id: PostId): Verdict | undefined;
-  /** Whether a new post by this author at this time would be within their limits. */
-  judgeNewPost(author: AuthorKey, at: Hlc): Verdict;
-  /** Records dated more than MAX_DRIFT_MS ahead of this device's clock, held until their time. */
-  readonly futureCount: number;
+const LATE: ReadonlySet<RecordKind> = new Set(LATE_KINDS);
+
+/** The post a record of a late kind is about, if any: it goes when that post goes. */
+function postOfLate(record: AnyRecord): PostId | null {
+  return record.kind === 'message' || record.kind === 'followup' ? record.body.post : null;
 }
 
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
- * (the authority every rule judges with), then posts, profiles, reports, the square, messages,
- * the site, moves, stock and epochs. The result depends only on the set of records added, never on their
- * order. Records dated more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time
- * comes (`releaseDue`), so a post dated a year ahead cannot sit above everything.
+ * (the authority every rule judges with), then posts, profiles, reports, the square and the site,
+ * then the late kinds' slices (fold/late-fold.ts: messages, moves, stock, follow-ups, epochs),
+ * which a board gets right after its list painted (`extend`). Until then a record of a late kind
+ * is held, in the fold's records, and judged once they arrive: the result depends only on the
+ * set of records added, never on their order, nor on when the late kinds arrived. Records dated
+ * more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time comes (`releaseDue`),
+ * so a post dated a year ahead cannot sit above everything.
  */
 export class BoardFold implements BoardView {
   readonly #trust: TrustSlice;
@@ -104,34 +55,48 @@ export class BoardFold implements BoardView {
   readonly #profiles = new ProfilesSlice();
   readonly #reports = new ReportsSlice();
   readonly #square = new SquareSlice();
-  readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
-  readonly #moves = new MovesSlice();
-  readonly #stock = new StockSlice();
-  readonly #followups = new FollowupsSlice();
-  readonly #epochs = new EpochsSlice();
-  readonly #slices: readonly FoldSlice[] = [
-    this.#posts,
-    this.#profiles,
-    this.#reports,
-    this.#square,
-    this.#messages,
-    this.#site,
-    this.#moves,
-    this.#stock,
-    this.#followups,
-    this.#epochs,
-  ];
+  readonly #slices: FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square, this.#site];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
+  #late: LateFold | null = null;
+  /** Records of late kinds held until their slices arrive, by id. */
+  readonly #held = new Map<RecordId, AnyRecord>();
   readonly #seen = new Set<RecordId>();
   readonly #future: AnyRecord[] = [];
   readonly #now: () => number;
 
-  /** `now`: this device's clock; without one nothing is held as dated ahead (pure tests, probes). */
-  constructor(founder: AuthorKey, now: () => number = () => Number.POSITIVE_INFINITY) {
+  /**
+   * `now`: this device's clock; without one nothing is held as dated ahead (pure tests, probes).
+   * `late`: the late kinds, if they arrived already (null: hold their records until `extend`).
+   */
+  constructor(
+    founder: AuthorKey,
+    now: () => number = () => Number.POSITIVE_INFINITY,
+    late: LateKinds | null = arrived,
+  ) {
     this.#trust = new TrustSlice(founder);
     this.#now = now;
     for (const slice of this.#slices) for (const kind of slice.kinds) this.#sliceOf.set(kind, slice);
+    if (late) this.extend(late);
+  }
+
+  /** Whether the late kinds' slices are here: until then their records are held, not judged. */
+  get extended(): boolean {
+    return this.#late !== null;
+  }
+
+  /** Takes the late kinds' slices and folds the records held for them; returns what changed. */
+  extend(late: LateKinds): FoldChange {
+    const change = emptyChange();
+    if (this.#late) return change;
+    useLateKinds(late);
+    const fold = (this.#late = late.fold());
+    this.#slices.push(fold);
+    for (const kind of fold.kinds) this.#sliceOf.set(kind, fold);
+    const held = [...this.#held.values()];
+    this.#held.clear();
+    this.#fold(held, this.#trust.authority, change);
+    return change;
   }
 
   /** Folds the records held as dated ahead whose time has come; returns what changed. */
@@ -159,28 +124,28 @@ export class BoardFold implements BoardView {
         }
       }
       if (this.#trust.kinds.includes(record.kind)) this.#trust.add(record);
+      else if (LATE.has(record.kind) && !this.#late) this.#held.set(record.id, record);
       else fresh.push(record);
     }
     const authorityChanged = this.#trust.settle();
     const authority = this.#trust.authority;
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
-    for (const record of fresh) {
+    this.#fold(fresh, authority, change);
+    return change;
+  }
+
+  /** Adds records to their slices and settles them (the authority is settled already). */
+  #fold(records: readonly AnyRecord[], authority: Authority, change: ChangeBuilder): void {
+    for (const record of records) {
       // A message or follow-up of an erased post goes with it, as its updates do.
-      if ((record.kind === 'message' || record.kind === 'followup') && this.#posts.isErased(record.body.post))
-        change.dropped.add(record.id);
+      const post = postOfLate(record);
+      if (post !== null && this.#posts.isErased(post)) change.dropped.add(record.id);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
-    let erased = false;
-    for (const post of change.posts) {
-      if (!this.#posts.isErased(post)) continue;
-      for (const id of this.#messages.forgetPost(post)) change.dropped.add(id);
-      for (const id of this.#followups.forgetPost(post)) change.dropped.add(id);
-      erased = true;
-    }
-    if (erased) this.#messages.settle(authority, change);
+    const erased = [...change.posts].filter((post) => this.#posts.isErased(post));
+    if (erased.length > 0) this.#forgetLate(erased, change).forEach((id) => change.dropped.add(id));
     for (const id of change.dropped) this.#seen.delete(id);
-    return change;
   }
 
   /** Counts validly signed records of kinds this version cannot read toward their authors' limits. */
@@ -196,23 +161,31 @@ export class BoardFold implements BoardView {
    */
   forget(ids: Iterable<PostId>): FoldChange {
     const change = emptyChange();
-    for (const id of ids) {
+    const posts = [...ids];
+    for (const id of posts) {
       for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
       this.#posts.forget(id, this.#trust.authority, change);
-      this.#messages.forgetPost(id);
-      this.#followups.forgetPost(id);
       change.posts.add(id);
     }
-    this.#messages.settle(this.#trust.authority, change);
+    this.#forgetLate(posts, change);
     return change;
+  }
+
+  /** Forgets the late kinds' records about these posts, folded or held; returns their ids. */
+  #forgetLate(posts: readonly PostId[], change: ChangeBuilder): RecordId[] {
+    if (this.#late) return this.#late.forgetPosts(posts, this.#trust.authority, change);
+    const gone = new Set(posts);
+    const ids = [...this.#held.values()].filter((r) => gone.has(postOfLate(r) as PostId)).map((r) => r.id);
+    for (const id of ids) this.#held.delete(id);
+    return ids;
   }
 
   /** Forgets a record still waiting for its post (a peer pruned the post, or it waited too long). */
   forgetWaiting(record: RecordId, post: PostId): void {
     if (this.#posts.has(post)) return;
     this.#posts.forgetWaiting(record, post);
-    this.#messages.forget(record);
-    this.#messages.settle(this.#trust.authority, emptyChange());
+    this.#held.delete(record);
+    this.#late?.forgetWaiting(record, this.#trust.authority, emptyChange());
     this.#seen.delete(record);
   }
 
@@ -222,19 +195,19 @@ export class BoardFold implements BoardView {
 
   *waiting(): Iterable<PostRecordOf | MessageRecord> {
     yield* this.#posts.waiting();
-    yield* this.#messages.waiting((post) => this.#posts.has(post));
+    if (this.#late) yield* this.#late.waiting((post) => this.#posts.has(post));
   }
 
   followupsOf(id: PostId): FollowupRecord[] {
-    return this.#followups.of(id, this.#posts.post(id), this.#trust.authority);
+    return this.#late?.followupsOf(id, this.#posts.post(id), this.#trust.authority) ?? [];
   }
 
   followedPosts(): Iterable<PostId> {
-    return this.#followups.posts();
+    return this.#late?.followedPosts() ?? [];
   }
 
   messagesWith(member: AuthorKey): MessageRecord[] {
-    return this.#messages.messagesWith(member, (id) => this.#posts.post(id), this.#trust.authority);
+    return this.#late?.messagesWith(member, (id) => this.#posts.post(id), this.#trust.authority) ?? [];
   }
 
   get authority(): Authority {
@@ -282,31 +255,34 @@ export class BoardFold implements BoardView {
   }
 
   stockOffers(): OfferState[] {
-    return this.#stock.offers();
+    return this.#late?.stockOffers() ?? [];
   }
 
   stockOffer(id: RecordId): OfferState | undefined {
-    return this.#stock.offer(id);
+    return this.#late?.stockOffer(id);
   }
 
   claimSubject(id: RecordId): ClaimSubject | undefined {
-    return this.#stock.claimSubject(id);
+    return this.#late?.claimSubject(id);
   }
 
   judgeClaim(author: AuthorKey, body: ClaimBody): Verdict {
-    return this.#stock.judgeClaim(author, body);
+    return this.#late?.judgeClaim(author, body) ?? refused('opening');
   }
 
   movedFrom(room: RoomId): MoveRecord | undefined {
-    return this.#moves.from(room);
+    return this.#late?.movedFrom(room);
   }
 
   epoch(): EpochRecord | undefined {
-    return this.#epochs.current;
+    return this.#late?.epoch();
   }
 
   recordIdsOf(id: PostId): RecordId[] {
-    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id), ...this.#followups.idsOf(id)];
+    const late = this.#late
+      ? this.#late.idsOf(id)
+      : [...this.#held.values()].filter((record) => postOfLate(record) === id).map((record) => record.id);
+    return [...this.#posts.recordIdsOf(id), ...late];
   }
 
   get rejectedCount(): number {
