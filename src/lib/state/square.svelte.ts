@@ -253,7 +253,7 @@ export class SquareSession {
       if (this.#closed) return;
       await persistence.load();
       await board.attach(doc);
-      this.epochs.follow(board, network);
+      await this.epochs.follow(board, network);
       this.#settleAttached(true);
       await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
