@@ -53,11 +53,14 @@ export function signatureVerifier(mode: VerifyMode): SignatureVerifier {
 /** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */
 export function browserServices(
   keys: SquareKeys,
-  config: SyncConfig,
   exchangeMode: ExchangeMode,
   signatures: SignatureVerifier,
   docLoad: DocLoadMode,
 ): AppServices {
+  // NOTE: the signalling configuration (/config.json) is read with the network, after the list painted.
+  let config: Promise<SyncConfig> | null = null;
+  const loadConfig = () =>
+    (config ??= import('./lib/sync/config.ts').then((module) => module.loadConfig(location, localStorage)));
   return {
     keys,
     clock: systemClock,
@@ -68,8 +71,10 @@ export function browserServices(
       return {
         vault: new IdbVaultStore(invite.room),
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
-        network: async (epoch) =>
-          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad, epoch),
+        network: async (epoch) => {
+          const [{ squareNetwork }, sync] = await Promise.all([import('./square-network.ts'), loadConfig()]);
+          return squareNetwork(invite, keeper, sync, exchangeMode, docLoad, epoch);
+        },
       };
     },
     async forgetSquare(room) {
