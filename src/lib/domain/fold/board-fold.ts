@@ -124,7 +124,6 @@ export class BoardFold implements BoardView {
         }
       }
       if (this.#trust.kinds.includes(record.kind)) this.#trust.add(record);
-      else if (LATE.has(record.kind) && !this.#late) this.#held.set(record.id, record);
       else fresh.push(record);
     }
     const authorityChanged = this.#trust.settle();
@@ -140,6 +139,7 @@ export class BoardFold implements BoardView {
       // A message or follow-up of an erased post goes with it, as its updates do.
       const post = postOfLate(record);
       if (post !== null && this.#posts.isErased(post)) change.dropped.add(record.id);
+      else if (LATE.has(record.kind) && !this.#late) this.#held.set(record.id, record);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
