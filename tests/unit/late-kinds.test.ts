@@ -107,7 +107,7 @@ function state(view: BoardView, dropped: ReadonlySet<RecordId>): unknown {
   const ids = (list: Iterable<{ readonly id: RecordId }>) => [...list].map((r) => r.id).sort();
   return {
     shown: [...view.posts()].map((p) => [p.id, p.status, p.hidden?.reason ?? null]).sort(),
-    held: [...view.postStates()].map((p) => [p.id, view.heldReason(p.id)?.reason ?? null]).sort(),
+    held: [...view.postStates()].map((p) => [p.id, view.heldReason(p.id) ?? null]).sort(),
     erased: posts.filter((p) => view.isErased(p)),
     recordIdsOf: posts.map((p) => view.recordIdsOf(p).sort()),
     messages: members.map((m) => view.messagesWith(m).map((r) => r.id)),

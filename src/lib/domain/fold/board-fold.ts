@@ -1,16 +1,17 @@
 import type { Authority } from '../authority.ts';
-import { hlcMs, MAX_DRIFT_MS, type Hlc } from '../hlc.ts';
+import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId } from '../ids.ts';
-import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
-import { extendKinds, KINDS, LATE_KINDS, type AnyRecord, type RecordKind } from '../kinds/registry.ts';
-import { ALLOWED, refused, type Verdict } from '../reasons.ts';
+import { extendKinds, LATE_KINDS, type AnyRecord, type RecordKind } from '../kinds/registry.ts';
+import { refused, type Verdict } from '../reasons.ts';
 import type { BoardView, ReviewItem } from './board-view.ts';
 import type { EpochRecord } from './epochs.ts';
 import type { FollowupRecord } from './followups.ts';
+import { HeldRecords, postOfLate } from './held.ts';
+import { Intake } from './intake.ts';
 import type { LateFold, LateKinds } from './late-fold.ts';
 import type { MessageRecord } from './messages.ts';
 import type { MoveRecord } from './moves.ts';
@@ -34,11 +35,6 @@ export function useLateKinds(late: LateKinds): void {
 
 const LATE: ReadonlySet<RecordKind> = new Set(LATE_KINDS);
 
-/** The post a record of a late kind is about, if any: it goes when that post goes. */
-function postOfLate(record: AnyRecord): PostId | null {
-  return record.kind === 'message' || record.kind === 'followup' ? record.body.post : null;
-}
-
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
  * (the authority every rule judges with), then posts, profiles, reports, the square and the site,
@@ -46,8 +42,7 @@ function postOfLate(record: AnyRecord): PostId | null {
  * which a board gets right after its list painted (`extend`). Until then a record of a late kind
  * is held, in the fold's records, and judged once they arrive: the result depends only on the
  * set of records added, never on their order, nor on when the late kinds arrived. Records dated
- * more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time comes (`releaseDue`),
- * so a post dated a year ahead cannot sit above everything.
+ * ahead of `now` wait, unfolded, until their time comes (fold/intake.ts, `releaseDue`).
  */
 export class BoardFold implements BoardView {
   readonly #trust: TrustSlice;
@@ -59,11 +54,8 @@ export class BoardFold implements BoardView {
   readonly #slices: FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square, this.#site];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
   #late: LateFold | null = null;
-  /** Records of late kinds held until their slices arrive, by id. */
-  readonly #held = new Map<RecordId, AnyRecord>();
-  readonly #seen = new Set<RecordId>();
-  readonly #future: AnyRecord[] = [];
-  readonly #now: () => number;
+  readonly #held = new HeldRecords();
+  readonly #intake: Intake;
 
   /**
    * `now`: this device's clock; without one nothing is held as dated ahead (pure tests, probes).
@@ -75,7 +67,7 @@ export class BoardFold implements BoardView {
     late: LateKinds | null = arrived,
   ) {
     this.#trust = new TrustSlice(founder);
-    this.#now = now;
+    this.#intake = new Intake(now);
     for (const slice of this.#slices) for (const kind of slice.kinds) this.#sliceOf.set(kind, slice);
     if (late) this.extend(late);
   }
@@ -93,9 +85,7 @@ export class BoardFold implements BoardView {
     const fold = (this.#late = late.fold());
     this.#slices.push(fold);
     for (const kind of fold.kinds) this.#sliceOf.set(kind, fold);
-    const held = [...this.#held.values()];
-    this.#held.clear();
-    this.#fold(held, this.#trust.authority, change);
+    this.#fold(this.#held.release(), this.#trust.authority, change);
     return change;
   }
 
@@ -108,21 +98,7 @@ export class BoardFold implements BoardView {
   add(records: Iterable<AnyRecord>): FoldChange {
     const change = emptyChange();
     const fresh: AnyRecord[] = [];
-    const horizon = this.#now() + MAX_DRIFT_MS;
-    const due = this.#future.filter((record) => hlcMs(record.at) <= horizon);
-    if (due.length > 0) {
-      const waiting = this.#future.filter((record) => hlcMs(record.at) > horizon);
-      this.#future.splice(0, this.#future.length, ...waiting);
-    }
-    for (const record of [...due, ...records]) {
-      if (!due.includes(record)) {
-        if (this.#seen.has(record.id)) continue;
-        this.#seen.add(record.id);
-        if (hlcMs(record.at) > horizon) {
-          this.#future.push(record);
-          continue;
-        }
-      }
+    for (const record of this.#intake.take(records)) {
       if (this.#trust.kinds.includes(record.kind)) this.#trust.add(record);
       else fresh.push(record);
     }
@@ -139,13 +115,13 @@ export class BoardFold implements BoardView {
       // A message or follow-up of an erased post goes with it, as its updates do.
       const post = postOfLate(record);
       if (post !== null && this.#posts.isErased(post)) change.dropped.add(record.id);
-      else if (LATE.has(record.kind) && !this.#late) this.#held.set(record.id, record);
+      else if (LATE.has(record.kind) && !this.#late) this.#held.hold(record);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
     const erased = [...change.posts].filter((post) => this.#posts.isErased(post));
     if (erased.length > 0) this.#forgetLate(erased, change).forEach((id) => change.dropped.add(id));
-    for (const id of change.dropped) this.#seen.delete(id);
+    this.#intake.forget(change.dropped);
   }
 
   /** Counts validly signed records of kinds this version cannot read toward their authors' limits. */
@@ -163,7 +139,7 @@ export class BoardFold implements BoardView {
     const change = emptyChange();
     const posts = [...ids];
     for (const id of posts) {
-      for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
+      this.#intake.forget(this.recordIdsOf(id));
       this.#posts.forget(id, this.#trust.authority, change);
       change.posts.add(id);
     }
@@ -173,20 +149,16 @@ export class BoardFold implements BoardView {
 
   /** Forgets the late kinds' records about these posts, folded or held; returns their ids. */
   #forgetLate(posts: readonly PostId[], change: ChangeBuilder): RecordId[] {
-    if (this.#late) return this.#late.forgetPosts(posts, this.#trust.authority, change);
-    const gone = new Set(posts);
-    const ids = [...this.#held.values()].filter((r) => gone.has(postOfLate(r) as PostId)).map((r) => r.id);
-    for (const id of ids) this.#held.delete(id);
-    return ids;
+    return this.#late?.forgetPosts(posts, this.#trust.authority, change) ?? this.#held.forgetPosts(posts);
   }
 
   /** Forgets a record still waiting for its post (a peer pruned the post, or it waited too long). */
   forgetWaiting(record: RecordId, post: PostId): void {
     if (this.#posts.has(post)) return;
     this.#posts.forgetWaiting(record, post);
-    this.#held.delete(record);
+    this.#held.forget(record);
     this.#late?.forgetWaiting(record, this.#trust.authority, emptyChange());
-    this.#seen.delete(record);
+    this.#intake.forget([record]);
   }
 
   isErased(id: PostId): boolean {
@@ -279,10 +251,7 @@ export class BoardFold implements BoardView {
   }
 
   recordIdsOf(id: PostId): RecordId[] {
-    const late = this.#late
-      ? this.#late.idsOf(id)
-      : [...this.#held.values()].filter((record) => postOfLate(record) === id).map((record) => record.id);
-    return [...this.#posts.recordIdsOf(id), ...late];
+    return [...this.#posts.recordIdsOf(id), ...(this.#late?.idsOf(id) ?? this.#held.about(id))];
   }
 
   get rejectedCount(): number {
@@ -307,17 +276,7 @@ export class BoardFold implements BoardView {
   }
 
   reviewQueue(): ReviewItem[] {
-    const authority = this.#trust.authority;
-    const queue: ReviewItem[] = [];
-    for (const [id, all] of this.#reports.reported()) {
-      const post = this.#posts.post(id);
-      if (!post || post.hidden) continue;
-      const reports = all.filter(
-        (r) => !authority.isBlocked(r.author) && KINDS.report.authorise(r, post, authority).ok,
-      );
-      if (reports.length > 0) queue.push({ post, reports });
-    }
-    return queue;
+    return this.#reports.queue((id) => this.#posts.post(id), this.#trust.authority);
   }
 
   heldReason(id: PostId): Verdict | undefined {
@@ -325,25 +284,14 @@ export class BoardFold implements BoardView {
   }
 
   judgeNewPost(author: AuthorKey, at: Hlc): Verdict {
-    const authority = this.#trust.authority;
-    if (authority.isBlocked(author)) return { ok: false, reason: 'blocked' };
-    // NOTE: an id that sorts after every real one, so the new post is judged last among equals.
-    const candidate = { id: '~' as RecordId, at, openUntilMs: Number.POSITIVE_INFINITY };
-    const posts = [
-      ...this.#posts
-        .postsOf(author)
-        .filter((p) => KINDS.post.authorise(p, undefined, authority).ok)
-        .map(limitedPost),
-      ...this.#posts.foreignOf(author),
-    ];
-    return judgeLimits([...posts, candidate], limitsOf(author, authority)).get(candidate.id) ?? ALLOWED;
+    return this.#posts.judgeNew(author, at, this.#trust.authority);
   }
 
   get futureCount(): number {
-    return this.#future.length;
+    return this.#intake.futureCount;
   }
 
   get recordCount(): number {
-    return this.#seen.size;
+    return this.#intake.count;
   }
 }
