@@ -165,7 +165,10 @@ export class Board {
   loadLate(): Promise<void> {
     this.#late ??= import('../domain/late-kinds.ts').then(({ lateKinds }) => {
       const change = this.#fold.extend(lateKinds);
-      this.#notify({ ...change, pruned: this.#dropForGood(change.dropped) });
+      const pruned = this.#dropForGood(change.dropped);
+      // NOTE: a page that had the late kinds already (another square opened) folded them from the vault.
+      if (change.posts.size > 0 || change.messages || change.stock || change.square || pruned > 0)
+        this.#notify({ ...change, pruned });
       this.#reconcile(change.posts);
     });
     return this.#late;
