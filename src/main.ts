@@ -5,7 +5,6 @@ import { AppState } from './lib/state/app.svelte.ts';
 import { AppUpdate } from './lib/state/update.svelte.ts';
 import { openSquareKeys } from './lib/storage/identity-store.ts';
 import { listSquares } from './lib/storage/squares.ts';
-import { loadConfig } from './lib/sync/config.ts';
 import { appContext } from './lib/ui/context.ts';
 import { browserServices, signatureVerifier } from './services.ts';
 import './app.css';
@@ -40,14 +39,14 @@ const i18n = await I18n.open(localStorage, navigator.languages);
 try {
   // Squares joined before keys were per square keep the device key they were joined with.
   const legacyRooms = listSquares(localStorage).map((s) => s.invite.room);
-  const [keys, config] = await Promise.all([openSquareKeys({ legacyRooms }), loadConfig(location, localStorage)]);
+  const keys = await openSquareKeys({ legacyRooms });
   // For measuring against them: y-webrtc's own exchange, verification on the page's thread, and
   // the stored document applied in one step.
   const search = new URLSearchParams(location.search);
   const exchangeMode = search.get('sync') === 'stock' ? 'stock' : 'chunked';
   const signatures = signatureVerifier(search.get('verify') === 'main' ? 'main' : 'workers');
   const docLoad = search.get('docload') === 'whole' ? 'whole' : 'pieces';
-  const app = new AppState(browserServices(keys, config, exchangeMode, signatures, docLoad));
+  const app = new AppState(browserServices(keys, exchangeMode, signatures, docLoad));
   window.addEventListener('hashchange', () => void app.followLocation());
   target.replaceChildren();
   mount(App, { target, props: { app, update }, context: appContext(i18n) });

@@ -1,5 +1,4 @@
 import { InProcessSignatureVerifier, type SignatureVerifier } from './lib/crypto/signature-verifier.ts';
-import { WorkerPoolVerifier } from './lib/crypto/verify-pool.ts';
 import type { Clock } from './lib/domain/clock.ts';
 import type { AppServices } from './lib/state/services.ts';
 import type { DocLoadMode } from './lib/storage/doc-persistence.ts';
@@ -36,20 +35,32 @@ export const VERIFY_WORKERS = 1;
  */
 export function signatureVerifier(mode: VerifyMode): SignatureVerifier {
   if (mode === 'main' || typeof Worker === 'undefined') return new InProcessSignatureVerifier();
-  return new WorkerPoolVerifier(
-    () => new Worker(new URL('./lib/crypto/verify-worker.ts', import.meta.url), { type: 'module' }),
-    VERIFY_WORKERS,
-  );
+  // NOTE: the pool loads with the first check (after the list painted): it is not part of the first load.
+  let pool: Promise<SignatureVerifier> | null = null;
+  const load = () =>
+    import('./lib/crypto/verify-pool.ts').then(
+      ({ WorkerPoolVerifier }) =>
+        new WorkerPoolVerifier(
+          () => new Worker(new URL('./lib/crypto/verify-worker.ts', import.meta.url), { type: 'module' }),
+          VERIFY_WORKERS,
+        ),
+      // A pool that cannot load leaves the checking to this thread, as a failed worker does.
+      () => new InProcessSignatureVerifier(),
+    );
+  return { verify: async (records) => (await (pool ??= load())).verify(records) };
 }
 
 /** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */
 export function browserServices(
   keys: SquareKeys,
-  config: SyncConfig,
   exchangeMode: ExchangeMode,
   signatures: SignatureVerifier,
   docLoad: DocLoadMode,
 ): AppServices {
+  // NOTE: the signalling configuration (/config.json) is read with the network, after the list painted.
+  let config: Promise<SyncConfig> | null = null;
+  const loadConfig = () =>
+    (config ??= import('./lib/sync/config.ts').then((module) => module.loadConfig(location, localStorage)));
   return {
     keys,
     clock: systemClock,
@@ -60,8 +71,10 @@ export function browserServices(
       return {
         vault: new IdbVaultStore(invite.room),
         // NOTE: a dynamic import: yjs and the sync code load after the list painted from the vault.
-        network: async (epoch) =>
-          (await import('./square-network.ts')).squareNetwork(invite, keeper, config, exchangeMode, docLoad, epoch),
+        network: async (epoch) => {
+          const [{ squareNetwork }, sync] = await Promise.all([import('./square-network.ts'), loadConfig()]);
+          return squareNetwork(invite, keeper, sync, exchangeMode, docLoad, epoch);
+        },
       };
     },
     async forgetSquare(room) {

@@ -84,3 +84,44 @@ test('a reload paints the square in one go: nothing arrives above the list after
   expect(total, shifts.join('; ')).toBeLessThan(0.02);
   await context.close();
 });
+
+test('the list paints before the kinds it does not show have arrived, which count right after', async ({
+  sharedBrowser,
+  server,
+}) => {
+  const context = await sharedBrowser.newContext({ permissions: ['camera', 'microphone'], serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
+  await publishPost(page, { type: 'Need', item: 'Thermometer', quantity: 1, note: 'child with fever' });
+  await waitForHandle(page);
+  // The founder records a volunteer's outcome: a follow-up, one of the kinds that fold after the paint.
+  const followed = await page.evaluate(async () => {
+    const { board } = (window as unknown as { kaifong: { board: KaifongBoard } }).kaifong;
+    const [post] = [...board.view.posts()];
+    return board.commands.followUp({ action: 'outcome', post: post!.id, outcome: 'done-by-others' });
+  });
+  expect(followed.ok).toBe(true);
+  await expect(postList(page)).toContainText('Volunteer: Done by others');
+
+  const held: Route[] = [];
+  await page.route(/\/assets\/late-kinds-[\w-]+\.js$/, (route) => void held.push(route));
+  await page.reload();
+  await expect(postList(page)).toContainText('child with fever');
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  // Held, not judged: the outcome is not shown yet, and nothing from a peer is taken before it can be.
+  await expect(postList(page)).not.toContainText('Volunteer:');
+  expect(await page.evaluate(() => 'kaifong' in window)).toBe(false);
+
+  for (const route of held) await route.continue();
+  await page.unroute(/\/assets\/late-kinds-[\w-]+\.js$/);
+  await waitForHandle(page);
+  await expect(postList(page)).toContainText('Volunteer: Done by others');
+  await context.close();
+});
+
+/** What the test reaches of the page's board through its diagnostics handle. */
+interface KaifongBoard {
+  readonly view: { posts(): Iterable<{ readonly id: string }> };
+  readonly commands: { followUp(body: unknown): Promise<{ readonly ok: boolean }> };
+}

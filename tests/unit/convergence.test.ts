@@ -24,7 +24,8 @@ import { parseStoredForm, storedForm } from '../../src/lib/board/stored-form.ts'
 import { pastRetention, PRUNE_GRACE_MS } from '../../src/lib/domain/retention.ts';
 import { signRecord } from '../../src/lib/crypto/signing.ts';
 import { catalogueItem, CATALOGUE_IDS } from '../../src/lib/domain/catalogue.ts';
-import { BoardFold, type BoardView } from '../../src/lib/domain/fold/board-fold.ts';
+import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
+import type { BoardView } from '../../src/lib/domain/fold/board-view.ts';
 import { HybridClock } from '../../src/lib/domain/hlc.ts';
 import type { AuthorKey, RecordId } from '../../src/lib/domain/ids.ts';
 import {

@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 import { describe, expect, it, vi } from 'vitest';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import { CATALOGUE_IDS } from '../../src/lib/domain/catalogue.ts';
-import type { BoardView } from '../../src/lib/domain/fold/board-fold.ts';
+import type { BoardView } from '../../src/lib/domain/fold/board-view.ts';
 import type { RecordId } from '../../src/lib/domain/ids.ts';
 import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
 import type { EpochOffer } from '../../src/lib/sync/doc-exchange.ts';

@@ -1,5 +1,5 @@
 import type { Authority } from '../domain/authority.ts';
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { SharedRecords } from './records-map.ts';

@@ -4,24 +4,23 @@ import type { Identity } from '../crypto/signing.ts';
 import { assert } from '../domain/assert.ts';
 import type { Clock } from '../domain/clock.ts';
 import { closedAtMs } from '../domain/expiry.ts';
-import { BoardFold, type BoardView } from '../domain/fold/board-fold.ts';
+import { BoardFold } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { FoldChange } from '../domain/fold/slice.ts';
 import { HybridClock } from '../domain/hlc.ts';
-import type { AuthorKey, RecordId } from '../domain/ids.ts';
+import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
 import { BlockedRecords } from './blocks.ts';
-import { checkCopy } from './copy.ts';
 import { Commands } from './commands.ts';
-import { INGEST_SLICE, INGEST_SLICE_MS, sortEntries } from './ingest.ts';
+import type { Ingestion } from './ingestion.ts';
 import { DeferredRecordsMap } from './deferred-map.ts';
 import { RestoreQueue } from './restores.ts';
 import { parseStoredForm } from './stored-form.ts';
 import { RetentionArbiter } from './retention.ts';
 import { FILE_ORIGIN, LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
 import { Vault } from './vault.ts';
-import { Verifier } from './verifier.ts';
 
 export type { CommandResult } from './commands.ts';
 
@@ -74,23 +73,21 @@ export class Board {
   readonly #fold: BoardFold;
   readonly #map = new DeferredRecordsMap();
   readonly #vault: Vault;
-  readonly #verifier: Verifier;
+  /** Entries found invalid, as the vault kept them, until ingestion takes them over. */
+  readonly #rejected: ReadonlyMap<string, string>;
+  /** The intake from the shared document, once the board follows one. */
+  #ingestion: Ingestion | null = null;
   readonly #signatures: SignatureVerifier;
   readonly #retention: RetentionArbiter;
   readonly #restores: RestoreQueue;
   readonly #repairs: RestoreQueue;
-  /** Keys of the shared map changed but not yet verified and folded: their worth is not known yet. */
-  readonly #unjudged = new Set<string>();
-  /** Keys changed and not taken by an ingest yet, in the order they changed. */
-  readonly #queued = new Set<string>();
-  #draining = false;
   readonly #blocks: BlockedRecords;
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
   readonly #listeners = new Set<Listener>();
   readonly #detach: (() => void)[] = [];
-  #work: Promise<void> = Promise.resolve();
   #attached = false;
+  #late: Promise<void> | null = null;
 
   private constructor(options: BoardOptions, contents: Awaited<ReturnType<typeof Vault.load>>) {
     this.identity = options.identity;
@@ -102,7 +99,7 @@ export class Board {
       options.onStoreError ?? ((error) => console.error('kaifong: vault write failed', error)),
     );
     this.#signatures = options.signatures ?? new InProcessSignatureVerifier();
-    this.#verifier = new Verifier(contents.rejected, this.#signatures);
+    this.#rejected = contents.rejected;
     this.#retention = new RetentionArbiter(
       this.#fold,
       this.#vault,
@@ -122,10 +119,16 @@ export class Board {
       (record) => this.#vault.get(record.id) !== undefined,
     );
     this.#blocks = new BlockedRecords(this.#fold, this.#vault, this.#map);
-    this.commands = new Commands(this.identity, this.#fold, this.#hlc, (record) => {
-      this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
-      this.#accept([record]);
-    });
+    this.commands = new Commands(
+      this.identity,
+      this.#fold,
+      this.#hlc,
+      (record) => {
+        this.#map.write(LOCAL_ORIGIN, (w) => w.put(record));
+        this.#accept([record]);
+      },
+      () => this.loadLate(),
+    );
     this.#vault.remember(contents.verified);
     for (const record of contents.verified) this.#hlc.observe(record.at);
     // A vault written before a kind dropped replaced records (the site's) may still hold some.
@@ -154,6 +157,24 @@ export class Board {
   }
 
   /**
+   * Brings the kinds the list's first paint does not need (domain/late-kinds.ts, a chunk of its
+   * own) and folds the records of theirs the vault held; resolves once they count. Call after the
+   * first paint; `attach`, `merge` and their commands wait for it, so nothing from a peer or a
+   * file is judged before every kind can be.
+   */
+  loadLate(): Promise<void> {
+    this.#late ??= import('../domain/late-kinds.ts').then(({ lateKinds }) => {
+      const change = this.#fold.extend(lateKinds);
+      const pruned = this.#dropForGood(change.dropped);
+      // NOTE: a page that had the late kinds already (another square opened) folded them from the vault.
+      if (change.posts.size > 0 || change.messages || change.stock || change.square || pruned > 0)
+        this.#notify({ ...change, pruned });
+      this.#reconcile(change.posts);
+    });
+    return this.#late;
+  }
+
+  /**
    * Starts following the shared document (`doc`, unless the board was opened with it): verifies
    * what it holds, puts back vault records it lacks, and from then on handles every change, and
    * runs retention every PRUNE_EVERY_MS. Call once the document has loaded from local persistence,
@@ -162,14 +183,11 @@ export class Board {
   async attach(doc?: Y.Doc): Promise<void> {
     if (this.#attached) return this.whenIdle();
     this.#attached = true;
+    // NOTE: nothing from the document is judged before every kind can be (loadLate).
+    const [, ingestion] = await Promise.all([this.loadLate(), this.#ingest()]);
     if (doc && !this.#map.bound) await this.#bind(doc);
     assert(this.#map.bound, 'a board attaches to a document');
-    this.#detach.push(
-      this.#map.observeRemote((keys) => {
-        this.#checkAhead(keys);
-        this.#enqueue(keys);
-      }),
-    );
+    this.#detach.push(this.#map.observeRemote((keys) => ingestion.changed(keys)));
     this.#detach.push(
       this.#clock.every(PRUNE_EVERY_MS, () => {
         this.#releaseDue();
@@ -178,8 +196,34 @@ export class Board {
     );
     const keys = new Set<string>(this.#map.keys());
     for (const id of this.#vault.ids()) keys.add(id);
-    this.#enqueue(keys);
+    ingestion.enqueue(keys);
     return this.whenIdle();
+  }
+
+  /** The intake from the shared document, loaded (out of the first load) when the board first attaches. */
+  async #ingest(): Promise<Ingestion> {
+    if (this.#ingestion) return this.#ingestion;
+    const { Ingestion } = await import('./ingestion.ts');
+    this.#ingestion ??= new Ingestion(
+      {
+        map: this.#map,
+        vault: this.#vault,
+        fold: this.#fold,
+        retention: this.#retention,
+        blocks: this.#blocks,
+        clock: this.#clock,
+        accept: (records) => this.#accept(records),
+        notify: (change) => this.#notify({ ...change, pruned: 0 }),
+        settle: (held, putBack) => {
+          this.#sweepBlocks(held);
+          this.#restores.add(putBack);
+          this.prune();
+        },
+      },
+      this.#rejected,
+      this.#signatures,
+    );
+    return this.#ingestion;
   }
 
   /**
@@ -197,7 +241,7 @@ export class Board {
     this.prune();
     const { RecordsMap } = await import('./records-map.ts');
     this.#map.rebind(new RecordsMap(doc));
-    this.#unjudged.clear();
+    this.#ingestion?.forgetUnjudged();
     if (!seed) return;
     const live = this.records().filter((record) => !this.#blocks.isBlocked(record));
     this.#map.write(LOCAL_ORIGIN, (w) => live.forEach((record) => w.put(record)));
@@ -220,7 +264,9 @@ export class Board {
    * with the record if it is genuine.
    */
   async adoptEpoch(id: string, storedRecord: string): Promise<AnyRecord | null> {
+    await this.loadLate();
     const entry = { id, record: parseStoredForm(storedRecord) };
+    const { checkCopy } = await import('./copy.ts');
     const checked = await checkCopy([entry], this.#signatures);
     if (!checked.ok || checked.records.length !== 1) return null;
     await this.merge([entry]);
@@ -243,12 +289,12 @@ export class Board {
 
   /** Resolves when every change seen so far is verified, folded and stored. */
   async whenIdle(): Promise<void> {
-    let work: Promise<void>;
+    let work: Promise<void> | undefined;
     do {
-      work = this.#work;
+      work = this.#ingestion?.work;
       await work;
       await this.#vault.whenWritten();
-    } while (work !== this.#work);
+    } while (work !== this.#ingestion?.work);
   }
 
   /**
@@ -274,6 +320,8 @@ export class Board {
    * judges them (erased, pruned or fresh) and they reach every neighbour from here.
    */
   async merge(entries: readonly CopyEntry[]): Promise<MergeResult> {
+    await this.loadLate();
+    const { checkCopy } = await import('./copy.ts');
     const checked = await checkCopy(entries, this.#signatures);
     if (!checked.ok) return checked;
     const fresh = checked.records.filter((record) => this.#vault.get(record.id) === undefined);
@@ -306,7 +354,7 @@ export class Board {
     const incoming = this.#map.read(update);
     const going = new Set([...incoming.deleted, ...incoming.overwritten]);
     const harmed = new Set(this.#harmed(going).map((record) => record.id as string));
-    for (const key of going) if (this.#unjudged.has(key) && !this.#vault.get(key)) harmed.add(key);
+    for (const key of going) if (this.#ingestion?.isUnjudged(key) && !this.#vault.get(key)) harmed.add(key);
     return { harm: harmed.size, accept: incoming.without(harmed) };
   }
 
@@ -335,100 +383,7 @@ export class Board {
 
   /** Entries in the shared document that failed verification, schema or authorisation. */
   get invalidCount(): number {
-    return this.#verifier.rejectedCount + this.#fold.rejectedCount;
-  }
-
-  /**
-   * Starts checking the signatures of entries a peer changed, at once, while the board is still
-   * folding earlier ones: the verifier (off this thread) is never left waiting for the fold.
-   */
-  #checkAhead(keys: ReadonlySet<string>): void {
-    const entries: [string, unknown][] = [];
-    for (const key of keys) {
-      const value = this.#map.get(key);
-      const known = this.#vault.get(key);
-      if (value !== undefined && !(known && this.#map.holds(known))) entries.push([key, value]);
-    }
-    this.#verifier.checkAhead(entries);
-  }
-
-  #enqueue(keys: ReadonlySet<string>): void {
-    for (const key of keys) {
-      this.#unjudged.add(key);
-      // A key changed again while waiting goes once, with its latest value.
-      this.#queued.delete(key);
-      this.#queued.add(key);
-    }
-    if (this.#draining) return;
-    this.#draining = true;
-    // Batches are handled one after another so counts and restores never interleave.
-    this.#work = this.#work.then(() => this.#drain()).catch((error: unknown) => console.error(error));
-  }
-
-  /**
-   * Ingests what is queued, slice after slice, until nothing is. NOTE: keys that change while a
-   * slice is checked (a transfer's pieces keep arriving) join the queue and go in the next slice
-   * together, not one small batch per piece: fewer round trips to the verifier, fewer folds.
-   */
-  async #drain(): Promise<void> {
-    try {
-      let sliceStart = this.#clock.now();
-      for (let first = true; this.#queued.size > 0; first = false) {
-        // NOTE: a big batch (a newcomer's first open) is handled in slices with a yield once
-        // INGEST_SLICE_MS have passed, so the page stays responsive while tens of thousands of
-        // records are checked, and a cold start's records, held already, go many slices a turn.
-        if (!first && this.#clock.now() - sliceStart >= INGEST_SLICE_MS) {
-          await this.#clock.yield();
-          sliceStart = this.#clock.now();
-        }
-        const keys: string[] = [];
-        for (const key of this.#queued) {
-          keys.push(key);
-          if (keys.length === INGEST_SLICE) break;
-        }
-        for (const key of keys) this.#queued.delete(key);
-        await this.#ingestSlice(keys);
-      }
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  async #ingestSlice(keys: readonly string[]): Promise<void> {
-    const { fresh, rejected, lost, returned, erased, junk, held, foreign } = await sortEntries(
-      keys,
-      this.#map,
-      this.#vault,
-      this.#verifier,
-      this.#retention,
-      this.#fold,
-    );
-    for (const key of keys) {
-      this.#unjudged.delete(key);
-      // Checked ahead but held or gone after all; a key changed again waits with its new check.
-      if (!this.#queued.has(key)) this.#verifier.forget(key);
-    }
-    // A blocked key's records that a peer deleted stay deleted (blocks.ts puts them back on undo).
-    const unblocked = lost.filter((record) => !this.#blocks.isBlocked(record));
-    const { putBack, accept, deleteAgain } = this.#retention.arbitrate(unblocked, returned);
-    this.#verifier.reject(rejected);
-    this.#vault.reject(rejected);
-    if (deleteAgain.length > 0 || erased.length > 0 || junk.size > 0) {
-      this.#map.write(VAULT_ORIGIN, (w) => {
-        // A peer that has not pruned yet sent back what we dropped: drop it again.
-        for (const record of [...deleteAgain, ...erased]) w.delete(record.id);
-        // Junk goes, so it stops riding along in every newcomer's download; unless the key
-        // changed while it was checked (the new value has its own turn).
-        for (const [key, value] of junk) if (this.#map.get(key) === value) w.delete(key);
-      });
-    }
-    fresh.push(...accept);
-    if (foreign.length > 0) this.#notify({ ...this.#fold.addForeign(foreign), pruned: 0 });
-    if (fresh.length > 0) this.#accept(fresh);
-    else if (rejected.size > 0) this.#notify({ ...NOTHING, pruned: 0 });
-    this.#sweepBlocks(held);
-    this.#restores.add(putBack);
-    this.prune();
+    return (this.#ingestion?.rejectedCount ?? this.#rejected.size) + this.#fold.rejectedCount;
   }
 
   #accept(records: AnyRecord[]): void {
@@ -437,7 +392,12 @@ export class Board {
     const change = this.#fold.add(records);
     this.#sweepBlocks(records);
     this.#notify({ ...change, pruned: this.#dropForGood(change.dropped) });
-    const { putBack, accept } = this.#retention.reconcile(change.posts);
+    this.#reconcile(change.posts);
+  }
+
+  /** Puts back what retention let go of posts that changed and are no longer due for pruning. */
+  #reconcile(posts: ReadonlySet<PostId>): void {
+    const { putBack, accept } = this.#retention.reconcile(posts);
     if (putBack.length === 0) return;
     this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
     if (accept.length > 0) this.#accept(accept);

@@ -1,9 +1,16 @@
 import { signRecord, type Identity } from '../crypto/signing.ts';
 import { RECORD_VERSION } from '../domain/envelope.ts';
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { Hlc, HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
-import { checkBody, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
+import {
+  checkBody,
+  isReadable,
+  KINDS,
+  type AnyRecord,
+  type BodyByKind,
+  type RecordKind,
+} from '../domain/kinds/registry.ts';
 import type { Authored, KindSpec } from '../domain/kinds/kind.ts';
 import type { FollowupBody } from '../domain/kinds/followup.ts';
 import type { EditBody } from '../domain/kinds/edit.ts';
@@ -28,12 +35,21 @@ export class Commands {
   readonly #view: BoardView;
   readonly #clock: HybridClock;
   readonly #publish: (record: AnyRecord) => void;
+  readonly #late: () => Promise<void>;
 
-  constructor(identity: Identity, view: BoardView, clock: HybridClock, publish: (record: AnyRecord) => void) {
+  /** `late`: brings the late kinds (kinds/registry.ts LATE_KINDS), which a command of one awaits. */
+  constructor(
+    identity: Identity,
+    view: BoardView,
+    clock: HybridClock,
+    publish: (record: AnyRecord) => void,
+    late: () => Promise<void>,
+  ) {
     this.#identity = identity;
     this.#view = view;
     this.#clock = clock;
     this.#publish = publish;
+    this.#late = late;
   }
 
   publishPost(body: unknown): Promise<CommandResult> {
@@ -140,6 +156,7 @@ export class Commands {
   }
 
   async #write<K extends RecordKind>(kind: K, input: unknown): Promise<CommandResult> {
+    if (!isReadable(kind)) await this.#late();
     const body = checkBody(kind, input);
     if (!body.ok) return body;
     const at = this.#clock.tick();

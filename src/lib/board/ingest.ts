@@ -1,4 +1,4 @@
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
 import { subjectOf, type AnyRecord } from '../domain/kinds/registry.ts';
 import type { SharedRecords } from './records-map.ts';

@@ -26,7 +26,6 @@ import {
 import type { AppServices } from './services.ts';
 import { DisplayPrefs } from './display.svelte.ts';
 import { FirstRun } from './first-run.svelte.ts';
-import { DraftKeeper } from './drafts.ts';
 import { forgetRoomStorage } from './room-storage.ts';
 import { Durability } from './durability.svelte.ts';
 import type { CopyOutcome } from './square-file.ts';
@@ -197,7 +196,9 @@ export class AppState {
       }
       rememberSquare(this.#services.storage, next, from.info.squareName, this.#services.clock.now());
       // A post being written when the move came reopens in the new square.
-      const draft = from.draft.load();
+      const { DraftKeeper } = await import('./drafts.ts');
+      const drafts = new DraftKeeper(this.#services.storage, from.invite.room);
+      const draft = drafts.load();
       if (draft) new DraftKeeper(this.#services.storage, next.room).keep(draft);
       this.#services.location.hash = inviteFragment(next);
       await this.followLocation();
@@ -206,7 +207,7 @@ export class AppState {
       session.move.arrived = true;
       if (!(await session.move.adopt(entries))) return;
       forgetSquare(this.#services.storage, from.invite.room);
-      from.draft.discard();
+      drafts.discard();
       this.squares = listSquares(this.#services.storage);
     } catch (error) {
       console.error('kaifong: could not follow the square to its new link', error);

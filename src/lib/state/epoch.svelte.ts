@@ -3,7 +3,7 @@ import { suggestsEpoch } from '../domain/kinds/epoch.ts';
 import type { RoomId } from '../domain/ids.ts';
 import type { EpochOffer } from '../sync/doc-exchange.ts';
 import type { CommandOutcome } from './command.ts';
-import { EpochFollower } from './epoch-follower.ts';
+import type { EpochFollower } from './epoch-follower.ts';
 import type { AppServices, SquareNetwork } from './services.ts';
 
 const epochKey = (room: RoomId) => `kaifong-epoch-${room}`;
@@ -25,6 +25,8 @@ export class SquareEpoch {
   readonly #storage: AppServices['storage'];
   readonly #room: RoomId;
   #follower: EpochFollower | null = null;
+  /** The latest later epoch a neighbour offered before the follower was here. */
+  #offer: EpochOffer | null = null;
   #board: Board | null = null;
 
   constructor(storage: AppServices['storage'], room: RoomId) {
@@ -45,19 +47,25 @@ export class SquareEpoch {
   }
 
   /** Starts following epochs once the board follows the network's document. */
-  follow(board: Board, network: SquareNetwork): void {
+  async follow(board: Board, network: SquareNetwork): Promise<void> {
     this.#board = board;
+    // NOTE: loaded here, with the network: following epochs is not part of the first load.
+    const { EpochFollower } = await import('./epoch-follower.ts');
     this.#follower = new EpochFollower(board, network, (offer) => {
       this.#storage.setItem(epochKey(this.#room), JSON.stringify(offer));
       this.epoch = offer.epoch;
       this.measure();
     });
     this.ready = true;
+    const held = this.#offer;
+    this.#offer = null;
+    if (held) this.offered(held);
   }
 
   /** A neighbour said HELLO from a later epoch (the exchange's keeper passes it on). */
   offered(offer: EpochOffer): void {
-    void this.#follower?.offered(offer);
+    if (this.#follower) void this.#follower.offered(offer);
+    else if (offer.epoch > (this.#offer?.epoch ?? 0)) this.#offer = offer;
   }
 
   /** Whether the founder should be told that a fresh document would help. */

@@ -1,6 +1,6 @@
 import type { Commands } from '../board/commands.ts';
 import { expiresAtMs, needsRenewal, urgentExpiresSoon } from '../domain/expiry.ts';
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { PostState } from '../domain/fold/posts.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';

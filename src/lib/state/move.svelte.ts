@@ -5,7 +5,6 @@ import type { SealingKeys } from '../crypto/seal.ts';
 import type { MoveRecord } from '../domain/fold/moves.ts';
 import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import { inviteFragment, type Invite } from '../domain/invite.ts';
-import { MOVE_LIMITS, moveBinding, movedInvite, moveReaders } from '../domain/kinds/move.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
 import type { CommandOutcome } from './command.ts';
 
@@ -85,9 +84,13 @@ export class SquareMove {
         founder: invite.founder,
         nonce,
       };
+      // NOTE: the move kind and sealing load when used: neither is part of the first load.
+      const [{ MOVE_LIMITS, moveBinding, moveReaders }, { seal }] = await Promise.all([
+        import('../domain/kinds/move.ts'),
+        import('../crypto/seal.ts'),
+      ]);
       const readers = moveReaders(board.view.members(), board.view.authority, sealing.publicKey);
       if (readers.length > MOVE_LIMITS.readers) return { ok: false, reason: 'too-long' };
-      const { seal } = await import('../crypto/seal.ts');
       const box = await seal(inviteFragment(next), readers, moveBinding(invite.room, me));
       const result = await board.commands.moveSquare(invite.room, box);
       if (!result.ok) return result;
@@ -120,7 +123,10 @@ export class SquareMove {
   async #open(record: MoveRecord): Promise<Invite | null> {
     const sealing = this.#context.sealing();
     if (!sealing) return null;
-    const { openBox } = await import('../crypto/seal.ts');
+    const [{ moveBinding, movedInvite }, { openBox }] = await Promise.all([
+      import('../domain/kinds/move.ts'),
+      import('../crypto/seal.ts'),
+    ]);
     const text = await openBox(record.body.box, sealing, moveBinding(record.body.from, record.author));
     const next = text === null ? null : movedInvite(text, this.#context.invite);
     return next && (await isBoundInvite(next)) ? next : null;

@@ -1,4 +1,4 @@
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { MessageRecord } from '../domain/fold/messages.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, RecordId } from '../domain/ids.ts';

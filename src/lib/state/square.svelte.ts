@@ -2,7 +2,7 @@ import { Board, type BoardChange } from '../board/board.ts';
 import type { Commands } from '../board/commands.ts';
 import type { SealingKeys } from '../crypto/seal.ts';
 import type { Identity } from '../crypto/signing.ts';
-import type { BoardView } from '../domain/fold/board-fold.ts';
+import type { BoardView } from '../domain/fold/board-view.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
 import type { TransferProgress } from '../sync/doc-exchange.ts';
@@ -10,7 +10,7 @@ import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
 import type { LngLat } from '../domain/geo.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { CommandOutcome } from './command.ts';
-import { DraftKeeper } from './drafts.ts';
+import type { DraftKeeper } from './drafts.ts';
 import type { Durability } from './durability.svelte.ts';
 import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
 import { PostFeed } from './feed.svelte.ts';
@@ -25,6 +25,7 @@ import { SquareEpoch } from './epoch.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import type { CopyOutcome, SquareFile } from './square-file.ts';
+import { ROOM_KEYS } from './room-storage.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
@@ -54,8 +55,9 @@ export class SquareSession {
   /** What the last copy opened from a file did here, to tell the resident. */
   copyOutcome = $state<CopyOutcome | null>(null);
   readonly feed: PostFeed;
-  /** The New post draft, kept on this device as it is typed. */
-  readonly draft: DraftKeeper;
+  /** The New post draft, kept on this device as it is typed: its code loads with the post form; null until then. */
+  draft = $state<DraftKeeper | null>(null);
+  #draft: Promise<DraftKeeper> | null = null;
   readonly info: SquareInfo;
   readonly trust: SquareTrust;
   /** Conversations: their state and code load after the list has painted; null until then. */
@@ -135,7 +137,6 @@ export class SquareSession {
     };
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
-    this.draft = new DraftKeeper(app.storage, invite.room);
     this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
@@ -164,6 +165,23 @@ export class SquareSession {
   async openMap(building?: string): Promise<void> {
     this.#map ??= import('./map.svelte.ts').then(({ SquareMap }) => (this.map = new SquareMap(this.site, this.feed)));
     (await this.#map).open(building);
+  }
+
+  /** Whether a New post draft is kept from before (a reload, an update): the form reopens with it. */
+  get hasDraft(): boolean {
+    try {
+      return this.#app.storage.getItem(ROOM_KEYS.draft(this.invite.room)) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The New post draft's keeper, loading it (out of the first load) if it is not here yet. */
+  drafts(): Promise<DraftKeeper> {
+    this.#draft ??= import('./drafts.ts').then(
+      ({ DraftKeeper }) => (this.draft = new DraftKeeper(this.#app.storage, this.invite.room)),
+    );
+    return this.#draft;
   }
 
   /** The stock offers' state, loading it (out of the first load) if it is not here yet. */
@@ -255,7 +273,7 @@ export class SquareSession {
       if (this.#closed) return;
       await persistence.load();
       await board.attach(doc);
-      this.epochs.follow(board, network);
+      await this.epochs.follow(board, network);
       this.#settleAttached(true);
       await this.info.publishSealKey();
       this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));

@@ -1,7 +1,7 @@
 import type { Board } from '../board/board.ts';
 import type { Commands, CommandResult } from '../board/commands.ts';
 import { badgesOf, type Badge } from '../domain/badges.ts';
-import type { ReviewItem } from '../domain/fold/board-fold.ts';
+import type { ReviewItem } from '../domain/fold/board-view.ts';
 import type { ModerationEntry } from '../domain/fold/trust.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';

@@ -53,12 +53,12 @@ describe('following a move of the square to a new link', () => {
 
     // A post being written meanwhile goes along.
     const draft = { ...emptyDraft(), note: 'half-written: spare masks for' };
-    old.draft.keep(draft);
+    (await old.drafts()).keep(draft);
 
     old.move.go();
     const here = await followed(app, old.invite, next);
-    expect(here.draft.load()).toEqual(draft);
-    expect(old.draft.load()).toBeNull();
+    expect((await here.drafts()).load()).toEqual(draft);
+    expect((await old.drafts()).load()).toBeNull();
     expect(here.me).toBe(old.me);
     await vi.waitFor(() => expect(here.info.squareName).toBe('Tai Hang'));
     expect(here.info.joined).toBe(true);

@@ -1,108 +1,50 @@
 import type { Authority } from '../authority.ts';
-import { hlcMs, MAX_DRIFT_MS, type Hlc } from '../hlc.ts';
+import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId } from '../ids.ts';
-import { judgeLimits, limitedPost, limitsOf } from '../limits.ts';
 import type { ProfileBody } from '../kinds/profile.ts';
 import type { SiteBody } from '../kinds/site.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
 import type { MessageBody, MessageSubject } from '../kinds/message.ts';
 import type { StockSite } from '../kinds/stock.ts';
-import { KINDS, subjectOf, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
-import { ALLOWED, type Verdict } from '../reasons.ts';
-import { FollowupsSlice, type FollowupRecord } from './followups.ts';
-import { EpochsSlice, type EpochRecord } from './epochs.ts';
-import { messageSubject, MessagesSlice, type MessageRecord, type MessageSubjects } from './messages.ts';
-import { MovesSlice, type MoveRecord } from './moves.ts';
+import { extendKinds, LATE_KINDS, type AnyRecord, type RecordKind } from '../kinds/registry.ts';
+import { refused, type Verdict } from '../reasons.ts';
+import type { BoardView, ReviewItem } from './board-view.ts';
+import type { EpochRecord } from './epochs.ts';
+import type { FollowupRecord } from './followups.ts';
+import { HeldRecords, postOfLate } from './held.ts';
+import { Intake } from './intake.ts';
+import type { LateFold, LateKinds } from './late-fold.ts';
+import type { MessageRecord } from './messages.ts';
+import type { MoveRecord } from './moves.ts';
 import { PostsSlice, type ForeignRecord, type PostRecordOf, type PostState } from './posts.ts';
 import { ProfilesSlice, type Member } from './profiles.ts';
 import { ReportsSlice } from './reports.ts';
-import { emptyChange, type FoldChange, type FoldSlice } from './slice.ts';
+import { emptyChange, type ChangeBuilder, type FoldChange, type FoldSlice } from './slice.ts';
 import { SiteSlice } from './site.ts';
 import { SquareSlice } from './square.ts';
-import { StockSlice, type OfferState } from './stock.ts';
+import type { OfferState } from './stock.ts';
 import { TrustSlice, type ModerationEntry } from './trust.ts';
 
-/** A reported post in the volunteers' review queue, with one report per reporter. */
-export interface ReviewItem {
-  readonly post: PostState;
-  readonly reports: readonly VerifiedRecord<'report'>[];
+/** The late kinds' chunk, once it arrived: folds made from then on fold every kind at once. */
+let arrived: LateKinds | null = null;
+
+/** Makes the late kinds readable, and folds made from now on start with them. */
+export function useLateKinds(late: LateKinds): void {
+  arrived = late;
+  extendKinds(late.specs);
 }
 
-/** What the rest of the app may read of a square's state; nothing here changes it. */
-export interface BoardView {
-  readonly authority: Authority;
-  /** A post as shown: undefined while it is held back. */
-  post(id: PostId): PostState | undefined;
-  posts(): IterableIterator<PostState>;
-  /** A post's state whether it is shown or held back (retention judges both alike). */
-  postState(id: PostId): PostState | undefined;
-  postStates(): IterableIterator<PostState>;
-  /** Posts known, whatever their status. */
-  readonly postCount: number;
-  profile(author: AuthorKey): ProfileBody | undefined;
-  /** How many keys go by this resident's name: more than 1 marks a possible impersonation. */
-  sharesName(author: AuthorKey): number;
-  squareName(): string | undefined;
-  /** The founder's retention setting, if any. */
-  retentionDays(): number | undefined;
-  /** The compound's buildings and pickup points, as the founder or a volunteer last drew them. */
-  site(): SiteBody | undefined;
-  /** The site record that counts, which stock offers are judged with (kinds/stock.ts). */
-  stockSite(): StockSite | undefined;
-  /** Stock offers that count, newest first, with their claims and draws. */
-  stockOffers(): OfferState[];
-  stockOffer(id: RecordId): OfferState | undefined;
-  /** A counted claim with its offer, for the handover rule. */
-  claimSubject(id: RecordId): ClaimSubject | undefined;
-  /** Whether a new claim by this household would count beyond the claim kind's rule (one per offer, limits across offers). */
-  judgeClaim(author: AuthorKey, body: ClaimBody): Verdict;
-  /** The founder's move of the square away from this room to a new link, if it moved. */
-  movedFrom(room: RoomId): MoveRecord | undefined;
-  /** The founder's latest fresh document (epoch), if the square ever started one. */
-  epoch(): EpochRecord | undefined;
-  /** Ids of every record about a post: the post itself, its updates and its messages. */
-  recordIdsOf(id: PostId): RecordId[];
-  /** Whether the post's author erased it: nothing about it is kept or taken back. */
-  isErased(id: PostId): boolean;
-  /** Records about posts this device does not have, waiting for them. */
-  waiting(): Iterable<PostRecordOf | MessageRecord>;
-  /** The volunteers' follow-ups that count on a post, oldest first (fold/followups.ts). */
-  followupsOf(id: PostId): FollowupRecord[];
-  /** Posts with any follow-up record, counted or not. */
-  followedPosts(): Iterable<PostId>;
-  /** The messages that count sent or received by a resident, oldest first (bounds in fold/messages.ts). */
-  messagesWith(member: AuthorKey): MessageRecord[];
-  /** What a message is judged against: its post, or the parties of its stock offer. */
-  messageSubject(body: MessageBody): MessageSubject | undefined;
-  /** Records that verified but were not allowed (e.g. someone else resolving my post). */
-  readonly rejectedCount: number;
-  /** Records folded. */
-  readonly recordCount: number;
-  /** Everyone with a profile, with when they were first seen. */
-  members(): Member[];
-  /** Every moderation record, oldest first, with whether it counts. */
-  moderationLog(): readonly ModerationEntry[];
-  /** Who vouched for a resident. */
-  vouchersOf(member: AuthorKey): readonly AuthorKey[];
-  /** Whether a block by someone who held a role names this key, whether it counts now or not. */
-  wasBlocked(author: AuthorKey): boolean;
-  /** Shown posts that members reported and no volunteer has hidden yet. */
-  reviewQueue(): ReviewItem[];
-  /** Why a post is held back (over its author's limits, or blocked), if it is. */
-  heldReason(id: PostId): Verdict | undefined;
-  /** Whether a new post by this author at this time would be within their limits. */
-  judgeNewPost(author: AuthorKey, at: Hlc): Verdict;
-  /** Records dated more than MAX_DRIFT_MS ahead of this device's clock, held until their time. */
-  readonly futureCount: number;
-}
+const LATE: ReadonlySet<RecordKind> = new Set(LATE_KINDS);
 
 /**
  * The incremental fold from verified records to board state, composed of slices: trust first
- * (the authority every rule judges with), then posts, profiles, reports, the square, messages,
- * the site, moves, stock and epochs. The result depends only on the set of records added, never on their
- * order. Records dated more than MAX_DRIFT_MS ahead of `now` wait, unfolded, until their time
- * comes (`releaseDue`), so a post dated a year ahead cannot sit above everything.
+ * (the authority every rule judges with), then posts, profiles, reports, the square and the site,
+ * then the late kinds' slices (fold/late-fold.ts: messages, moves, stock, follow-ups, epochs),
+ * which a board gets right after its list painted (`extend`). Until then a record of a late kind
+ * is held, in the fold's records, and judged once they arrive: the result depends only on the
+ * set of records added, never on their order, nor on when the late kinds arrived. Records dated
+ * ahead of `now` wait, unfolded, until their time comes (fold/intake.ts, `releaseDue`).
  */
 export class BoardFold implements BoardView {
   readonly #trust: TrustSlice;
@@ -110,34 +52,43 @@ export class BoardFold implements BoardView {
   readonly #profiles = new ProfilesSlice();
   readonly #reports = new ReportsSlice();
   readonly #square = new SquareSlice();
-  readonly #messages = new MessagesSlice();
   readonly #site = new SiteSlice();
-  readonly #moves = new MovesSlice();
-  readonly #stock = new StockSlice(() => this.#site.current);
-  readonly #followups = new FollowupsSlice();
-  readonly #epochs = new EpochsSlice();
-  readonly #slices: readonly FoldSlice[] = [
-    this.#posts,
-    this.#profiles,
-    this.#reports,
-    this.#square,
-    this.#messages,
-    this.#site,
-    this.#moves,
-    this.#stock,
-    this.#followups,
-    this.#epochs,
-  ];
+  readonly #slices: FoldSlice[] = [this.#posts, this.#profiles, this.#reports, this.#square, this.#site];
   readonly #sliceOf = new Map<RecordKind, FoldSlice>();
-  readonly #seen = new Set<RecordId>();
-  readonly #future: AnyRecord[] = [];
-  readonly #now: () => number;
+  #late: LateFold | null = null;
+  readonly #held = new HeldRecords();
+  readonly #intake: Intake;
 
-  /** `now`: this device's clock; without one nothing is held as dated ahead (pure tests, probes). */
-  constructor(founder: AuthorKey, now: () => number = () => Number.POSITIVE_INFINITY) {
+  /**
+   * `now`: this device's clock; without one nothing is held as dated ahead (pure tests, probes).
+   * `late`: the late kinds, if they arrived already (null: hold their records until `extend`).
+   */
+  constructor(
+    founder: AuthorKey,
+    now: () => number = () => Number.POSITIVE_INFINITY,
+    late: LateKinds | null = arrived,
+  ) {
     this.#trust = new TrustSlice(founder);
-    this.#now = now;
+    this.#intake = new Intake(now);
     for (const slice of this.#slices) for (const kind of slice.kinds) this.#sliceOf.set(kind, slice);
+    if (late) this.extend(late);
+  }
+
+  /** Whether the late kinds' slices are here: until then their records are held, not judged. */
+  get extended(): boolean {
+    return this.#late !== null;
+  }
+
+  /** Takes the late kinds' slices and folds the records held for them; returns what changed. */
+  extend(late: LateKinds): FoldChange {
+    const change = emptyChange();
+    if (this.#late) return change;
+    useLateKinds(late);
+    const fold = (this.#late = late.fold(() => this.#site.current));
+    this.#slices.push(fold);
+    for (const kind of fold.kinds) this.#sliceOf.set(kind, fold);
+    this.#fold(this.#held.release(), this.#trust.authority, change);
+    return change;
   }
 
   /** Folds the records held as dated ahead whose time has come; returns what changed. */
@@ -149,44 +100,30 @@ export class BoardFold implements BoardView {
   add(records: Iterable<AnyRecord>): FoldChange {
     const change = emptyChange();
     const fresh: AnyRecord[] = [];
-    const horizon = this.#now() + MAX_DRIFT_MS;
-    const due = this.#future.filter((record) => hlcMs(record.at) <= horizon);
-    if (due.length > 0) {
-      const waiting = this.#future.filter((record) => hlcMs(record.at) > horizon);
-      this.#future.splice(0, this.#future.length, ...waiting);
-    }
-    for (const record of [...due, ...records]) {
-      if (!due.includes(record)) {
-        if (this.#seen.has(record.id)) continue;
-        this.#seen.add(record.id);
-        if (hlcMs(record.at) > horizon) {
-          this.#future.push(record);
-          continue;
-        }
-      }
+    for (const record of this.#intake.take(records)) {
       if (this.#trust.kinds.includes(record.kind)) this.#trust.add(record);
       else fresh.push(record);
     }
     const authorityChanged = this.#trust.settle();
     const authority = this.#trust.authority;
     if (authorityChanged) for (const slice of this.#slices) slice.rejudge(authority, change);
-    for (const record of fresh) {
+    this.#fold(fresh, authority, change);
+    return change;
+  }
+
+  /** Adds records to their slices and settles them (the authority is settled already). */
+  #fold(records: readonly AnyRecord[], authority: Authority, change: ChangeBuilder): void {
+    for (const record of records) {
       // A message or follow-up of an erased post goes with it, as its updates do.
-      const post = record.kind === 'message' || record.kind === 'followup' ? subjectOf(record) : null;
+      const post = postOfLate(record);
       if (post !== null && this.#posts.isErased(post)) change.dropped.add(record.id);
+      else if (LATE.has(record.kind) && !this.#late) this.#held.hold(record);
       else this.#sliceOf.get(record.kind)?.add(record, change);
     }
     for (const slice of this.#slices) slice.settle(authority, change);
-    let erased = false;
-    for (const post of change.posts) {
-      if (!this.#posts.isErased(post)) continue;
-      for (const id of this.#messages.forgetPost(post)) change.dropped.add(id);
-      for (const id of this.#followups.forgetPost(post)) change.dropped.add(id);
-      erased = true;
-    }
-    if (erased) this.#messages.settle(authority, change);
-    for (const id of change.dropped) this.#seen.delete(id);
-    return change;
+    const erased = [...change.posts].filter((post) => this.#posts.isErased(post));
+    if (erased.length > 0) this.#forgetLate(erased, change).forEach((id) => change.dropped.add(id));
+    this.#intake.forget(change.dropped);
   }
 
   /** Counts validly signed records of kinds this version cannot read toward their authors' limits. */
@@ -202,24 +139,28 @@ export class BoardFold implements BoardView {
    */
   forget(ids: Iterable<PostId>): FoldChange {
     const change = emptyChange();
-    for (const id of ids) {
-      for (const recordId of this.recordIdsOf(id)) this.#seen.delete(recordId);
+    const posts = [...ids];
+    for (const id of posts) {
+      this.#intake.forget(this.recordIdsOf(id));
       this.#posts.forget(id, this.#trust.authority, change);
-      this.#messages.forgetPost(id);
-      this.#followups.forgetPost(id);
       change.posts.add(id);
     }
-    this.#messages.settle(this.#trust.authority, change);
+    this.#forgetLate(posts, change);
     return change;
+  }
+
+  /** Forgets the late kinds' records about these posts, folded or held; returns their ids. */
+  #forgetLate(posts: readonly PostId[], change: ChangeBuilder): RecordId[] {
+    return this.#late?.forgetPosts(posts, this.#trust.authority, change) ?? this.#held.forgetPosts(posts);
   }
 
   /** Forgets a record still waiting for its post (a peer pruned the post, or it waited too long). */
   forgetWaiting(record: RecordId, post: PostId): void {
     if (this.#posts.has(post)) return;
     this.#posts.forgetWaiting(record, post);
-    this.#messages.forget(record);
-    this.#messages.settle(this.#trust.authority, emptyChange());
-    this.#seen.delete(record);
+    this.#held.forget(record);
+    this.#late?.forgetWaiting(record, this.#trust.authority, emptyChange());
+    this.#intake.forget([record]);
   }
 
   isErased(id: PostId): boolean {
@@ -228,29 +169,24 @@ export class BoardFold implements BoardView {
 
   *waiting(): Iterable<PostRecordOf | MessageRecord> {
     yield* this.#posts.waiting();
-    yield* this.#messages.waiting((post) => this.#posts.has(post));
+    if (this.#late) yield* this.#late.waiting((post) => this.#posts.has(post));
   }
 
   followupsOf(id: PostId): FollowupRecord[] {
-    return this.#followups.of(id, this.#posts.post(id), this.#trust.authority);
+    return this.#late?.followupsOf(id, this.#posts.post(id), this.#trust.authority) ?? [];
   }
 
   followedPosts(): Iterable<PostId> {
-    return this.#followups.posts();
+    return this.#late?.followedPosts() ?? [];
   }
 
   messagesWith(member: AuthorKey): MessageRecord[] {
-    return this.#messages.messagesWith(member, this.#messageSubjects, this.#trust.authority);
+    return this.#late?.messagesWith(member, (id) => this.#posts.post(id), this.#trust.authority) ?? [];
   }
 
   messageSubject(body: MessageBody): MessageSubject | undefined {
-    return messageSubject(body, this.#messageSubjects);
+    return this.#late?.messageSubject(body, (id) => this.#posts.post(id));
   }
-
-  readonly #messageSubjects: MessageSubjects = {
-    post: (id) => this.#posts.post(id),
-    offer: (id) => this.#stock.parties(id),
-  };
 
   get authority(): Authority {
     return this.#trust.authority;
@@ -301,31 +237,31 @@ export class BoardFold implements BoardView {
   }
 
   stockOffers(): OfferState[] {
-    return this.#stock.offers();
+    return this.#late?.stockOffers() ?? [];
   }
 
   stockOffer(id: RecordId): OfferState | undefined {
-    return this.#stock.offer(id);
+    return this.#late?.stockOffer(id);
   }
 
   claimSubject(id: RecordId): ClaimSubject | undefined {
-    return this.#stock.claimSubject(id);
+    return this.#late?.claimSubject(id);
   }
 
   judgeClaim(author: AuthorKey, body: ClaimBody): Verdict {
-    return this.#stock.judgeClaim(author, body);
+    return this.#late?.judgeClaim(author, body) ?? refused('opening');
   }
 
   movedFrom(room: RoomId): MoveRecord | undefined {
-    return this.#moves.from(room);
+    return this.#late?.movedFrom(room);
   }
 
   epoch(): EpochRecord | undefined {
-    return this.#epochs.current;
+    return this.#late?.epoch();
   }
 
   recordIdsOf(id: PostId): RecordId[] {
-    return [...this.#posts.recordIdsOf(id), ...this.#messages.idsOf(id), ...this.#followups.idsOf(id)];
+    return [...this.#posts.recordIdsOf(id), ...(this.#late?.idsOf(id) ?? this.#held.about(id))];
   }
 
   get rejectedCount(): number {
@@ -350,17 +286,7 @@ export class BoardFold implements BoardView {
   }
 
   reviewQueue(): ReviewItem[] {
-    const authority = this.#trust.authority;
-    const queue: ReviewItem[] = [];
-    for (const [id, all] of this.#reports.reported()) {
-      const post = this.#posts.post(id);
-      if (!post || post.hidden) continue;
-      const reports = all.filter(
-        (r) => !authority.isBlocked(r.author) && KINDS.report.authorise(r, post, authority).ok,
-      );
-      if (reports.length > 0) queue.push({ post, reports });
-    }
-    return queue;
+    return this.#reports.queue((id) => this.#posts.post(id), this.#trust.authority);
   }
 
   heldReason(id: PostId): Verdict | undefined {
@@ -368,25 +294,14 @@ export class BoardFold implements BoardView {
   }
 
   judgeNewPost(author: AuthorKey, at: Hlc): Verdict {
-    const authority = this.#trust.authority;
-    if (authority.isBlocked(author)) return { ok: false, reason: 'blocked' };
-    // NOTE: an id that sorts after every real one, so the new post is judged last among equals.
-    const candidate = { id: '~' as RecordId, at, openUntilMs: Number.POSITIVE_INFINITY };
-    const posts = [
-      ...this.#posts
-        .postsOf(author)
-        .filter((p) => KINDS.post.authorise(p, undefined, authority).ok)
-        .map(limitedPost),
-      ...this.#posts.foreignOf(author),
-    ];
-    return judgeLimits([...posts, candidate], limitsOf(author, authority)).get(candidate.id) ?? ALLOWED;
+    return this.#posts.judgeNew(author, at, this.#trust.authority);
   }
 
   get futureCount(): number {
-    return this.#future.length;
+    return this.#intake.futureCount;
   }
 
   get recordCount(): number {
-    return this.#seen.size;
+    return this.#intake.count;
   }
 }

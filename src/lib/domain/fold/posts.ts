@@ -6,7 +6,7 @@ import type { PostBody } from '../kinds/post.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
 import type { UpdateAction } from '../kinds/update.ts';
 import { judgeLimits, limitedPost, limitsOf, type LimitedPost } from '../limits.ts';
-import { refused, type Verdict } from '../reasons.ts';
+import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { byTimeThenId } from './order.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
 
@@ -243,6 +243,20 @@ export class PostsSlice implements FoldSlice {
   /** Posts an author has, shown or held back, for judging a new one against the limits. */
   postsOf(author: AuthorKey): PostState[] {
     return [...(this.#byAuthor.get(author) ?? [])].flatMap((id) => this.#states.get(id) ?? []);
+  }
+
+  /** Whether a new post by this author at this time would be within their limits. */
+  judgeNew(author: AuthorKey, at: Hlc, authority: Authority): Verdict {
+    if (authority.isBlocked(author)) return { ok: false, reason: 'blocked' };
+    // NOTE: an id that sorts after every real one, so the new post is judged last among equals.
+    const candidate = { id: '~' as RecordId, at, openUntilMs: Number.POSITIVE_INFINITY };
+    const posts = [
+      ...this.postsOf(author)
+        .filter((p) => KINDS.post.authorise(p, undefined, authority).ok)
+        .map(limitedPost),
+      ...this.foreignOf(author),
+    ];
+    return judgeLimits([...posts, candidate], limitsOf(author, authority)).get(candidate.id) ?? ALLOWED;
   }
 
   /**

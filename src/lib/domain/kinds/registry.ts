@@ -7,25 +7,26 @@ import {
   type Unsigned,
   type Verified,
 } from '../envelope.ts';
+import { assert } from '../assert.ts';
 import type { RecordId } from '../ids.ts';
-import { claimKind, type ClaimBody } from './claim.ts';
-import { drawKind, type DrawBody } from './draw.ts';
+import type { ClaimBody } from './claim.ts';
+import type { DrawBody } from './draw.ts';
 import { editKind, type EditBody, type EditSubject } from './edit.ts';
-import { epochKind, type EpochBody } from './epoch.ts';
+import type { EpochBody } from './epoch.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
-import { handoverKind, type HandoverBody, type ClaimSubject } from './handover.ts';
-import { followupKind, type FollowupBody } from './followup.ts';
+import type { HandoverBody, ClaimSubject } from './handover.ts';
+import type { FollowupBody } from './followup.ts';
 import type { KindSpec } from './kind.ts';
-import { messageKind, type MessageBody, type MessageSubject } from './message.ts';
+import type { MessageBody, MessageSubject } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
-import { moveKind, type MoveBody } from './move.ts';
+import type { MoveBody } from './move.ts';
 import { postKind, type PostBody, type PostSubject } from './post.ts';
 import { profileKind, type ProfileBody } from './profile.ts';
 import { reportKind, type ReportBody } from './report.ts';
 import { roleKind, type RoleBody } from './role.ts';
 import { siteKind, type SiteBody } from './site.ts';
 import { squareKind, type SquareBody } from './square.ts';
-import { stockKind, type StockBody, type StockSite, type StockSubject } from './stock.ts';
+import type { StockBody, StockSite, StockSubject } from './stock.ts';
 import { updateKind, type UpdateBody } from './update.ts';
 import { vouchKind, type VouchBody } from './vouch.ts';
 
@@ -76,8 +77,19 @@ interface SubjectByKind {
   epoch: never;
 }
 
-/** Every kind this version knows. */
-export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], SubjectByKind[K]> } = {
+/**
+ * The kinds the list's first paint does not need: their specs and fold slices come in a chunk of
+ * their own (domain/late-kinds.ts), loaded right after it. Until then a record of one of them is
+ * known and held, never judged (fold/board-fold.ts).
+ */
+export const LATE_KINDS = ['message', 'move', 'stock', 'claim', 'draw', 'handover', 'followup', 'epoch'] as const;
+export type LateKind = (typeof LATE_KINDS)[number];
+
+type Specs<K extends RecordKind> = { readonly [P in K]: KindSpec<BodyByKind[P], SubjectByKind[P]> };
+/** The late kinds' specs, as their chunk brings them to `extendKinds`. */
+export type LateSpecs = Specs<LateKind>;
+
+const specs: Partial<Specs<RecordKind>> = {
   square: squareKind,
   profile: profileKind,
   post: postKind,
@@ -88,16 +100,19 @@ export const KINDS: { readonly [K in RecordKind]: KindSpec<BodyByKind[K], Subjec
   vouch: vouchKind,
   moderation: moderationKind,
   report: reportKind,
-  message: messageKind,
   site: siteKind,
-  move: moveKind,
-  stock: stockKind,
-  claim: claimKind,
-  draw: drawKind,
-  handover: handoverKind,
-  followup: followupKind,
-  epoch: epochKind,
 };
+
+/**
+ * Every kind's spec. NOTE: a late kind's is here once `extendKinds` ran; only the modules of the
+ * late chunk (which run after it) read one by name, and generic readers ask `isReadable` first.
+ */
+export const KINDS = specs as Specs<RecordKind>;
+
+/** Adds the late kinds' specs (from their chunk) to the registry; once is enough, twice is harmless. */
+export function extendKinds(late: LateSpecs): void {
+  Object.assign(specs, late);
+}
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
 export type SignedRecord<K extends RecordKind = RecordKind> = Signed<K, BodyByKind[K]>;
@@ -105,8 +120,16 @@ export type VerifiedRecord<K extends RecordKind = RecordKind> = Verified<K, Body
 /** Any record kind, discriminated on `kind`. */
 export type AnyRecord = { [K in RecordKind]: VerifiedRecord<K> }[RecordKind];
 
+const NAMES: ReadonlySet<string> = new Set<string>([...Object.keys(specs), ...LATE_KINDS]);
+
+/** Whether this version knows the kind, its spec loaded or not. */
 export function isKnownKind(kind: string): kind is RecordKind {
-  return Object.hasOwn(KINDS, kind);
+  return NAMES.has(kind);
+}
+
+/** Whether the kind's spec is here: an early kind, or a late one once its chunk arrived. */
+export function isReadable(kind: RecordKind): boolean {
+  return Object.hasOwn(specs, kind);
 }
 
 /**
@@ -119,6 +142,7 @@ export function parseRecord(input: unknown): ParseResult<SignedRecord> {
   if (!envelope.ok) return envelope;
   const { kind, body } = envelope.value;
   if (!isKnownKind(kind)) return { ok: false, reason: 'invalid' };
+  assert(isReadable(kind), 'a late kind is read once its chunk has arrived');
   const checked = checkWith<unknown>(KINDS[kind].body, body);
   if (!checked.ok) return checked;
   if (!inNormalForm(checked.value, body)) return { ok: false, reason: 'not-normal-form' };
@@ -127,10 +151,12 @@ export function parseRecord(input: unknown): ParseResult<SignedRecord> {
 
 /** Checks a body a local user is about to sign; returns the first problem found as a code. */
 export function checkBody<K extends RecordKind>(kind: K, body: unknown): ParseResult<BodyByKind[K]> {
+  assert(isReadable(kind), 'a late kind is written once its chunk has arrived');
   return checkWith(KINDS[kind].body as KindSpec<BodyByKind[K], unknown>['body'], body);
 }
 
 /** The record a record is about, by its kind's rule (a post is its own subject). */
 export function subjectOf(record: AnyRecord): RecordId | null {
+  assert(isReadable(record.kind), 'a late kind is read once its chunk has arrived');
   return (KINDS[record.kind].subjectOf as (r: AnyRecord) => RecordId | null)(record);
 }
