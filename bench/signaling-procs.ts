@@ -5,6 +5,7 @@
 import { execFileSync, fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServerProcess, signalingServer, type Launch } from '../tests/support/server-process.ts';
 import type { WorkerCommand, WorkerReply } from './signaling-worker.ts';
@@ -78,6 +79,8 @@ export interface KaifongOptions {
   readonly nodeFlags?: readonly string[];
   /** More Node options, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** Another copy of signaling/ to run instead (e.g. the build before a change), inside the repository. */
+  readonly serverDir?: string;
   /** Most clients it must take: sets its file-descriptor limit and MAX_CONNECTIONS. */
   readonly maxClients: number;
   readonly maxConnections: number;
@@ -86,9 +89,12 @@ export interface KaifongOptions {
 
 /** A server's command line with a descriptor per client, and some to spare. */
 const withClientFds =
-  (maxClients: number) =>
+  (maxClients: number, serverDir?: string) =>
   (launch: Launch): Launch => {
-    const [command, args] = withFdLimit(maxClients + 256, launch.command, launch.args);
+    const entry = launch.args.map((a) =>
+      serverDir !== undefined && a === 'signaling/main.ts' ? join(serverDir, 'main.ts') : a,
+    );
+    const [command, args] = withFdLimit(maxClients + 256, launch.command, entry);
     return { ...launch, command, args };
   };
 
@@ -104,7 +110,7 @@ export async function startKaifong(options: KaifongOptions): Promise<Target> {
         ...(redisUrl === null ? {} : { REDIS_URL: redisUrl }),
         ...(maxClients > options.maxConnections ? { MAX_CONNECTIONS: String(maxClients + 100) } : {}),
       },
-      wrap: withClientFds(maxClients),
+      wrap: withClientFds(maxClients, options.serverDir),
       onLine: options.log ? (line) => console.log(`  [kaifong] ${line}`) : undefined,
       stopTimeoutMs: 8_000,
     }),

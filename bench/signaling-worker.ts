@@ -100,8 +100,12 @@ const reply = (message: WorkerReply): void => {
 const OPCODE_TEXT = 0x1;
 const OPCODE_PING = 0x9;
 const OPCODE_PONG = 0xa;
-const T_FIELD = Buffer.from('"t":');
-const S_FIELD = Buffer.from('"s":');
+/**
+ * Where a delivery's data starts. A publish is exactly what y-webrtc sends in a room with a password
+ * (`{"type":"publish","topic":…,"data":<base64>}`); its data carries `s<sender>t<µs sent>x` first,
+ * in base64's alphabet.
+ */
+const DATA_FIELD = Buffer.from('"data":"s');
 
 /** A client frame: FIN, `opcode`, masked with the zero key, so the payload goes as it is. */
 function clientFrame(opcode: number, payload: Buffer): Buffer {
@@ -129,15 +133,13 @@ function onText(member: Member, data: Buffer, start: number, end: number): void 
     member.waiter = null;
     return waiter();
   }
-  const t = data.indexOf(T_FIELD, start);
-  if (t < 0 || t >= end) return; // pong
-  const sentAt = parseFloat(data.toString('latin1', t + 4, Math.min(end, t + 40)));
-  histogram.record(performance.now() - sentAt);
+  const at = data.indexOf(DATA_FIELD, start);
+  if (at < 0 || at >= end) return; // pong
+  const fields = data.toString('latin1', at + DATA_FIELD.length, Math.min(end, at + DATA_FIELD.length + 40));
+  const t = fields.indexOf('t');
+  histogram.record(performance.now() - parseInt(fields.slice(t + 1), 10) / 1000);
   delivered++;
-  if (onEcho) {
-    const s = data.indexOf(S_FIELD, start);
-    if (parseInt(data.toString('latin1', s + 4, Math.min(end, s + 16)), 10) === member.index) onEcho(member.room);
-  }
+  if (onEcho && parseInt(fields, 10) === member.index) onEcho(member.room);
 }
 
 function onData(member: Member, chunk: Buffer): void {
@@ -249,7 +251,7 @@ function publish(room: Room, payload: string): number {
   if (!member) return 0;
   sendText(
     member,
-    `{"type":"publish","topic":"${room.topic}","data":"${payload}","s":${member.index},"t":${performance.now()},"x":0}`,
+    `{"type":"publish","topic":"${room.topic}","data":"s${member.index}t${Math.round(performance.now() * 1000)}x${payload}"}`,
   );
   return room.members.length;
 }

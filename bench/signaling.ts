@@ -4,7 +4,8 @@
 // Run: npm run bench:signaling
 // Env: CLIENTS, ROOMS, WORKERS, DURATION_MS (fixed loads), RATES, SATURATE_MS, REPS (saturated
 // repetitions per server), WINDOW, PAYLOAD, BENCH_PROFILE=1 (CPU profile of ours), SERVER_NODE_ARGS
-// (Node options for ours), NODE_DEFAULTS=1 (ours on Node's defaults too), DISTRICT_ROOMS,
+// (Node options for ours), NODE_DEFAULTS=1 (ours on Node's defaults too), BEFORE=<dir> (a copy of
+// signaling/ inside the repository, e.g. the build before a change, run beside it), DISTRICT_ROOMS,
 // DISTRICT_PEERS, DISTRICT_INSTANCES, DISTRICT_RATES, DISTRICT_REPS (DISTRICT_ROOMS=0 skips the district).
 //
 // Side by side: every server of a comparison is started and connected at once, each with load
@@ -53,6 +54,7 @@ const WINDOW = env('WINDOW', 8);
 const PAYLOAD = env('PAYLOAD', 512); // bytes of `data`, about one encrypted y-webrtc signal
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
 const NODE_DEFAULTS = process.env['NODE_DEFAULTS'] === '1';
+const BEFORE = process.env['BEFORE'] ?? null;
 const PER_ADDRESS = Math.min(100, DEFAULT_LIMITS.maxConnectionsPerAddress);
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const PROFILE_DIR = join(RESULTS_DIR, 'signaling-profile');
@@ -87,7 +89,7 @@ const clientsOf = (shape: Shape): number => shape.rooms * shape.clientsPerRoom;
 const MAX_CLIENTS = Math.max(CLIENTS, clientsOf(DISTRICT_SHAPE));
 
 const kaifong = (options: Omit<KaifongOptions, 'maxClients' | 'maxConnections'>): (() => Promise<Target>) => {
-  const profiled = PROFILE && !options.redisUrl && options.nodeFlags === undefined;
+  const profiled = PROFILE && !options.redisUrl && options.nodeFlags === undefined && options.serverDir === undefined;
   return () =>
     startKaifong({
       ...options,
@@ -274,6 +276,7 @@ async function main(): Promise<void> {
       kaifong({ name: 'kaifong' }),
       () => startReference(MAX_CLIENTS),
       ...(NODE_DEFAULTS ? [kaifong({ name: 'kaifong, Node defaults', nodeFlags: [] })] : []),
+      ...(BEFORE === null ? [] : [kaifong({ name: `kaifong, ${BEFORE}`, serverDir: BEFORE })]),
     ],
     SQUARE_SHAPE,
   );
@@ -339,6 +342,7 @@ async function main(): Promise<void> {
           DISTRICT_REPS,
           perAddress: PER_ADDRESS,
           reference: REFERENCE_NAME,
+          before: BEFORE,
           limits: DEFAULT_LIMITS,
         },
         results: square.results,
