@@ -5,12 +5,15 @@
 import { WebSocket } from 'ws';
 import { payloadBytes } from './frames.ts';
 import type { Metrics } from './metrics.ts';
+import type { Duplex } from 'node:stream';
 import { Outbox } from './outbox.ts';
-import type { Outgoing } from './outbox.ts';
 import { publishFrame } from './protocol.ts';
 
 /** What fan-out needs of a connection. */
-export interface Receiver extends Outgoing {
+export interface Receiver {
+  readonly ws: WebSocket;
+  /** The socket under `ws`: frames are written whole to it. */
+  readonly socket: Duplex;
   closing: boolean;
 }
 
@@ -30,21 +33,16 @@ export class Fanout {
     return sent;
   }
 
-  /** Write what is queued for `receiver` now: before its close frame, which nothing may follow. */
-  flush(receiver: Receiver): void {
-    this.#outbox.flush(receiver);
-  }
-
   /**
-   * Queue a whole frame for the receiver, written with the rest of this turn's (outbox.ts).
+   * Queue a whole frame on the receiver's socket, sent with the rest of this turn's (outbox.ts).
    * NOTE: written beside ws, not through ws.send, by design: with perMessageDeflate off ws keeps no
-   * per-frame state on a server's sending side and writes its own frames (pings, close) whole on the
-   * same socket, and `bufferedAmount` counts what the socket has not sent yet.
+   * per-frame state on a server's sending side, writes its own frames (pings, close) whole on the
+   * same socket, and counts these bytes in `bufferedAmount` (the socket's writableLength).
    */
   send(receiver: Receiver, frame: Buffer): boolean {
     const ws = receiver.ws;
     if (receiver.closing || ws.readyState !== WebSocket.OPEN) return false;
-    if (ws.bufferedAmount + receiver.queuedBytes > this.maxBufferedBytes) {
+    if (ws.bufferedAmount > this.maxBufferedBytes) {
       // A client that does not read must not make us queue without bound. Terminate rather than
       // close: a close frame would wait behind the very backlog the client is not reading.
       this.metrics.drop('backpressure');
@@ -52,7 +50,7 @@ export class Fanout {
       ws.terminate();
       return false;
     }
-    this.#outbox.write(receiver, frame);
+    this.#outbox.write(receiver.socket, frame);
     this.metrics.messagesOut++;
     this.metrics.bytesOut += payloadBytes(frame);
     return true;

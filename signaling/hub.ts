@@ -130,8 +130,6 @@ export class Hub {
       slot: this.heartbeat.nextSlot(),
       closing: false,
       sentCode: null,
-      frames: null,
-      queuedBytes: 0,
     };
     this.clients.add(client);
     this.#clientOf.set(ws, client);
@@ -224,7 +222,6 @@ export class Hub {
     if (client.closing) return;
     client.closing = true;
     client.sentCode = code;
-    this.#fanout.flush(client);
     client.ws.close(code, reason);
     // ws itself waits 30 s for the close handshake; a peer that never answers loses its slot sooner
     const timer = setTimeout(() => client.ws.terminate(), CLOSE_HANDSHAKE_MS);

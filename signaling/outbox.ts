@@ -1,61 +1,38 @@
-// Writes whole frames to sockets, batched per turn of the event loop: the frames a socket gets in a
-// turn are kept on it and leave together, in one write, once the turn's reads are handled. Without
-// it fan-out made one system call per delivered frame, which was two-thirds of the server's time
-// under load. NOTE: kept here, not corked in the socket, by design: a corked Writable holds an entry
-// object per frame until the turn ends, and under saturation those outlived young-generation
-// collections by the tens of thousands; here a socket holds one array for its turn.
+// Writes whole frames to sockets, batched per turn of the event loop: the first write to a socket
+// corks it and the turn's end uncorks every socket written to, so all the frames one socket gets in
+// a turn leave in one writev. Without it fan-out made one system call per delivered frame, which
+// was two-thirds of the server's time under load.
 
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
-
-/** A connection as the outbox sees it; `frames` and `queuedBytes` are the outbox's own. */
-export interface Outgoing {
-  readonly ws: WebSocket;
-  /** The socket under `ws`: frames are written whole to it, beside ws. */
-  readonly socket: Duplex;
-  /** Frames queued this turn, or null. */
-  frames: Buffer[] | null;
-  queuedBytes: number;
-}
 
 /**
- * Bytes queued in one turn before they are written at once: under saturation a turn reads thousands
- * of sockets, and receivers (and their replies) should not wait for all of them.
+ * Bytes corked in one turn before every corked socket is uncorked at once. Under saturation a turn
+ * reads thousands of sockets (libuv polls up to 48 × 1,024 events before it yields); with no bound
+ * nothing left until all were handled, so receivers and the clients answering them sat idle for
+ * hundreds of milliseconds while the server worked, then all at once.
  */
-export const MAX_BATCH_BYTES = Number(process.env['OUTBOX_BATCH_BYTES'] ?? Infinity);
+export const MAX_BATCH_BYTES = 256 * 1024;
 
 export class Outbox {
-  /** Connections with frames queued. */
-  readonly #queued: Outgoing[] = [];
+  /** Sockets corked by a write this turn. */
+  readonly #corked: Duplex[] = [];
   #bytes = 0;
 
-  /** Queue `frame` for `to`; it is written when the current turn ends. */
-  write(to: Outgoing, frame: Buffer): void {
-    if (to.frames === null) {
-      to.frames = [frame];
+  /** Queue `frame` on `socket`; it is sent when the current turn ends, or sooner past MAX_BATCH_BYTES. */
+  write(socket: Duplex, frame: Buffer): void {
+    // writableCorked is ours alone here: ws corks and uncorks within each of its own writes
+    if (socket.writableCorked === 0) {
+      socket.cork();
       // setImmediate runs after every socket read of this turn (the poll phase) has been handled
-      if (this.#queued.push(to) === 1) setImmediate(this.#flush);
-    } else {
-      to.frames.push(frame);
+      if (this.#corked.push(socket) === 1) setImmediate(this.#uncorkAll);
     }
-    to.queuedBytes += frame.length;
-    if ((this.#bytes += frame.length) > MAX_BATCH_BYTES) this.#flush();
+    socket.write(frame);
+    if ((this.#bytes += frame.length) > MAX_BATCH_BYTES) this.#uncorkAll();
   }
 
-  /** Write what is queued for `to` now, e.g. before a close frame that nothing may follow. */
-  flush(to: Outgoing): void {
-    const frames = to.frames;
-    if (frames === null) return;
-    // a close frame (the answer to the peer's, or a terminate) may already be out: drop what is left
-    if (to.ws.readyState === WebSocket.OPEN)
-      to.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames, to.queuedBytes));
-    to.frames = null;
-    to.queuedBytes = 0;
-  }
-
-  readonly #flush = (): void => {
-    for (const to of this.#queued) this.flush(to);
-    this.#queued.length = 0;
+  readonly #uncorkAll = (): void => {
+    for (const socket of this.#corked) socket.uncork();
+    this.#corked.length = 0;
     this.#bytes = 0;
   };
 }
