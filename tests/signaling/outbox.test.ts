@@ -1,14 +1,15 @@
 // The outbox (signaling/outbox.ts) batches a turn's frames per socket, and lets them go early once
 // a turn has queued MAX_BATCH_BYTES, so receivers need not wait for a whole poll phase.
 
-import { Writable } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, Outbox } from '../../signaling/outbox.ts';
 
 /** A socket stand-in that records each write call that reached it (one per writev). */
-function socket(): { stream: Writable; writes: Buffer[][] } {
+function socket(): { stream: Duplex; writes: Buffer[][] } {
   const writes: Buffer[][] = [];
-  const stream = new Writable({
+  const stream = new Duplex({
+    read() {},
     write(chunk: Buffer, _encoding, done) {
       writes.push([chunk]);
       done();
