@@ -1,8 +1,9 @@
 // Load generator process for bench/signaling.ts: many WebSocket clients, driven over IPC.
 // Every room lives wholly inside one worker, so latency is measured on one clock.
 
+import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { WebSocket } from 'ws';
 
 export type WorkerCommand =
   | {
@@ -64,10 +65,20 @@ export class LatencyHistogram {
   }
 }
 
+/**
+ * One client: a bare WebSocket over a TCP socket. NOTE: not the `ws` package, by design: a ws client
+ * cost about 5 µs of this process's CPU per delivery, so under saturation the load generator, not the
+ * server, set the pace. This reads the server's unmasked frames straight from the socket's chunks and
+ * masks its own with a zero key (RFC 6455 §5.3 lets the key be any value; servers cannot tell).
+ */
 interface Member {
-  ws: WebSocket;
+  socket: Socket;
   room: Room;
   index: number;
+  /** Bytes of a frame cut across reads. */
+  partial: Buffer | null;
+  /** Called with the next text frame instead of onText (connect's subscribe round trip). */
+  waiter: (() => void) | null;
 }
 
 interface Room {
@@ -86,26 +97,99 @@ const reply = (message: WorkerReply): void => {
   process.send?.(message);
 };
 
-function onMessage(member: Member, data: Buffer): void {
-  // cheaper than JSON.parse for every delivery: the bench's own fields are at fixed keys
-  const text = data.toString('latin1');
-  const t = text.indexOf('"t":');
-  if (t < 0) return; // pong
-  const sentAt = parseFloat(text.slice(t + 4, text.indexOf(',', t)));
-  histogram.record(performance.now() - sentAt);
-  delivered++;
-  if (onEcho) {
-    const s = text.indexOf('"s":');
-    if (parseInt(text.slice(s + 4), 10) === member.index) onEcho(member.room);
+const OPCODE_TEXT = 0x1;
+const OPCODE_PING = 0x9;
+const OPCODE_PONG = 0xa;
+/**
+ * Where a delivery's data starts. A publish is exactly what y-webrtc sends in a room with a password
+ * (`{"type":"publish","topic":…,"data":<base64>}`); its data carries `s<sender>t<µs sent>x` first,
+ * in base64's alphabet.
+ */
+const DATA_FIELD = Buffer.from('"data":"s');
+
+/** A client frame: FIN, `opcode`, masked with the zero key, so the payload goes as it is. */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const n = payload.length;
+  const header = n < 126 ? 6 : 8;
+  const frame = Buffer.alloc(header + n); // zero-filled: the mask key is 0
+  frame[0] = 0x80 | opcode;
+  if (n < 126) {
+    frame[1] = 0x80 | n;
+  } else {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(n, 2);
   }
+  payload.copy(frame, header);
+  return frame;
 }
 
-function connectOne(url: string, localAddress: string): Promise<WebSocket> {
+const sendText = (member: Member, text: string): boolean =>
+  member.socket.write(clientFrame(OPCODE_TEXT, Buffer.from(text)));
+
+/** A text frame from the server: a delivery (with the bench's fields at fixed keys) or a pong. */
+function onText(member: Member, data: Buffer, start: number, end: number): void {
+  if (member.waiter) {
+    const waiter = member.waiter;
+    member.waiter = null;
+    return waiter();
+  }
+  const at = data.indexOf(DATA_FIELD, start);
+  if (at < 0 || at >= end) return; // pong
+  const fields = data.toString('latin1', at + DATA_FIELD.length, Math.min(end, at + DATA_FIELD.length + 40));
+  const t = fields.indexOf('t');
+  histogram.record(performance.now() - parseInt(fields.slice(t + 1), 10) / 1000);
+  delivered++;
+  if (onEcho && parseInt(fields, 10) === member.index) onEcho(member.room);
+}
+
+function onData(member: Member, chunk: Buffer): void {
+  const data = member.partial === null ? chunk : Buffer.concat([member.partial, chunk]);
+  let at = 0;
+  for (;;) {
+    if (data.length - at < 2) break;
+    const opcode = data[at]! & 0x0f;
+    const short = data[at + 1]! & 0x7f;
+    const header = short < 126 ? 2 : short === 126 ? 4 : 10;
+    if (data.length - at < header) break;
+    const length = short < 126 ? short : short === 126 ? data.readUInt16BE(at + 2) : data.readUInt32BE(at + 6);
+    const start = at + header;
+    const end = start + length;
+    if (end > data.length) break;
+    if (opcode === OPCODE_TEXT) onText(member, data, start, end);
+    else if (opcode === OPCODE_PING) member.socket.write(clientFrame(OPCODE_PONG, data.subarray(start, end)));
+    at = end;
+  }
+  member.partial = at === data.length ? null : Buffer.from(data.subarray(at));
+}
+
+/** Opens a WebSocket to `url` from `localAddress`; resolves once the server switched protocols. */
+function connectOne(url: string, localAddress: string): Promise<{ socket: Socket; rest: Buffer }> {
+  const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { localAddress, perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    const socket = connectTcp({ host: hostname, port: Number(port), localAddress, noDelay: true });
+    let head = Buffer.alloc(0);
+    const fail = (error: Error): void => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.once('connect', () =>
+      socket.write(
+        `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    );
+    const onHead = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onHead);
+      socket.off('error', fail);
+      const status = head.toString('latin1', 0, head.indexOf('\r\n'));
+      if (!status.startsWith('HTTP/1.1 101')) return fail(new Error(status));
+      resolve({ socket, rest: head.subarray(end + 4) });
+    };
+    socket.on('data', onHead);
   });
 }
 
@@ -131,12 +215,13 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
     while (cursor < jobs.length) {
       const job = jobs[cursor++]!;
       try {
-        const ws = await connectOne(job.url, job.localAddress);
-        const member: Member = { ws, room: job.room, index: job.room.members.length };
+        const { socket, rest } = await connectOne(job.url, job.localAddress);
+        const member: Member = { socket, room: job.room, index: job.room.members.length, partial: null, waiter: null };
         job.room.members.push(member);
-        ws.on('message', (data: Buffer) => onMessage(member, data));
-        ws.on('error', () => {});
-        ws.send(JSON.stringify({ type: 'subscribe', topics: [job.topic] }));
+        socket.on('data', (chunk: Buffer) => onData(member, chunk));
+        socket.on('error', () => {});
+        if (rest.length > 0) onData(member, rest);
+        sendText(member, JSON.stringify({ type: 'subscribe', topics: [job.topic] }));
       } catch (err) {
         failures++;
         firstError ??= (err as Error).message;
@@ -150,8 +235,8 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
       room.members.map(
         (m) =>
           new Promise<void>((resolve) => {
-            m.ws.once('message', () => resolve());
-            m.ws.send('{"type":"ping"}');
+            m.waiter = resolve;
+            sendText(m, '{"type":"ping"}');
           }),
       ),
     ),
@@ -164,8 +249,9 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
 function publish(room: Room, payload: string): number {
   const member = room.members[Math.floor(Math.random() * room.members.length)];
   if (!member) return 0;
-  member.ws.send(
-    `{"type":"publish","topic":"${room.topic}","data":"${payload}","s":${member.index},"t":${performance.now()},"x":0}`,
+  sendText(
+    member,
+    `{"type":"publish","topic":"${room.topic}","data":"s${member.index}t${Math.round(performance.now() * 1000)}x${payload}"}`,
   );
   return room.members.length;
 }
@@ -237,7 +323,7 @@ process.on('message', (command: WorkerCommand) => {
       case 'saturate':
         return phase((p, until) => saturate(command.window, p, until), command.durationMs, command.payloadBytes);
       case 'close':
-        for (const room of rooms) for (const m of room.members) m.ws.terminate();
+        for (const room of rooms) for (const m of room.members) m.socket.destroy();
         reply({ ok: 'closed' });
         process.disconnect();
         return;

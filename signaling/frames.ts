@@ -6,9 +6,11 @@ function headerLength(payloadBytes: number): number {
   return payloadBytes < 126 ? 2 : payloadBytes < 0x1_0000 ? 4 : 10;
 }
 
-/** An unmasked, unfragmented text frame (FIN, opcode 1) carrying `payload`. */
-export function textFrame(payload: string): Buffer {
-  const length = Buffer.byteLength(payload, 'utf8');
+/**
+ * An unmasked, unfragmented text frame (FIN, opcode 1) for a payload of `length` bytes, its header
+ * written; the caller writes the payload from `offset`.
+ */
+export function allocTextFrame(length: number): { frame: Buffer; offset: number } {
   const offset = headerLength(length);
   const frame = Buffer.allocUnsafe(offset + length);
   frame[0] = 0x81;
@@ -23,6 +25,12 @@ export function textFrame(payload: string): Buffer {
     frame.writeUInt32BE(0, 2);
     frame.writeUInt32BE(length, 6);
   }
+  return { frame, offset };
+}
+
+/** An unmasked, unfragmented text frame carrying `payload`. */
+export function textFrame(payload: string): Buffer {
+  const { frame, offset } = allocTextFrame(Buffer.byteLength(payload, 'utf8'));
   frame.write(payload, offset, 'utf8');
   return frame;
 }

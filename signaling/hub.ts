@@ -4,39 +4,35 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
-import { payloadBytes, textFrame } from './frames.ts';
+import { Fanout } from './fanout.ts';
+import type { Receiver } from './fanout.ts';
+import { textFrame } from './frames.ts';
+import { Heartbeat } from './heartbeat.ts';
+import type { Live } from './heartbeat.ts';
 import type { Limits } from './limits.ts';
 import {
   CLOSE_HANDSHAKE_MS,
   CLOSE_INTERNAL_ERROR,
   CLOSE_POLICY,
   CLOSE_TOO_BIG,
-  HEARTBEAT_SLICES,
   TokenBucket,
   bucketRate,
 } from './limits.ts';
 import type { BucketRate } from './limits.ts';
 import type { Logger } from './log.ts';
-import { Outbox } from './outbox.ts';
 import type { DropReason, Metrics } from './metrics.ts';
-import { PONG_FRAME, parseClientMessage, publishFrame } from './protocol.ts';
+import { PONG_FRAME, fastPublishTopic, parseClientMessage } from './protocol.ts';
 import type { Topic } from './protocol.ts';
 import type { Relay } from './relay.ts';
 import { Rooms } from './rooms.ts';
 
 /** Per-connection state. */
-export interface Client {
+export interface Client extends Live, Receiver {
   readonly ws: WebSocket;
-  /** The socket under `ws`: fan-out writes whole frames to it through the outbox. */
-  readonly socket: Duplex;
   readonly address: string;
   readonly topics: Set<Topic>;
   readonly bucket: TokenBucket;
   readonly strikes: TokenBucket;
-  alive: boolean;
-  /** Which heartbeat slice pings this client. */
-  readonly slot: number;
-  closing: boolean;
   /** Close code this server sent, if it initiated the close. */
   sentCode: number | null;
 }
@@ -55,10 +51,9 @@ export class Hub {
   readonly clients = new Set<Client>();
   readonly rooms: Rooms<Client>;
   #relay: Relay | null = null;
+  readonly heartbeat: Heartbeat;
   readonly #emptyWaiters: (() => void)[] = [];
-  #accepted = 0;
-  #heartbeatTick = 0;
-  readonly #outbox = new Outbox();
+  readonly #fanout: Fanout;
   readonly #clientOf = new WeakMap<WebSocket, Client>();
   readonly #listeners: SocketListeners;
   readonly #messageRate: BucketRate;
@@ -73,6 +68,8 @@ export class Hub {
       opened: (topic) => this.#relay?.open(topic),
       closed: (topic) => this.#relay?.close(topic),
     });
+    this.heartbeat = new Heartbeat(this.clients, log);
+    this.#fanout = new Fanout(limits.maxBufferedBytes, metrics);
     this.#messageRate = bucketRate(limits.messageRatePerSecond, limits.messageBurst);
     this.#strikeRate = bucketRate(limits.strikeRatePerSecond, limits.strikeBurst);
     const clientOf = (ws: WebSocket): Client | undefined => this.#clientOf.get(ws);
@@ -130,7 +127,7 @@ export class Hub {
       bucket: new TokenBucket(this.#messageRate, now),
       strikes: new TokenBucket(this.#strikeRate, now),
       alive: true,
-      slot: this.#accepted++ % HEARTBEAT_SLICES,
+      slot: this.heartbeat.nextSlot(),
       closing: false,
       sentCode: null,
     };
@@ -168,9 +165,13 @@ export class Hub {
     // the bucket comes first so a flood costs no parsing
     if (!client.bucket.take(started)) return this.#drop(client, 'rate', started);
     if (isBinary) return this.#drop(client, 'binary', started);
+    // nearly every frame is a publish of y-webrtc's own shape: routed on its bytes, never decoded
+    const fast = fastPublishTopic(data);
+    if (fast !== null) return this.#publish(fast, data, started);
     const parsed = parseClientMessage(data.toString('utf8'));
     if (!parsed.ok) return this.#drop(client, parsed.error, started);
     const message = parsed.message;
+    if (message.type === 'publish') return this.#publish(message.topic, data, started);
     this.metrics.messageIn(message.type);
     switch (message.type) {
       case 'subscribe':
@@ -189,49 +190,24 @@ export class Hub {
           if (client.topics.delete(topic)) this.rooms.remove(topic, client);
         }
         break;
-      case 'publish':
-        this.deliver(message.topic, message.raw);
-        this.#relay?.publish(message.topic, message.raw);
-        this.metrics.fanout.observe((performance.now() - started) / 1000);
-        break;
       case 'ping':
-        this.#send(client, PONG);
+        this.#fanout.send(client, PONG);
         break;
     }
   }
 
-  /** Fan a publish out to this instance's subscribers of `topic`; returns how many got it. */
-  deliver(topic: string, raw: string): number {
-    const subs = this.rooms.subscribers(topic);
-    if (subs === undefined) return 0;
-    // encode once, WebSocket framing included, not once per receiver as the reference server does
-    const frame = textFrame(publishFrame(raw, subs.size));
-    let sent = 0;
-    for (const receiver of subs) if (this.#send(receiver, frame)) sent++;
-    return sent;
+  #publish(topic: Topic, raw: Buffer, started: number): void {
+    this.metrics.messageIn('publish');
+    this.deliver(topic, raw);
+    // the relay carries text; decoded only when there is one
+    this.#relay?.publish(topic, raw.toString('utf8'));
+    this.metrics.fanout.observe((performance.now() - started) / 1000);
   }
 
-  /**
-   * Queue a whole frame on the client's socket, sent with the rest of this turn's (outbox.ts).
-   * NOTE: written beside ws, not through ws.send, by design: with perMessageDeflate off ws keeps no
-   * per-frame state on a server's sending side, writes its own frames (pings, close) whole on the
-   * same socket, and counts these bytes in `bufferedAmount` (the socket's writableLength).
-   */
-  #send(client: Client, frame: Buffer): boolean {
-    const ws = client.ws;
-    if (client.closing || ws.readyState !== WebSocket.OPEN) return false;
-    if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
-      // A client that does not read must not make us queue without bound. Terminate rather than
-      // close: a close frame would wait behind the very backlog the client is not reading.
-      this.metrics.drop('backpressure');
-      client.closing = true;
-      ws.terminate();
-      return false;
-    }
-    this.#outbox.write(client.socket, frame);
-    this.metrics.messagesOut++;
-    this.metrics.bytesOut += payloadBytes(frame);
-    return true;
+  /** Fan a publish (a frame's JSON bytes) out to this instance's subscribers of `topic`; returns how many got it. */
+  deliver(topic: string, raw: Buffer): number {
+    const subs = this.rooms.subscribers(topic);
+    return subs === undefined ? 0 : this.#fanout.deliver(subs, raw);
   }
 
   #drop(client: Client, reason: DropReason, now: number): void {
@@ -251,24 +227,6 @@ export class Hub {
     const timer = setTimeout(() => client.ws.terminate(), CLOSE_HANDSHAKE_MS);
     timer.unref();
     client.ws.once('close', () => clearTimeout(timer));
-  }
-
-  /**
-   * Ping one slice of the clients; whoever did not answer its previous ping is gone. Called
-   * HEARTBEAT_SLICES times per interval, so 10,000 pings do not all leave in one event-loop turn.
-   */
-  heartbeat(): void {
-    const slice = this.#heartbeatTick++ % HEARTBEAT_SLICES;
-    for (const client of this.clients) {
-      if (client.slot !== slice) continue;
-      if (!client.alive) {
-        this.log.debug('terminating dead connection');
-        client.ws.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.ws.ping();
-    }
   }
 
   closeAll(code: number, reason: string): void {

@@ -1,6 +1,8 @@
 // The y-webrtc 10.x signalling protocol: the one place that knows the wire format.
 // Reference: node_modules/y-webrtc/bin/server.js and SignalingConn in src/y-webrtc.js.
 
+import { allocTextFrame } from './frames.ts';
+
 /** The WebSocket path clients connect to. */
 export const SIGNAL_PATH = '/signal';
 /** Longest topic (room name) accepted; the app's room ids are far shorter. */
@@ -13,8 +15,8 @@ export type Topic = string & { readonly __brand: 'Topic' };
 export type ClientMessage =
   | { readonly type: 'subscribe'; readonly topics: readonly Topic[] }
   | { readonly type: 'unsubscribe'; readonly topics: readonly Topic[] }
-  /** `raw` is the frame text exactly as received; it is forwarded verbatim. */
-  | { readonly type: 'publish'; readonly topic: Topic; readonly raw: string }
+  /** The frame's bytes are forwarded as received (publishFrame). */
+  | { readonly type: 'publish'; readonly topic: Topic }
   | { readonly type: 'ping' };
 
 export type ServerMessage =
@@ -68,7 +70,7 @@ export function parseClientMessage(raw: string): ParseResult {
     case 'publish': {
       const topic = record['topic'];
       if (!isTopic(topic)) return fail(topicError(topic));
-      return { ok: true, message: { type: 'publish', topic, raw } };
+      return { ok: true, message: { type: 'publish', topic } };
     }
     case 'ping':
       return { ok: true, message: { type: 'ping' } };
@@ -77,15 +79,56 @@ export function parseClientMessage(raw: string): ParseResult {
   }
 }
 
+const PUBLISH_HEAD = Buffer.from('{"type":"publish","topic":"');
+const PUBLISH_DATA = Buffer.from('","data":"');
+const CLOSE_BRACE = 0x7d;
+/** Bytes allowed in a topic on the fast path: printable ASCII but `"` and `\\`. */
+const TOPIC_BYTE = new Uint8Array(256).map((_, c) => (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c ? 1 : 0));
+/** The base64 alphabet, y-webrtc's encoding of an encrypted signal. */
+const BASE64_BYTE = new Uint8Array(256).map((_, c) => (/[A-Za-z0-9+/=]/.test(String.fromCharCode(c)) ? 1 : 0));
+
 /**
- * The frame subscribers receive for a publish: the sender's JSON plus `clients`, as the reference
- * server sends it. Splicing the text keeps the payload byte-for-byte and avoids a re-stringify
- * (which would also recurse on deeply nested junk). If the sender already set `clients`, the
- * later duplicate key wins in JSON.parse, so receivers still see ours.
+ * The topic of a publish frame of exactly the shape y-webrtc sends in a room with a password,
+ * `{"type":"publish","topic":"<printable ASCII>","data":"<base64>"}`, read from its bytes without
+ * decoding or parsing them; null for any other frame, which takes parseClientMessage's way. A frame of
+ * this shape is a JSON object with no member twice, so forwarding its bytes forwards exactly what
+ * JSON.parse would have accepted: the fast way skips the work, not the check.
  */
-export function publishFrame(raw: string, clients: number): string {
-  const end = raw.lastIndexOf('}');
-  return `${raw.slice(0, end)},"clients":${clients}}`;
+export function fastPublishTopic(frame: Buffer): Topic | null {
+  const n = frame.length;
+  let i = PUBLISH_HEAD.length;
+  if (n < i + PUBLISH_DATA.length + 3 || !startsWith(frame, PUBLISH_HEAD, 0)) return null;
+  const topicStart = i;
+  while (i < n && TOPIC_BYTE[frame[i]!] === 1) i++;
+  const topicLength = i - topicStart;
+  if (topicLength === 0 || topicLength > MAX_TOPIC_LENGTH || !startsWith(frame, PUBLISH_DATA, i)) return null;
+  i += PUBLISH_DATA.length;
+  while (i < n && BASE64_BYTE[frame[i]!] === 1) i++;
+  if (i !== n - 2 || frame[i] !== QUOTE || frame[i + 1] !== CLOSE_BRACE) return null;
+  return frame.toString('latin1', topicStart, topicStart + topicLength) as Topic;
+}
+
+function startsWith(frame: Uint8Array, prefix: Uint8Array, at: number): boolean {
+  if (frame.length < at + prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (frame[at + k] !== prefix[k]) return false;
+  return true;
+}
+
+/**
+ * The WebSocket frame subscribers receive for a publish: the sender's JSON bytes plus `clients`, as
+ * the reference server sends it, encoded once for the whole room. `raw` is a JSON object that
+ * fastPublishTopic or parseClientMessage accepted. Splicing the bytes keeps the payload as it came and
+ * avoids a re-stringify (which would also recurse on deeply nested junk). If the sender already set
+ * `clients`, the later duplicate key wins in JSON.parse, so receivers still see ours.
+ */
+export function publishFrame(raw: Buffer, clients: number): Buffer {
+  const end = raw.lastIndexOf(CLOSE_BRACE);
+  const tail = `,"clients":${clients}}`; // ASCII: one byte a character
+  const length = end + tail.length;
+  const { frame, offset } = allocTextFrame(length);
+  raw.copy(frame, offset, 0, end);
+  frame.write(tail, offset + end, 'latin1');
+  return frame;
 }
 
 const QUOTE = 0x22;

@@ -124,7 +124,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.redisUrl) {
     // loaded only when used: ioredis is dead weight on a single laptop
     const { RedisRelay } = await import('./relay.ts');
-    relay = new RedisRelay({ url: options.redisUrl, deliver: (t, raw) => hub.deliver(t, raw), metrics, log });
+    relay = new RedisRelay({
+      url: options.redisUrl,
+      deliver: (t, raw) => hub.deliver(t, Buffer.from(raw)),
+      metrics,
+      log,
+    });
     hub.useRelay(relay);
   }
 
@@ -183,7 +188,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.metricsPort === undefined || options.metricsPort === null
       ? null
       : await startMetricsListener(options.metricsPort, metricsHost, renderMetrics, { limits, pending, log });
-  const heartbeat = setInterval(() => hub.heartbeat(), limits.heartbeatIntervalMs / HEARTBEAT_SLICES);
+  const heartbeat = setInterval(() => hub.heartbeat.tick(), limits.heartbeatIntervalMs / HEARTBEAT_SLICES);
   heartbeat.unref();
 
   let closing: Promise<void> | null = null;

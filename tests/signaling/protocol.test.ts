@@ -1,13 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { payloadBytes } from '../../signaling/frames.ts';
 import {
   MAX_TOPIC_LENGTH,
   MAX_TOPICS_PER_FRAME,
+  fastPublishTopic,
   parseClientMessage,
   publishFrame,
   withTopic,
   withoutTopic,
 } from '../../signaling/protocol.ts';
+import { Rng } from '../support/random.ts';
 import { ServerPool, isPublish } from './helpers.ts';
+
+/** The JSON a frame from publishFrame carries. */
+const payloadOf = (frame: Buffer): unknown => JSON.parse(frame.subarray(frame.length - payloadBytes(frame)).toString());
 
 describe('parseClientMessage', () => {
   it('accepts the four message types', () => {
@@ -20,7 +26,7 @@ describe('parseClientMessage', () => {
       message: { type: 'unsubscribe', topics: ['a'] },
     });
     const raw = '{"type":"publish","topic":"a","data":{"x":[1,2]}}';
-    expect(parseClientMessage(raw)).toEqual({ ok: true, message: { type: 'publish', topic: 'a', raw } });
+    expect(parseClientMessage(raw)).toEqual({ ok: true, message: { type: 'publish', topic: 'a' } });
     expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: 'ping' } });
   });
 
@@ -58,8 +64,73 @@ describe('parseClientMessage', () => {
   });
 
   it('publishFrame keeps the payload and adds clients', () => {
-    const raw = '{"type":"publish","topic":"a","data":"x","clients":99}  ';
-    expect(JSON.parse(publishFrame(raw, 3))).toEqual({ type: 'publish', topic: 'a', data: 'x', clients: 3 });
+    const raw = Buffer.from('{"type":"publish","topic":"a","data":"街坊","clients":99}  ');
+    const frame = publishFrame(raw, 3);
+    expect(frame[0]).toBe(0x81);
+    expect(payloadOf(frame)).toEqual({ type: 'publish', topic: 'a', data: '街坊', clients: 3 });
+    expect(payloadOf(publishFrame(Buffer.from(`{"data":"${'x'.repeat(300)}"}`), 12))).toEqual({
+      data: 'x'.repeat(300),
+      clients: 12,
+    });
+  });
+});
+
+/** A publish exactly as y-webrtc sends it in a room with a password: the data is base64. */
+const yWebrtcPublish = (topic: string, data: string): Buffer =>
+  Buffer.from(JSON.stringify({ type: 'publish', topic, data }));
+
+describe('fastPublishTopic', () => {
+  it("reads the topic of y-webrtc's own publish frames", () => {
+    expect(fastPublishTopic(yWebrtcPublish('kaifong-Ab3_x.y~z', 'SGVsbG8+/w=='))).toBe('kaifong-Ab3_x.y~z');
+    expect(fastPublishTopic(yWebrtcPublish('t', ''))).toBe('t');
+    expect(fastPublishTopic(yWebrtcPublish('x'.repeat(MAX_TOPIC_LENGTH), 'QQ=='))).toBe('x'.repeat(MAX_TOPIC_LENGTH));
+  });
+
+  it.each([
+    ['a member more', '{"type":"publish","topic":"a","data":"QQ==","clients":1}'],
+    ['the same topic twice', '{"type":"publish","topic":"a","topic":"b","data":"QQ=="}'],
+    ['data before topic', '{"type":"publish","data":"QQ==","topic":"a"}'],
+    ['data not base64', '{"type":"publish","topic":"a","data":"Q\\"Q"}'],
+    ['data an object', '{"type":"publish","topic":"a","data":{"x":1}}'],
+    ['an escaped topic', '{"type":"publish","topic":"a\\u0062","data":"QQ=="}'],
+    ['a non-ASCII topic', '{"type":"publish","topic":"街坊","data":"QQ=="}'],
+    ['an empty topic', '{"type":"publish","topic":"","data":"QQ=="}'],
+    ['a topic too long', `{"type":"publish","topic":"${'x'.repeat(MAX_TOPIC_LENGTH + 1)}","data":"QQ=="}`],
+    ['white space', '{"type":"publish","topic":"a","data":"QQ=="} '],
+    ['bytes after the object', '{"type":"publish","topic":"a","data":"QQ=="}}'],
+    ['a cut frame', '{"type":"publish","topic":"a","data":"QQ=='],
+    ['a subscribe', '{"type":"subscribe","topics":["a"]}'],
+  ])('leaves a frame with %s to the parser', (_, raw) => {
+    expect(fastPublishTopic(Buffer.from(raw))).toBeNull();
+  });
+
+  it('accepts only frames that JSON.parse reads as exactly {type, topic, data} with that topic (seeded mutations)', () => {
+    const seed = Number(process.env['FUZZ_SEED'] ?? 15_015);
+    const rng = new Rng(seed);
+    const alphabet = '{}[]":,\\ ab=+/0\u0000街';
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = [...yWebrtcPublish(`room-${rng.int(100)}`, 'QUJD'.repeat(rng.int(4)))];
+      for (let m = 1 + rng.int(3); m > 0; m--) {
+        const at = rng.int(bytes.length + 1);
+        const insert = [...Buffer.from(alphabet[rng.int(alphabet.length)]!)];
+        const edit = rng.int(3); // replace, insert or delete a byte
+        if (edit === 0) bytes.splice(at, 1, ...insert);
+        else if (edit === 1) bytes.splice(at, 0, ...insert);
+        else bytes.splice(at, 1);
+      }
+      const frame = Buffer.from(bytes);
+      const topic = fastPublishTopic(frame);
+      if (topic === null) continue;
+      accepted++;
+      const parsed = JSON.parse(frame.toString()) as Record<string, unknown>;
+      expect(Object.keys(parsed), `seed ${seed}: ${frame.toString()}`).toEqual(['type', 'topic', 'data']);
+      expect(parsed['type']).toBe('publish');
+      expect(parsed['topic']).toBe(topic);
+      expect(typeof parsed['data']).toBe('string');
+    }
+    // mutations that keep the shape (e.g. inside data or the topic) are accepted: the check is exercised
+    expect(accepted).toBeGreaterThan(100);
   });
 });
 
