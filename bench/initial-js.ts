@@ -19,9 +19,11 @@ import { gzipSync } from 'node:zlib';
  * list does not show (messages, moves, stock, claims, draws, handovers, follow-ups, epochs) went to
  * a chunk folded after the paint (domain/late-kinds.ts), with the board's intake from the document,
  * the signature pool, the signalling configuration and the draft keeper: 64,900 in English, 65,600
- * in Chinese. Next: the kinds' body schemas (valibot), which only peers' records and commands need.
+ * in Chinese; drawing the Messages and Desk buttons with the first paint (so the list does not jump
+ * when their states arrive) added 1,100: 66,000 and 66,800. Next: the kinds' body schemas (valibot),
+ * which only peers' records and commands need.
  */
-export const INITIAL_JS_BUDGET_BYTES = 66_000;
+export const INITIAL_JS_BUDGET_BYTES = 67_000;
 export const INITIAL_JS_TARGET_BYTES = 60_000;
 
 export interface InitialJs {
