@@ -15,7 +15,7 @@ import {
 import { generateIdentity } from '../src/lib/crypto/signing.ts';
 import type { AnyRecord } from '../src/lib/domain/kinds/registry.ts';
 import { entriesOf, signAs } from '../tests/support/neighbours.ts';
-import { boardIdle, writeStoredRecords } from '../tests/support/page-driver.ts';
+import { boardIdle, drawPickupPoints, writeStoredRecords } from '../tests/support/page-driver.ts';
 import { REPO_ROOT, signalingServer } from '../tests/support/server-process.ts';
 
 const OUT = `${REPO_ROOT}docs/screenshots`;
@@ -280,6 +280,8 @@ async function deskHistory(nowMs: number): Promise<AnyRecord[]> {
 async function deskScene(browser: Browser, url: string, phone: boolean): Promise<void> {
   const { context, page, device } = await openApp(browser, url, 'en-GB', phone, 900);
   await createSquare(page, 'Lok Fu Estate', 'Ah Mei');
+  // The neighbour's stock is collected at a pickup point of the site (kinds/stock.ts).
+  await drawPickupPoints(page, ['Block 4 lobby']);
   await writeStoredRecords(page, entriesOf(await deskHistory(Date.now())));
   await boardIdle(page);
   await closeShare(page);
