@@ -401,6 +401,9 @@ export class SquareSession {
     // Messages are opened at once (not throttled): the unread count is what a resident waits for.
     // A draw or a handover may give an organiser's device results to tell.
     if (change.messages || change.stock || change.profiles.size > 0) void this.messages?.refresh();
+    // An offer's window is judged against `now`, which ticks only every CLOCK_TICK_MS: an offer
+    // that opened a moment ago must not read "not open yet" until the next tick.
+    if (change.stock) this.now = this.#app.clock.now();
     // Retention dropped posts: rewrite the stored document so the disk shrinks too.
     if (change.pruned > 0) {
       this.#loaded?.persistence.compact().catch((error: unknown) => console.warn('kaifong: compaction failed', error));
