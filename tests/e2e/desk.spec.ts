@@ -15,6 +15,7 @@ import { signAs } from '../support/neighbours.ts';
 import {
   APP_TIMEOUT_MS,
   createSquare,
+  drawPickupPoints,
   joinSquare,
   postList,
   publishPost,
@@ -49,6 +50,8 @@ test('a quiet urgent need reaches the desk; a volunteer follows up with a sealed
   const d = await openPeer({ startTime: START });
   await joinSquare(d, link, 'Mrs Wong');
   await waitForPeers(a, 3);
+  // Stock is collected at one of the site's pickup points.
+  await drawPickupPoints(a, ['Lobby A']);
 
   // The founder makes B a volunteer; B's device gives B the desk.
   await a.getByRole('button', { name: 'Members', exact: true }).click();
@@ -110,7 +113,7 @@ test('a quiet urgent need reaches the desk; a volunteer follows up with a sealed
   await form.getByLabel('Per household').fill('1');
   await form.getByLabel('Claims close in (minutes)').fill('30');
   const slot = form.getByRole('group', { name: 'Pickup slot 1' });
-  await slot.getByLabel('Pickup point').fill('Lobby A');
+  await slot.getByRole('combobox', { name: 'Pickup point' }).selectOption('Lobby A');
   await slot.getByLabel('Households').fill('2');
   await form.getByRole('button', { name: 'Pin the offer' }).click();
   await expect(card(c)).toContainText('2 offers match', { timeout: APP_TIMEOUT_MS });
