@@ -1,68 +1,16 @@
 /** Private conversations between residents' devices, driven as the Messages dialog does. */
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import { REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
-import type { SquareMessages } from '../../../src/lib/state/messages.svelte.ts';
-import { inMemoryServices, TestDeviceStorage, type TestAppServices } from '../../support/app-services.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
-import { postBody, T0 } from '../fixtures.ts';
+import { resident, settle, sync, threeResidents } from '../../support/residents.ts';
+import { postBody } from '../fixtures.ts';
 
 const LINE = 'Flat 12B, Block 3. Call 9123 4567 when you are downstairs';
 const REPLY = 'Thank you! I will come at 7pm';
 
-interface Resident {
-  readonly services: TestAppServices;
-  readonly app: AppState;
-  readonly session: SquareSession;
-  readonly messages: SquareMessages;
-}
-
-async function resident(clock: FakeClock, device: TestDeviceStorage, name?: string): Promise<Resident> {
-  const services = inMemoryServices(clock, device);
-  const app = new AppState(services);
-  await app.followLocation();
-  const session = app.session!;
-  if (name && !session.info.joined) expect(await session.join(name)).toEqual({ ok: true });
-  return { services, app, session, messages: await session.conversations() };
-}
-
-/** Lets the board, the sealing and the receipts run to the end. */
-async function settle(...residents: Resident[]): Promise<void> {
-  for (let round = 0; round < 4; round++) {
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-    for (const r of residents) {
-      r.services.clock.advance(REFRESH_MS);
-      await r.messages.refresh();
-    }
-  }
-}
-
-/** Every resident's document takes in every other's, as peers meeting would. */
-async function sync(...residents: Resident[]): Promise<void> {
-  const docs = residents.map((r) => r.services.opened.at(-1)!.doc as Y.Doc);
-  for (const from of docs)
-    for (const to of docs) if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from), 'peer');
-  await settle(...residents);
-}
-
-async function square(): Promise<{
-  clock: FakeClock;
-  a: Resident;
-  b: Resident;
-  c: Resident;
-  deviceA: TestDeviceStorage;
-}> {
-  const clock = new FakeClock(T0);
-  const deviceA = new TestDeviceStorage();
-  const founding = new AppState(inMemoryServices(clock, deviceA));
-  expect(await founding.createSquare('Tai Hang Court', 'Ah Ming')).toEqual({ ok: true });
-  await founding.session!.close();
-  const a = await resident(clock, deviceA);
-  const b = await resident(clock, deviceA.anotherResident(), 'Siu Ling');
-  const c = await resident(clock, deviceA.anotherResident(), 'Chan Tai');
-  await sync(a, b, c);
-  return { clock, a, b, c, deviceA };
+/** Ah Ming, Siu Ling and Chan Tai, each on a device of their own, having met. */
+async function square(): ReturnType<typeof threeResidents> {
+  const residents = await threeResidents();
+  await sync(residents.a, residents.b, residents.c);
+  return residents;
 }
 
 describe('a private conversation about a post', () => {

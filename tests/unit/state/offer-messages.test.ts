@@ -3,7 +3,6 @@
  * it when the draw is revealed and when a place moves up; the claimant's device reads the typed
  * result, and checks it against the draw it computes itself (a hostile organiser could seal a lie).
  */
-import * as Y from 'yjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/lib/crypto/seal.ts';
 import type { Identity } from '../../../src/lib/crypto/signing.ts';
@@ -14,54 +13,16 @@ import { seedCommitment } from '../../../src/lib/domain/kinds/draw.ts';
 import { messageBinding, type StockResult } from '../../../src/lib/domain/kinds/message.ts';
 import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import { sameResult } from '../../../src/lib/domain/stock-result.ts';
-import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import type { SquareMessages } from '../../../src/lib/state/messages.svelte.ts';
-import { CLOCK_TICK_MS, REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
-import type { SquareStock, StockDraft } from '../../../src/lib/state/stock.svelte.ts';
-import { inMemoryServices, TestDeviceStorage, type TestAppServices } from '../../support/app-services.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
+import { CLOCK_TICK_MS } from '../../../src/lib/state/square.svelte.ts';
+import type { StockDraft } from '../../../src/lib/state/stock.svelte.ts';
+import { docOf, settle, sync, threeResidents, type Resident } from '../../support/residents.ts';
 import { HOUR, identity, MINUTE, sign, T0 } from '../fixtures.ts';
-
-interface Resident {
-  readonly services: TestAppServices;
-  readonly session: SquareSession;
-  readonly messages: SquareMessages;
-  readonly stock: SquareStock;
-}
 
 let hostile: Identity;
 
 beforeAll(async () => {
   hostile = await identity(77);
 });
-
-async function resident(clock: FakeClock, device: TestDeviceStorage, name?: string): Promise<Resident> {
-  const services = inMemoryServices(clock, device);
-  const app = new AppState(services);
-  await app.followLocation();
-  const session = app.session!;
-  if (name && !session.info.joined) expect(await session.join(name)).toEqual({ ok: true });
-  return { services, session, messages: await session.conversations(), stock: await session.openStock() };
-}
-
-async function settle(...residents: Resident[]): Promise<void> {
-  for (let round = 0; round < 4; round++) {
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-    for (const r of residents) {
-      r.services.clock.advance(REFRESH_MS);
-      await r.messages.refresh();
-    }
-  }
-}
-
-const docOf = (r: Resident) => r.services.opened.at(-1)!.doc as Y.Doc;
-
-async function sync(...residents: Resident[]): Promise<void> {
-  const docs = residents.map(docOf);
-  for (const from of docs)
-    for (const to of docs) if (from !== to) Y.applyUpdate(to, Y.encodeStateAsUpdate(from), 'peer');
-  await settle(...residents);
-}
 
 /** Records signed outside the app (a hostile member's own client) arriving at a resident's device. */
 async function arrive(r: Resident, ...records: AnyRecord[]): Promise<void> {
@@ -92,14 +53,7 @@ const draft = (opens: number): StockDraft => ({
 });
 
 async function square() {
-  const clock = new FakeClock(T0);
-  const deviceA = new TestDeviceStorage();
-  const founding = new AppState(inMemoryServices(clock, deviceA));
-  expect(await founding.createSquare('Tai Hang Court', 'Ah Ming')).toEqual({ ok: true });
-  await founding.session!.close();
-  const a = await resident(clock, deviceA);
-  const b = await resident(clock, deviceA.anotherResident(), 'Siu Ling');
-  const c = await resident(clock, deviceA.anotherResident(), 'Chan Tai');
+  const { clock, a, b, c } = await threeResidents();
   expect(await a.session.site.addPoint('Lobby B', [114.2, 22.3])).toEqual({ ok: true });
   await sync(a, b, c);
   return { clock, a, b, c };
