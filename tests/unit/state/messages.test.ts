@@ -1,6 +1,6 @@
 /** Private conversations between residents' devices, driven as the Messages dialog does. */
 import { describe, expect, it } from 'vitest';
-import { resident, settle, sync, threeResidents } from '../../support/residents.ts';
+import { docOf, resident, settle, sync, threeResidents } from '../../support/residents.ts';
 import { postBody } from '../fixtures.ts';
 
 const LINE = 'Flat 12B, Block 3. Call 9123 4567 when you are downstairs';
@@ -47,7 +47,7 @@ describe('a private conversation about a post', () => {
     // C holds every record, and reads none of it.
     expect(c.messages.conversations).toEqual([]);
     expect(c.messages.unread).toBe(0);
-    const shared = JSON.stringify((c.services.opened.at(-1)!.doc as Y.Doc).getMap('records').toJSON());
+    const shared = JSON.stringify(docOf(c).getMap('records').toJSON());
     expect(shared).toContain('\\"kind\\":\\"message\\"');
     for (const secret of ['9123', '12B', 'Thank you']) expect(shared).not.toContain(secret);
 
