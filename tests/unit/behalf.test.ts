@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBody } from '../../src/lib/domain/kinds/registry.ts';
+import { checkBody } from '../../src/lib/domain/kinds/parse.ts';
 import { behalfNote } from '../../src/lib/domain/kinds/post.ts';
 import { draftToBody } from '../../src/lib/domain/post-draft.ts';
 import { draftOfPost } from '../../src/lib/domain/post-edit.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { storedForm } from '../../src/lib/board/stored-form.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
-import { suggestsEpoch } from '../../src/lib/domain/kinds/epoch.ts';
-import { parseRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { suggestsEpoch } from '../../src/lib/domain/epoch-suggestion.ts';
+import { parseRecord } from '../../src/lib/domain/kinds/parse.ts';
 import { followEpochs } from '../support/epoch-host.ts';
 import { ExchangeNetwork } from '../support/exchange-network.ts';
 import { identity, sign, T0 } from './fixtures.ts';

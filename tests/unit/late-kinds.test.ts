@@ -165,7 +165,7 @@ const scenarios = () =>
 describe('the late kinds', () => {
   it('are known by name before their chunk arrives, and readable once it has', () => {
     for (const kind of LATE_KINDS) expect(isReadable(kind)).toBe(true);
-    expect(Object.keys(lateKinds.specs).sort()).toEqual([...LATE_KINDS].sort());
+    expect(Object.keys(lateKinds.rules).sort()).toEqual([...LATE_KINDS].sort());
     expect([...lateKinds.fold(() => undefined).kinds].sort()).toEqual([...LATE_KINDS].sort());
   });
 

@@ -5,7 +5,8 @@ import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { AuthorKey, RecordId, SealKey } from '../../src/lib/domain/ids.ts';
 import { MESSAGE_LIMITS, type SealedBox } from '../../src/lib/domain/kinds/message.ts';
-import { parseRecord, type AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { parseRecord } from '../../src/lib/domain/kinds/parse.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { orphansToDrop, ORPHAN_TTL_MS } from '../../src/lib/domain/retention.ts';
 import { HOUR, identity, MINUTE, postBody, sign, signPost, stored, T0 } from './fixtures.ts';
 

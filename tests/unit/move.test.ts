@@ -13,7 +13,8 @@ import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { RoomId } from '../../src/lib/domain/ids.ts';
 import { inviteFragment, type Invite } from '../../src/lib/domain/invite.ts';
 import { moveBinding, movedInvite, moveReaders } from '../../src/lib/domain/kinds/move.ts';
-import { checkBody, type AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { checkBody } from '../../src/lib/domain/kinds/parse.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { HOUR, identity, MINUTE, sign, T0 } from './fixtures.ts';
 
 let founder: Identity;

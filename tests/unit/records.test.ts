@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkQuantity } from '../../src/lib/domain/catalogue.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
-import { checkBody, parseRecord, type SignedRecord, type UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { checkBody, parseRecord } from '../../src/lib/domain/kinds/parse.ts';
+import type { SignedRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { signingText } from '../../src/lib/domain/envelope.ts';
 import { hlc, postBody, T0 } from './fixtures.ts';
 

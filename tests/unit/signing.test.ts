@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toBase64url } from '../../src/lib/crypto/base64url.ts';
 import { generateIdentity, recordId, signRecord, verifyRecord, type Identity } from '../../src/lib/crypto/signing.ts';
 import type { AuthorKey } from '../../src/lib/domain/ids.ts';
-import { parseRecord, type SignedRecord, type UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { parseRecord } from '../../src/lib/domain/kinds/parse.ts';
+import type { SignedRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
 import { hlc, postBody, T0 } from './fixtures.ts';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import { isSimpleRing, type LngLat } from '../../src/lib/domain/geo.ts';
-import { checkBody } from '../../src/lib/domain/kinds/registry.ts';
+import { checkBody } from '../../src/lib/domain/kinds/parse.ts';
 import { SITE_LIMITS, type SiteBody } from '../../src/lib/domain/kinds/site.ts';
 import { parseSiteGeoJson, SITE_FILE_MAX_CHARS, siteToGeoJson } from '../../src/lib/domain/site-geojson.ts';
 import { HOUR, identity, sign, T0 } from './fixtures.ts';

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { AuthorKey, PostId, RecordId } from '../../src/lib/domain/ids.ts';
-import { checkBody, type AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
+import { checkBody } from '../../src/lib/domain/kinds/parse.ts';
+import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { POST_LIMITS } from '../../src/lib/domain/limits.ts';
 import { HOUR, hlc, identity, MINUTE, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
 

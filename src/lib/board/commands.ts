@@ -3,15 +3,8 @@ import { RECORD_VERSION } from '../domain/envelope.ts';
 import type { BoardView } from '../domain/fold/board-view.ts';
 import type { Hlc, HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
-import {
-  checkBody,
-  isReadable,
-  KINDS,
-  type AnyRecord,
-  type BodyByKind,
-  type RecordKind,
-} from '../domain/kinds/registry.ts';
-import type { Authored, KindSpec } from '../domain/kinds/kind.ts';
+import { isReadable, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
+import type { Authored, KindRule } from '../domain/kinds/kind.ts';
 import type { FollowupBody } from '../domain/kinds/followup.ts';
 import type { EditBody } from '../domain/kinds/edit.ts';
 import type { MessageAbout, SealedBox } from '../domain/kinds/message.ts';
@@ -156,7 +149,11 @@ export class Commands {
   }
 
   async #write<K extends RecordKind>(kind: K, input: unknown): Promise<CommandResult> {
-    if (!isReadable(kind)) await this.#late();
+    // NOTE: the schemas load with the first command (or the intake), not with the first paint.
+    const [{ checkBody }] = await Promise.all([
+      import('../domain/kinds/parse.ts'),
+      isReadable(kind) ? undefined : this.#late(),
+    ]);
     const body = checkBody(kind, input);
     if (!body.ok) return body;
     const at = this.#clock.tick();
@@ -174,11 +171,11 @@ export class Commands {
   }
 
   #authorise<K extends RecordKind>(kind: K, body: BodyByKind[K], at: Hlc): Verdict {
-    const spec = KINDS[kind] as KindSpec<BodyByKind[K], unknown>;
+    const rule = KINDS[kind] as KindRule<BodyByKind[K], unknown>;
     const authored = { author: this.#identity.author, at, body };
     const authority = this.#view.authority;
     if (authority.isBlocked(authored.author)) return { ok: false, reason: 'blocked' };
-    const verdict = spec.authorise(authored, this.#subject(spec, kind, authored), authority);
+    const verdict = rule.authorise(authored, this.#subject(rule, kind, authored), authority);
     if (!verdict.ok) return verdict;
     // Some kinds are also judged with the author's other records, as the fold will on every device.
     const candidate = { kind, body } as AnyRecord;
@@ -190,7 +187,7 @@ export class Commands {
 
   /** What a record about to be signed is judged against: its post, offer or claim. */
   #subject<K extends RecordKind>(
-    spec: KindSpec<BodyByKind[K], unknown>,
+    rule: KindRule<BodyByKind[K], unknown>,
     kind: K,
     authored: Authored<BodyByKind[K]>,
   ): unknown {
@@ -200,7 +197,7 @@ export class Commands {
     if (candidate.kind === 'stock') return this.#view.stockSite();
     if (candidate.kind === 'message') return this.#view.messageSubject(candidate.body);
     // NOTE: an unsigned record has no id yet (''), so only a record about another one has a subject.
-    const subjectId = spec.subjectOf({ ...authored, id: '' as RecordId });
+    const subjectId = rule.subjectOf({ ...authored, id: '' as RecordId });
     return subjectId ? this.#view.post(subjectId) : undefined;
   }
 }

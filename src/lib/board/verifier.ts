@@ -1,9 +1,11 @@
 import { toBase64url } from '../crypto/base64url.ts';
 import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
 import type { SignatureCheck } from '../crypto/signing.ts';
-import { parseEnvelope, type ParseResult, type Signed } from '../domain/envelope.ts';
+import type { ParseResult, Signed } from '../domain/envelope.ts';
+import { parseEnvelope } from '../domain/parsing.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
-import { parseRecord, type AnyRecord } from '../domain/kinds/registry.ts';
+import { parseRecord } from '../domain/kinds/parse.ts';
+import type { AnyRecord } from '../domain/kinds/registry.ts';
 import { parseStoredForm } from './stored-form.ts';
 
 /** What verifying an entry of the shared map found. */

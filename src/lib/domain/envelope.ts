@@ -1,13 +1,12 @@
-import * as v from 'valibot';
 import canonicalize from 'canonicalize';
-import { HLC_PATTERN, type Hlc } from './hlc.ts';
-import { AUTHOR_PATTERN, SIG_PATTERN, type AuthorKey, type RecordId } from './ids.ts';
-import { reasonOf, type ReasonCode } from './reasons.ts';
+import type { Hlc } from './hlc.ts';
+import type { AuthorKey, RecordId } from './ids.ts';
+import type { ReasonCode } from './reasons.ts';
 
 /**
  * The envelope every record shares, whatever its kind: `{ v, kind, author, at, body, sig }`.
- * Bodies are the kinds' business (domain/kinds/); this module parses the envelope and produces
- * the exact text that is signed.
+ * Bodies are the kinds' business (domain/kinds/); this module produces the exact text that is
+ * signed, and parsing.ts parses envelopes.
  */
 export const RECORD_VERSION = 1;
 
@@ -29,32 +28,6 @@ export type Verified<K extends string = string, B = unknown> = Signed<K, B> & { 
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly reason: ReasonCode; readonly field?: string };
-
-const EnvelopeSchema = v.strictObject({
-  v: v.literal(RECORD_VERSION),
-  kind: v.string(),
-  author: v.pipe(v.string(), v.regex(AUTHOR_PATTERN)),
-  at: v.pipe(v.string(), v.regex(HLC_PATTERN)),
-  body: v.unknown(),
-  sig: v.pipe(v.string(), v.regex(SIG_PATTERN)),
-});
-
-/** Parses untrusted data into an envelope with a body still to be checked. Never throws. */
-export function parseEnvelope(input: unknown): ParseResult<Signed<string, unknown>> {
-  const envelope = v.safeParse(EnvelopeSchema, input);
-  if (!envelope.success) return { ok: false, reason: 'invalid' };
-  const { author, at } = envelope.output;
-  return { ok: true, value: { ...envelope.output, author: author as AuthorKey, at: at as Hlc } };
-}
-
-/** Checks a value against a schema, turning the first issue into a reason code and field path. */
-export function checkWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ParseResult<T> {
-  const result = v.safeParse(schema, input);
-  if (result.success) return { ok: true, value: result.output };
-  const issue = result.issues[0];
-  const field = issue.path?.map((item) => String(item.key)).join('.');
-  return { ok: false, reason: reasonOf(issue.message), ...(field ? { field } : {}) };
-}
 
 /** Whether a parsed body is exactly what was signed: a trimmed or normalised one would not verify. */
 export function inNormalForm(parsed: unknown, original: unknown): boolean {

@@ -9,12 +9,12 @@ import { moveKind } from './kinds/move.ts';
 import { stockKind } from './kinds/stock.ts';
 
 /**
- * The late chunk: the specs and fold slices of the kinds the list's first paint does not need
+ * The late chunk: the rules and fold slices of the kinds the list's first paint does not need
  * (kinds/registry.ts LATE_KINDS). The board imports it right after the list painted and extends
  * its fold with it (BoardFold.extend); nothing in the first load imports it.
  */
 export const lateKinds: LateKinds = {
-  specs: {
+  rules: {
     message: messageKind,
     move: moveKind,
     stock: stockKind,

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { assert } from './assert.ts';
 import { CATALOGUE_IDS, catalogueItem, checkQuantity, REFUSE_FACTOR, type CatalogueId } from './catalogue.ts';
-import { LIMITS } from './kinds/fields.ts';
+import { LIMITS } from './kinds/field-limits.ts';
 import {
   POST_TYPES,
   URGENCIES,

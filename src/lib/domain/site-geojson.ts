@@ -1,7 +1,9 @@
 import * as v from 'valibot';
-import { checkWith, type ParseResult } from './envelope.ts';
+import type { ParseResult } from './envelope.ts';
+import { checkWith } from './parsing.ts';
 import type { LngLat } from './geo.ts';
-import { roundCoordinate, SiteBodySchema, type SiteBody } from './kinds/site.ts';
+import { SiteBodySchema } from './kinds/site-body.ts';
+import { roundCoordinate, type SiteBody } from './kinds/site.ts';
 
 /** The largest GeoJSON file a site is imported from (characters). */
 export const SITE_FILE_MAX_CHARS = 256 * 1024;

@@ -13,7 +13,7 @@ import {
   type InviteVerdict,
 } from '../domain/invite.ts';
 import type { PostId } from '../domain/ids.ts';
-import { LIMITS, nameVerdict } from '../domain/kinds/fields.ts';
+import { LIMITS, nameVerdict } from '../domain/kinds/field-limits.ts';
 import { ALLOWED, type ReasonCode, type Verdict } from '../domain/reasons.ts';
 import {
   forgetSquare,

@@ -1,5 +1,5 @@
 import type { Board } from '../board/board.ts';
-import { suggestsEpoch } from '../domain/kinds/epoch.ts';
+import { suggestsEpoch } from '../domain/epoch-suggestion.ts';
 import type { RoomId } from '../domain/ids.ts';
 import type { EpochOffer } from '../sync/doc-exchange.ts';
 import type { CommandOutcome } from './command.ts';

@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import type { RoomId } from '../domain/ids.ts';
 import { ROOM_KEYS } from './room-storage.ts';
 
@@ -14,14 +13,17 @@ export type ContactStorage = Pick<Storage, 'getItem' | 'setItem'>;
 /** A new contact is written at most this often while syncing goes on (it moves with every message). */
 export const CONTACT_SAVE_MS = 5_000;
 
-const Schema = v.object({ atMs: v.number(), peers: v.pipe(v.number(), v.integer(), v.minValue(1)) });
 const keyOf = ROOM_KEYS.contact;
 
 /** The last contact kept for a square, if any. */
 export function loadContact(storage: ContactStorage, room: RoomId): LastContact | null {
   try {
-    const parsed = v.safeParse(Schema, JSON.parse(storage.getItem(keyOf(room)) ?? 'null'));
-    return parsed.success ? parsed.output : null;
+    // NOTE: checked by hand, not with valibot: this module is in the first load.
+    const kept = JSON.parse(storage.getItem(keyOf(room)) ?? 'null') as Partial<
+      Record<keyof LastContact, unknown>
+    > | null;
+    if (typeof kept?.atMs !== 'number' || !Number.isInteger(kept.peers) || (kept.peers as number) < 1) return null;
+    return { atMs: kept.atMs, peers: kept.peers as number };
   } catch {
     return null;
   }

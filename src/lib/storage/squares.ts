@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import type { Invite } from '../domain/invite.ts';
 import { parseInvite, inviteFragment } from '../domain/invite.ts';
 
@@ -13,14 +12,29 @@ export interface JoinedSquare {
 export type SquareListStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
 const KEY = 'kaifong.squares';
-const StoredSchema = v.array(v.object({ fragment: v.string(), name: v.string(), lastOpenedMs: v.number() }));
+
+/** One square as stored. NOTE: checked by hand, not with valibot: this module is in the first load. */
+interface StoredSquare {
+  readonly fragment: string;
+  readonly name: string;
+  readonly lastOpenedMs: number;
+}
+
+function isStoredSquare(value: unknown): value is StoredSquare {
+  if (typeof value !== 'object' || value === null) return false;
+  const stored = value as Partial<Record<keyof StoredSquare, unknown>>;
+  return (
+    typeof stored.fragment === 'string' && typeof stored.name === 'string' && typeof stored.lastOpenedMs === 'number'
+  );
+}
 
 /** The squares this device has joined, most recently opened first. */
 export function listSquares(storage: SquareListStorage): JoinedSquare[] {
   try {
-    const parsed = v.safeParse(StoredSchema, JSON.parse(storage.getItem(KEY) ?? '[]'));
-    if (!parsed.success) return [];
-    return parsed.output
+    const stored: unknown = JSON.parse(storage.getItem(KEY) ?? '[]');
+    if (!Array.isArray(stored)) return [];
+    return stored
+      .filter(isStoredSquare)
       .flatMap((s) => {
         const invite = parseInvite(s.fragment);
         return invite ? [{ invite, name: s.name, lastOpenedMs: s.lastOpenedMs }] : [];

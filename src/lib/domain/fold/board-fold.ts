@@ -32,7 +32,7 @@ let arrived: LateKinds | null = null;
 /** Makes the late kinds readable, and folds made from now on start with them. */
 export function useLateKinds(late: LateKinds): void {
   arrived = late;
-  extendKinds(late.specs);
+  extendKinds(late.rules);
 }
 
 const LATE: ReadonlySet<RecordKind> = new Set(LATE_KINDS);

@@ -5,7 +5,7 @@ import type { ClaimSubject } from '../kinds/handover.ts';
 import type { MessageBody, MessageSubject } from '../kinds/message.ts';
 import type { StockSite } from '../kinds/stock.ts';
 import type { PostSubject } from '../kinds/post.ts';
-import type { AnyRecord, LateKind, LateSpecs, RecordKind } from '../kinds/registry.ts';
+import type { AnyRecord, LateKind, LateRules, RecordKind } from '../kinds/registry.ts';
 import type { Verdict } from '../reasons.ts';
 import { EpochsSlice, type EpochRecord } from './epochs.ts';
 import { FollowupsSlice, type FollowupRecord } from './followups.ts';
@@ -14,9 +14,9 @@ import { MovesSlice, type MoveRecord } from './moves.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
 import { StockSlice, type OfferState } from './stock.ts';
 
-/** What the late chunk brings (domain/late-kinds.ts): the late kinds' specs, and what folds them. */
+/** What the late chunk brings (domain/late-kinds.ts): the late kinds' rules, and what folds them. */
 export interface LateKinds {
-  readonly specs: LateSpecs;
+  readonly rules: LateRules;
   /** A fold of the late kinds' records, for one board whose site record that counts is `site`. */
   fold(site: () => StockSite | undefined): LateFold;
 }

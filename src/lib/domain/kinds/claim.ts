@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { hlcMs } from '../hlc.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { recordRef } from './fields.ts';
-import type { Authored, KindSpec } from './kind.ts';
+import type { Authored, KindRule } from './kind.ts';
 import { VULNERABLE_GROUPS } from './post.ts';
 import { STOCK_LIMITS, type StockSubject } from './stock.ts';
 
@@ -40,8 +40,7 @@ export function inClaimWindow(record: Authored<unknown>, offer: StockSubject): b
  * offer. One claim per household and the limits across offers are judged over all claims
  * (fold/stock.ts); a claim the draw does not list gains nothing, so a backdated one is no use.
  */
-export const claimKind: KindSpec<ClaimBody, StockSubject> = {
-  body: ClaimBodySchema,
+export const claimKind: KindRule<ClaimBody, StockSubject> = {
   subjectOf: () => null,
   authorise: (record, offer): Verdict => {
     if (offer === undefined || offer.id !== record.body.offer) return refused('unknown-offer');

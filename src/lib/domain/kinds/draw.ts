@@ -3,7 +3,7 @@ import { hlcMs } from '../hlc.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { sha256Hex } from '../sha256.ts';
 import { recordRef } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
 import { STOCK_LIMITS, type StockSubject } from './stock.ts';
 
 /** A seed: 32 random bytes in lowercase hex. */
@@ -35,8 +35,7 @@ export type DrawBody = v.InferOutput<typeof DrawBodySchema>;
  * Every device then computes the same draw (domain/allocation.ts). Only the earliest valid draw
  * of an offer counts (fold/stock.ts): the draw cannot be re-rolled.
  */
-export const drawKind: KindSpec<DrawBody, StockSubject> = {
-  body: DrawBodySchema,
+export const drawKind: KindRule<DrawBody, StockSubject> = {
   subjectOf: () => null,
   authorise: (record, offer): Verdict => {
     if (offer === undefined || offer.id !== record.body.offer) return refused('unknown-offer');

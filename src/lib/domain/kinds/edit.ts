@@ -1,28 +1,8 @@
-import * as v from 'valibot';
-import { checkWith } from '../envelope.ts';
-import { refused } from '../reasons.ts';
-import { LIMITS, recordRef, text } from './fields.ts';
-import type { KindSpec } from './kind.ts';
-import {
-  byPostAuthor,
-  DateSchema,
-  ItemListSchema,
-  PostBodySchema,
-  postKind,
-  WhereSchema,
-  type PostBody,
-  type PostSubject,
-} from './post.ts';
+import type { EditBody } from './edit-body.ts';
+import type { KindRule } from './kind.ts';
+import { byPostAuthor, postKind, postShape, type PostBody, type PostSubject } from './post.ts';
 
-export const EditBodySchema = v.strictObject({
-  post: recordRef,
-  items: ItemListSchema,
-  wants: v.optional(ItemListSchema),
-  where: WhereSchema,
-  note: text(LIMITS.note),
-  medicineExpiry: v.optional(DateSchema),
-});
-export type EditBody = v.InferOutput<typeof EditBodySchema>;
+export type { EditBody } from './edit-body.ts';
 
 /** What an edit is judged against: the post's author and what the post says. */
 export interface EditSubject extends PostSubject {
@@ -45,14 +25,16 @@ export function editedBody(post: PostBody, edit: EditBody): PostBody {
  * does not know it keeps it rather than dropping an update it cannot read). Judged by the same
  * rules as a new post: the edited post must be one its author could publish at the edit's time.
  */
-export const editKind: KindSpec<EditBody, EditSubject> = {
-  body: EditBodySchema,
+export const editKind: KindRule<EditBody, EditSubject> = {
   subjectOf: (record) => record.body.post,
   authorise: (record, post, authority) => {
     const author = byPostAuthor(record, post);
     if (!author.ok || post === undefined) return author;
-    const body = checkWith(PostBodySchema, editedBody(post.body, record.body));
-    if (!body.ok) return refused(body.reason);
-    return postKind.authorise({ author: record.author, at: record.at, body: body.value }, undefined, authority);
+    // NOTE: each field is the post's or the edit's, both checked by their schemas: what an edit
+    // can break is only the rules between fields.
+    const body = editedBody(post.body, record.body);
+    const shape = postShape(body);
+    if (!shape.ok) return shape;
+    return postKind.authorise({ author: record.author, at: record.at, body }, undefined, authority);
   },
 };

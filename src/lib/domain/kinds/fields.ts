@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { ALLOWED, reasonOf, refused, type Verdict } from '../reasons.ts';
+import type { Verdict } from '../reasons.ts';
+import { nameVerdict } from './field-limits.ts';
 import {
   AUTHOR_PATTERN,
   ID_128_PATTERN,
@@ -10,33 +11,29 @@ import {
   type SealKey,
 } from '../ids.ts';
 
-/** Limits on free text and list sizes, so one record cannot bloat every device. */
-export const LIMITS = {
-  name: 40,
-  squareName: 80,
-  building: 40,
-  floor: 20,
-  note: 1000,
-  itemText: 80,
-  itemsPerPost: 10,
-  updateNote: 500,
-  retentionDays: 365,
-} as const;
-
 // NOTE: validator messages are reason codes (domain/reasons.ts), translated by the UI.
 
 /** Optional free text, trimmed, at most `max` characters. */
 export const text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'too-long'));
 
-/** A name (of a resident, of the square): only spaces is no name. */
-export const nameText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'blank-name'), v.maxLength(max, 'too-long'));
+/**
+ * A pipe action that applies a domain rule to a value already of its type: the rule's reason is
+ * the issue's message. One home for a rule that a schema and the fold (or a command) both apply.
+ */
+export const ruled = <T>(rule: (value: T) => Verdict) =>
+  v.rawCheck<T>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const verdict = rule(dataset.value);
+    if (!verdict.ok) addIssue({ message: verdict.reason });
+  });
 
-/** Whether a name would be accepted as a profile's or the square's: commands ask before acting. */
-export function nameVerdict(name: string, max: number): Verdict {
-  const parsed = v.safeParse(nameText(max), name);
-  return parsed.success ? ALLOWED : refused(reasonOf(parsed.issues[0].message));
-}
+/** A name (of a resident, of the square), trimmed: only spaces is no name (field-limits.ts). */
+export const nameText = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    ruled((name: string) => nameVerdict(name, max)),
+  );
 
 /** A reference to another record by its id. */
 export const recordRef = v.pipe(

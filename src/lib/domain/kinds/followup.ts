@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { hlcMs } from '../hlc.ts';
 import { ALLOWED, refused } from '../reasons.ts';
 import { recordRef } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
 import { sealedBoxSchema } from './message.ts';
 import type { PostSubject } from './post.ts';
 
@@ -65,8 +65,7 @@ export type FollowupAction = FollowupBody['action'];
  * folding, so a resident's forged outcome is ignored. How many posts a volunteer may claim at once,
  * and for how long, is judged over all their claims (CLAIM_LIMITS, domain/desk.ts).
  */
-export const followupKind: KindSpec<FollowupBody, PostSubject> = {
-  body: FollowupBodySchema,
+export const followupKind: KindRule<FollowupBody, PostSubject> = {
   subjectOf: (record) => record.body.post,
   authorise: (record, subject, authority) => {
     if (subject === undefined) return refused('unknown-post');

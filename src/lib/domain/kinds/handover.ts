@@ -4,7 +4,7 @@ import type { AuthorKey, RecordId } from '../ids.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import type { ClaimBody } from './claim.ts';
 import { recordRef } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
 import type { StockSubject } from './stock.ts';
 
 export const HANDOVER_ACTIONS = ['collected', 'declined', 'released'] as const;
@@ -26,8 +26,7 @@ export interface ClaimSubject {
  * collected, or releases it once every slot it could come to has ended; the claimant declines.
  * A declined or released place goes to the first on the wait list (domain/allocation.ts).
  */
-export const handoverKind: KindSpec<HandoverBody, ClaimSubject> = {
-  body: HandoverBodySchema,
+export const handoverKind: KindRule<HandoverBody, ClaimSubject> = {
   subjectOf: () => null,
   authorise: (record, claim, authority): Verdict => {
     if (claim === undefined || claim.id !== record.body.claim) return refused('unknown-offer');

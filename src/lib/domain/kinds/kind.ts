@@ -1,4 +1,3 @@
-import type * as v from 'valibot';
 import type { Authority } from '../authority.ts';
 import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, RecordId } from '../ids.ts';
@@ -13,13 +12,12 @@ export interface Authored<B> {
 }
 
 /**
- * One record kind: its body schema, what it is about, and the one rule that says who may write
- * it. The fold judges received records with `authorise`, and commands call the same function
- * before signing, so a rule is written once.
+ * One record kind's rule: what a record is about, and who may write it. The fold judges received
+ * records with `authorise`, and commands call the same function before signing, so a rule is
+ * written once. NOTE: a kind's body schema is not here but in `parse.ts`, which the fold does not
+ * load: it folds records already parsed (the vault's, at the first paint, without valibot).
  */
-export interface KindSpec<B, S> {
-  /** Validates an untrusted body; messages are reason codes. */
-  readonly body: v.GenericSchema<unknown, B>;
+export interface KindRule<B, S> {
   /** The record this one is about (a post, for an update), for folding and retention; null if none. */
   subjectOf(record: Authored<B> & { readonly id: RecordId }): RecordId | null;
   /** Whether the author may write this record, given the current state of its subject. */

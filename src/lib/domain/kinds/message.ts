@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
-import { authorKey, LIMITS, recordRef, sealKey } from './fields.ts';
-import type { Authored, KindSpec } from './kind.ts';
+import { LIMITS } from './field-limits.ts';
+import { authorKey, recordRef, sealKey } from './fields.ts';
+import type { Authored, KindRule } from './kind.ts';
 import type { PostSubject } from './post.ts';
 
 /** Bounds on messages every device enforces; the text bound is checked once a message is opened. */
@@ -76,8 +77,7 @@ export type MessageSubject = { readonly post: PostSubject } | { readonly offer: 
  * between the post's author and one other resident; one about an offer between its organiser and
  * a household that claimed from it (the organiser's device sends each its result).
  */
-export const messageKind: KindSpec<MessageBody, MessageSubject> = {
-  body: MessageBodySchema,
+export const messageKind: KindRule<MessageBody, MessageSubject> = {
   subjectOf: (record) => ('post' in record.body ? record.body.post : null),
   authorise: (record, subject) =>
     'post' in record.body

@@ -1,19 +1,12 @@
-import * as v from 'valibot';
 import { ALLOWED, refused } from '../reasons.ts';
-import { authorKey, recordRef } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
+import type { ModerationBody } from './moderation-body.ts';
+
+export type { ModerationBody } from './moderation-body.ts';
 
 /** Why a post is reported or hidden: the reasons residents recognise from the 2022 boards. */
 export const MODERATION_REASONS = ['resale', 'fake', 'abuse', 'personal-data'] as const;
 export type HideReason = (typeof MODERATION_REASONS)[number];
-
-export const ModerationBodySchema = v.variant('action', [
-  v.strictObject({ action: v.literal('hide'), post: recordRef, reason: v.picklist(MODERATION_REASONS) }),
-  v.strictObject({ action: v.literal('block'), member: authorKey, reason: v.picklist(MODERATION_REASONS) }),
-  /** Takes back a hide or a block; any volunteer may undo any volunteer's action. */
-  v.strictObject({ action: v.literal('undo'), moderation: recordRef }),
-]);
-export type ModerationBody = v.InferOutput<typeof ModerationBodySchema>;
 
 /**
  * A volunteer hides a post (its author still sees it, with the reason), blocks a key (every
@@ -21,8 +14,7 @@ export type ModerationBody = v.InferOutput<typeof ModerationBodySchema>;
  * blocked, by design: a block then never takes away the power to block, so the trust fold has
  * no cycles and settles the same way on every device. The founder revokes the role first.
  */
-export const moderationKind: KindSpec<ModerationBody, never> = {
-  body: ModerationBodySchema,
+export const moderationKind: KindRule<ModerationBody, never> = {
   subjectOf: () => null,
   authorise: (record, _subject, authority) => {
     if (!authority.canModerate(record.author)) return refused('not-volunteer');

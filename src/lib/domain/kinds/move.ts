@@ -4,7 +4,7 @@ import type { AuthorKey, RoomId, SealKey } from '../ids.ts';
 import { parseInvite, type Invite } from '../invite.ts';
 import { ALLOWED, refused } from '../reasons.ts';
 import { roomRef } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
 import { sealedBoxSchema } from './message.ts';
 
 /** Bounds on a move every device enforces. */
@@ -31,8 +31,7 @@ export type MoveBody = v.InferOutput<typeof MoveBodySchema>;
  * to the members volunteers vouched for, and the old room shows that the square has moved.
  * NOTE: the new room's id is not in the clear: only who can open the box learns where it went.
  */
-export const moveKind: KindSpec<MoveBody, never> = {
-  body: MoveBodySchema,
+export const moveKind: KindRule<MoveBody, never> = {
   subjectOf: () => null,
   authorise: (record, _subject, authority) => (authority.isFounder(record.author) ? ALLOWED : refused('not-founder')),
 };

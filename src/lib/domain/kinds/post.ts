@@ -1,11 +1,12 @@
-import * as v from 'valibot';
 import { isoDateOfMs } from '../calendar.ts';
-import { CATALOGUE_IDS, checkQuantity, MEDICINE_IDS } from '../catalogue.ts';
+import { MEDICINE_IDS } from '../catalogue.ts';
 import { hlcMs } from '../hlc.ts';
 import type { AuthorKey } from '../ids.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
-import { LIMITS, text } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
+import type { PostBody } from './post-body.ts';
+
+export type { ItemLine, PostBody } from './post-body.ts';
 
 export const POST_TYPES = ['need', 'offer', 'swap'] as const;
 export type PostType = (typeof POST_TYPES)[number];
@@ -16,62 +17,24 @@ export type Urgency = (typeof URGENCIES)[number];
 export const VULNERABLE_GROUPS = ['pregnant', 'child', 'elderly', 'chronic', 'disability'] as const;
 export type VulnerableGroup = (typeof VULNERABLE_GROUPS)[number];
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-const ItemLineSchema = v.pipe(
-  v.strictObject({
-    item: v.picklist(CATALOGUE_IDS),
-    qty: v.pipe(v.number(), v.integer(), v.minValue(1, 'required')),
-    text: v.optional(text(LIMITS.itemText)),
-  }),
-  v.check((line) => checkQuantity(line.item, line.qty) !== 'refused', 'quantity-refused'),
-  v.check((line) => line.item !== 'other' || (line.text ?? '').length > 0, 'describe-other'),
-);
-/** A post's list of items: at least one, each item once. */
-export const ItemListSchema = v.pipe(
-  v.array(ItemLineSchema),
-  v.minLength(1, 'required'),
-  v.maxLength(LIMITS.itemsPerPost, 'too-long'),
-  // One item at most once per post: three rows of "Antigen × 6" would give 18 against a cap of 6.
-  v.check((lines) => new Set(lines.map(lineKey)).size === lines.length, 'duplicate-item'),
-);
-
 /** What makes two lines the same item: the catalogue id, or an "other" item's description. */
 export function lineKey(line: { item: string; text?: string | undefined }): string {
   return line.item === 'other' ? `other:${(line.text ?? '').toLowerCase()}` : line.item;
 }
 
-/** Where a post's things are: building and floor. */
-export const WhereSchema = v.strictObject({ building: text(LIMITS.building), floor: text(LIMITS.floor) });
-
-/** A calendar date, YYYY-MM-DD. */
-export const DateSchema = v.pipe(v.string(), v.regex(DATE_PATTERN));
-
-export const PostBodySchema = v.pipe(
-  v.strictObject({
-    type: v.picklist(POST_TYPES),
-    items: ItemListSchema,
-    wants: v.optional(ItemListSchema),
-    urgency: v.picklist(URGENCIES),
-    groups: v.pipe(
-      v.array(v.picklist(VULNERABLE_GROUPS)),
-      v.check((groups) => new Set(groups).size === groups.length, 'duplicate-group'),
-    ),
-    where: WhereSchema,
-    note: text(LIMITS.note),
-    medicineExpiry: v.optional(DateSchema),
-    /**
-     * Posted for a neighbour without a phone, named on the note's first line for volunteers.
-     * NOTE: the note travels like any note; the UI shows its first line only to volunteers and the author.
-     */
-    behalf: v.optional(v.literal(true)),
-  }),
-  v.check((post) => (post.type === 'swap') === (post.wants !== undefined), 'swap-wants'),
-  v.check((post) => post.type !== 'need' || post.medicineExpiry === undefined, 'need-expiry'),
-);
-
-export type ItemLine = v.InferOutput<typeof ItemLineSchema>;
-export type PostBody = v.InferOutput<typeof PostBodySchema>;
+/**
+ * The rules between a post's fields, which its schema applies and an edit's rule applies again to
+ * the post as edited: a swap, and only a swap, says what it wants; a need has no medicine expiry.
+ */
+export function postShape(post: {
+  readonly type: PostType;
+  readonly wants?: unknown;
+  readonly medicineExpiry?: string | undefined;
+}): Verdict {
+  if ((post.type === 'swap') !== (post.wants !== undefined)) return refused('swap-wants');
+  if (post.type === 'need' && post.medicineExpiry !== undefined) return refused('need-expiry');
+  return ALLOWED;
+}
 
 /** Whether a post gives away medicine (an offer, or what a swap gives). */
 export function offersMedicine(post: PostBody): boolean {
@@ -94,8 +57,7 @@ export function behalfNote(post: PostBody): { readonly name: string; readonly re
  * A need, an offer or a swap: its own subject, which updates refer to. Anyone who holds the link
  * may post; how many posts each key may have open is judged over all its posts (domain/limits.ts).
  */
-export const postKind: KindSpec<PostBody, never> = {
-  body: PostBodySchema,
+export const postKind: KindRule<PostBody, never> = {
   subjectOf: (record) => record.id,
   authorise: (record) => {
     // Offered medicine must not be past its date on the day it is offered.

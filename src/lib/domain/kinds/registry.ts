@@ -1,12 +1,4 @@
-import {
-  checkWith,
-  inNormalForm,
-  parseEnvelope,
-  type ParseResult,
-  type Signed,
-  type Unsigned,
-  type Verified,
-} from '../envelope.ts';
+import type { Signed, Unsigned, Verified } from '../envelope.ts';
 import { assert } from '../assert.ts';
 import type { RecordId } from '../ids.ts';
 import type { ClaimBody } from './claim.ts';
@@ -16,7 +8,7 @@ import type { EpochBody } from './epoch.ts';
 import { eraseKind, type EraseBody } from './erase.ts';
 import type { HandoverBody, ClaimSubject } from './handover.ts';
 import type { FollowupBody } from './followup.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
 import type { MessageBody, MessageSubject } from './message.ts';
 import { moderationKind, type ModerationBody } from './moderation.ts';
 import type { MoveBody } from './move.ts';
@@ -78,18 +70,18 @@ interface SubjectByKind {
 }
 
 /**
- * The kinds the list's first paint does not need: their specs and fold slices come in a chunk of
+ * The kinds the list's first paint does not need: their rules and fold slices come in a chunk of
  * their own (domain/late-kinds.ts), loaded right after it. Until then a record of one of them is
  * known and held, never judged (fold/board-fold.ts).
  */
 export const LATE_KINDS = ['message', 'move', 'stock', 'claim', 'draw', 'handover', 'followup', 'epoch'] as const;
 export type LateKind = (typeof LATE_KINDS)[number];
 
-type Specs<K extends RecordKind> = { readonly [P in K]: KindSpec<BodyByKind[P], SubjectByKind[P]> };
-/** The late kinds' specs, as their chunk brings them to `extendKinds`. */
-export type LateSpecs = Specs<LateKind>;
+type Rules<K extends RecordKind> = { readonly [P in K]: KindRule<BodyByKind[P], SubjectByKind[P]> };
+/** The late kinds' rules, as their chunk brings them to `extendKinds`. */
+export type LateRules = Rules<LateKind>;
 
-const specs: Partial<Specs<RecordKind>> = {
+const rules: Partial<Rules<RecordKind>> = {
   square: squareKind,
   profile: profileKind,
   post: postKind,
@@ -104,14 +96,14 @@ const specs: Partial<Specs<RecordKind>> = {
 };
 
 /**
- * Every kind's spec. NOTE: a late kind's is here once `extendKinds` ran; only the modules of the
+ * Every kind's rule. NOTE: a late kind's is here once `extendKinds` ran; only the modules of the
  * late chunk (which run after it) read one by name, and generic readers ask `isReadable` first.
  */
-export const KINDS = specs as Specs<RecordKind>;
+export const KINDS = rules as Rules<RecordKind>;
 
-/** Adds the late kinds' specs (from their chunk) to the registry; once is enough, twice is harmless. */
-export function extendKinds(late: LateSpecs): void {
-  Object.assign(specs, late);
+/** Adds the late kinds' rules (from their chunk) to the registry; once is enough, twice is harmless. */
+export function extendKinds(late: LateRules): void {
+  Object.assign(rules, late);
 }
 
 export type UnsignedRecord<K extends RecordKind = RecordKind> = Unsigned<K, BodyByKind[K]>;
@@ -120,39 +112,16 @@ export type VerifiedRecord<K extends RecordKind = RecordKind> = Verified<K, Body
 /** Any record kind, discriminated on `kind`. */
 export type AnyRecord = { [K in RecordKind]: VerifiedRecord<K> }[RecordKind];
 
-const NAMES: ReadonlySet<string> = new Set<string>([...Object.keys(specs), ...LATE_KINDS]);
+const NAMES: ReadonlySet<string> = new Set<string>([...Object.keys(rules), ...LATE_KINDS]);
 
-/** Whether this version knows the kind, its spec loaded or not. */
+/** Whether this version knows the kind, its rule loaded or not. */
 export function isKnownKind(kind: string): kind is RecordKind {
   return NAMES.has(kind);
 }
 
-/** Whether the kind's spec is here: an early kind, or a late one once its chunk arrived. */
+/** Whether the kind's rule is here: an early kind, or a late one once its chunk arrived. */
 export function isReadable(kind: RecordKind): boolean {
-  return Object.hasOwn(specs, kind);
-}
-
-/**
- * Parses untrusted data (from a peer, a file or storage) into a signed record of a known kind.
- * Never throws. Bodies must be exactly in the form their schema produces, or the signature
- * would be checked over something else than what is shown.
- */
-export function parseRecord(input: unknown): ParseResult<SignedRecord> {
-  const envelope = parseEnvelope(input);
-  if (!envelope.ok) return envelope;
-  const { kind, body } = envelope.value;
-  if (!isKnownKind(kind)) return { ok: false, reason: 'invalid' };
-  assert(isReadable(kind), 'a late kind is read once its chunk has arrived');
-  const checked = checkWith<unknown>(KINDS[kind].body, body);
-  if (!checked.ok) return checked;
-  if (!inNormalForm(checked.value, body)) return { ok: false, reason: 'not-normal-form' };
-  return { ok: true, value: { ...envelope.value, kind, body: checked.value } as SignedRecord };
-}
-
-/** Checks a body a local user is about to sign; returns the first problem found as a code. */
-export function checkBody<K extends RecordKind>(kind: K, body: unknown): ParseResult<BodyByKind[K]> {
-  assert(isReadable(kind), 'a late kind is written once its chunk has arrived');
-  return checkWith(KINDS[kind].body as KindSpec<BodyByKind[K], unknown>['body'], body);
+  return Object.hasOwn(rules, kind);
 }
 
 /** The record a record is about, by its kind's rule (a post is its own subject). */

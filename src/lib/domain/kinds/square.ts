@@ -1,20 +1,11 @@
-import * as v from 'valibot';
 import { ALLOWED, refused } from '../reasons.ts';
-import { LIMITS, nameText } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
+import type { SquareBody } from './square-body.ts';
 
-export const SquareBodySchema = v.strictObject({
-  name: nameText(LIMITS.squareName),
-  /** Days a closed post stays in the live square before every device drops it. */
-  retentionDays: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(1, 'invalid'), v.maxValue(LIMITS.retentionDays, 'too-long')),
-  ),
-});
-export type SquareBody = v.InferOutput<typeof SquareBodySchema>;
+export type { SquareBody } from './square-body.ts';
 
 /** The square's name and settings: the founder's to set. */
-export const squareKind: KindSpec<SquareBody, never> = {
-  body: SquareBodySchema,
+export const squareKind: KindRule<SquareBody, never> = {
   subjectOf: () => null,
   authorise: (record, _subject, authority) => (authority.isFounder(record.author) ? ALLOWED : refused('not-founder')),
 };

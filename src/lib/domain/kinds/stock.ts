@@ -2,8 +2,9 @@ import * as v from 'valibot';
 import { CATALOGUE_IDS } from '../catalogue.ts';
 import { HOUR_MS } from '../limits.ts';
 import { ALLOWED, refused } from '../reasons.ts';
-import { LIMITS, nameText, text } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import { LIMITS } from './field-limits.ts';
+import { nameText, text } from './fields.ts';
+import type { KindRule } from './kind.ts';
 import { VULNERABLE_GROUPS } from './post.ts';
 import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, RecordId } from '../ids.ts';
@@ -105,8 +106,7 @@ export function onSite(point: string, points: readonly { readonly name: string }
  * only the latest site (fold/site.ts), so none can tell what the map held when the offer was
  * signed. An offer signed after the site that counts must name its points.
  */
-export const stockKind: KindSpec<StockBody, StockSite> = {
-  body: StockBodySchema,
+export const stockKind: KindRule<StockBody, StockSite> = {
   subjectOf: () => null,
   authorise: (record, site, authority) => {
     if (!authority.canModerate(record.author) && record.body.total > STOCK_LIMITS.residentLot)

@@ -1,21 +1,14 @@
-import * as v from 'valibot';
-import { LIMITS, recordRef, text } from './fields.ts';
-import type { KindSpec } from './kind.ts';
+import type { KindRule } from './kind.ts';
+import type { UpdateBody } from './update-body.ts';
 import { byPostAuthor, type PostSubject } from './post.ts';
+
+export type { UpdateBody } from './update-body.ts';
 
 export const UPDATE_ACTIONS = ['progress', 'resolve', 'withdraw', 'renew'] as const;
 export type UpdateAction = (typeof UPDATE_ACTIONS)[number];
 
-export const UpdateBodySchema = v.strictObject({
-  post: recordRef,
-  action: v.picklist(UPDATE_ACTIONS),
-  note: v.optional(text(LIMITS.updateNote)),
-});
-export type UpdateBody = v.InferOutput<typeof UpdateBodySchema>;
-
 /** Progress, resolution, withdrawal or renewal of a post. */
-export const updateKind: KindSpec<UpdateBody, PostSubject> = {
-  body: UpdateBodySchema,
+export const updateKind: KindRule<UpdateBody, PostSubject> = {
   subjectOf: (record) => record.body.post,
   authorise: byPostAuthor,
 };
