@@ -183,7 +183,7 @@ export class AppState {
     if (this.session !== from || this.#moving) return;
     this.#moving = from;
     try {
-      const entries = await from.move.carry();
+      const entries = await (await from.moves()).carry();
       if (this.session !== from) return;
       const keys = this.#services.keys;
       // A key this device already keeps in the new room (a link a volunteer passed on) stays.
@@ -204,8 +204,8 @@ export class AppState {
       await this.followLocation();
       const session = this.session;
       if (session?.invite.room !== next.room) return;
-      session.move.arrived = true;
-      if (!(await session.move.adopt(entries))) return;
+      session.arrivedByMove = true;
+      if (!(await (await session.moves()).adopt(entries))) return;
       forgetSquare(this.#services.storage, from.invite.room);
       drafts.discard();
       this.squares = listSquares(this.#services.storage);

@@ -36,8 +36,6 @@ export type MoveStatus =
  */
 export class SquareMove {
   status = $state<MoveStatus>({ moved: false });
-  /** Whether this square was reached by following a move, to tell the resident why. */
-  arrived = $state(false);
   readonly #context: MoveContext;
   #judged: RecordId | null = null;
   #signed: RecordId | null = null;

@@ -20,7 +20,7 @@ import type { SquareMessages } from './messages.svelte.ts';
 import type { SquareMap } from './map.svelte.ts';
 import { SquareSite } from './site.svelte.ts';
 import type { SquareStock } from './stock.svelte.ts';
-import { SquareMove } from './move.svelte.ts';
+import type { SquareMove } from './move.svelte.ts';
 import { SquareEpoch } from './epoch.svelte.ts';
 import { SquareTrust } from './trust.svelte.ts';
 import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
@@ -71,8 +71,12 @@ export class SquareSession {
   /** The Map view of the posts in the list: its state and code load when first opened; null until then. */
   map = $state<SquareMap | null>(null);
   #map: Promise<SquareMap> | null = null;
-  /** Whether the founder moved the square to a new link, and the founder's move. */
-  readonly move: SquareMove;
+  /** Whether the founder moved the square to a new link, and the founder's move: loaded after the first paint; null until then. */
+  move = $state<SquareMove | null>(null);
+  #move: Promise<SquareMove> | null = null;
+  readonly #follow: (next: Invite) => void;
+  /** Whether this square was reached by following a move, to tell the resident why. */
+  arrivedByMove = $state(false);
   /** Stock offers, claims and the draw: their state and code load when first shown; null until then. */
   stock = $state<SquareStock | null>(null);
   #stock: Promise<SquareStock> | null = null;
@@ -151,14 +155,23 @@ export class SquareSession {
             random: (bytes) => crypto.getRandomValues(new Uint8Array(bytes)),
           })),
       );
-    this.move = new SquareMove({
-      invite,
-      me: identity.author,
-      board: () => this.#board,
-      attached: async () => ((await this.#attached) ? this.#board : null),
-      sealing: () => this.#sealing,
-      follow,
-    });
+    this.#follow = follow;
+  }
+
+  /** The move's state, loading it (out of the first load: moves are a late kind) if it is not here yet. */
+  moves(): Promise<SquareMove> {
+    this.#move ??= import('./move.svelte.ts').then(
+      ({ SquareMove }) =>
+        (this.move = new SquareMove({
+          invite: this.invite,
+          me: this.#identity.author,
+          board: () => this.#board,
+          attached: async () => ((await this.#attached) ? this.#board : null),
+          sealing: () => this.#sealing,
+          follow: this.#follow,
+        })),
+    );
+    return this.#move;
   }
 
   /** Opens the Map view (on a building, if given), loading its state and code the first time. */
@@ -262,11 +275,11 @@ export class SquareSession {
       this.info.refresh();
       this.#countWaiting();
       this.trust.refresh();
-      void this.move.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
       void this.conversations();
       void this.openDesk();
+      void this.moves().then((move) => move.refresh());
       this.#network = this.#services.network(this.epochs.stored());
       const network = (this.#loaded = await this.#network);
       const { doc, transport, persistence } = network;
@@ -432,7 +445,7 @@ export class SquareSession {
       this.trust.refresh();
       this.stock?.refresh();
       this.desk?.refresh();
-      void this.move.refresh();
+      void this.move?.refresh();
     };
     const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
     if (wait <= 0) run();

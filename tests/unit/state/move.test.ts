@@ -39,9 +39,10 @@ describe('following a move of the square to a new link', () => {
     const app = new AppState(inMemoryServices(new FakeClock(T0), device));
     expect(await app.createSquare('Tai Hang', 'Ah Mei')).toEqual({ ok: true });
     const old = app.session!;
-    expect(await old.move.moveToNewLink()).toEqual({ ok: true });
-    expect(await old.move.moveToNewLink()).toEqual({ ok: false, reason: 'already-moved' });
-    const status = old.move.status;
+    const move = await old.moves();
+    expect(await move.moveToNewLink()).toEqual({ ok: true });
+    expect(await move.moveToNewLink()).toEqual({ ok: false, reason: 'already-moved' });
+    const status = move.status;
     if (!status.moved || !status.next) throw new Error('the founder could not open their own move');
     expect(status.signedHere).toBe(true);
     const next = status.next;
@@ -55,7 +56,7 @@ describe('following a move of the square to a new link', () => {
     const draft = { ...emptyDraft(), note: 'half-written: spare masks for' };
     (await old.drafts()).keep(draft);
 
-    old.move.go();
+    move.go();
     const here = await followed(app, old.invite, next);
     expect((await here.drafts()).load()).toEqual(draft);
     expect((await old.drafts()).load()).toBeNull();
@@ -63,8 +64,8 @@ describe('following a move of the square to a new link', () => {
     await vi.waitFor(() => expect(here.info.squareName).toBe('Tai Hang'));
     expect(here.info.joined).toBe(true);
     expect(here.info.isFounder).toBe(true);
-    expect(here.move.status).toEqual({ moved: false });
-    expect(here.move.arrived).toBe(true);
+    expect((await here.moves()).status).toEqual({ moved: false });
+    expect(here.arrivedByMove).toBe(true);
     // Every record came along, the move among them (it names the old room, not this one).
     expect(await recordIds(here)).toEqual(await recordIds(old));
     expect(device.hash).toBe(`#${inviteFragment(next)}`);
@@ -75,8 +76,9 @@ describe('following a move of the square to a new link', () => {
     const founderApp = new AppState(inMemoryServices(new FakeClock(T0), founderDevice));
     await founderApp.createSquare('Tai Hang', 'Ah Mei');
     const old = founderApp.session!;
-    expect(await old.move.moveToNewLink()).toEqual({ ok: true });
-    const status = old.move.status;
+    const move = await old.moves();
+    expect(await move.moveToNewLink()).toEqual({ ok: true });
+    const status = move.status;
     if (!status.moved || !status.next) throw new Error('the founder could not open their own move');
     const oldLink = `#${inviteFragment(old.invite)}`;
 
@@ -86,7 +88,7 @@ describe('following a move of the square to a new link', () => {
     const neighbourApp = new AppState(inMemoryServices(new FakeClock(T0), neighbour));
     await neighbourApp.followLocation();
     const left = neighbourApp.session!;
-    await vi.waitFor(() => expect(left.move.status).toEqual({ moved: true, next: null, signedHere: false }));
+    await vi.waitFor(() => expect(left.move?.status).toEqual({ moved: true, next: null, signedHere: false }));
     expect(neighbourApp.session?.invite).toEqual(old.invite);
     expect(neighbour.hash).toBe(oldLink);
 
