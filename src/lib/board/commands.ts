@@ -1,10 +1,8 @@
-import { signRecord, type Identity } from '../crypto/signing.ts';
-import { RECORD_VERSION } from '../domain/envelope.ts';
+import type { Identity } from '../crypto/signing.ts';
 import type { BoardView } from '../domain/fold/board-view.ts';
-import type { Hlc, HybridClock } from '../domain/hlc.ts';
+import type { HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
-import { isReadable, KINDS, type AnyRecord, type BodyByKind, type RecordKind } from '../domain/kinds/registry.ts';
-import type { Authored, KindRule } from '../domain/kinds/kind.ts';
+import { isReadable, type AnyRecord, type RecordKind } from '../domain/kinds/registry.ts';
 import type { FollowupBody } from '../domain/kinds/followup.ts';
 import type { EditBody } from '../domain/kinds/edit.ts';
 import type { MessageAbout, SealedBox } from '../domain/kinds/message.ts';
@@ -12,7 +10,7 @@ import type { HandoverAction } from '../domain/kinds/handover.ts';
 import type { HideReason } from '../domain/kinds/moderation.ts';
 import type { RoleAction } from '../domain/kinds/role.ts';
 import type { UpdateAction } from '../domain/kinds/update.ts';
-import { refused, type ReasonCode, type Verdict } from '../domain/reasons.ts';
+import type { ReasonCode } from '../domain/reasons.ts';
 
 /** A command's outcome: the new record's id, or why it was refused (a code the UI translates). */
 export type CommandResult =
@@ -21,7 +19,8 @@ export type CommandResult =
 
 /**
  * What a resident can do to a square. Each command checks the body with its kind's schema and
- * the author with its kind's `authorise`, the same rule the fold judges with, then signs.
+ * the author with its kind's `authorise`, the same rule the fold judges with, then signs
+ * (command-writer.ts, which loads with the first command, with the schemas and the signing code).
  */
 export class Commands {
   readonly #identity: Identity;
@@ -148,56 +147,15 @@ export class Commands {
     return this.#write('moderation', { action: 'undo', moderation });
   }
 
-  async #write<K extends RecordKind>(kind: K, input: unknown): Promise<CommandResult> {
-    // NOTE: the schemas load with the first command (or the intake), not with the first paint.
-    const [{ checkBody }] = await Promise.all([
-      import('../domain/kinds/parse.ts'),
+  async #write(kind: RecordKind, input: unknown): Promise<CommandResult> {
+    const [{ writeRecord }] = await Promise.all([
+      import('./command-writer.ts'),
       isReadable(kind) ? undefined : this.#late(),
     ]);
-    const body = checkBody(kind, input);
-    if (!body.ok) return body;
-    const at = this.#clock.tick();
-    const allowed = this.#authorise(kind, body.value, at);
-    if (!allowed.ok) return allowed;
-    const record = (await signRecord(
-      { v: RECORD_VERSION, kind, author: this.#identity.author, at, body: body.value },
-      this.#identity,
-    )) as AnyRecord;
-    // The subject may have changed while we signed (a post pruned): judge again.
-    const still = this.#authorise(kind, body.value, at);
-    if (!still.ok) return still;
-    this.#publish(record);
-    return { ok: true, id: record.id };
-  }
-
-  #authorise<K extends RecordKind>(kind: K, body: BodyByKind[K], at: Hlc): Verdict {
-    const rule = KINDS[kind] as KindRule<BodyByKind[K], unknown>;
-    const authored = { author: this.#identity.author, at, body };
-    const authority = this.#view.authority;
-    if (authority.isBlocked(authored.author)) return { ok: false, reason: 'blocked' };
-    const verdict = rule.authorise(authored, this.#subject(rule, kind, authored), authority);
-    if (!verdict.ok) return verdict;
-    // Some kinds are also judged with the author's other records, as the fold will on every device.
-    const candidate = { kind, body } as AnyRecord;
-    if (candidate.kind === 'post') return this.#view.judgeNewPost(authored.author, at);
-    if (candidate.kind === 'claim') return this.#view.judgeClaim(authored.author, candidate.body);
-    if (candidate.kind === 'draw' && this.#view.stockOffer(candidate.body.offer)?.draw) return refused('already-drawn');
-    return verdict;
-  }
-
-  /** What a record about to be signed is judged against: its post, offer or claim. */
-  #subject<K extends RecordKind>(
-    rule: KindRule<BodyByKind[K], unknown>,
-    kind: K,
-    authored: Authored<BodyByKind[K]>,
-  ): unknown {
-    const candidate = { kind, body: authored.body } as AnyRecord;
-    if (candidate.kind === 'claim' || candidate.kind === 'draw') return this.#view.stockOffer(candidate.body.offer);
-    if (candidate.kind === 'handover') return this.#view.claimSubject(candidate.body.claim);
-    if (candidate.kind === 'stock') return this.#view.stockSite();
-    if (candidate.kind === 'message') return this.#view.messageSubject(candidate.body);
-    // NOTE: an unsigned record has no id yet (''), so only a record about another one has a subject.
-    const subjectId = rule.subjectOf({ ...authored, id: '' as RecordId });
-    return subjectId ? this.#view.post(subjectId) : undefined;
+    return writeRecord(
+      { identity: this.#identity, view: this.#view, clock: this.#clock, publish: this.#publish },
+      kind,
+      input,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { Signed } from '../domain/envelope.ts';
-import { verifyRecord, type SignatureCheck } from './signing.ts';
+import type { SignatureCheck } from './signing.ts';
 
 /**
  * Checks the signatures of records, many at a time: in this thread (`InProcessSignatureVerifier`)
@@ -11,9 +11,13 @@ export interface SignatureVerifier {
   verify(records: readonly Signed[]): Promise<SignatureCheck[]>;
 }
 
-/** Verifies in the calling thread: in Node and vitest, and in the page with `?verify=main`. */
+/**
+ * Verifies in the calling thread: in Node and vitest, and in the page with `?verify=main`. NOTE:
+ * the signing code loads with the first check, not with the first paint.
+ */
 export class InProcessSignatureVerifier implements SignatureVerifier {
-  verify(records: readonly Signed[]): Promise<SignatureCheck[]> {
+  async verify(records: readonly Signed[]): Promise<SignatureCheck[]> {
+    const { verifyRecord } = await import('./signing.ts');
     return Promise.all(records.map(verifyRecord));
   }
 }

@@ -1,5 +1,5 @@
 import type { SealingKeys } from '../crypto/seal.ts';
-import { generateIdentity, type Identity } from '../crypto/signing.ts';
+import type { Identity } from '../crypto/signing.ts';
 import type { AuthorKey, RoomId } from '../domain/ids.ts';
 import { committed, openDatabase, request } from './idb.ts';
 import type { MakeIdentity, RoomKeys, SquareKeys } from './square-keys.ts';
@@ -30,7 +30,13 @@ export interface SquareKeysOptions {
 export async function openSquareKeys(options: SquareKeysOptions = {}): Promise<SquareKeys> {
   const db = await openDatabase(DB, [STORE]);
   await migrateDeviceKey(db, options.legacyRooms ?? []);
-  return new IdbSquareKeys(db, options.make ?? generateIdentity);
+  return new IdbSquareKeys(db, options.make ?? makeIdentity);
+}
+
+/** A new key pair. NOTE: the signing code loads when a key is made (a new square), not with the first paint. */
+async function makeIdentity(): Promise<Identity> {
+  const { generateIdentity } = await import('../crypto/signing.ts');
+  return generateIdentity();
 }
 
 class IdbSquareKeys implements SquareKeys {
