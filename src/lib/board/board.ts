@@ -8,18 +8,16 @@ import { BoardFold } from '../domain/fold/board-fold.ts';
 import type { BoardView } from '../domain/fold/board-view.ts';
 import type { FoldChange } from '../domain/fold/slice.ts';
 import { HybridClock } from '../domain/hlc.ts';
-import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
+import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 import type { CopyEntry } from '../domain/square-copy.ts';
-import { BlockedRecords } from './blocks.ts';
 import { Commands } from './commands.ts';
 import type { Ingestion } from './ingestion.ts';
 import { DeferredRecordsMap } from './deferred-map.ts';
-import { RestoreQueue } from './restores.ts';
 import { parseStoredForm } from './stored-form.ts';
-import { RetentionArbiter } from './retention.ts';
-import { FILE_ORIGIN, LOCAL_ORIGIN, VAULT_ORIGIN } from './schema.ts';
+import { FILE_ORIGIN, LOCAL_ORIGIN } from './schema.ts';
+import type { BoardUpkeep } from './upkeep.ts';
 import { Vault } from './vault.ts';
 
 export type { CommandResult } from './commands.ts';
@@ -65,7 +63,8 @@ export const PRUNE_EVERY_MS = 30_000;
 /**
  * One square: the shared map of signed records, the device's vault, and the fold that turns
  * valid records into board state. A facade over its parts: the records map (the Y layout), the
- * verifier, the vault, the retention arbiter and the commands.
+ * vault, the commands, and, loaded after the first paint, the upkeep (retention, blocks, restores)
+ * and the intake from the document.
  */
 export class Board {
   readonly identity: Identity;
@@ -78,16 +77,17 @@ export class Board {
   /** The intake from the shared document, once the board follows one. */
   #ingestion: Ingestion | null = null;
   readonly #signatures: SignatureVerifier;
-  readonly #retention: RetentionArbiter;
-  readonly #restores: RestoreQueue;
-  readonly #repairs: RestoreQueue;
-  readonly #blocks: BlockedRecords;
+  /** Retention, blocks and restores, with the late kinds (`loadLate`); null until then. */
+  #upkeep: BoardUpkeep | null = null;
+  /** What the vault remembers as pruned, and what the fold dropped on opening, for the upkeep. */
+  readonly #pruned: ReadonlySet<string>;
+  readonly #droppedOnOpen: readonly RecordId[];
   readonly #clock: Clock;
   readonly #hlc: HybridClock;
   readonly #listeners = new Set<Listener>();
   readonly #detach: (() => void)[] = [];
   #attached = false;
-  #late: Promise<void> | null = null;
+  #late: Promise<BoardUpkeep> | null = null;
 
   private constructor(options: BoardOptions, contents: Awaited<ReturnType<typeof Vault.load>>) {
     this.identity = options.identity;
@@ -100,25 +100,7 @@ export class Board {
     );
     this.#signatures = options.signatures ?? new InProcessSignatureVerifier();
     this.#rejected = contents.rejected;
-    this.#retention = new RetentionArbiter(
-      this.#fold,
-      this.#vault,
-      this.#map,
-      () => this.#clock.now(),
-      contents.pruned,
-    );
-    this.#restores = new RestoreQueue(
-      options.clock,
-      (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
-      (record) =>
-        !this.#map.holds(record) && this.#vault.get(record.id) !== undefined && !this.#blocks.isBlocked(record),
-    );
-    this.#repairs = new RestoreQueue(
-      options.clock,
-      (records) => this.#map.write(VAULT_ORIGIN, (w) => records.forEach((record) => w.put(record))),
-      (record) => this.#vault.get(record.id) !== undefined,
-    );
-    this.#blocks = new BlockedRecords(this.#fold, this.#vault, this.#map);
+    this.#pruned = contents.pruned;
     this.commands = new Commands(
       this.identity,
       this.#fold,
@@ -131,8 +113,9 @@ export class Board {
     );
     this.#vault.remember(contents.verified);
     for (const record of contents.verified) this.#hlc.observe(record.at);
-    // A vault written before a kind dropped replaced records (the site's) may still hold some.
-    this.#dropForGood(this.#fold.add(contents.verified).dropped);
+    // A vault written before a kind dropped replaced records (the site's) may still hold some:
+    // they leave for good with the upkeep.
+    this.#droppedOnOpen = [...this.#fold.add(contents.verified).dropped];
   }
 
   /**
@@ -162,16 +145,40 @@ export class Board {
    * first paint; `attach`, `merge` and their commands wait for it, so nothing from a peer or a
    * file is judged before every kind can be.
    */
-  loadLate(): Promise<void> {
-    this.#late ??= import('../domain/late-kinds.ts').then(({ lateKinds }) => {
-      const change = this.#fold.extend(lateKinds);
-      const pruned = this.#dropForGood(change.dropped);
-      // NOTE: a page that had the late kinds already (another square opened) folded them from the vault.
-      if (change.posts.size > 0 || change.messages || change.stock || change.square || pruned > 0)
-        this.#notify({ ...change, pruned });
-      this.#reconcile(change.posts);
-    });
+  async loadLate(): Promise<void> {
+    await this.#loadLate();
+  }
+
+  /** The late kinds and the upkeep (retention, blocks, restores), once. */
+  #loadLate(): Promise<BoardUpkeep> {
+    this.#late ??= Promise.all([import('../domain/late-kinds.ts'), import('./upkeep.ts')]).then(
+      ([{ lateKinds }, { BoardUpkeep }]) => {
+        const upkeep = (this.#upkeep = new BoardUpkeep(
+          {
+            fold: this.#fold,
+            vault: this.#vault,
+            map: this.#map,
+            clock: this.#clock,
+            accept: (records) => this.#accept(records),
+          },
+          this.#pruned,
+        ));
+        const change = this.#fold.extend(lateKinds);
+        const pruned = upkeep.dropForGood([...this.#droppedOnOpen, ...change.dropped]);
+        // NOTE: a page that had the late kinds already (another square opened) folded them from the vault.
+        if (change.posts.size > 0 || change.messages || change.stock || change.square || pruned > 0)
+          this.#notify({ ...change, pruned });
+        upkeep.reconcile(change.posts);
+        return upkeep;
+      },
+    );
     return this.#late;
+  }
+
+  /** The upkeep, which everything that writes records or follows the document comes after. */
+  get #kept(): BoardUpkeep {
+    assert(this.#upkeep !== null, 'records are written and the document followed after loadLate');
+    return this.#upkeep;
   }
 
   /**
@@ -184,7 +191,7 @@ export class Board {
     if (this.#attached) return this.whenIdle();
     this.#attached = true;
     // NOTE: nothing from the document is judged before every kind can be (loadLate).
-    const [, ingestion] = await Promise.all([this.loadLate(), this.#ingest()]);
+    const ingestion = await this.#ingest();
     if (doc && !this.#map.bound) await this.#bind(doc);
     assert(this.#map.bound, 'a board attaches to a document');
     this.#detach.push(this.#map.observeRemote((keys) => ingestion.changed(keys)));
@@ -203,20 +210,20 @@ export class Board {
   /** The intake from the shared document, loaded (out of the first load) when the board first attaches. */
   async #ingest(): Promise<Ingestion> {
     if (this.#ingestion) return this.#ingestion;
-    const { Ingestion } = await import('./ingestion.ts');
+    const [upkeep, { Ingestion }] = await Promise.all([this.#loadLate(), import('./ingestion.ts')]);
     this.#ingestion ??= new Ingestion(
       {
         map: this.#map,
         vault: this.#vault,
         fold: this.#fold,
-        retention: this.#retention,
-        blocks: this.#blocks,
+        retention: upkeep.retention,
+        blocks: upkeep.blocks,
         clock: this.#clock,
         accept: (records) => this.#accept(records),
         notify: (change) => this.#notify({ ...change, pruned: 0 }),
         settle: (held, putBack) => {
-          this.#sweepBlocks(held);
-          this.#restores.add(putBack);
+          upkeep.sweepBlocks(held);
+          upkeep.restore(putBack);
           this.prune();
         },
       },
@@ -243,7 +250,7 @@ export class Board {
     this.#map.rebind(new RecordsMap(doc));
     this.#ingestion?.forgetUnjudged();
     if (!seed) return;
-    const live = this.records().filter((record) => !this.#blocks.isBlocked(record));
+    const live = this.records().filter((record) => !this.#kept.blocks.isBlocked(record));
     this.#map.write(LOCAL_ORIGIN, (w) => live.forEach((record) => w.put(record)));
   }
 
@@ -276,8 +283,7 @@ export class Board {
   /** Stops following the document. */
   detach(): void {
     for (const stop of this.#detach.splice(0)) stop();
-    this.#restores.stop();
-    this.#repairs.stop();
+    this.#upkeep?.stop();
     this.#attached = false;
   }
 
@@ -302,11 +308,10 @@ export class Board {
    * from the shared document and the vault; nobody restores them. Returns how many posts went.
    */
   prune(nowMs = this.#clock.now()): number {
-    const { pruned, changed, ids } = this.#retention.pruneDue(nowMs);
-    if (ids.length === 0) return 0;
-    this.#map.write(LOCAL_ORIGIN, (w) => ids.forEach((id) => w.delete(id)));
-    this.#notify({ ...NOTHING, posts: changed, messages: true, pruned: ids.length });
-    return pruned.length;
+    const due = this.#kept.pruneDue(nowMs);
+    if (!due) return 0;
+    this.#notify({ ...NOTHING, posts: due.changed, messages: true, pruned: due.ids });
+    return due.posts;
   }
 
   /** Every valid record this device holds: what a copy of the square on a file carries. */
@@ -353,7 +358,7 @@ export class Board {
   judge(update: Uint8Array): { readonly harm: number; readonly accept: readonly Uint8Array[] } {
     const incoming = this.#map.read(update);
     const going = new Set([...incoming.deleted, ...incoming.overwritten]);
-    const harmed = new Set(this.#harmed(going).map((record) => record.id as string));
+    const harmed = new Set(this.#kept.harmed(going).map((record) => record.id as string));
     for (const key of going) if (this.#ingestion?.isUnjudged(key) && !this.#vault.get(key)) harmed.add(key);
     return { harm: harmed.size, accept: incoming.without(harmed) };
   }
@@ -365,20 +370,8 @@ export class Board {
    */
   repair(update: Uint8Array): void {
     const incoming = this.#map.read(update);
-    this.#repairs.add(this.#harmed(incoming.deleted));
-  }
-
-  /** The live records among keys an update removes that retention does not let go. */
-  #harmed(removed: ReadonlySet<string>): AnyRecord[] {
-    return [...removed].flatMap((key) => {
-      const record = this.#vault.get(key);
-      return record &&
-        this.#map.holds(record) &&
-        !this.#retention.mayLose(record, removed) &&
-        !this.#blocks.mayLose(record)
-        ? [record]
-        : [];
-    });
+    const upkeep = this.#kept;
+    upkeep.repair(upkeep.harmed(incoming.deleted));
   }
 
   /** Entries in the shared document that failed verification, schema or authorisation. */
@@ -387,35 +380,13 @@ export class Board {
   }
 
   #accept(records: AnyRecord[]): void {
+    const upkeep = this.#kept;
     for (const record of records) this.#hlc.observe(record.at);
     this.#vault.save(records);
     const change = this.#fold.add(records);
-    this.#sweepBlocks(records);
-    this.#notify({ ...change, pruned: this.#dropForGood(change.dropped) });
-    this.#reconcile(change.posts);
-  }
-
-  /** Puts back what retention let go of posts that changed and are no longer due for pruning. */
-  #reconcile(posts: ReadonlySet<PostId>): void {
-    const { putBack, accept } = this.#retention.reconcile(posts);
-    if (putBack.length === 0) return;
-    this.#map.write(VAULT_ORIGIN, (w) => putBack.forEach((record) => w.put(record)));
-    if (accept.length > 0) this.#accept(accept);
-  }
-
-  /** Lets go for good of records the fold dropped (an erased post's, a replaced site); returns how many. */
-  #dropForGood(ids: Iterable<RecordId>): number {
-    const dropped = this.#retention.dropForGood(ids);
-    if (dropped.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => dropped.forEach((id) => w.delete(id)));
-    return dropped.length;
-  }
-
-  /** Deletes from the map what blocked keys wrote; puts back what keys no longer blocked wrote. */
-  #sweepBlocks(seen: readonly AnyRecord[]): void {
-    const { remove, putBack } = this.#blocks.sweep(seen);
-    if (remove.length > 0) this.#map.write(LOCAL_ORIGIN, (w) => remove.forEach((id) => w.delete(id)));
-    const back = putBack.filter((record) => !this.#retention.mayLose(record, new Set()));
-    if (back.length > 0) this.#restores.add(back);
+    upkeep.sweepBlocks(records);
+    this.#notify({ ...change, pruned: upkeep.dropForGood(change.dropped) });
+    upkeep.reconcile(change.posts);
   }
 
   /** Folds records that were dated ahead and whose time has come. */

@@ -2,7 +2,7 @@ import type { Identity } from '../crypto/signing.ts';
 import type { BoardView } from '../domain/fold/board-view.ts';
 import type { HybridClock } from '../domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId, RoomId, SealKey } from '../domain/ids.ts';
-import { isReadable, type AnyRecord, type RecordKind } from '../domain/kinds/registry.ts';
+import type { AnyRecord, RecordKind } from '../domain/kinds/registry.ts';
 import type { FollowupBody } from '../domain/kinds/followup.ts';
 import type { EditBody } from '../domain/kinds/edit.ts';
 import type { MessageAbout, SealedBox } from '../domain/kinds/message.ts';
@@ -29,7 +29,7 @@ export class Commands {
   readonly #publish: (record: AnyRecord) => void;
   readonly #late: () => Promise<void>;
 
-  /** `late`: brings the late kinds (kinds/registry.ts LATE_KINDS), which a command of one awaits. */
+  /** `late`: brings the late kinds (kinds/registry.ts LATE_KINDS) and the board's upkeep, which every command awaits. */
   constructor(
     identity: Identity,
     view: BoardView,
@@ -148,10 +148,8 @@ export class Commands {
   }
 
   async #write(kind: RecordKind, input: unknown): Promise<CommandResult> {
-    const [{ writeRecord }] = await Promise.all([
-      import('./command-writer.ts'),
-      isReadable(kind) ? undefined : this.#late(),
-    ]);
+    // NOTE: a record is published once every kind can be judged and the upkeep is here (Board.loadLate).
+    const [{ writeRecord }] = await Promise.all([import('./command-writer.ts'), this.#late()]);
     return writeRecord(
       { identity: this.#identity, view: this.#view, clock: this.#clock, publish: this.#publish },
       kind,
