@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { RECORD_VERSION, type ParseResult, type Signed } from './envelope.ts';
 import { HLC_PATTERN, type Hlc } from './hlc.ts';
 import { AUTHOR_PATTERN, SIG_PATTERN, type AuthorKey } from './ids.ts';
-import { reasonOf } from './reasons.ts';
+import { REASONS, type ReasonCode } from './reason-codes.ts';
 
 // Parsing untrusted data with valibot: what peers, files and commands need, and the first paint
 // (which folds records already parsed) does not load.
@@ -22,6 +22,13 @@ export function parseEnvelope(input: unknown): ParseResult<Signed<string, unknow
   if (!envelope.success) return { ok: false, reason: 'invalid' };
   const { author, at } = envelope.output;
   return { ok: true, value: { ...envelope.output, author: author as AuthorKey, at: at as Hlc } };
+}
+
+const CODES: ReadonlySet<string> = new Set(REASONS);
+
+/** Narrows a validator's message to a reason code; anything else is 'invalid'. */
+function reasonOf(message: string | undefined): ReasonCode {
+  return message !== undefined && CODES.has(message) ? (message as ReasonCode) : 'invalid';
 }
 
 /** Checks a value against a schema, turning the first issue into a reason code and field path. */
