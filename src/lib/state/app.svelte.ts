@@ -1,5 +1,4 @@
 import { randomId } from '../crypto/base64url.ts';
-import { isoDateOfMs } from '../domain/calendar.ts';
 import { boundRoom, isBoundInvite, newRoomNonce } from '../crypto/room-binding.ts';
 import {
   inviteFragment,
@@ -28,6 +27,7 @@ import { DisplayPrefs } from './display.svelte.ts';
 import { FirstRun } from './first-run.svelte.ts';
 import { forgetRoomStorage } from './room-storage.ts';
 import { Durability } from './durability.svelte.ts';
+import type { KeyBackup } from './key-backup.ts';
 import type { CopyOutcome } from './square-file.ts';
 import { SquareSession } from './square.svelte.ts';
 
@@ -173,42 +173,22 @@ export class AppState {
     return session.openCopy(text);
   }
 
-  /**
-   * Follows the founder's move of an open square to its new link: this device signs there with
-   * the same keys (so its posts, roles and vouches stay its own), carries every record over
-   * through the same merge as a file's, and drops the old square from its list. Interrupted, it
-   * loses nothing: the old square still lists, and opening it follows the move again.
-   */
+  /** Follows the founder's move of the open square to its new link, once (follow-move.ts). */
   async followMove(from: SquareSession, next: Invite): Promise<void> {
     if (this.session !== from || this.#moving) return;
     this.#moving = from;
     try {
-      const entries = await (await from.moves()).carry();
-      if (this.session !== from) return;
-      const keys = this.#services.keys;
-      // A key this device already keeps in the new room (a link a volunteer passed on) stays.
-      if (!(await keys.all()).some((kept) => kept.room === next.room)) {
-        const [identity, sealing] = await Promise.all([
-          keys.identityFor(from.invite.room),
-          keys.sealingFor(from.invite.room),
-        ]);
-        await keys.restore(next.room, identity, sealing);
-      }
-      rememberSquare(this.#services.storage, next, from.info.squareName, this.#services.clock.now());
-      // A post being written when the move came reopens in the new square.
-      const { DraftKeeper } = await import('./drafts.ts');
-      const drafts = new DraftKeeper(this.#services.storage, from.invite.room);
-      const draft = drafts.load();
-      if (draft) new DraftKeeper(this.#services.storage, next.room).keep(draft);
-      this.#services.location.hash = inviteFragment(next);
-      await this.followLocation();
-      const session = this.session;
-      if (session?.invite.room !== next.room) return;
-      session.arrivedByMove = true;
-      if (!(await (await session.moves()).adopt(entries))) return;
-      forgetSquare(this.#services.storage, from.invite.room);
-      drafts.discard();
-      this.squares = listSquares(this.#services.storage);
+      const { carryToNewLink } = await import('./follow-move.ts');
+      await carryToNewLink(
+        {
+          services: this.#services,
+          current: () => this.session,
+          open: () => this.followLocation(),
+          listed: () => (this.squares = listSquares(this.#services.storage)),
+        },
+        from,
+        next,
+      );
     } catch (error) {
       console.error('kaifong: could not follow the square to its new link', error);
     } finally {
@@ -222,27 +202,9 @@ export class AppState {
   }
 
   /** Seals every square's key on this device into a backup file, with a passphrase. */
-  async backupIdentity(
-    passphrase: string,
-  ): Promise<{ ok: true; fileName: string; text: string } | { ok: false; reason: ReasonCode }> {
-    // NOTE: loaded when used: sealing is not part of the first load.
-    const { MIN_PASSPHRASE, sealBackup } = await import('../crypto/identity-backup.ts');
-    if (passphrase.length < MIN_PASSPHRASE) return { ok: false, reason: 'required' };
-    try {
-      const squares = listSquares(this.#services.storage);
-      const keys = await this.#services.keys.all();
-      const text = await sealBackup(
-        keys.map((kept) => {
-          const square = squares.find((s) => s.invite.room === kept.room);
-          return square ? { ...kept, fragment: inviteFragment(square.invite), name: square.name } : kept;
-        }),
-        passphrase,
-      );
-      return { ok: true, fileName: `kaifong-identity-${isoDateOfMs(this.#services.clock.now())}.json`, text };
-    } catch (error) {
-      console.error('kaifong: backup failed', error);
-      return { ok: false, reason: 'failed' };
-    }
+  async backupIdentity(passphrase: string): Promise<KeyBackup> {
+    const { backupKeys } = await import('./key-backup.ts');
+    return backupKeys(this.#services, passphrase);
   }
 
   /** Restores squares' keys from a backup file: this device then signs as the resident did. */
@@ -250,25 +212,19 @@ export class AppState {
     text: string,
     passphrase: string,
   ): Promise<{ ok: true; count: number } | { ok: false; reason: ReasonCode }> {
-    const { openBackup } = await import('../crypto/identity-backup.ts');
-    const opened = await openBackup(text, passphrase);
-    if (!opened.ok) return opened;
-    const now = this.#services.clock.now();
-    for (const square of opened.squares) {
-      await this.#services.keys.restore(square.room, square.identity, square.sealing);
-      const invite = square.fragment ? parseInvite(square.fragment) : null;
-      if (invite && invite.room === square.room) rememberSquare(this.#services.storage, invite, square.name ?? '', now);
-    }
+    const { restoreKeys } = await import('./key-backup.ts');
+    const restored = await restoreKeys(this.#services, text, passphrase);
+    if (!restored.ok) return restored;
     this.squares = listSquares(this.#services.storage);
     // An open square whose key was restored opens again, signing with the restored key.
     const open = this.session;
-    if (open && opened.squares.some((s) => s.room === open.invite.room)) {
+    if (open && restored.rooms.includes(open.invite.room)) {
       this.session = null;
       this.#closed = open.close();
       this.#following = null;
       await this.followLocation();
     }
-    return { ok: true, count: opened.squares.length };
+    return { ok: true, count: restored.rooms.length };
   }
 
   /**
