@@ -1,4 +1,4 @@
-import { allocate, rankKey, type Award } from '../allocation.ts';
+import { rankKey, type Award } from '../allocation.ts';
 import type { Authority } from '../authority.ts';
 import type { Hlc } from '../hlc.ts';
 import { HOUR_MS } from '../limits.ts';
@@ -6,10 +6,13 @@ import type { AuthorKey, RecordId } from '../ids.ts';
 import type { ClaimBody } from '../kinds/claim.ts';
 import type { ClaimSubject } from '../kinds/handover.ts';
 import type { OfferParties } from '../kinds/message.ts';
+import { lineKey } from '../kinds/post.ts';
 import type { StockBody, StockSite, StockSubject } from '../kinds/stock.ts';
-import { KINDS, type AnyRecord, type RecordKind, type VerifiedRecord } from '../kinds/registry.ts';
+import type { AnyRecord, RecordKind, VerifiedRecord } from '../kinds/registry.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { byTimeThenId } from './order.ts';
+import { drawnClaims, pendingClaims } from './stock-claims.ts';
+import { judgeStock } from './stock-judge.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
 
 type StockRecord = VerifiedRecord<'stock'>;
@@ -55,8 +58,8 @@ export interface OfferState extends StockSubject {
   readonly numbers: StockNumbers;
 }
 
-/** What two offers must share for a household limit to hold across them: the same item. */
-const itemKey = (body: StockBody) => (body.item === 'other' ? `other:${(body.text ?? '').toLowerCase()}` : body.item);
+/** What two offers must share for a household limit to hold across them: the same item, as a post's lines are told apart. */
+const itemKey = (body: StockBody) => lineKey(body);
 
 /**
  * Fair distribution: stock offers, claims, draws and handovers. Recomputed from all its records
@@ -79,7 +82,7 @@ export class StockSlice implements FoldSlice {
   readonly #draws: DrawRecord[] = [];
   readonly #handovers: HandoverRecord[] = [];
   #state = new Map<RecordId, OfferState>();
-  #claimOffer = new Map<RecordId, RecordId>();
+  #claimOffer: ReadonlyMap<RecordId, RecordId> = new Map();
   #rejected = 0;
   #dirty = false;
   /** Seeded keys by seed and household, and each draw's list as a set: the slice settles often. */
@@ -191,128 +194,31 @@ export class StockSlice implements FoldSlice {
   }
 
   #recompute(authority: Authority): void {
-    let rejected = 0;
-    const allowed = (record: AnyRecord, verdict: Verdict) => {
-      const ok = verdict.ok && !authority.isBlocked(record.author);
-      if (!ok) rejected++;
-      return ok;
-    };
-    const offers: StockRecord[] = [];
-    for (const offer of this.#offers.values()) {
-      if (allowed(offer, KINDS.stock.authorise(offer, this.#judgedWith, authority))) offers.push(offer);
-    }
-    const subjects = new Map(offers.map((o) => [o.id, { id: o.id, author: o.author, body: o.body }]));
-
-    const draws = new Map<RecordId, DrawRecord>();
-    for (const draw of this.#draws) {
-      const offer = subjects.get(draw.body.offer);
-      if (!offer) continue;
-      if (allowed(draw, KINDS.draw.authorise(draw, offer, authority))) {
-        // The earliest valid draw counts: the draw cannot be re-rolled.
-        const first = draws.get(offer.id);
-        if (!first || byTimeThenId(draw, first) < 0) draws.set(offer.id, draw);
-      }
-    }
-
-    // Claims: allowed, listed by the draw once drawn, the earliest per household.
-    const claimsOf = new Map<RecordId, Map<AuthorKey, ClaimRecord>>();
-    for (const claim of this.#claims.values()) {
-      const offer = subjects.get(claim.body.offer);
-      if (!offer) continue;
-      if (!allowed(claim, KINDS.claim.authorise(claim, offer, authority))) continue;
-      const draw = draws.get(offer.id);
-      if (draw && !this.#listedBy(draw).has(claim.id)) {
-        rejected++;
-        continue;
-      }
-      const byAuthor = claimsOf.get(offer.id) ?? new Map<AuthorKey, ClaimRecord>();
-      const first = byAuthor.get(claim.author);
-      if (first && byTimeThenId(first, claim) < 0) rejected++;
-      else {
-        if (first) rejected++;
-        byAuthor.set(claim.author, claim);
-      }
-      claimsOf.set(offer.id, byAuthor);
-    }
-
-    // Handovers, judged against counted claims.
-    const claimOffer = new Map<RecordId, RecordId>();
-    for (const [offer, byAuthor] of claimsOf) for (const claim of byAuthor.values()) claimOffer.set(claim.id, offer);
-    const collected = new Set<RecordId>();
-    const declined = new Set<RecordId>();
-    const released = new Set<RecordId>();
-    for (const handover of this.#handovers) {
-      const claim = this.#claims.get(handover.body.claim);
-      const offer = subjects.get(claimOffer.get(handover.body.claim) ?? ('' as RecordId));
-      if (!claim || !offer) continue;
-      const subject: ClaimSubject = { id: claim.id, author: claim.author, body: claim.body, offer };
-      if (!allowed(handover, KINDS.handover.authorise(handover, subject, authority))) continue;
-      const action = handover.body.action;
-      (action === 'collected' ? collected : action === 'declined' ? declined : released).add(claim.id);
-    }
-    // Collected stands: a decline or release of what was handed over changes nothing.
-    const gone = new Set([...declined, ...released].filter((id) => !collected.has(id)));
-
+    const judged = judgeStock(
+      { offers: this.#offers, claims: this.#claims, draws: this.#draws, handovers: this.#handovers },
+      authority,
+      this.#judgedWith,
+      (draw) => this.#listedBy(draw),
+    );
+    const { draws, claimsOf } = judged;
     // Offers in the order their windows closed, so limits across offers settle the same way everywhere.
     const state = new Map<RecordId, OfferState>();
     this.#state = state;
-    for (const offer of [...offers].sort(byClosing)) {
+    for (const offer of [...judged.offers].sort(byClosing)) {
       const claims = [...(claimsOf.get(offer.id)?.values() ?? [])].sort(byTimeThenId);
       const draw = draws.get(offer.id);
       const base = { id: offer.id, author: offer.author, at: offer.at, body: offer.body, draw };
-      if (!draw) {
-        const pending = claims.map((c) => claimState(c, declined.has(c.id) ? 'declined' : 'pending'));
-        const open = pending.filter((c) => c.status === 'pending').length;
-        state.set(offer.id, {
-          ...base,
-          claims: pending,
-          numbers: { claims: open, winners: 0, collected: 0, left: offer.body.total },
-        });
-        continue;
-      }
-      const received = (author: AuthorKey) => this.#received(offer, author);
-      const entries = claims.map((c) => ({ id: c.id, author: c.author, ...c.body }));
-      const allocation = allocate(offer.body, draw.body.seed, entries, {
-        gone,
-        allowance: (author) => offer.body.perHousehold - received(author),
-        rankKey: (seed, author) => this.#rankKey(seed, author),
-      });
-      const byId = new Map(claims.map((c) => [c.id, c]));
-      const position = new Map(allocation.waitList.map((id, i) => [id, i + 1]));
-      const drawn = new Set(allocation.order);
-      const inOrder = [...allocation.order, ...claims.map((c) => c.id).filter((id) => !drawn.has(id))];
-      let winners = 0;
-      let handed = 0;
-      let handedQty = 0;
-      const states = inOrder.map((id): ClaimState => {
-        const claim = byId.get(id)!;
-        const award = allocation.awards.get(id);
-        if (award) {
-          winners++;
-          if (!collected.has(id)) return claimState(claim, 'won', award);
-          handed++;
-          handedQty += award.qty;
-          return claimState(claim, 'collected', award);
-        }
-        if (declined.has(id)) return claimState(claim, 'declined');
-        if (gone.has(id)) return claimState(claim, 'missed');
-        const at = position.get(id);
-        return at === undefined ? claimState(claim, 'over-limit') : { ...claimState(claim, 'waiting'), position: at };
-      });
-      state.set(offer.id, {
-        ...base,
-        claims: states,
-        numbers: { claims: claims.length, winners, collected: handed, left: offer.body.total - handedQty },
-      });
+      const outcome = draw
+        ? drawnClaims(offer.body, draw.body.seed, claims, judged, {
+            allowance: (author) => offer.body.perHousehold - this.#received(offer, author),
+            rankKey: (seed, author) => this.#rankKey(seed, author),
+          })
+        : pendingClaims(offer.body, claims, judged);
+      state.set(offer.id, { ...base, ...outcome });
     }
-    this.#claimOffer = claimOffer;
-    this.#rejected = rejected;
+    this.#claimOffer = judged.claimOffer;
+    this.#rejected = judged.rejected;
   }
-}
-
-function claimState(claim: ClaimRecord, status: ClaimStatus, award?: Award): ClaimState {
-  const base = { id: claim.id, author: claim.author, at: claim.at, body: claim.body, status };
-  return award ? { ...base, award } : base;
 }
 
 /** Offers in the order their claim windows closed, then by time and id. */
