@@ -1,15 +1,11 @@
-import { SvelteMap } from 'svelte/reactivity';
 import type { Board } from '../board/board.ts';
-import { openBox, seal, type SealingKeys } from '../crypto/seal.ts';
+import type { SealingKeys } from '../crypto/seal.ts';
 import {
   closesNeed,
   countedClaims,
   deskQueue,
   EMPTY_DESK,
   liveStatus,
-  noteBinding,
-  NOTE_TEXT_MAX,
-  noteReaders,
   postDesk,
   type Claim,
   type DeskQueue,
@@ -35,7 +31,6 @@ import type { PostState } from '../domain/fold/posts.ts';
 import type { OfferState } from '../domain/fold/stock.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import { type DeferReason, type DeskOutcome, type FollowupBody } from '../domain/kinds/followup.ts';
-import { messageLength } from '../domain/kinds/message.ts';
 import {
   matchesFor,
   matchIndex,
@@ -47,6 +42,7 @@ import {
   type MatchPlaces,
 } from '../domain/matching.ts';
 import { runCommand, type CommandOutcome } from './command.ts';
+import { DeskNotes } from './desk-notes.svelte.ts';
 
 /** What the desk reads from its session. */
 export interface DeskContext {
@@ -64,14 +60,6 @@ export interface DeskContext {
 /** This device's calendar date of a time, as YYYY-MM-DD: the compound's own days, not UTC's (en-CA writes them so). */
 const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** A volunteer note as opened on this device: null when it was not sealed to this volunteer. */
-export interface DeskNote {
-  readonly id: RecordId;
-  readonly by: AuthorKey;
-  readonly atMs: number;
-  readonly text: string | null;
-}
-
 /** The charts' figures for one filter. */
 export interface Figures {
   readonly days: readonly DayFigures[];
@@ -87,8 +75,8 @@ export interface Figures {
  */
 export class SquareDesk {
   #version = $state(0);
-  /** Notes opened on this device, by record id. */
-  readonly #opened = new SvelteMap<RecordId, string | null>();
+  /** The volunteers' sealed notes on posts. */
+  readonly notes: DeskNotes;
   /** Whether the desk (or, for residents, the figures) is on screen, and which part. */
   showing = $state(false);
   tab = $state<'queue' | 'figures' | 'lobby'>('queue');
@@ -98,6 +86,11 @@ export class SquareDesk {
 
   constructor(context: DeskContext) {
     this.#context = context;
+    this.notes = new DeskNotes(
+      context,
+      (post) => this.deskOf(post).notes,
+      (body) => this.#run(body),
+    );
     // NOTE: what the board holds now is the initial load, not news.
     this.takeMatchNotices();
   }
@@ -239,29 +232,6 @@ export class SquareDesk {
     return postsCsv(this.#posts, this.#closure, (post) => displayStatus(post, now));
   }
 
-  /** The notes on a post, oldest first, as opened on this device (call `openNotes` first). */
-  notesOf(post: PostId): DeskNote[] {
-    return this.deskOf(post).notes.map((record) => ({
-      id: record.id,
-      by: record.author,
-      atMs: Number(record.at.slice(0, 16)),
-      text: this.#opened.get(record.id) ?? null,
-    }));
-  }
-
-  /** Opens the notes on a post that this device has not opened yet. */
-  async openNotes(post: PostId): Promise<void> {
-    const keys = this.#context.sealing();
-    if (!keys) return;
-    const fresh = this.deskOf(post).notes.filter((r) => !this.#opened.has(r.id));
-    if (fresh.length === 0) return;
-    for (const record of fresh) {
-      if (record.body.action !== 'note') continue;
-      const text = await openBox(record.body.box, keys, noteBinding(record.body.post, record.author));
-      this.#opened.set(record.id, text !== null && messageLength(text) <= NOTE_TEXT_MAX ? text : null);
-    }
-  }
-
   claim(post: PostId): Promise<CommandOutcome> {
     return this.#run({ action: 'claim', post });
   }
@@ -277,27 +247,6 @@ export class SquareDesk {
   /** Takes a need off the desk for `hours`. */
   defer(post: PostId, reason: DeferReason, hours: number): Promise<CommandOutcome> {
     return this.#run({ action: 'defer', post, reason, until: Math.round(this.#context.now() + hours * 3_600_000) });
-  }
-
-  /**
-   * Writes a note sealed to every volunteer and the founder whose profile has an encryption key,
-   * and to this volunteer. NOTE: a volunteer granted later cannot read earlier notes, by design.
-   */
-  async addNote(post: PostId, text: string): Promise<CommandOutcome> {
-    const trimmed = text.trim();
-    if (!trimmed) return { ok: false, reason: 'required' };
-    if (messageLength(trimmed) > NOTE_TEXT_MAX) return { ok: false, reason: 'too-long' };
-    const board = this.#context.board();
-    const keys = this.#context.sealing();
-    if (!board || !keys) return { ok: false, reason: 'opening' };
-    const box = await seal(
-      trimmed,
-      noteReaders(keys.publicKey, board.view.members(), board.view.authority),
-      noteBinding(post, this.#context.me),
-    );
-    const outcome = await this.#run({ action: 'note', post, box });
-    if (outcome.ok) await this.openNotes(post);
-    return outcome;
   }
 
   #run(body: FollowupBody): Promise<CommandOutcome> {
