@@ -7,7 +7,8 @@ import type { GeoJSONSource, LngLatBoundsLike } from 'maplibre-gl';
 import type { Direction, LngLat } from '../domain/geo.ts';
 import type { PostId } from '../domain/ids.ts';
 import { centreOf } from '../domain/geo.ts';
-import { byBuilding, TYPE_SHAPE, type BuildingPins } from './pins.ts';
+import { buildingLabel, handleButton, pickupLabel, type MapLabels } from './markers.ts';
+import { byBuilding } from './pins.ts';
 import { buildingCentres } from '../domain/places.ts';
 import {
   DEFAULT_CENTRE,
@@ -19,7 +20,6 @@ import {
 } from './style.ts';
 import { pinCollection } from './pins.ts';
 import { siteToGeoJson } from '../domain/site-geojson.ts';
-import { POST_TYPES } from '../domain/kinds/post.ts';
 
 // NOTE: after a build the worker 404s unless its URL is given (shared/TESTING.md, MapLibre GL 6).
 maplibregl.setWorkerUrl(workerUrl);
@@ -38,21 +38,6 @@ export interface MapEvents {
   dropHandle(handle: number, at: LngLat): void;
   /** An arrow key was pressed on a handle. */
   nudgeHandle(handle: number, direction: Direction): void;
-}
-
-/** The arrow keys that move a handle, as the arrow buttons beside the map do. */
-const ARROW_KEYS: Readonly<Record<string, Direction>> = {
-  ArrowUp: 'north',
-  ArrowDown: 'south',
-  ArrowLeft: 'west',
-  ArrowRight: 'east',
-};
-
-/** The texts the markers carry, in the resident's language. */
-export interface MapLabels {
-  pin(building: string, posts: number, urgent: number): string;
-  /** A handle's accessible name: a building's corner `n` of `of`, or a pickup point (of 1). */
-  handle(n: number, of: number): string;
 }
 
 /** Raised when this device cannot run the map (no WebGL). */
@@ -197,22 +182,14 @@ export class SiteMap {
     const centres = buildingCentres(site);
     const groups = new Map(byBuilding(pins, site, centres).map((g) => [g.building, g]));
     const markers: maplibregl.Marker[] = [];
+    const select = (building: string) => this.#events.selectBuilding(building);
     for (const building of site.buildings) {
-      const element = document.createElement('div');
-      element.className = 'map-building';
-      const name = document.createElement('span');
-      name.className = 'map-label';
-      name.textContent = building.name;
-      element.append(name);
-      const group = groups.get(building.name);
-      if (group) element.append(this.#pinButton(group));
+      const element = buildingLabel(building.name, groups.get(building.name), this.#labels, select);
       // Anchored above its building like a pin, so the outline stays in sight.
       markers.push(new maplibregl.Marker({ element, anchor: 'bottom' }).setLngLat([...centreOf(building.ring)]));
     }
     for (const point of site.points) {
-      const element = document.createElement('span');
-      element.className = 'map-label map-pickup';
-      element.textContent = `⚑ ${point.name}`;
+      const element = pickupLabel(point.name);
       markers.push(new maplibregl.Marker({ element, anchor: 'top', offset: [0, 8] }).setLngLat([...point.at]));
     }
     for (const marker of markers) marker.addTo(this.#map);
@@ -230,23 +207,7 @@ export class SiteMap {
     const editing = this.#content.handles;
     const handles = editing?.handles ?? [];
     this.#handles = handles.map((at, i) => {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'map-handle';
-      button.setAttribute('aria-label', this.#labels.handle(i + 1, handles.length));
-      button.setAttribute('aria-pressed', String(i === editing?.chosen));
-      button.addEventListener('click', (event) => {
-        event.stopPropagation();
-        this.#events.chooseHandle(i);
-      });
-      button.addEventListener('keydown', (event) => {
-        const direction = ARROW_KEYS[event.key];
-        if (!direction) return;
-        // The map pans on arrow keys too: here they move the handle instead.
-        event.preventDefault();
-        event.stopPropagation();
-        this.#events.nudgeHandle(i, direction);
-      });
+      const button = handleButton(i, handles.length, i === editing?.chosen, this.#labels, this.#events);
       const marker = new maplibregl.Marker({ element: button, draggable: true }).setLngLat([...at]).addTo(this.#map);
       marker.on('dragend', () => {
         const { lng, lat } = marker.getLngLat();
@@ -257,34 +218,5 @@ export class SiteMap {
       return marker;
     });
     if (focused >= 0) this.#handles[focused]?.getElement().focus();
-  }
-
-  #pinButton(group: BuildingPins): HTMLButtonElement {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'map-pin';
-    const total = group.posts.length;
-    button.setAttribute('aria-label', this.#labels.pin(group.building, total, group.urgent));
-    for (const type of POST_TYPES) {
-      if (group.counts[type] === 0) continue;
-      const part = document.createElement('span');
-      part.className = `map-pin-${type}`;
-      part.setAttribute('aria-hidden', 'true');
-      part.textContent = `${TYPE_SHAPE[type]}${group.counts[type]}`;
-      button.append(part);
-    }
-    if (group.urgent > 0) {
-      const urgent = document.createElement('span');
-      urgent.className = 'map-pin-urgent';
-      urgent.setAttribute('aria-hidden', 'true');
-      urgent.textContent = `!${group.urgent}`;
-      button.append(urgent);
-    }
-    button.addEventListener('click', (event) => {
-      // The marker sits on the canvas: its click must not also count as a tap on the map.
-      event.stopPropagation();
-      this.#events.selectBuilding(group.building);
-    });
-    return button;
   }
 }
