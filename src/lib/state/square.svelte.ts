@@ -36,6 +36,12 @@ export const REFRESH_MS = 100;
  * and one every REFRESH_MS left the fold of a newcomer's transfer half the page's time.
  */
 export const REFRESH_COST_FACTOR = 4;
+/**
+ * While a transfer is received (and until what arrived is folded), re-renders wait at least this
+ * long: the progress line says how far it is, and each re-render of a growing list costs layout
+ * and paint besides the script the cost factor sees.
+ */
+export const TRANSFER_REFRESH_MS = 500;
 
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
@@ -449,8 +455,8 @@ export class SquareSession {
       flushSync();
       this.#lastRefreshCostMs = clock.now() - started;
     };
-    const wait =
-      this.#lastRefreshMs + Math.max(REFRESH_MS, REFRESH_COST_FACTOR * this.#lastRefreshCostMs) - clock.now();
+    const least = this.transfer?.receiving ? TRANSFER_REFRESH_MS : REFRESH_MS;
+    const wait = this.#lastRefreshMs + Math.max(least, REFRESH_COST_FACTOR * this.#lastRefreshCostMs) - clock.now();
     if (wait <= 0) run();
     else this.#refreshPending = clock.after(wait, run);
   }

@@ -8,7 +8,13 @@ import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import { inviteFragment, parseInvite } from '../../../src/lib/domain/invite.ts';
 import { selectPosts } from '../../../src/lib/domain/selection.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import { CLOCK_TICK_MS, REFRESH_COST_FACTOR, REFRESH_MS, SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import {
+  CLOCK_TICK_MS,
+  REFRESH_COST_FACTOR,
+  REFRESH_MS,
+  SquareSession,
+  TRANSFER_REFRESH_MS,
+} from '../../../src/lib/state/square.svelte.ts';
 import type { Board } from '../../../src/lib/board/board.ts';
 import { storedForm } from '../../../src/lib/board/stored-form.ts';
 import { RECORDS_KEY } from '../../../src/lib/board/schema.ts';
@@ -193,6 +199,27 @@ describe('the feed', () => {
     services.clock.advance(REFRESH_MS);
     expect(session.feed.posts).toHaveLength(1);
     services.clock.advance(REFRESH_COST_FACTOR * slow - slow - REFRESH_MS);
+    expect(session.feed.posts).toHaveLength(2);
+  });
+
+  it('re-renders at most every TRANSFER_REFRESH_MS while a transfer is received', async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const { transport, doc } = services.opened[0]!;
+    const records = doc.getMap(RECORDS_KEY);
+    const posts = await Promise.all(
+      [0, 1].map((i) => signPost(neighbour, postBody({ note: `post ${i}` }), T0 - HOUR + i)),
+    );
+    transport.reportTransfer({ receiving: true, piecesReceived: 1, piecesTotal: 9, postsAnnounced: 2, refused: null });
+    services.clock.advance(2 * TRANSFER_REFRESH_MS);
+    doc.transact(() => records.set(posts[0]!.id, storedForm(posts[0]!)), 'peer');
+    await settle(session);
+    expect(session.feed.posts).toHaveLength(1); // after a quiet spell: at once
+    doc.transact(() => records.set(posts[1]!.id, storedForm(posts[1]!)), 'peer');
+    await settle(session);
+    services.clock.advance(TRANSFER_REFRESH_MS - 1);
+    expect(session.feed.posts).toHaveLength(1);
+    services.clock.advance(1);
     expect(session.feed.posts).toHaveLength(2);
   });
 
