@@ -85,6 +85,8 @@ const firstLoad = firstLoadChunk();
 export default defineConfig({
   build: {
     target: 'es2022',
+    // For the bench's CPU profiles (bench/support/cpu-profile.ts): names kept, modules marked.
+    ...(process.env.KAIFONG_UNMINIFIED ? { minify: false } : {}),
     // NOTE: no preload helper in the first load (0.8 KB gzip): chunks loaded later fetch their own
     // imports, from the service worker's cache once installed.
     modulePreload: false,

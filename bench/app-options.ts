@@ -23,6 +23,8 @@ export interface Options {
   readonly only: readonly string[];
   /** A short run: the --quick defaults below took the place of the full ones. */
   readonly quick: boolean;
+  /** Receive and coldstart: record a CPU profile of the measured page (bench/support/cpu-profile.ts). */
+  readonly profile: boolean;
   /** Cold start boards: posts only, or records in the 1:4 mix. */
   readonly coldstartSizes: readonly RecordMix[];
   /** Receive: records, always in the 1:4 mix. */
@@ -46,6 +48,7 @@ export interface Options {
 const FLAGS = {
   only: { type: 'string' },
   quick: { type: 'boolean' },
+  profile: { type: 'boolean' },
   sizes: { type: 'string' },
   'coldstart-sizes': { type: 'string' },
   'receive-sizes': { type: 'string' },
@@ -65,7 +68,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type ValueFlag = Exclude<keyof typeof FLAGS, 'quick' | 'help' | 'only' | 'sizes' | 'receive-timeout-s'>;
+type ValueFlag = Exclude<keyof typeof FLAGS, 'quick' | 'profile' | 'help' | 'only' | 'sizes' | 'receive-timeout-s'>;
 
 const DEFAULTS: Record<ValueFlag, string> = {
   // 10000+2000m: the 10,000 posts are 2,000 members', with profiles, roles and vouches (issue 10).
@@ -103,6 +106,10 @@ const QUICK: Partial<Record<ValueFlag, string>> = {
 const HELP: readonly (readonly [flag: string, text: string, flagName?: ValueFlag])[] = [
   ['--only=LIST', 'scenarios to run, comma-separated, in this order (default: all)'],
   ['--quick', 'a short run of every scenario (defaults in brackets below)'],
+  [
+    '--profile',
+    "receive, coldstart: CPU profile of B's (the reloaded page's) main thread, written beside the JSON and summed up; build with KAIFONG_UNMINIFIED=1 for names",
+  ],
   ['--sizes=LIST', 'sizes for both coldstart and receive (see --coldstart-sizes, --receive-sizes)'],
   [
     '--coldstart-sizes=LIST',
@@ -191,6 +198,7 @@ export function parseOptions(argv: readonly string[], scenarioNames: readonly st
   return {
     only: oneOf('only', list(values.only ?? scenarioNames.join(',')), scenarioNames),
     quick,
+    profile: values.profile ?? false,
     coldstartSizes: sizes('coldstart-sizes', false),
     receiveSizes: sizes('receive-sizes', true),
     modes: oneOf('modes', list(raw('modes')), EXCHANGE_MODES),

@@ -6,7 +6,10 @@
 // Interactive: the end of the last task of 50 ms or more before the board is idle (or the list's
 // next frame, if later): from then on the page answers a tap at once.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { boardIdle } from '../../tests/support/page-driver.ts';
+import { printProfile, startProfile, summarise } from '../support/cpu-profile.ts';
 import type { Peer } from '../support/peer.ts';
 import { bytes, log, median, ms, printTable, round, sleep } from '../support/report.ts';
 import { describeMix, recordsOf, type RecordMix } from '../support/seed.ts';
@@ -146,7 +149,9 @@ async function heapAfterGc(peer: Peer): Promise<number> {
   }
 }
 
-async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun> {
+/** One reload; with `profileTo`, a CPU profile of it until the board is idle is written there. */
+async function coldStartOnce(peer: Peer, timeout: number, profileTo: string | null = null): Promise<ColdStartRun> {
+  const profiler = profileTo ? await startProfile(peer.page) : null;
   await peer.page.reload({ waitUntil: 'commit', timeout });
   await peer.page.waitForFunction(
     () => {
@@ -180,6 +185,13 @@ async function coldStartOnce(peer: Peer, timeout: number): Promise<ColdStartRun>
     const tasks = (window as ProbeWindow).__coldStart!.longTasks.filter(([start]) => start <= at);
     return { at, tasks };
   });
+  if (profiler && profileTo) {
+    const profile = await profiler.stop();
+    mkdirSync(dirname(profileTo), { recursive: true });
+    writeFileSync(profileTo, JSON.stringify(profile));
+    log(`CPU profile written to ${profileTo}`);
+    printProfile('cold start: the page until the board is idle', summarise(profile, 'dist'));
+  }
   await boardIdle(peer.page);
   await sleep(1000);
   const lastEnd = Math.max(0, ...idle.tasks.map(([start, duration]) => start + duration));
@@ -227,7 +239,10 @@ async function coldStartSize({ options, pool }: BenchContext, mix: RecordMix): P
       await boardIdle(peer.page);
       const runs: ColdStartRun[] = (byLoad[load] = []);
       for (let i = 0; i < options.reloads; i++) {
-        const run = await coldStartOnce(peer, timeout);
+        const last = i === options.reloads - 1;
+        const profileTo =
+          options.profile && last ? join(dirname(options.out), `profile-coldstart-${size}-${load}.cpuprofile`) : null;
+        const run = await coldStartOnce(peer, timeout, profileTo);
         if (run.renderedItems < 1) throw new Error('list ready without items');
         runs.push(run);
         log(

@@ -13,9 +13,12 @@
 // The `main-thread` mode is the chunked exchange with signatures checked on the page's thread
 // (`?verify=main`): the path before signatures moved to a pool of workers, in the same run.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { BOARD_VIEW, boardIdle, waitForHandle, type KaifongHandle } from '../../tests/support/page-driver.ts';
 import type { ExchangeMode, Options } from '../app-options.ts';
+import { printProfile, startProfile, summarise } from '../support/cpu-profile.ts';
 import { openPeer, type Peer } from '../support/peer.ts';
 import { bytes, log, ms, printTable, round } from '../support/report.ts';
 import { describeMix, recordsOf, type RecordMix } from '../support/seed.ts';
@@ -178,15 +181,22 @@ async function reloadServer(a: Peer, url: string): Promise<void> {
 
 async function receiveOnce(
   browser: Browser,
+  a: Peer,
   link: string,
   mode: ExchangeMode,
   expected: number,
   deadlineMs: number,
   label: string,
+  /** Where to write CPU profiles of B's and A's main threads, from B's navigation until complete; null for none. */
+  profileTo: string | null,
 ): Promise<ReceiveRun> {
   const b = await openPeer(browser, null, `${label} B`);
   try {
     await b.context.addInitScript(receiveProbe, { expected, view: BOARD_VIEW });
+    // The profiler starts on a page of the app's origin, so the app's navigation keeps its renderer.
+    if (profileTo) await b.page.goto(new URL('/healthz', link).href);
+    const profiler = profileTo ? await startProfile(b.page) : null;
+    const serverProfiler = profileTo ? await startProfile(a.page) : null;
     await b.page.goto(link, { waitUntil: 'commit' });
     // The deadline is on B's clock (from its navigation start), polled every 100 ms.
     await b.page.waitForFunction(
@@ -198,6 +208,19 @@ async function receiveOnce(
       { timeout: deadlineMs + 60_000, polling: 100 },
     );
     const first = await b.page.evaluate(() => ({ ...(window as ReceiveWindow).__receive!, at: performance.now() }));
+    if (profiler && serverProfiler && profileTo) {
+      mkdirSync(dirname(profileTo), { recursive: true });
+      for (const [who, recorder] of [
+        ['B', profiler],
+        ['A', serverProfiler],
+      ] as const) {
+        const profile = await recorder.stop();
+        const to = profileTo.replace(/\.cpuprofile$/, `-${who}.cpuprofile`);
+        writeFileSync(to, JSON.stringify(profile));
+        log(`${label}: ${mode}: CPU profile written to ${to}`);
+        printProfile(`${label}, ${mode}: ${who}'s main thread until B complete`, summarise(profile, 'dist'));
+      }
+    }
     let idleMs: number | null = null;
     let idleAt = first.at;
     if (first.complete !== undefined) {
@@ -272,7 +295,10 @@ async function receiveSize(
       const expected = doc.foldRecords;
       const deadline = mode === 'stock' ? options.stallS * 1000 : chunkedTimeoutMs(options, records);
       log(`${label}: B joins with the ${mode} exchange (waiting up to ${ms(deadline)})`);
-      const run = await receiveOnce(browser, url, mode, expected, deadline, label);
+      const profileTo = options.profile
+        ? join(dirname(options.out), `profile-receive-${records}-${mode}.cpuprofile`)
+        : null;
+      const run = await receiveOnce(browser, a, url, mode, expected, deadline, label, profileTo);
       runs[mode] = run;
       log(
         run.outcome === 'complete'

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import type { RoomId } from '../../src/lib/domain/ids.ts';
 import { request } from '../../src/lib/storage/idb.ts';
-import { IdbDocPersistence, InMemoryDocShelf } from '../../src/lib/storage/doc-persistence.ts';
+import { IdbDocPersistence, InMemoryDocShelf, STORE_DELAY_MS } from '../../src/lib/storage/doc-persistence.ts';
 import { runDocPersistenceContract } from '../support/doc-persistence-contract.ts';
 
 runDocPersistenceContract('InMemoryDocShelf', () => {
@@ -56,6 +56,28 @@ describe('IdbDocPersistence: a large stored document', () => {
     expect(doc.getMap('records').get('k1999')).toMatch(/^value 1999 /);
     expect(seen.length).toBeGreaterThan(10);
     expect(seen.some((size) => size > 0 && size < 2000)).toBe(true);
+    await persistence.destroy();
+  });
+
+  it('stores the updates of a transfer, a task each, a few transactions for them all, every one of them', async () => {
+    const r = room();
+    const doc = new Y.Doc();
+    const persistence = new IdbDocPersistence(r, doc);
+    await persistence.load();
+    const before = (await storedRows(r)).length;
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    try {
+      for (let i = 0; i < 100; i++) {
+        doc.transact(() => doc.getMap('records').set(`k${i}`, `piece ${i}`), 'peer');
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2 * STORE_DELAY_MS));
+      // One per STORE_DELAY_MS (a task here takes a millisecond or more), not one per update.
+      expect(transaction.mock.calls.filter(([, mode]) => mode === 'readwrite').length).toBeLessThan(10);
+    } finally {
+      transaction.mockRestore();
+    }
+    expect((await storedRows(r)).length).toBe(before + 100);
     await persistence.destroy();
   });
 

@@ -168,3 +168,37 @@ describe('the edit command', () => {
     expect(await b.board.commands.editPost(id, fields)).toMatchObject({ ok: false, reason: 'not-author' });
   });
 });
+
+describe('counting the records of a post its rules refuse', () => {
+  it('counts another key’s update, edit and erasure, in any order, and forgets them with the post', async () => {
+    const post = await signPost(alice, postBody({ note: 'two tablets please' }), T0);
+    const refused = [
+      await signUpdate(bob, post.id, 'resolve', T0 + HOUR),
+      await sign(bob, 'edit', edit(post.id, { note: 'send everything to Bob' }), T0 + HOUR),
+      await sign(bob, 'erase', { post: post.id }, T0 + 2 * HOUR),
+    ];
+    const own = await signUpdate(alice, post.id, 'progress', T0 + HOUR, 'one found');
+    const all = [post, ...refused, own];
+    for (const order of [all, [...all].reverse(), [own, refused[1]!, post, refused[0]!, refused[2]!]]) {
+      const f = new BoardFold(founder.author);
+      // One at a time: each addition judges the post again.
+      for (const record of order) f.add([record]);
+      expect(f.rejectedCount).toBe(3);
+      expect(f.post(post.id as PostId)?.status).toBe('open');
+      f.forget([post.id as PostId]);
+      expect(f.rejectedCount).toBe(0);
+    }
+  });
+
+  it('does not count what waits for its post, nor an erasure that counts', async () => {
+    const post = await signPost(alice, postBody(), T0);
+    const theirs = await signUpdate(bob, post.id, 'resolve', T0 + HOUR);
+    const f = fold(theirs);
+    expect(f.rejectedCount).toBe(0);
+    f.add([post]);
+    expect(f.rejectedCount).toBe(1);
+    f.add([await sign(alice, 'erase', { post: post.id }, T0 + 2 * HOUR)]);
+    expect(f.post(post.id as PostId)).toBeUndefined();
+    expect(f.rejectedCount).toBe(0);
+  });
+});

@@ -294,9 +294,7 @@ describe('slices re-judge when the authority changes', () => {
         const fresh = new BoardFold(next.author);
         fresh.add(records);
         expect(square.current?.body.name).toBe(fresh.squareName());
-        expect(
-          square.rejectedCount(founderAuthority(next.author)) + posts.rejectedCount(founderAuthority(next.author)),
-        ).toBe(fresh.rejectedCount);
+        expect(square.rejectedCount(founderAuthority(next.author)) + posts.rejectedCount()).toBe(fresh.rejectedCount);
         expect(posts.post(post.id)).toEqual(fresh.post(post.id));
       }),
       { numRuns: 100 },

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { storedForm } from '../../src/lib/board/stored-form.ts';
 import { InProcessSignatureVerifier } from '../../src/lib/crypto/signature-verifier.ts';
 import { signRecord } from '../../src/lib/crypto/signing.ts';
 import { POOL_BATCH, WorkerPoolVerifier, type VerifyRequest } from '../../src/lib/crypto/verify-pool.ts';
@@ -16,6 +17,9 @@ for (const size of [1, 3]) {
     return { verifier: pool, close: () => pool.destroy() };
   });
 }
+
+/** A record as the shared map holds it. */
+const text = (record: Signed): string => storedForm(record as never);
 
 describe('WorkerPoolVerifier', () => {
   const pools: WorkerPoolVerifier[] = [];
@@ -44,11 +48,11 @@ describe('WorkerPoolVerifier', () => {
     const pool = new WorkerPoolVerifier(() => (spawned++, channelWorker(seen)), 2);
     pools.push(pool);
     const records = await posts(3 * POOL_BATCH + 1);
-    const checks = await pool.verify(records);
-    expect(checks.every((c) => c.valid)).toBe(true);
+    const checks = await pool.verify(records.map(text));
+    expect(checks.every((c) => c.status === 'valid')).toBe(true);
     expect(spawned).toBe(2);
     // Answers may come back from either worker first; what was asked is the call cut in batches.
-    expect(seen.map((r) => r.records.length).sort((a, b) => b - a)).toEqual([POOL_BATCH, POOL_BATCH, POOL_BATCH, 1]);
+    expect(seen.map((r) => r.texts.length).sort((a, b) => b - a)).toEqual([POOL_BATCH, POOL_BATCH, POOL_BATCH, 1]);
   });
 
   it('checks in the page what a failed worker had not answered, and everything after, losing nothing', async () => {
@@ -69,12 +73,12 @@ describe('WorkerPoolVerifier', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const records = await posts(5);
     const forged = { ...records[2]!, sig: records[3]!.sig };
-    const pending = pool.verify([records[0]!, records[1]!, forged]);
+    const pending = pool.verify([records[0]!, records[1]!, forged].map(text));
     failWorker();
     const checks = await pending;
-    expect(checks.map((c) => c.valid)).toEqual([true, true, false]);
+    expect(checks.map((c) => c.status)).toEqual(['valid', 'valid', 'invalid']);
     expect(pool.failed).toBe(true);
-    expect((await pool.verify(records.slice(3))).map((c) => c.valid)).toEqual([true, true]);
+    expect((await pool.verify(records.slice(3).map(text))).map((c) => c.status)).toEqual(['valid', 'valid']);
     expect(warn).toHaveBeenCalledOnce();
     warn.mockRestore();
   });

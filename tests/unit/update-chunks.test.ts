@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { splitUpdate } from '../../src/lib/sync/update-chunks.ts';
+import { missingPieces } from '../../src/lib/yjs/update-parts.ts';
 
 type Op =
   | { kind: 'set'; client: number; key: number; size: number }
@@ -105,5 +106,51 @@ describe('splitUpdate', () => {
     for (const piece of splitUpdate(Y.encodeStateAsUpdate(source), 200)) Y.applyUpdate(target, piece);
     expect(target.getMap('records').size).toBe(25);
     expect(target.getMap('records').has('r0')).toBe(false);
+  });
+});
+
+describe('missingPieces', () => {
+  it('gives what a state vector lacks as the whole encoded update does, in any order, each within the bound', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 120 }),
+        fc.array(opArb, { maxLength: 60 }),
+        fc.integer({ min: 64, max: 4096 }),
+        fc.nat(),
+        (before, after, maxBytes, seed) => {
+          // The receiver has what the source had after `before`; the source went on with `after`.
+          const source = buildDoc([...before, { kind: 'sync' }, ...after]);
+          const receiver = new Y.Doc();
+          Y.applyUpdate(receiver, Y.encodeStateAsUpdate(buildDoc(before)));
+          const expected = new Y.Doc();
+          Y.applyUpdate(expected, Y.encodeStateAsUpdate(receiver));
+          Y.applyUpdate(expected, Y.encodeStateAsUpdate(source, Y.encodeStateVector(receiver)));
+
+          const pieces = missingPieces(source, Y.encodeStateVector(receiver), maxBytes)!;
+          for (const piece of shuffled(pieces, seed)) Y.applyUpdate(receiver, piece);
+          expect(receiver.getMap('records').toJSON()).toEqual(source.getMap('records').toJSON());
+          expect(Y.encodeStateVector(receiver)).toEqual(Y.encodeStateVector(expected));
+          expect(Y.encodeStateAsUpdate(receiver)).toEqual(Y.encodeStateAsUpdate(expected));
+          for (const piece of pieces) {
+            if (piece.length > maxBytes) expect(Y.decodeUpdate(piece).structs.length).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
+      { seed: 20261202, numRuns: 60 },
+    );
+  });
+
+  it('sends nothing to a receiver that has everything but the delete set, and defers to Yjs while structs are pending', () => {
+    const source = buildDoc([{ kind: 'set', client: 0, key: 1, size: 10 }]);
+    const all = missingPieces(source, Y.encodeStateVector(source), 1024)!;
+    expect(all.every((piece) => Y.decodeUpdate(piece).structs.length === 0)).toBe(true);
+    const late = new Y.Doc();
+    const other = new Y.Doc();
+    other.getMap('records').set('a', 1);
+    const first = Y.encodeStateAsUpdate(other);
+    other.getMap('records').set('b', 2);
+    Y.applyUpdate(late, Y.encodeStateAsUpdate(other, Y.encodeStateVectorFromUpdate(first)));
+    expect(late.store.pendingStructs).not.toBeNull();
+    expect(missingPieces(late, new Uint8Array([0]), 1024)).toBeNull();
   });
 });

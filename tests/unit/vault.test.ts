@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Vault, VAULT_WRITE_RECORDS } from '../../src/lib/board/vault.ts';
+import type { AuthorKey } from '../../src/lib/domain/ids.ts';
 import type { AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { InMemoryVaultStore } from '../../src/lib/storage/vault-store.ts';
 import { vaultRecord } from '../support/vault-store-contract.ts';
@@ -25,5 +26,25 @@ describe('Vault write-behind', () => {
     expect(store.verified.size).toBe(records.length);
     expect(Math.max(...batches)).toBeLessThanOrEqual(VAULT_WRITE_RECORDS);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(records.length);
+  });
+});
+
+describe('Vault by author', () => {
+  it('lists one author’s records, as remembered, saved and released', () => {
+    const vault = new Vault(new InMemoryVaultStore(), (error) => {
+      throw error;
+    });
+    const other = `ed25519:${'B'.repeat(43)}` as AuthorKey;
+    const mine = [0, 1, 2].map((i) => vaultRecord(i));
+    const theirs = { ...vaultRecord(3), author: other } as AnyRecord;
+    vault.remember([mine[0]!, theirs]);
+    vault.save([mine[1]!, mine[2]!]);
+    const ids = (author: AuthorKey) => [...vault.recordsBy(author)].map((r) => r.id).sort();
+    expect(ids(mine[0]!.author)).toEqual(mine.map((r) => r.id).sort());
+    expect(ids(other)).toEqual([theirs.id]);
+    vault.release(mine[1]!.id);
+    vault.release(theirs.id);
+    expect(ids(mine[0]!.author)).toEqual([mine[0]!.id, mine[2]!.id].sort());
+    expect(ids(other)).toEqual([]);
   });
 });

@@ -314,6 +314,11 @@ export class Board {
     return due.posts;
   }
 
+  /** The valid records this device holds by one author. */
+  recordsBy(author: AuthorKey): IterableIterator<AnyRecord> {
+    return this.#vault.recordsBy(author);
+  }
+
   /** Every valid record this device holds: what a copy of the square on a file carries. */
   records(): AnyRecord[] {
     return [...this.#vault.ids()].flatMap((id) => this.#vault.get(id) ?? []);

@@ -1,4 +1,4 @@
-import type { RecordId } from '../domain/ids.ts';
+import type { AuthorKey, RecordId } from '../domain/ids.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
 import type { VaultStore } from '../storage/vault-store.ts';
 
@@ -23,6 +23,8 @@ export const VAULT_WRITE_RECORDS = 2000;
 export class Vault {
   readonly #store: VaultStore;
   readonly #records = new Map<string, AnyRecord>();
+  /** Ids of each author's records: a resident's own are read on every re-render ("waiting to be shared"). */
+  readonly #byAuthor = new Map<AuthorKey, Set<string>>();
   readonly #onError: (error: unknown) => void;
   readonly #unsaved: AnyRecord[] = [];
   #writing: Promise<void> = Promise.resolve();
@@ -50,9 +52,19 @@ export class Vault {
     return this.#records.keys();
   }
 
+  /** One author's records. */
+  *recordsBy(author: AuthorKey): IterableIterator<AnyRecord> {
+    for (const id of this.#byAuthor.get(author) ?? []) yield this.#records.get(id)!;
+  }
+
   /** Holds records already in the store (a cold start). */
   remember(records: readonly AnyRecord[]): void {
-    for (const record of records) this.#records.set(record.id, record);
+    for (const record of records) {
+      this.#records.set(record.id, record);
+      let own = this.#byAuthor.get(record.author);
+      if (!own) this.#byAuthor.set(record.author, (own = new Set()));
+      own.add(record.id);
+    }
   }
 
   /** Holds records and queues them for the store. */
@@ -75,7 +87,11 @@ export class Vault {
   /** Lets go of a record in memory (its pruning is stored with `prune`). */
   release(id: string): AnyRecord | undefined {
     const record = this.#records.get(id);
+    if (!record) return undefined;
     this.#records.delete(id);
+    const own = this.#byAuthor.get(record.author);
+    own?.delete(id);
+    if (own?.size === 0) this.#byAuthor.delete(record.author);
     return record;
   }
 

@@ -1,12 +1,8 @@
 import { toBase64url } from '../crypto/base64url.ts';
-import type { SignatureVerifier } from '../crypto/signature-verifier.ts';
-import type { SignatureCheck } from '../crypto/signing.ts';
-import type { ParseResult, Signed } from '../domain/envelope.ts';
-import { parseEnvelope } from '../domain/parsing.ts';
+import type { EntryCheck, SignatureVerifier } from '../crypto/signature-verifier.ts';
+import type { Signed } from '../domain/envelope.ts';
 import type { ForeignRecord } from '../domain/fold/posts.ts';
-import { parseRecord } from '../domain/kinds/parse.ts';
 import type { AnyRecord } from '../domain/kinds/registry.ts';
-import { parseStoredForm } from './stored-form.ts';
 
 /** What verifying an entry of the shared map found. */
 export type EntryVerdict =
@@ -28,23 +24,20 @@ export type EntryVerdict =
       readonly junk: boolean;
     };
 
+/** An entry that is not JSON text: never a record (the map holds records as text, stored-form.ts). */
+const NOT_TEXT: EntryCheck = { status: 'invalid', junk: true };
+
 /**
- * Checks entries of the shared map: parse, id, signature, then the kind's schema. Signatures are
- * checked by the injected `SignatureVerifier` (a pool of workers in the page), many at a time.
- * Remembers entries found invalid by a fingerprint of the whole entry, so they are counted once.
+ * Checks entries of the shared map: parse, id, signature, then the kind's schema, all by the
+ * injected `SignatureVerifier` (a pool of workers in the page), many at a time; this thread only
+ * parses the text of the entries that hold. Remembers entries found invalid by a fingerprint of
+ * the whole entry, so they are counted once.
  */
 export class Verifier {
   readonly #rejected: Map<string, string>;
   readonly #signatures: SignatureVerifier;
   /** Entries being checked ahead of their turn, by key, with the value that is checked. */
-  readonly #ahead = new Map<
-    string,
-    {
-      readonly value: unknown;
-      readonly envelope: ParseResult<Signed>;
-      readonly check: Promise<SignatureCheck | undefined>;
-    }
-  >();
+  readonly #ahead = new Map<string, { readonly value: unknown; readonly check: Promise<EntryCheck> }>();
 
   constructor(rejected: ReadonlyMap<string, string>, signatures: SignatureVerifier) {
     this.#rejected = new Map(rejected);
@@ -58,19 +51,18 @@ export class Verifier {
 
   /**
    * Starts checking entries before their turn: a transfer's pieces arrive faster than the board
-   * folds them, so their signatures are checked meanwhile, and `verifyAll` takes the result.
+   * folds them, so they are checked meanwhile, and `verifyAll` takes the result.
    */
   checkAhead(entries: readonly (readonly [key: string, value: unknown])[]): void {
     const fresh = entries.filter(([key, value]) => this.#ahead.get(key)?.value !== value);
     if (fresh.length === 0) return;
-    const envelopes = fresh.map(([, value]) => parseEnvelope(parseStoredForm(value)));
-    const checks = this.#signatures.verify(envelopes.flatMap((envelope) => (envelope.ok ? [envelope.value] : [])));
+    const texts = fresh.flatMap(([, value]) => (typeof value === 'string' ? [value] : []));
+    const checks = texts.length > 0 ? this.#signatures.verify(texts) : Promise.resolve([]);
     let next = 0;
-    fresh.forEach(([key, value], i) => {
-      const envelope = envelopes[i]!;
-      const at = envelope.ok ? next++ : -1;
-      this.#ahead.set(key, { value, envelope, check: checks.then((all) => all[at]) });
-    });
+    for (const [key, value] of fresh) {
+      const at = typeof value === 'string' ? next++ : -1;
+      this.#ahead.set(key, { value, check: at < 0 ? Promise.resolve(NOT_TEXT) : checks.then((all) => all[at]!) });
+    }
   }
 
   /** Lets go of an entry checked ahead that will not be verified (it was already held, or went). */
@@ -92,29 +84,20 @@ export class Verifier {
       this.#ahead.delete(key);
       return ahead;
     });
-    return Promise.all(
-      taken.map(async ({ value, envelope, check }, i) => {
-        const key = entries[i]![0];
-        if (!envelope.ok) return this.#invalid(key, value, true);
-        return this.#judge(key, value, envelope.value, (await check)!);
-      }),
-    );
+    return Promise.all(taken.map(async ({ value, check }, i) => this.#judge(entries[i]![0], value, await check)));
   }
 
-  #judge(
-    key: string,
-    value: unknown,
-    envelope: Signed,
-    signature: SignatureCheck,
-  ): EntryVerdict | Promise<EntryVerdict> {
-    if (!signature.valid) return this.#invalid(key, value, signature.checked);
-    if (signature.id !== key) return this.#invalid(key, value, true);
-    const parsed = parseRecord(envelope);
-    if (!parsed.ok) {
-      const { author, at } = envelope;
-      return { status: 'foreign', record: { id: signature.id, author, at } };
+  #judge(key: string, value: unknown, check: EntryCheck): EntryVerdict | Promise<EntryVerdict> {
+    if (check.status === 'invalid') return this.#invalid(key, value, check.junk);
+    if (check.id !== key) return this.#invalid(key, value, true);
+    // NOTE: the check was made of this very text: its schema held (in normal form, so the text is
+    // exactly what the schema gives), and parsing it again here is all this thread does.
+    const signed = JSON.parse(value as string) as Signed;
+    if (check.status === 'foreign') {
+      const { author, at } = signed;
+      return { status: 'foreign', record: { id: check.id, author, at } };
     }
-    return { status: 'valid', record: { ...parsed.value, id: signature.id } as AnyRecord };
+    return { status: 'valid', record: { ...signed, id: check.id } as AnyRecord };
   }
 
   /** An invalid verdict; the fingerprint is computed only here, for valid entries need none. */

@@ -1,6 +1,5 @@
-import type { Signed } from '../domain/envelope.ts';
-import { InProcessSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts';
-import { verifyRecord, type SignatureCheck } from './signing.ts';
+import { checkEntry } from './check-entry.ts';
+import { InProcessSignatureVerifier, type EntryCheck, type SignatureVerifier } from './signature-verifier.ts';
 
 /**
  * Records per message to a worker: enough to make a message's cost small beside the checks, few
@@ -10,16 +9,16 @@ export const POOL_BATCH = 250;
 /** Workers at most, whatever the device has: WebCrypto does the work on threads of its own. */
 export const MAX_WORKERS = 4;
 
-/** A request to a worker: check these records. */
+/** A request to a worker: check these entries (JSON text, as stored). */
 export interface VerifyRequest {
   readonly id: number;
-  readonly records: readonly Signed[];
+  readonly texts: readonly string[];
 }
 
-/** A worker's answer: the check of each record of request `id`, in order. */
+/** A worker's answer: the check of each entry of request `id`, in order. */
 export interface VerifyResponse {
   readonly id: number;
-  readonly checks: readonly SignatureCheck[];
+  readonly checks: readonly EntryCheck[];
 }
 
 /** The pool's end of a worker: a `Worker` in the page, a `MessagePort` in tests. */
@@ -36,24 +35,25 @@ export interface VerifyEndpoint {
   addEventListener(type: 'message', listener: (event: MessageEvent<VerifyRequest>) => void): void;
 }
 
-/** What a verification worker does: answers each request with the checks of its records. */
+/** What a verification worker does: answers each request with the checks of its entries. */
 export function serveVerification(endpoint: VerifyEndpoint): void {
-  endpoint.addEventListener('message', ({ data: { id, records } }) => {
-    void Promise.all(records.map(verifyRecord)).then((checks) => endpoint.postMessage({ id, checks }));
+  endpoint.addEventListener('message', ({ data: { id, texts } }) => {
+    void Promise.all(texts.map(checkEntry)).then((checks) => endpoint.postMessage({ id, checks }));
   });
 }
 
 interface PoolWorker {
   readonly port: VerifyPort;
-  /** Requests sent and not answered, by id: their records, to check here if the worker fails. */
-  readonly pending: Map<number, { readonly records: readonly Signed[]; readonly done: (c: SignatureCheck[]) => void }>;
-  /** Records sent and not answered: the pool sends to the least loaded worker. */
+  /** Requests sent and not answered, by id: their entries, to check here if the worker fails. */
+  readonly pending: Map<number, { readonly texts: readonly string[]; readonly done: (c: EntryCheck[]) => void }>;
+  /** Entries sent and not answered: the pool sends to the least loaded worker. */
   load: number;
 }
 
 /**
- * Verifies in a pool of workers, spawned when first needed, so the page's thread only parses
- * records while their signatures are checked elsewhere. A worker that fails (it could not load,
+ * Verifies in a pool of workers, spawned when first needed, so the page's thread only folds
+ * records while they are parsed, checked against their kind's schema and their signatures
+ * checked elsewhere. A worker that fails (it could not load,
  * or a message could not be read) turns the pool into an in-process verifier: what it had not
  * answered is checked here, so no record is lost or taken unchecked.
  */
@@ -76,10 +76,9 @@ export class WorkerPoolVerifier implements SignatureVerifier {
     return this.#failed;
   }
 
-  async verify(records: readonly Signed[]): Promise<SignatureCheck[]> {
-    const batches: (readonly Signed[])[] = [];
-    for (let start = 0; start < records.length; start += POOL_BATCH)
-      batches.push(records.slice(start, start + POOL_BATCH));
+  async verify(texts: readonly string[]): Promise<EntryCheck[]> {
+    const batches: (readonly string[])[] = [];
+    for (let start = 0; start < texts.length; start += POOL_BATCH) batches.push(texts.slice(start, start + POOL_BATCH));
     return (await Promise.all(batches.map((batch) => this.#send(batch)))).flat();
   }
 
@@ -88,15 +87,15 @@ export class WorkerPoolVerifier implements SignatureVerifier {
     this.#fail();
   }
 
-  #send(records: readonly Signed[]): Promise<SignatureCheck[]> {
-    if (this.#failed) return this.#fallback.verify(records);
+  #send(texts: readonly string[]): Promise<EntryCheck[]> {
+    if (this.#failed) return this.#fallback.verify(texts);
     return new Promise((resolve) => {
       const worker = this.#leastLoaded();
       const id = ++this.#ids;
-      worker.pending.set(id, { records, done: resolve });
-      worker.load += records.length;
+      worker.pending.set(id, { texts, done: resolve });
+      worker.load += texts.length;
       try {
-        worker.port.postMessage({ id, records });
+        worker.port.postMessage({ id, texts });
       } catch (error) {
         console.warn('kaifong: verification worker unusable, verifying in the page', error);
         this.#fail();
@@ -118,7 +117,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
       const request = worker.pending.get(id);
       if (!request) return;
       worker.pending.delete(id);
-      worker.load -= request.records.length;
+      worker.load -= request.texts.length;
       request.done([...checks]);
     });
     const fail = (event: Event) => {
@@ -136,7 +135,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
     this.#failed = true;
     for (const worker of this.#workers.splice(0)) {
       worker.port.terminate();
-      for (const { records, done } of worker.pending.values()) void this.#fallback.verify(records).then(done);
+      for (const { texts, done } of worker.pending.values()) void this.#fallback.verify(texts).then(done);
       worker.pending.clear();
     }
   }

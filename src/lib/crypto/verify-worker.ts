@@ -1,4 +1,5 @@
-// A verification worker (crypto/verify-pool.ts): checks records' signatures off the page's thread.
+// A verification worker (crypto/verify-pool.ts): checks entries off the page's thread.
 import { serveVerification, type VerifyEndpoint } from './verify-pool.ts';
 
+// NOTE: every kind's schema comes with the checks (kinds/parse.ts), late kinds' too.
 serveVerification(self as unknown as VerifyEndpoint);

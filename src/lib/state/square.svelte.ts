@@ -1,3 +1,4 @@
+import { flushSync } from 'svelte';
 import { Board, type BoardChange } from '../board/board.ts';
 import type { Commands } from '../board/commands.ts';
 import type { SealingKeys } from '../crypto/seal.ts';
@@ -29,6 +30,18 @@ import { ROOM_KEYS } from './room-storage.ts';
 
 /** The shortest interval between two re-renders of the board during bulk changes. */
 export const REFRESH_MS = 100;
+/**
+ * During bulk changes a re-render waits at least this many times as long as the last one took:
+ * at 50,000 records a re-render (the list, the counts, the desk's matches) costs about 100 ms,
+ * and one every REFRESH_MS left the fold of a newcomer's transfer half the page's time.
+ */
+export const REFRESH_COST_FACTOR = 4;
+/**
+ * While a transfer is received (and until what arrived is folded), re-renders wait at least this
+ * long: the progress line says how far it is, and each re-render of a growing list costs layout
+ * and paint besides the script the cost factor sees.
+ */
+export const TRANSFER_REFRESH_MS = 500;
 
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
@@ -99,6 +112,8 @@ export class SquareSession {
   /** Whether the next re-render selects the list again rather than patching it. */
   #reselect = false;
   #lastRefreshMs = Number.NEGATIVE_INFINITY;
+  /** How long the last re-render took, the components' update included. */
+  #lastRefreshCostMs = 0;
   #refreshPending: (() => void) | null = null;
   /** Settles once the board follows the document (or the square failed to open). */
   readonly #attached: Promise<boolean>;
@@ -397,7 +412,9 @@ export class SquareSession {
   #countWaiting(): void {
     const since = this.lastContact?.atMs ?? Number.NEGATIVE_INFINITY;
     const me = this.#identity.author;
-    this.waiting = this.#board?.records().filter((r) => r.author === me && hlcMs(r.at) > since).length ?? 0;
+    let waiting = 0;
+    for (const record of this.#board?.recordsBy(me) ?? []) if (hlcMs(record.at) > since) waiting++;
+    this.waiting = waiting;
   }
 
   #tick(): void {
@@ -427,14 +444,15 @@ export class SquareSession {
   /**
    * Re-renders after board changes: at once when changes are sparse (a neighbour's post shows
    * within milliseconds), at most every REFRESH_MS during a bulk transfer, when thousands of
-   * records arrive and patching the list for each would starve the page.
+   * records arrive and patching the list for each would starve the page; and then never more
+   * than a REFRESH_COST_FACTOR-th of the time.
    */
   #refresh(): void {
     if (this.#refreshPending) return;
     const clock = this.#app.clock;
     const run = () => {
       this.#refreshPending = null;
-      this.#lastRefreshMs = clock.now();
+      const started = (this.#lastRefreshMs = clock.now());
       this.site.refresh();
       if (this.#reselect) this.feed.reselect();
       else this.feed.patch(this.#changed);
@@ -446,8 +464,12 @@ export class SquareSession {
       this.stock?.refresh();
       this.desk?.refresh();
       void this.move?.refresh();
+      // The components update now rather than in Svelte's microtask, so that is measured too.
+      flushSync();
+      this.#lastRefreshCostMs = clock.now() - started;
     };
-    const wait = this.#lastRefreshMs + REFRESH_MS - clock.now();
+    const least = this.transfer?.receiving ? TRANSFER_REFRESH_MS : REFRESH_MS;
+    const wait = this.#lastRefreshMs + Math.max(least, REFRESH_COST_FACTOR * this.#lastRefreshCostMs) - clock.now();
     if (wait <= 0) run();
     else this.#refreshPending = clock.after(wait, run);
   }

@@ -22,6 +22,8 @@ export interface DocPersistence {
 export const DOC_PIECE_BYTES = 128 * 1024;
 /** Loading the stored document yields to the page when a slice of pieces has run this long. */
 export const LOAD_SLICE_MS = 25;
+/** Updates of the document are stored together, this long after the first of them. */
+export const STORE_DELAY_MS = 50;
 
 /** y-indexeddb's object store of updates, one row each, keys counting up. */
 const UPDATES = 'updates';
@@ -60,6 +62,8 @@ export class IdbDocPersistence implements DocPersistence {
   #appliedUpTo = -1;
   /** Rows being stored again, merged or cut, as the load found them. */
   readonly #restores: Promise<void>[] = [];
+  /** Updates to store, in the next write. */
+  readonly #unstored: Uint8Array[] = [];
 
   constructor(room: RoomId, doc: Y.Doc, options: IdbDocOptions = {}) {
     this.#name = docDatabase(room, options.epoch);
@@ -117,12 +121,24 @@ export class IdbDocPersistence implements DocPersistence {
     retryPending(this.#doc, persistence);
   }
 
-  /** Stores an update of this document as y-indexeddb does, one row each, without its compaction. */
+  /**
+   * Stores an update of this document as y-indexeddb does, one row each, without its compaction;
+   * the updates of STORE_DELAY_MS go in one transaction (a newcomer's transfer is a thousand
+   * pieces, one task each: a transaction apiece cost its page half a second at 50,000 records).
+   */
   readonly #store = (update: Uint8Array, origin: unknown): void => {
     const persistence = this.#persistence;
     if (!persistence?.db || origin === persistence) return;
-    persistence.db.transaction(UPDATES, 'readwrite').objectStore(UPDATES).add(update);
+    if (this.#unstored.push(update) === 1) setTimeout(() => this.#storeQueued(), STORE_DELAY_MS);
   };
+
+  #storeQueued(): void {
+    const updates = this.#unstored.splice(0);
+    const db = this.#persistence?.db;
+    if (!db || updates.length === 0) return;
+    const store = db.transaction(UPDATES, 'readwrite').objectStore(UPDATES);
+    for (const update of updates) store.add(update);
+  }
 
   /**
    * Stores rows again as `pieces`, in one transaction: the first piece in the place of the first
@@ -146,6 +162,7 @@ export class IdbDocPersistence implements DocPersistence {
   async compact(): Promise<void> {
     const persistence = this.#persistence;
     if (!persistence?.db || this.#loading === null) return;
+    this.#storeQueued();
     const tx = persistence.db.transaction(UPDATES, 'readwrite');
     const done = committed(tx);
     const store = tx.objectStore(UPDATES);
@@ -162,6 +179,7 @@ export class IdbDocPersistence implements DocPersistence {
   }
 
   async destroy(): Promise<void> {
+    this.#storeQueued();
     const persistence = this.#persistence;
     this.#persistence = null;
     this.#doc.off('update', this.#store);

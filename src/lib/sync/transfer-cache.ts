@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { missingPieces } from '../yjs/update-parts.ts';
 import { splitUpdate } from './update-chunks.ts';
 
 /** What a peer lacks, as framed pieces, and the size of the whole. */
@@ -32,11 +33,13 @@ export class TransferCache {
   for(stateVector: Uint8Array): Transfer {
     const key = stateVectorKey(stateVector);
     if (this.#last?.key === key && this.#last.version === this.#version) return this.#last;
-    const missing = Y.encodeStateAsUpdate(this.doc, stateVector);
-    const messages = splitUpdate(missing, this.chunkBytes)
-      .filter((piece) => !isEmptyUpdate(piece))
-      .map((piece) => this.frame(piece));
-    this.#last = { key, version: this.#version, messages, bytes: missing.length };
+    const pieces =
+      missingPieces(this.doc, stateVector, this.chunkBytes) ??
+      splitUpdate(Y.encodeStateAsUpdate(this.doc, stateVector), this.chunkBytes);
+    const kept = pieces.filter((piece) => !isEmptyUpdate(piece));
+    const messages = kept.map((piece) => this.frame(piece));
+    const bytes = kept.reduce((sum, piece) => sum + piece.length, 0);
+    this.#last = { key, version: this.#version, messages, bytes };
     return this.#last;
   }
 }

@@ -8,7 +8,13 @@ import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import { inviteFragment, parseInvite } from '../../../src/lib/domain/invite.ts';
 import { selectPosts } from '../../../src/lib/domain/selection.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import { CLOCK_TICK_MS, REFRESH_MS, SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import {
+  CLOCK_TICK_MS,
+  REFRESH_COST_FACTOR,
+  REFRESH_MS,
+  SquareSession,
+  TRANSFER_REFRESH_MS,
+} from '../../../src/lib/state/square.svelte.ts';
 import type { Board } from '../../../src/lib/board/board.ts';
 import { storedForm } from '../../../src/lib/board/stored-form.ts';
 import { RECORDS_KEY } from '../../../src/lib/board/schema.ts';
@@ -165,6 +171,56 @@ describe('the feed', () => {
     expect(session.feed.posts).toHaveLength(1);
     services.clock.advance(REFRESH_MS);
     expect(session.feed.posts.map((p) => p.body.note)).toEqual(['second', 'first']);
+  });
+
+  it('waits REFRESH_COST_FACTOR times as long as a slow re-render took before the next one', async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const records = services.opened[0]!.doc.getMap(RECORDS_KEY);
+    const notes = ['first', 'second', 'third'];
+    const posts = await Promise.all(
+      notes.map((note, i) => signPost(neighbour, postBody({ note }), T0 - (3 - i) * HOUR)),
+    );
+    // Each re-render takes 200 ms (a list of thousands, at 50,000 records).
+    const slow = 200;
+    const patch = session.feed.patch.bind(session.feed);
+    session.feed.patch = (changed) => {
+      patch(changed);
+      services.clock.set(services.clock.now() + slow);
+    };
+    const arrive = async (i: number) => {
+      records.doc!.transact(() => records.set(posts[i]!.id, storedForm(posts[i]!)), 'peer');
+      await settle(session);
+    };
+    services.clock.advance(REFRESH_COST_FACTOR * slow); // a quiet spell
+    await arrive(0); // at once, and it took 200 ms
+    expect(session.feed.posts).toHaveLength(1);
+    await arrive(1);
+    services.clock.advance(REFRESH_MS);
+    expect(session.feed.posts).toHaveLength(1);
+    services.clock.advance(REFRESH_COST_FACTOR * slow - slow - REFRESH_MS);
+    expect(session.feed.posts).toHaveLength(2);
+  });
+
+  it('re-renders at most every TRANSFER_REFRESH_MS while a transfer is received', async () => {
+    const services = inMemoryServices(new FakeClock(T0));
+    const { session } = await foundSquare(services);
+    const { transport, doc } = services.opened[0]!;
+    const records = doc.getMap(RECORDS_KEY);
+    const posts = await Promise.all(
+      [0, 1].map((i) => signPost(neighbour, postBody({ note: `post ${i}` }), T0 - HOUR + i)),
+    );
+    transport.reportTransfer({ receiving: true, piecesReceived: 1, piecesTotal: 9, postsAnnounced: 2, refused: null });
+    services.clock.advance(2 * TRANSFER_REFRESH_MS);
+    doc.transact(() => records.set(posts[0]!.id, storedForm(posts[0]!)), 'peer');
+    await settle(session);
+    expect(session.feed.posts).toHaveLength(1); // after a quiet spell: at once
+    doc.transact(() => records.set(posts[1]!.id, storedForm(posts[1]!)), 'peer');
+    await settle(session);
+    services.clock.advance(TRANSFER_REFRESH_MS - 1);
+    expect(session.feed.posts).toHaveLength(1);
+    services.clock.advance(1);
+    expect(session.feed.posts).toHaveLength(2);
   });
 
   it('drops an expired post from the open list when the clock ticks', async () => {
