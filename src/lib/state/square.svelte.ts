@@ -1,4 +1,3 @@
-import { flushSync } from 'svelte';
 import { Board, type BoardChange } from '../board/board.ts';
 import type { Commands } from '../board/commands.ts';
 import type { SealingKeys } from '../crypto/seal.ts';
@@ -6,14 +5,12 @@ import type { Identity } from '../crypto/signing.ts';
 import type { BoardView } from '../domain/fold/board-view.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { Invite } from '../domain/invite.ts';
-import type { TransferProgress } from '../sync/doc-exchange.ts';
-import { INITIAL_STATUS, type SyncStatus } from '../sync/transport.ts';
 import type { LngLat } from '../domain/geo.ts';
-import { hlcMs } from '../domain/hlc.ts';
 import type { CommandOutcome } from './command.ts';
 import type { DraftKeeper } from './drafts.ts';
 import type { Durability } from './durability.svelte.ts';
-import { loadContact, nextContact, saveContact, type LastContact } from './last-contact.ts';
+import { SquareConnection } from './connection.svelte.ts';
+import { RefreshThrottle } from './refresh-throttle.ts';
 import { PostFeed } from './feed.svelte.ts';
 import { SquareInfo } from './info.svelte.ts';
 import type { SquareDesk } from './desk.svelte.ts';
@@ -28,21 +25,6 @@ import type { AppServices, SquareNetwork, SquareServices } from './services.ts';
 import type { CopyOutcome, SquareFile } from './square-file.ts';
 import { ROOM_KEYS } from './room-storage.ts';
 
-/** The shortest interval between two re-renders of the board during bulk changes. */
-export const REFRESH_MS = 100;
-/**
- * During bulk changes a re-render waits at least this many times as long as the last one took:
- * at 50,000 records a re-render (the list, the counts, the desk's matches) costs about 100 ms,
- * and one every REFRESH_MS left the fold of a newcomer's transfer half the page's time.
- */
-export const REFRESH_COST_FACTOR = 4;
-/**
- * While a transfer is received (and until what arrived is folded), re-renders wait at least this
- * long: the progress line says how far it is, and each re-render of a growing list costs layout
- * and paint besides the script the cost factor sees.
- */
-export const TRANSFER_REFRESH_MS = 500;
-
 /** How often "12 min ago" and expiry are recomputed. */
 export const CLOCK_TICK_MS = 30_000;
 
@@ -53,18 +35,9 @@ export const CLOCK_TICK_MS = 30_000;
  */
 export class SquareSession {
   phase = $state<'loading' | 'ready' | 'failed'>('loading');
-  status = $state<SyncStatus>(INITIAL_STATUS);
-  transfer = $state<TransferProgress | null>(null);
-  /** The transport's latest progress, which `transfer` shows once the board has caught up with it. */
-  #progress: TransferProgress | null = null;
   now = $state(0);
-  /** When this device last synced here and with how many neighbours, kept across reloads. */
-  lastContact = $state<LastContact | null>(null);
-  /** Records this resident wrote here since the last contact: not yet shared with anyone. */
-  waiting = $state(0);
-  /** When neighbours were last connected in this session: what was written until then went to them. */
-  #connectedUntilMs = $state(Number.NEGATIVE_INFINITY);
-  #savedContact: LastContact | null = null;
+  /** The square's connection, its transfers, and what is waiting to be shared. */
+  readonly connection: SquareConnection;
   /** What the last copy opened from a file did here, to tell the resident. */
   copyOutcome = $state<CopyOutcome | null>(null);
   readonly feed: PostFeed;
@@ -111,10 +84,7 @@ export class SquareSession {
   #changed: PostId[] = [];
   /** Whether the next re-render selects the list again rather than patching it. */
   #reselect = false;
-  #lastRefreshMs = Number.NEGATIVE_INFINITY;
-  /** How long the last re-render took, the components' update included. */
-  #lastRefreshCostMs = 0;
-  #refreshPending: (() => void) | null = null;
+  readonly #refreshes: RefreshThrottle;
   /** Settles once the board follows the document (or the square failed to open). */
   readonly #attached: Promise<boolean>;
   #settleAttached: (attached: boolean) => void = () => undefined;
@@ -134,6 +104,7 @@ export class SquareSession {
     this.#durability = durability;
     this.#identity = identity;
     this.now = app.clock.now();
+    this.#refreshes = new RefreshThrottle(app.clock);
     this.epochs = new SquareEpoch(app.storage, invite.room);
     this.#services = app.openSquare(invite, {
       countPosts: () => this.#board?.view.postCount ?? 0,
@@ -152,11 +123,17 @@ export class SquareSession {
       board: () => this.#board,
       sealKey: () => this.#sealing?.publicKey,
       near: () => this.site.nearness,
-      sharedThrough: () => this.sharedThroughMs,
+      sharedThrough: () => this.connection.sharedThroughMs,
     };
     this.#attached = new Promise((resolve) => (this.#settleAttached = resolve));
     this.feed = new PostFeed(context);
-    this.#savedContact = this.lastContact = loadContact(app.storage, invite.room);
+    this.connection = new SquareConnection({
+      storage: app.storage,
+      room: invite.room,
+      clock: app.clock,
+      me: identity.author,
+      board: () => this.#board,
+    });
     this.info = new SquareInfo(context);
     this.trust = new SquareTrust(context);
     this.site = new SquareSite(context);
@@ -250,15 +227,6 @@ export class SquareSession {
     return this.#desk;
   }
 
-  /**
-   * Up to when what this device wrote has reached a neighbour: everything while one is connected
-   * (live changes go to connected peers at once), else the last contact or the last connection.
-   */
-  get sharedThroughMs(): number {
-    if (this.status.peers > 0) return Number.POSITIVE_INFINITY;
-    return Math.max(this.lastContact?.atMs ?? Number.NEGATIVE_INFINITY, this.#connectedUntilMs);
-  }
-
   get me(): AuthorKey {
     return this.#identity.author;
   }
@@ -288,7 +256,7 @@ export class SquareSession {
       this.stock?.refresh();
       this.feed.reselect();
       this.info.refresh();
-      this.#countWaiting();
+      this.connection.countWaiting();
       this.trust.refresh();
       this.phase = 'ready';
       await this.#app.afterPaint();
@@ -304,9 +272,7 @@ export class SquareSession {
       await this.epochs.follow(board, network);
       this.#settleAttached(true);
       await this.info.publishSealKey();
-      this.#cleanup.push(transport.onStatus((status) => this.#onStatus(status)));
-      this.#cleanup.push(transport.onTransfer((progress) => this.#onTransfer(board, progress)));
-      this.#onStatus(transport.status);
+      this.#cleanup.push(...this.connection.follow(board, transport));
       // A handle for diagnostics and end-to-end tests (e.g. writing a forged record).
       (globalThis as { kaifong?: unknown }).kaifong = {
         // The document of the current epoch: a fresh document replaces it (epoch.svelte.ts).
@@ -369,52 +335,13 @@ export class SquareSession {
     this.#closed = true;
     this.#settleAttached(false);
     this.map?.close();
-    this.#refreshPending?.();
+    this.#refreshes.cancel();
     for (const stop of this.#cleanup.splice(0)) stop();
     this.#board?.detach();
     const network = await this.#network?.catch(() => null);
     if (!network) return;
     await network.transport.destroy();
     await network.persistence.destroy();
-  }
-
-  /**
-   * Shows a transfer's progress. NOTE: the last piece can arrive well before the board has
-   * checked and folded every record (signatures are checked in workers, behind the exchange), so
-   * "Receiving the square" stays until the board is idle rather than vanish at a partial count.
-   */
-  #onTransfer(board: Board, progress: TransferProgress): void {
-    this.#progress = progress;
-    if (progress.receiving || !this.transfer?.receiving) {
-      this.transfer = progress;
-      return;
-    }
-    void board.whenIdle().then(() => {
-      if (this.#progress === progress) this.transfer = progress;
-    });
-  }
-
-  #onStatus(status: SyncStatus): void {
-    if (this.status.peers > 0 && status.peers === 0) this.#connectedUntilMs = this.#app.clock.now();
-    this.status = status;
-    if (status.lastSyncedMs !== null) {
-      const peers = status.peers || this.lastContact?.peers || 1;
-      this.lastContact = { atMs: status.lastSyncedMs, peers };
-      const save = nextContact(this.#savedContact, status.lastSyncedMs, peers);
-      if (save) {
-        saveContact(this.#app.storage, this.invite.room, (this.#savedContact = save));
-        this.#countWaiting();
-      }
-    }
-  }
-
-  /** Counts this resident's records written after the last contact (by their own timestamps). */
-  #countWaiting(): void {
-    const since = this.lastContact?.atMs ?? Number.NEGATIVE_INFINITY;
-    const me = this.#identity.author;
-    let waiting = 0;
-    for (const record of this.#board?.recordsBy(me) ?? []) if (hlcMs(record.at) > since) waiting++;
-    this.waiting = waiting;
   }
 
   #tick(): void {
@@ -441,36 +368,20 @@ export class SquareSession {
     this.#refresh();
   }
 
-  /**
-   * Re-renders after board changes: at once when changes are sparse (a neighbour's post shows
-   * within milliseconds), at most every REFRESH_MS during a bulk transfer, when thousands of
-   * records arrive and patching the list for each would starve the page; and then never more
-   * than a REFRESH_COST_FACTOR-th of the time.
-   */
+  /** Re-renders after board changes, as often as the throttle lets it (refresh-throttle.ts). */
   #refresh(): void {
-    if (this.#refreshPending) return;
-    const clock = this.#app.clock;
-    const run = () => {
-      this.#refreshPending = null;
-      const started = (this.#lastRefreshMs = clock.now());
+    this.#refreshes.request(() => {
       this.site.refresh();
       if (this.#reselect) this.feed.reselect();
       else this.feed.patch(this.#changed);
       this.#reselect = false;
       this.#changed = [];
       this.info.refresh();
-      this.#countWaiting();
+      this.connection.countWaiting();
       this.trust.refresh();
       this.stock?.refresh();
       this.desk?.refresh();
       void this.move?.refresh();
-      // The components update now rather than in Svelte's microtask, so that is measured too.
-      flushSync();
-      this.#lastRefreshCostMs = clock.now() - started;
-    };
-    const least = this.transfer?.receiving ? TRANSFER_REFRESH_MS : REFRESH_MS;
-    const wait = this.#lastRefreshMs + Math.max(least, REFRESH_COST_FACTOR * this.#lastRefreshCostMs) - clock.now();
-    if (wait <= 0) run();
-    else this.#refreshPending = clock.after(wait, run);
+    }, this.connection.transfer?.receiving ?? false);
   }
 }

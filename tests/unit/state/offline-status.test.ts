@@ -31,7 +31,7 @@ describe('the last contact with neighbours', () => {
     const clock = new FakeClock(T0);
     const app = new AppState(inMemoryServices(clock, device));
     expect(await app.createSquare('Tai Hang Court', 'Ah Ming')).toEqual({ ok: true });
-    expect(app.session!.lastContact).toBeNull();
+    expect(app.session!.connection.lastContact).toBeNull();
     await app.session!.close();
 
     const first = inMemoryServices(clock, device);
@@ -39,15 +39,15 @@ describe('the last contact with neighbours', () => {
     await opened.followLocation();
     // Two neighbours synced with us a minute in.
     first.opened[0]!.transport.report({ peers: 2, signalling: 'connected', lastSyncedMs: T0 + 60_000 });
-    expect(opened.session!.lastContact).toEqual({ atMs: T0 + 60_000, peers: 2 });
+    expect(opened.session!.connection.lastContact).toEqual({ atMs: T0 + 60_000, peers: 2 });
     // They leave: the contact keeps its count.
     first.opened[0]!.transport.report({ peers: 0, signalling: 'unreachable' });
     await opened.session!.close();
 
     const offline = new AppState(inMemoryServices(clock, device));
     await offline.followLocation();
-    expect(offline.session!.status.lastSyncedMs).toBeNull();
-    expect(offline.session!.lastContact).toEqual({ atMs: T0 + 60_000, peers: 2 });
+    expect(offline.session!.connection.status.lastSyncedMs).toBeNull();
+    expect(offline.session!.connection.lastContact).toEqual({ atMs: T0 + 60_000, peers: 2 });
   });
 
   it('counts what this resident wrote since the last contact as waiting to be shared', async () => {
@@ -63,9 +63,9 @@ describe('the last contact with neighbours', () => {
     await settle();
     clock.advance(1_000);
     await settle();
-    expect(session.waiting).toBe(1);
+    expect(session.connection.waiting).toBe(1);
     transport.report({ peers: 1, signalling: 'connected', lastSyncedMs: clock.now() });
-    expect(session.waiting).toBe(0);
+    expect(session.connection.waiting).toBe(0);
   });
 });
 

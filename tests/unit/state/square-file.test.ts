@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { inviteFragment } from '../../../src/lib/domain/invite.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import { REFRESH_MS, type SquareSession } from '../../../src/lib/state/square.svelte.ts';
+import { REFRESH_MS } from '../../../src/lib/state/refresh-throttle.ts';
+import type { SquareSession } from '../../../src/lib/state/square.svelte.ts';
 import { inMemoryServices, type TestAppServices } from '../../support/app-services.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { postBody, T0 } from '../fixtures.ts';

@@ -8,13 +8,8 @@ import type { AnyRecord } from '../../../src/lib/domain/kinds/registry.ts';
 import { inviteFragment, parseInvite } from '../../../src/lib/domain/invite.ts';
 import { selectPosts } from '../../../src/lib/domain/selection.ts';
 import { AppState } from '../../../src/lib/state/app.svelte.ts';
-import {
-  CLOCK_TICK_MS,
-  REFRESH_COST_FACTOR,
-  REFRESH_MS,
-  SquareSession,
-  TRANSFER_REFRESH_MS,
-} from '../../../src/lib/state/square.svelte.ts';
+import { REFRESH_COST_FACTOR, REFRESH_MS, TRANSFER_REFRESH_MS } from '../../../src/lib/state/refresh-throttle.ts';
+import { CLOCK_TICK_MS, SquareSession } from '../../../src/lib/state/square.svelte.ts';
 import type { Board } from '../../../src/lib/board/board.ts';
 import { storedForm } from '../../../src/lib/board/stored-form.ts';
 import { RECORDS_KEY } from '../../../src/lib/board/schema.ts';
@@ -82,10 +77,10 @@ describe('founding and opening a square', () => {
     const { session } = await foundSquare(services);
     const transport = services.opened[0]!.transport;
     transport.report({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
-    expect(session.status).toMatchObject({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
+    expect(session.connection.status).toMatchObject({ peers: 2, signalling: 'connected', lastSyncedMs: T0 });
     const progress = { receiving: true, piecesReceived: 3, piecesTotal: 9, postsAnnounced: 40, refused: null };
     transport.reportTransfer(progress);
-    expect(session.transfer).toEqual(progress);
+    expect(session.connection.transfer).toEqual(progress);
   });
 
   it('keeps showing a transfer until the board has folded what arrived, then shows it ended', async () => {
@@ -101,8 +96,8 @@ describe('founding and opening a square', () => {
     const ended = { ...receiving, receiving: false, piecesReceived: 2 };
     transport.reportTransfer(ended);
     // The last piece is in, but its records are still being checked: the progress stays.
-    expect(session.transfer).toEqual(receiving);
-    await vi.waitFor(() => expect(session.transfer).toEqual(ended));
+    expect(session.connection.transfer).toEqual(receiving);
+    await vi.waitFor(() => expect(session.connection.transfer).toEqual(ended));
     services.clock.advance(REFRESH_MS);
     expect(session.feed.postCount).toBe(3);
   });
