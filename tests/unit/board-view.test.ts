@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY, selectPosts, type BoardQuery } from '../../src/lib/domain/selection.ts';
 import { displayStatus, expiresAtMs, needsRenewal } from '../../src/lib/domain/expiry.ts';
-import type { PostState } from '../../src/lib/domain/fold/posts.ts';
+import type { PostState } from '../../src/lib/domain/fold/post-state.ts';
 import { HybridClock, MAX_DRIFT_MS, type Hlc } from '../../src/lib/domain/hlc.ts';
 import { pickLocale } from '../../src/lib/domain/locale.ts';
 import { matchesQuery, searchTextOf } from '../../src/lib/domain/search.ts';

@@ -11,7 +11,7 @@ import {
   supplyAndDemand,
   type Closure,
 } from '../../src/lib/domain/figures.ts';
-import type { PostState } from '../../src/lib/domain/fold/posts.ts';
+import type { PostState } from '../../src/lib/domain/fold/post-state.ts';
 import type { AuthorKey, PostId } from '../../src/lib/domain/ids.ts';
 import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
 import { inviteUrl, postOfLink, parseInvite } from '../../src/lib/domain/invite.ts';

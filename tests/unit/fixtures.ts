@@ -2,7 +2,7 @@
 import { signRecord, type Identity } from '../../src/lib/crypto/signing.ts';
 import { encodeHlc, type Hlc } from '../../src/lib/domain/hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../../src/lib/domain/ids.ts';
-import type { PostState } from '../../src/lib/domain/fold/posts.ts';
+import type { PostState } from '../../src/lib/domain/fold/post-state.ts';
 import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
 import type { AnyRecord, RecordKind, SignedRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import type { PostBody } from '../../src/lib/domain/kinds/post.ts';

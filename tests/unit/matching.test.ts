@@ -1,6 +1,6 @@
 /** Matching needs with offers and stock: the same item, open, not one's own, nearest first. */
 import { describe, expect, it } from 'vitest';
-import type { PostState } from '../../src/lib/domain/fold/posts.ts';
+import type { PostState } from '../../src/lib/domain/fold/post-state.ts';
 import type { LngLat } from '../../src/lib/domain/geo.ts';
 import type { OfferState } from '../../src/lib/domain/fold/stock.ts';
 import type { AuthorKey, PostId, RecordId } from '../../src/lib/domain/ids.ts';

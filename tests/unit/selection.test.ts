@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PostState } from '../../src/lib/domain/fold/posts.ts';
+import type { PostState } from '../../src/lib/domain/fold/post-state.ts';
 import type { PostId } from '../../src/lib/domain/ids.ts';
 import { URGENCIES, VULNERABLE_GROUPS, POST_TYPES } from '../../src/lib/domain/kinds/post.ts';
 import {

@@ -1,7 +1,7 @@
 import { EXPIRY_MS, expiresAtMs } from './expiry.ts';
 import type { FollowupRecord } from './fold/followups.ts';
 import { byTimeThenId } from './fold/order.ts';
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import { hlcMs } from './hlc.ts';
 import type { Authority } from './authority.ts';
 import type { AuthorKey, PostId, RecordId, SealKey } from './ids.ts';

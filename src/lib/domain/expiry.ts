@@ -1,4 +1,4 @@
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import type { Urgency } from './kinds/post.ts';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { isoDateOfMs } from './calendar.ts';
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import { hlcMs } from './hlc.ts';
 import { lineKey, URGENCIES, type PostType } from './kinds/post.ts';
 import { placeKey } from './kinds/site.ts';

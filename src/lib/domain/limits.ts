@@ -1,6 +1,6 @@
 import type { Authority } from './authority.ts';
 import { expiresAtMs } from './expiry.ts';
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import { byTimeThenId } from './fold/order.ts';
 import { hlcMs, type Hlc } from './hlc.ts';
 import type { AuthorKey, RecordId } from './ids.ts';

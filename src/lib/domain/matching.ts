@@ -1,4 +1,4 @@
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import type { OfferState } from './fold/stock.ts';
 import { distanceM, type LngLat } from './geo.ts';
 import type { AuthorKey, PostId } from './ids.ts';

@@ -1,4 +1,4 @@
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import { centreOf, distanceM, type LngLat } from './geo.ts';
 import { placeKey, type SiteBody } from './kinds/site.ts';
 

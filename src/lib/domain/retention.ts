@@ -1,7 +1,7 @@
 import type { AuthorKey, PostId } from './ids.ts';
 import { closedAtMs } from './expiry.ts';
 import { BoardFold } from './fold/board-fold.ts';
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import { byTimeThenId } from './fold/order.ts';
 import type { MessageRecord } from './fold/messages.ts';
 import type { PostRecordOf } from './fold/posts.ts';

@@ -1,6 +1,6 @@
 import { CATALOGUE, type CatalogueId } from './catalogue.ts';
 import { displayStatus } from './expiry.ts';
-import type { PostState } from './fold/posts.ts';
+import type { PostState } from './fold/post-state.ts';
 import { hlcMs } from './hlc.ts';
 import type { PostId } from './ids.ts';
 import { placeKey } from './kinds/site.ts';

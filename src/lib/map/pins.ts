@@ -1,4 +1,4 @@
-import type { PostState } from '../domain/fold/posts.ts';
+import type { PostState } from '../domain/fold/post-state.ts';
 import type { LngLat } from '../domain/geo.ts';
 import type { PostId } from '../domain/ids.ts';
 import type { PostType, Urgency } from '../domain/kinds/post.ts';

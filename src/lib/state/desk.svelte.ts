@@ -27,7 +27,7 @@ import {
   type LobbyBuilding,
   type SupplyDemand,
 } from '../domain/figures.ts';
-import type { PostState } from '../domain/fold/posts.ts';
+import type { PostState } from '../domain/fold/post-state.ts';
 import type { OfferState } from '../domain/fold/stock.ts';
 import type { AuthorKey, PostId, RecordId } from '../domain/ids.ts';
 import { type DeferReason, type DeskOutcome, type FollowupBody } from '../domain/kinds/followup.ts';

@@ -1,7 +1,7 @@
 import type { Commands } from '../board/commands.ts';
 import { expiresAtMs, needsRenewal, urgentExpiresSoon } from '../domain/expiry.ts';
 import type { BoardView } from '../domain/fold/board-view.ts';
-import type { PostState } from '../domain/fold/posts.ts';
+import type { PostState } from '../domain/fold/post-state.ts';
 import { hlcMs } from '../domain/hlc.ts';
 import type { AuthorKey, PostId } from '../domain/ids.ts';
 import type { EditBody } from '../domain/kinds/edit.ts';

@@ -1,4 +1,4 @@
-import type { PostState } from '../domain/fold/posts.ts';
+import type { PostState } from '../domain/fold/post-state.ts';
 import { STEPS, type Direction, type LngLat } from '../domain/geo.ts';
 import type { PostId } from '../domain/ids.ts';
 import { pinsOf, type Pin } from '../map/pins.ts';

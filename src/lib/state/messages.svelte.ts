@@ -1,6 +1,6 @@
 import type { Board } from '../board/board.ts';
 import type { SealingKeys } from '../crypto/seal.ts';
-import type { PostState } from '../domain/fold/posts.ts';
+import type { PostState } from '../domain/fold/post-state.ts';
 import type { ClaimState, OfferState } from '../domain/fold/stock.ts';
 import type { AuthorKey, PostId, RecordId, RoomId } from '../domain/ids.ts';
 import {

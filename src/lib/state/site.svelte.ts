@@ -1,5 +1,5 @@
 import type { Board } from '../board/board.ts';
-import type { PostState } from '../domain/fold/posts.ts';
+import type { PostState } from '../domain/fold/post-state.ts';
 import { roundLocation, type LngLat } from '../domain/geo.ts';
 import type { AuthorKey } from '../domain/ids.ts';
 import {

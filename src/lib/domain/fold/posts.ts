@@ -1,34 +1,12 @@
-import type { Authority, Hiding } from '../authority.ts';
-import { hlcMs, type Hlc } from '../hlc.ts';
+import type { Authority } from '../authority.ts';
+import type { Hlc } from '../hlc.ts';
 import type { AuthorKey, PostId, RecordId } from '../ids.ts';
-import { editedBody } from '../kinds/edit.ts';
-import type { PostBody } from '../kinds/post.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
-import type { UpdateAction } from '../kinds/update.ts';
 import { judgeLimits, limitedPost, limitsOf, type LimitedPost } from '../limits.ts';
 import { ALLOWED, refused, type Verdict } from '../reasons.ts';
 import { byTimeThenId } from './order.ts';
+import { postState, type PostState } from './post-state.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
-
-/** A post with its current status, as every peer computes it from the same records. */
-export interface PostState {
-  readonly id: PostId;
-  readonly author: AuthorKey;
-  readonly at: Hlc;
-  /** What the post says now: its author's latest edit applied. */
-  readonly body: PostBody;
-  /** When its author last edited it, if they did. */
-  readonly editedAtMs?: number;
-  readonly status: 'open' | 'resolved' | 'withdrawn';
-  /** When the post was published or last renewed: expiry counts from here. */
-  readonly activeSinceMs: number;
-  /** Time of the latest accepted record about this post. */
-  readonly lastActivityMs: number;
-  /** Notes of progress, oldest first; each keyed by its update's id, unique by construction. */
-  readonly progress: readonly { readonly id: RecordId; readonly at: Hlc; readonly note: string }[];
-  /** Hidden by a volunteer: shown to its author only, with the reason. */
-  readonly hidden?: Hiding;
-}
 
 type PostRecord = VerifiedRecord<'post'>;
 type Update = VerifiedRecord<'update'>;
@@ -306,17 +284,6 @@ export class PostsSlice implements FoldSlice {
     if (!record) return; // updates wait for their post
     const allUpdates = this.#updates.get(id) ?? [];
     const updates = allUpdates.filter((u) => KINDS.update.authorise(u, record, authority).ok).sort(byTimeThenId);
-    let status: PostState['status'] = 'open';
-    let activeSinceMs = hlcMs(record.at);
-    let lastActivityMs = activeSinceMs;
-    const progress: { id: RecordId; at: Hlc; note: string }[] = [];
-    for (const update of updates) {
-      const ms = hlcMs(update.at);
-      lastActivityMs = Math.max(lastActivityMs, ms);
-      status = nextStatus(status, update.body.action);
-      if (update.body.action === 'renew') activeSinceMs = Math.max(activeSinceMs, ms);
-      if (update.body.note) progress.push({ id: update.id, at: update.at, note: update.body.note });
-    }
     // Each edit is judged against the post as published and carries every editable field: the latest one decides.
     const allEdits = this.#edits.get(id) ?? [];
     const edits = allEdits.filter((e) => KINDS.edit.authorise(e, record, authority).ok);
@@ -324,36 +291,9 @@ export class PostsSlice implements FoldSlice {
     // Judged here only when no erasure of the post counts (settle): each one is refused.
     const erases = this.#erases.get(id)?.length ?? 0;
     this.#setRefused(id, allUpdates.length - updates.length + (allEdits.length - edits.length) + erases);
-    const editedAtMs = edit ? hlcMs(edit.at) : undefined;
-    if (editedAtMs !== undefined) lastActivityMs = Math.max(lastActivityMs, editedAtMs);
-    const hidden = authority.hidingOf(id);
-    const state: PostState = {
-      id,
-      author: record.author,
-      at: record.at,
-      body: edit ? editedBody(record.body, edit.body) : record.body,
-      ...(editedAtMs !== undefined ? { editedAtMs } : {}),
-      status,
-      activeSinceMs,
-      lastActivityMs,
-      progress,
-      ...(hidden ? { hidden } : {}),
-    };
+    const state = postState(record, updates, edit, authority.hidingOf(id));
     this.#states.set(id, state);
     // Shown at once if it was; the author's limits decide in settle.
     if (this.#posts.has(id)) this.#posts.set(id, state);
-  }
-}
-
-function nextStatus(current: PostState['status'], action: UpdateAction): PostState['status'] {
-  switch (action) {
-    case 'resolve':
-      return 'resolved';
-    case 'withdraw':
-      return 'withdrawn';
-    case 'renew':
-      return 'open';
-    case 'progress':
-      return current;
   }
 }

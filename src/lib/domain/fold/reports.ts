@@ -2,7 +2,7 @@ import type { Authority } from '../authority.ts';
 import type { AuthorKey, PostId } from '../ids.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../kinds/registry.ts';
 import type { ReviewItem } from './board-view.ts';
-import type { PostState } from './posts.ts';
+import type { PostState } from './post-state.ts';
 import type { ChangeBuilder, FoldSlice } from './slice.ts';
 
 type Report = VerifiedRecord<'report'>;
