@@ -189,16 +189,4 @@ describe('counting the records of a post its rules refuse', () => {
       expect(f.rejectedCount).toBe(0);
     }
   });
-
-  it('does not count what waits for its post, nor an erasure that counts', async () => {
-    const post = await signPost(alice, postBody(), T0);
-    const theirs = await signUpdate(bob, post.id, 'resolve', T0 + HOUR);
-    const f = fold(theirs);
-    expect(f.rejectedCount).toBe(0);
-    f.add([post]);
-    expect(f.rejectedCount).toBe(1);
-    f.add([await sign(alice, 'erase', { post: post.id }, T0 + 2 * HOUR)]);
-    expect(f.post(post.id as PostId)).toBeUndefined();
-    expect(f.rejectedCount).toBe(0);
-  });
 });

@@ -7,6 +7,9 @@ import { RECORD_VERSION } from '../../src/lib/domain/envelope.ts';
 import type { AnyRecord, RecordKind, SignedRecord, UnsignedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import type { PostBody } from '../../src/lib/domain/kinds/post.ts';
 import type { UpdateAction } from '../../src/lib/domain/kinds/update.ts';
+import { seedCommitment } from '../../src/lib/domain/kinds/draw.ts';
+import type { StockBody } from '../../src/lib/domain/kinds/stock.ts';
+import type { StockDraft } from '../../src/lib/state/stock.svelte.ts';
 import { identityFromSeed } from '../support/peers.ts';
 
 export const MINUTE = 60_000;
@@ -21,6 +24,27 @@ export function hlc(ms: number, counter = 0): Hlc {
 /** A deterministic identity; the same n gives the same key. */
 export function identity(n: number): Promise<Identity> {
   return identityFromSeed(new Uint8Array(32).fill(n));
+}
+
+/** A stock offer of 10 masks at Lobby B: claims for 30 minutes from `opens`, one slot of one place an hour on. */
+export function maskOffer(opens = T0, overrides: Partial<StockDraft> = {}): StockDraft {
+  return {
+    item: 'surgical-mask',
+    total: 10,
+    perHousehold: 5,
+    rollingHours: 24,
+    opens,
+    closes: opens + 30 * MINUTE,
+    slots: [{ point: 'Lobby B', start: opens + HOUR, end: opens + 2 * HOUR, capacity: 1 }],
+    delivery: 0,
+    priority: [],
+    ...overrides,
+  };
+}
+
+/** The mask offer opening at T0, as a stock record's body: committed to the draw with `seed`. */
+export function committedOffer(seed: string, overrides: Partial<StockBody> = {}): StockBody {
+  return { ...maskOffer(T0), commit: seedCommitment(seed), ...overrides };
 }
 
 /** A valid need for paracetamol unless overridden. */

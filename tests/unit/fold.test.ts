@@ -40,7 +40,7 @@ describe('authorisation', () => {
     },
   );
 
-  it('counts an unauthorised update once its post arrives', async () => {
+  it('counts an unauthorised update once its post arrives, and no longer once an erasure that counts drops it', async () => {
     const post = await signPost(alice, postBody(), T0);
     const theirs = await signUpdate(bob, post.id, 'resolve', T0 + HOUR);
     const f = fold(theirs);
@@ -48,6 +48,9 @@ describe('authorisation', () => {
     f.add([post]);
     expect(f.rejectedCount).toBe(1);
     expect(f.post(post.id)?.status).toBe('open');
+    f.add([await sign(alice, 'erase', { post: post.id }, T0 + 2 * HOUR)]);
+    expect(f.post(post.id)).toBeUndefined();
+    expect(f.rejectedCount).toBe(0);
   });
 });
 

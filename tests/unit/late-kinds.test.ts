@@ -13,11 +13,10 @@ import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { BoardView } from '../../src/lib/domain/fold/board-view.ts';
 import { postOfLate } from '../../src/lib/domain/fold/held.ts';
 import type { AuthorKey, PostId, RecordId, RoomId } from '../../src/lib/domain/ids.ts';
-import { seedCommitment } from '../../src/lib/domain/kinds/draw.ts';
 import type { SealedBox } from '../../src/lib/domain/kinds/message.ts';
 import { isReadable, LATE_KINDS, type AnyRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { lateKinds } from '../../src/lib/domain/late-kinds.ts';
-import { HOUR, identity, MINUTE, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
+import { committedOffer, HOUR, identity, MINUTE, postBody, sign, signPost, signUpdate, T0 } from './fixtures.ts';
 
 const SEED = 'c'.repeat(64);
 const ROOM = 'R'.repeat(22) as RoomId;
@@ -46,18 +45,11 @@ beforeAll(async () => {
   const stock = await sign(
     vera,
     'stock',
-    {
-      item: 'surgical-mask',
+    committedOffer(SEED, {
       total: 20,
-      perHousehold: 5,
-      rollingHours: 24,
-      opens: T0,
-      closes: T0 + 30 * MINUTE,
       slots: [{ point: 'Lobby B', start: T0 + HOUR, end: T0 + 2 * HOUR, capacity: 2 }],
-      delivery: 0,
       priority: ['elderly'],
-      commit: seedCommitment(SEED),
-    },
+    }),
     T0 - MINUTE,
   );
   const claim = (who: Identity, ms: number) =>

@@ -11,14 +11,13 @@ import { generateSealingKeys, seal } from '../../src/lib/crypto/seal.ts';
 import type { Identity } from '../../src/lib/crypto/signing.ts';
 import { BoardFold } from '../../src/lib/domain/fold/board-fold.ts';
 import type { AuthorKey, RecordId } from '../../src/lib/domain/ids.ts';
-import { seedCommitment } from '../../src/lib/domain/kinds/draw.ts';
 import { parseRecord } from '../../src/lib/domain/kinds/parse.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import { messageBinding, parseMessageContent, type SealedBox } from '../../src/lib/domain/kinds/message.ts';
 import type { StockBody } from '../../src/lib/domain/kinds/stock.ts';
 import { orphansToDrop, ORPHAN_TTL_MS } from '../../src/lib/domain/retention.ts';
 import { resultOf, resultsToTell } from '../../src/lib/domain/stock-result.ts';
-import { HOUR, identity, MINUTE, sign, signPost, postBody, stored, T0 } from './fixtures.ts';
+import { committedOffer, HOUR, identity, MINUTE, sign, signPost, postBody, stored, T0 } from './fixtures.ts';
 
 const SEED = 'c'.repeat(64);
 
@@ -37,18 +36,7 @@ beforeAll(async () => {
   site = await sign(founder, 'site', { buildings: [], points: [{ name: 'Lobby B', at: [114.2, 22.3] }] }, T0 - HOUR);
 });
 
-const offerBody: () => StockBody = () => ({
-  item: 'surgical-mask',
-  total: 10,
-  perHousehold: 5,
-  rollingHours: 24,
-  opens: T0,
-  closes: T0 + 30 * MINUTE,
-  slots: [{ point: 'Lobby B', start: T0 + HOUR, end: T0 + 2 * HOUR, capacity: 1 }],
-  delivery: 0,
-  priority: [],
-  commit: seedCommitment(SEED),
-});
+const offerBody = (): StockBody => committedOffer(SEED);
 
 /** A resident's offer of 10 masks, claimed by the three households, drawn: one place, two waiting. */
 async function drawnOffer() {

@@ -17,7 +17,7 @@ import { checkBody } from '../../src/lib/domain/kinds/parse.ts';
 import { KINDS, type AnyRecord, type VerifiedRecord } from '../../src/lib/domain/kinds/registry.ts';
 import type { SiteBody } from '../../src/lib/domain/kinds/site.ts';
 import type { StockBody } from '../../src/lib/domain/kinds/stock.ts';
-import { hlc, HOUR, identity, MINUTE, sign, T0 } from './fixtures.ts';
+import { committedOffer, hlc, HOUR, identity, MINUTE, sign, T0 } from './fixtures.ts';
 
 type StockRecord = VerifiedRecord<'stock'>;
 
@@ -41,22 +41,16 @@ const siteWith = (...points: string[]): SiteBody => ({
   points: points.map((name, i) => ({ name, at: [114.2 + i / 10_000, 22.3] })),
 });
 
-const offerBody = (overrides: Partial<StockBody> = {}): StockBody => ({
-  item: 'surgical-mask',
-  total: 20,
-  perHousehold: 5,
-  rollingHours: 24,
-  opens: T0,
-  closes: T0 + 30 * MINUTE,
-  slots: [
-    { point: 'Lobby B', start: T0 + HOUR, end: T0 + 2 * HOUR, capacity: 2 },
-    { point: 'Lobby B', start: T0 + 2 * HOUR, end: T0 + 3 * HOUR, capacity: 2 },
-  ],
-  delivery: 0,
-  priority: ['elderly'],
-  commit: seedCommitment(SEED),
-  ...overrides,
-});
+const offerBody = (overrides: Partial<StockBody> = {}): StockBody =>
+  committedOffer(SEED, {
+    total: 20,
+    slots: [
+      { point: 'Lobby B', start: T0 + HOUR, end: T0 + 2 * HOUR, capacity: 2 },
+      { point: 'Lobby B', start: T0 + 2 * HOUR, end: T0 + 3 * HOUR, capacity: 2 },
+    ],
+    priority: ['elderly'],
+    ...overrides,
+  });
 
 const claimBody = (offer: RecordId, overrides: Partial<ClaimBody> = {}): ClaimBody => ({
   offer,

@@ -16,7 +16,7 @@ import { sameResult } from '../../../src/lib/domain/stock-result.ts';
 import { CLOCK_TICK_MS } from '../../../src/lib/state/square.svelte.ts';
 import type { StockDraft } from '../../../src/lib/state/stock.svelte.ts';
 import { docOf, settle, sync, threeResidents, type Resident } from '../../support/residents.ts';
-import { HOUR, identity, MINUTE, sign, T0 } from '../fixtures.ts';
+import { maskOffer, HOUR, identity, MINUTE, sign, T0 } from '../fixtures.ts';
 
 let hostile: Identity;
 
@@ -40,17 +40,8 @@ function sealKeyOf(r: Resident): SealKey {
   throw new Error('no encryption key in the profile');
 }
 
-const draft = (opens: number): StockDraft => ({
-  item: 'surgical-mask',
-  total: 10,
-  perHousehold: 5,
-  rollingHours: 24,
-  opens,
-  closes: opens + 30 * MINUTE,
-  slots: [{ point: 'Lobby B', start: opens + HOUR, end: opens + 3 * HOUR, capacity: 1 }],
-  delivery: 0,
-  priority: [],
-});
+const draft = (opens: number): StockDraft =>
+  maskOffer(opens, { slots: [{ point: 'Lobby B', start: opens + HOUR, end: opens + 3 * HOUR, capacity: 1 }] });
 
 async function square() {
   const { clock, a, b, c } = await threeResidents();

@@ -6,7 +6,7 @@ import type { StockBody } from '../../../src/lib/domain/kinds/stock.ts';
 import { CLOCK_TICK_MS } from '../../../src/lib/state/square.svelte.ts';
 import type { StockDraft } from '../../../src/lib/state/stock.svelte.ts';
 import { arrive, founderSession, settle } from '../../support/founder-session.ts';
-import { HOUR, identity, MINUTE, sign, T0 } from '../fixtures.ts';
+import { maskOffer, HOUR, identity, MINUTE, sign, T0 } from '../fixtures.ts';
 
 let neighbour: Identity;
 
@@ -21,17 +21,12 @@ async function stockSquare(): Promise<Awaited<ReturnType<typeof founderSession>>
   return square;
 }
 
-const draft = (opens: number): StockDraft => ({
-  item: 'surgical-mask',
-  total: 200,
-  perHousehold: 5,
-  rollingHours: 24,
-  opens,
-  closes: opens + 30 * MINUTE,
-  slots: [{ point: 'Lobby B', start: opens + HOUR, end: opens + 3 * HOUR, capacity: 20 }],
-  delivery: 0,
-  priority: ['elderly'],
-});
+const draft = (opens: number): StockDraft =>
+  maskOffer(opens, {
+    total: 200,
+    slots: [{ point: 'Lobby B', start: opens + HOUR, end: opens + 3 * HOUR, capacity: 20 }],
+    priority: ['elderly'],
+  });
 
 describe('the Stock panel', () => {
   it('pins with a seed kept on this device, then reveals it once the window closed', async () => {
