@@ -114,6 +114,20 @@ describe('editing a post', () => {
     expect(f.rejectedCount).toBe(1);
   });
 
+  it("refuses an author's own client that edits a need into what no post may be: wanting in return, or a medicine expiry", async () => {
+    const post = await signPost(alice, postBody(), T0);
+    const wanting = await sign(alice, 'edit', edit(post.id, { wants: [{ item: 'antigen-test', qty: 2 }] }), T0 + HOUR);
+    const expiring = await sign(alice, 'edit', edit(post.id, { medicineExpiry: '2023-06-30' }), T0 + 2 * HOUR);
+    for (const order of [
+      [post, wanting, expiring],
+      [expiring, wanting, post],
+    ]) {
+      const f = fold(...order);
+      expect(f.post(post.id as PostId)?.body).toEqual(post.body);
+      expect(f.rejectedCount).toBe(2);
+    }
+  });
+
   it('waits for its post, and goes with it when the author erases it', async () => {
     const post = await signPost(alice, postBody(), T0);
     const edited = await sign(alice, 'edit', edit(post.id), T0 + HOUR);
