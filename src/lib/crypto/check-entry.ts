@@ -1,4 +1,4 @@
-import { parseRecord } from '../domain/kinds/parse.ts';
+import { parseBody } from '../domain/kinds/parse.ts';
 import { parseEnvelope } from '../domain/parsing.ts';
 import type { EntryCheck } from './signature-verifier.ts';
 import { verifyRecord } from './signing.ts';
@@ -18,5 +18,5 @@ export async function checkEntry(text: string): Promise<EntryCheck> {
   if (!envelope.ok) return { status: 'invalid', junk: true };
   const signature = await verifyRecord(envelope.value);
   if (!signature.valid) return { status: 'invalid', junk: signature.checked };
-  return { status: parseRecord(envelope.value).ok ? 'valid' : 'foreign', id: signature.id };
+  return { status: parseBody(envelope.value).ok ? 'valid' : 'foreign', id: signature.id };
 }

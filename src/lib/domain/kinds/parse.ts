@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import { inNormalForm, type ParseResult } from '../envelope.ts';
+import { inNormalForm, type ParseResult, type Signed } from '../envelope.ts';
 import { checkWith, parseEnvelope } from '../parsing.ts';
 import { ClaimBodySchema } from './claim.ts';
 import { DrawBodySchema } from './draw.ts';
@@ -56,13 +56,17 @@ const BODIES: { readonly [K in RecordKind]: v.GenericSchema<unknown, BodyByKind[
  */
 export function parseRecord(input: unknown): ParseResult<SignedRecord> {
   const envelope = parseEnvelope(input);
-  if (!envelope.ok) return envelope;
-  const { kind, body } = envelope.value;
+  return envelope.ok ? parseBody(envelope.value) : envelope;
+}
+
+/** Checks the body of an envelope already parsed (`parseEnvelope`) against its kind's schema. Never throws. */
+export function parseBody(envelope: Signed<string, unknown>): ParseResult<SignedRecord> {
+  const { kind, body } = envelope;
   if (!isKnownKind(kind)) return { ok: false, reason: 'invalid' };
   const checked = checkWith<unknown>(BODIES[kind], body);
   if (!checked.ok) return checked;
   if (!inNormalForm(checked.value, body)) return { ok: false, reason: 'not-normal-form' };
-  return { ok: true, value: { ...envelope.value, kind, body: checked.value } as SignedRecord };
+  return { ok: true, value: { ...envelope, kind, body: checked.value } as SignedRecord };
 }
 
 /** Checks a body a local user is about to sign; returns the first problem found as a code. */
