@@ -15,7 +15,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Browser } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { BOARD_VIEW, boardIdle, waitForHandle, type KaifongHandle } from '../../tests/support/page-driver.ts';
 import type { ExchangeMode, Options } from '../app-options.ts';
 import { printProfile, startProfile, summarise } from '../support/cpu-profile.ts';
@@ -81,6 +81,11 @@ export interface ReceiveRun {
   readonly longestTaskMs: number | null;
   /** Tasks over 100 ms in that span. */
   readonly tasksOver100: number;
+  /**
+   * Packets A's browser dropped on sending to B (WebRTC stats, `packetsDiscardedOnSend`): each
+   * drop stalls SCTP until it retransmits. Null if A's stats could not be read.
+   */
+  readonly senderPacketsDropped: number | null;
 }
 
 export interface ReceiveSizeResult {
@@ -235,6 +240,7 @@ async function receiveOnce(
     const from = m.connected ?? Number.POSITIVE_INFINITY;
     const during = m.longTasks.filter(([start, duration]) => start + duration >= from && start <= idleAt);
     const storageBytes = await storageUsage(b.page);
+    const senderPacketsDropped = await packetsDroppedOnSend(a.page);
     const opt = (value: number | undefined) => (value === undefined ? null : round(value));
     return {
       mode,
@@ -259,10 +265,29 @@ async function receiveOnce(
       storageBytes,
       longestTaskMs: m.connected === undefined ? null : round(Math.max(0, ...during.map(([, duration]) => duration))),
       tasksOver100: during.filter(([, duration]) => duration > 100).length,
+      senderPacketsDropped,
     };
   } finally {
     await b.context.close().catch(() => undefined);
   }
+}
+
+/** Packets dropped on sending, over every WebRTC connection of the page (see ReceiveRun). */
+function packetsDroppedOnSend(page: Page): Promise<number | null> {
+  return page
+    .evaluate(async () => {
+      const room = (window as ReceiveWindow).kaifong?.connection.provider?.room;
+      if (!room) return null;
+      let dropped = 0;
+      for (const conn of room.webrtcConns.values()) {
+        const stats = await conn.peer._pc.getStats();
+        stats.forEach((entry: { type: string; packetsDiscardedOnSend?: number }) => {
+          if (entry.type === 'candidate-pair') dropped += entry.packetsDiscardedOnSend ?? 0;
+        });
+      }
+      return dropped;
+    })
+    .catch(() => null);
 }
 
 async function receiveSize(
@@ -365,6 +390,7 @@ function printReceive(results: Record<string, ReceiveSizeResult>): void {
         t(run.transferEndMs),
         t(run.idleMs),
         run.longestTaskMs === null ? '—' : `${ms(run.longestTaskMs)} (${run.tasksOver100} > 100 ms)`,
+        run.senderPacketsDropped === null ? '—' : `${run.senderPacketsDropped}`,
         run.progressTextMs === null ? 'no' : `yes, at ${ms(run.progressTextMs)}`,
       ]);
       first = false;
@@ -385,6 +411,7 @@ function printReceive(results: Record<string, ReceiveSizeResult>): void {
       'END',
       '+ until idle',
       'longest task',
+      'packets A dropped',
       '"Receiving the square" shown',
     ],
     rows,
