@@ -49,7 +49,10 @@ export function signatureVerifier(mode: VerifyMode): SignatureVerifier {
       // A pool that cannot load leaves the checking to this thread, as a failed worker does.
       () => new InProcessSignatureVerifier(),
     );
-  return { verify: async (records) => (await (pool ??= load())).verify(records) };
+  return {
+    verify: async (records) => (await (pool ??= load())).verify(records),
+    prepare: () => void (pool ??= load()).then((loaded) => loaded.prepare()),
+  };
 }
 
 /** The services of the app in a browser: WebRTC, IndexedDB, localStorage and the page's URL. */

@@ -55,6 +55,21 @@ describe('WorkerPoolVerifier', () => {
     expect(seen.map((r) => r.texts.length).sort((a, b) => b - a)).toEqual([POOL_BATCH, POOL_BATCH, POOL_BATCH, 1]);
   });
 
+  it('prepare starts every worker before the first check, and the checks then use them all', async () => {
+    const seen: VerifyRequest[] = [];
+    let spawned = 0;
+    const pool = new WorkerPoolVerifier(() => (spawned++, channelWorker(seen)), 3);
+    pools.push(pool);
+    pool.prepare();
+    expect(spawned).toBe(3);
+    pool.prepare();
+    expect(spawned).toBe(3);
+    const checks = await pool.verify((await posts(2 * POOL_BATCH)).map(text));
+    expect(checks.every((c) => c.status === 'valid')).toBe(true);
+    expect(spawned).toBe(3);
+    expect(seen).toHaveLength(2);
+  });
+
   it('checks in the page what a failed worker had not answered, and everything after, losing nothing', async () => {
     let failWorker: () => void = () => undefined;
     const pool = new WorkerPoolVerifier(() => {

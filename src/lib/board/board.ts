@@ -190,6 +190,7 @@ export class Board {
   async attach(doc?: Y.Doc): Promise<void> {
     if (this.#attached) return this.whenIdle();
     this.#attached = true;
+    this.#signatures.prepare();
     // NOTE: nothing from the document is judged before every kind can be (loadLate).
     const ingestion = await this.#ingest();
     if (doc && !this.#map.bound) await this.#bind(doc);

@@ -21,6 +21,12 @@ export type EntryCheck =
 export interface SignatureVerifier {
   /** The check of each entry (as check-entry.ts makes it), in the order given. Never rejects. */
   verify(texts: readonly string[]): Promise<EntryCheck[]>;
+  /**
+   * Gets ready to check, so the first entries a peer sends are not kept waiting: loads the
+   * checking code, and starts the workers of a pool. Called when the board starts following the
+   * shared document, before any peer connects. Never rejects.
+   */
+  prepare(): void;
 }
 
 /**
@@ -31,5 +37,9 @@ export class InProcessSignatureVerifier implements SignatureVerifier {
   async verify(texts: readonly string[]): Promise<EntryCheck[]> {
     const { checkEntry } = await import('./check-entry.ts');
     return Promise.all(texts.map(checkEntry));
+  }
+
+  prepare(): void {
+    import('./check-entry.ts').catch(() => undefined);
   }
 }
