@@ -194,7 +194,7 @@ describe('DocExchange', () => {
     await until(() => b.doc.getMap('records').size === 10, 'the records despite garbage');
   });
 
-  it('repeats HELLO on its scheduler until the peer, started late, answers; then stops', () => {
+  it('says HELLO again as soon as the peer, started late, says its own; and repeats it on its scheduler until answered', () => {
     const scheduler = new ManualScheduler();
     const a = peer(10, 'a', scheduler);
     const b = peer(0, 'b', scheduler);
@@ -205,12 +205,24 @@ describe('DocExchange', () => {
     b.exchange.addPeer('a', pair.b);
     pair.flush();
     expect(b.doc.getMap('records').size).toBe(10); // A answered B's HELLO
-    expect(a.exchange.stats.transfersBegun).toBe(0); // but nobody has answered A's
-    scheduler.advance(HELLO_RETRY_MS);
-    pair.flush();
+    // and said its own again on hearing B's, without waiting for the retry
     expect(a.exchange.stats.transfersBegun).toBe(1);
+    expect(a.exchange.stats.piecesReceived).toBe(0); // B had nothing to send
     scheduler.advance(HELLO_RETRY_MS);
     expect(scheduler.active).toBe(0);
+    expect(pair.lost).toBe(1);
+
+    // A peer whose HELLOs all went out before the other's end opened is answered at once too.
+    const c = peer(0, 'c', scheduler);
+    const d = peer(5, 'd', scheduler);
+    const late = new ChannelPair();
+    c.exchange.addPeer('d', late.a);
+    scheduler.advance(3 * HELLO_RETRY_MS);
+    late.flush();
+    expect(late.lost).toBe(4);
+    d.exchange.addPeer('c', late.b);
+    late.flush();
+    expect(c.doc.getMap('records').size).toBe(5);
     const sent = a.exchange.stats.messagesSent;
     scheduler.advance(10 * HELLO_RETRY_MS);
     expect(a.exchange.stats.messagesSent).toBe(sent);

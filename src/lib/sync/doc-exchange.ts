@@ -233,8 +233,15 @@ export class DocExchange {
       }
       return;
     }
-    // A peer that just moved to our epoch may have let our HELLOs go unanswered meanwhile.
-    if (!link.answered && !link.repeating) link.repeatHello(() => this.#current.hello());
+    if (!link.answered) {
+      // A peer that just moved to our epoch may have let our HELLOs go unanswered meanwhile.
+      if (!link.repeating) link.repeatHello(() => this.#current.hello());
+      // NOTE: a HELLO sent before the peer's end of the channel was open is lost, and the next
+      // try was up to HELLO_RETRY_MS away (a newcomer's transfer began 250 ms late in 2 runs of
+      // 3). The peer's first HELLO says its end is open: say ours again at once.
+      else if (!link.heardHello) link.send([this.#current.hello()]);
+    }
+    link.heardHello = true;
     if (link.answeredPeer) return;
     link.answeredPeer = true;
     link.send(this.#current.answer(hello.stateVector, this.#options.countPosts()));

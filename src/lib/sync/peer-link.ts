@@ -55,6 +55,8 @@ export class PeerLink {
   incoming: Incoming | null = null;
   /** The size of a transfer from this peer refused as too large, until it ends. */
   refusedBytes: number | null = null;
+  /** The peer's HELLO has arrived on this link (its end of the channel is open). */
+  heardHello = false;
   /** Whether our HELLO is being repeated to this peer. */
   repeating = false;
   /** The latest epoch this peer's HELLO offered us (its record goes to the keeper once). */
@@ -146,6 +148,7 @@ export class PeerLink {
     this.endIncoming();
     this.answered = false;
     this.answeredPeer = false;
+    this.heardHello = false;
     this.refusedBytes = null;
   }
 
