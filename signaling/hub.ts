@@ -31,7 +31,11 @@ export interface Client extends Live, Receiver {
   readonly address: string;
   readonly topics: Set<Topic>;
   readonly bucket: TokenBucket;
-  readonly strikes: TokenBucket;
+  /**
+   * Made at the first dropped frame: most connections never have one, and an untouched bucket is
+   * full, as a new one is.
+   */
+  strikes: TokenBucket | null;
   /** Close code this server sent, if it initiated the close. */
   sentCode: number | null;
 }
@@ -102,7 +106,7 @@ export class Hub {
       address,
       topics: new Set(),
       bucket: new TokenBucket(this.#messageRate, now),
-      strikes: new TokenBucket(this.#strikeRate, now),
+      strikes: null,
       alive: true,
       slot: this.heartbeat.nextSlot(),
       closing: false,
@@ -184,6 +188,7 @@ export class Hub {
 
   #drop(client: Client, reason: DropReason, now: number): void {
     this.metrics.drop(reason);
+    client.strikes ??= new TokenBucket(this.#strikeRate, now);
     if (!client.strikes.take(now)) {
       this.log.debug('closing misbehaving client', { reason });
       this.close(client, CLOSE_POLICY, 'policy: too many dropped frames');

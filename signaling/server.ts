@@ -84,7 +84,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** Resets before ws takes over must not become uncaught errors; one function for every socket. */
+/** Resets before ws takes over must not become uncaught errors; one function for every socket, taken off once ws listens. */
 const ignore = (): void => {};
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,6 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const address = guard.admit(req, socket);
     if (address === null) return;
     wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', ignore); // ws listens for them now: one listener less on every connection
       if (guard.draining) ws.close(CLOSE_GOING_AWAY, 'server shutting down');
       else hub.attach(ws, socket, address);
     });
