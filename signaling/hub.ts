@@ -48,7 +48,7 @@ export class Hub {
   #relay: Relay | null = null;
   readonly heartbeat: Heartbeat;
   readonly #emptyWaiters: (() => void)[] = [];
-  readonly #fanout: Fanout;
+  readonly #fanout: Fanout<Client>;
   /** What every connection's events call, so a connection holds no closures of its own. */
   readonly #events: SocketEvents<Client>;
   readonly #messageRate: BucketRate;
@@ -64,7 +64,7 @@ export class Hub {
       closed: (topic) => this.#relay?.close(topic),
     });
     this.heartbeat = new Heartbeat(this.clients, log);
-    this.#fanout = new Fanout(limits.maxBufferedBytes, metrics);
+    this.#fanout = new Fanout<Client>(limits.maxBufferedBytes, metrics, (topic) => this.rooms.subscribers(topic));
     this.#messageRate = bucketRate(limits.messageRatePerSecond, limits.messageBurst);
     this.#strikeRate = bucketRate(limits.strikeRatePerSecond, limits.strikeBurst);
     this.#events = {
@@ -158,12 +158,15 @@ export class Hub {
             break;
           }
           client.topics.add(topic);
+          this.#fanout.settle(topic);
           this.rooms.add(topic, client);
         }
         break;
       case 'unsubscribe':
         for (const topic of message.topics) {
-          if (client.topics.delete(topic)) this.rooms.remove(topic, client);
+          if (!client.topics.delete(topic)) continue;
+          this.#fanout.settle(topic);
+          this.rooms.remove(topic, client);
         }
         break;
       case 'ping':
@@ -183,7 +186,7 @@ export class Hub {
   /** Fan a publish (a frame's JSON bytes) out to this instance's subscribers of `topic`; returns how many got it. */
   deliver(topic: string, raw: Buffer): number {
     const subs = this.rooms.subscribers(topic);
-    return subs === undefined ? 0 : this.#fanout.deliver(subs, raw);
+    return subs === undefined ? 0 : this.#fanout.deliver(topic, subs, raw);
   }
 
   #drop(client: Client, reason: DropReason, now: number): void {
