@@ -2,12 +2,11 @@
 // Knows nothing about HTTP; server.ts hands it upgraded sockets.
 
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
-import type { RawData } from 'ws';
 import { Fanout } from './fanout.ts';
 import type { Receiver } from './fanout.ts';
 import { textFrame } from './frames.ts';
 import { Heartbeat } from './heartbeat.ts';
+import type { HubSocket, SocketEvents } from './hub-socket.ts';
 import type { Live } from './heartbeat.ts';
 import type { Limits } from './limits.ts';
 import {
@@ -28,24 +27,20 @@ import { Rooms } from './rooms.ts';
 
 /** Per-connection state. */
 export interface Client extends Live, Receiver {
-  readonly ws: WebSocket;
+  readonly ws: HubSocket<Client>;
   readonly address: string;
   readonly topics: Set<Topic>;
   readonly bucket: TokenBucket;
-  readonly strikes: TokenBucket;
+  /**
+   * Made at the first dropped frame: most connections never have one, and an untouched bucket is
+   * full, as a new one is.
+   */
+  strikes: TokenBucket | null;
   /** Close code this server sent, if it initiated the close. */
   sentCode: number | null;
 }
 
 const PONG = textFrame(PONG_FRAME);
-
-/** What a socket's events call: one set for every connection, so a connection holds no closures of its own. */
-interface SocketListeners {
-  message(this: WebSocket, data: RawData, isBinary: boolean): void;
-  pong(this: WebSocket): void;
-  error(this: WebSocket, err: Error & { code?: string }): void;
-  close(this: WebSocket, code: number): void;
-}
 
 export class Hub {
   readonly clients = new Set<Client>();
@@ -53,9 +48,9 @@ export class Hub {
   #relay: Relay | null = null;
   readonly heartbeat: Heartbeat;
   readonly #emptyWaiters: (() => void)[] = [];
-  readonly #fanout: Fanout;
-  readonly #clientOf = new WeakMap<WebSocket, Client>();
-  readonly #listeners: SocketListeners;
+  readonly #fanout: Fanout<Client>;
+  /** What every connection's events call, so a connection holds no closures of its own. */
+  readonly #events: SocketEvents<Client>;
   readonly #messageRate: BucketRate;
   readonly #strikeRate: BucketRate;
 
@@ -69,45 +64,31 @@ export class Hub {
       closed: (topic) => this.#relay?.close(topic),
     });
     this.heartbeat = new Heartbeat(this.clients, log);
-    this.#fanout = new Fanout(limits.maxBufferedBytes, metrics);
+    this.#fanout = new Fanout<Client>(limits.maxBufferedBytes, metrics, (topic) => this.rooms.subscribers(topic));
     this.#messageRate = bucketRate(limits.messageRatePerSecond, limits.messageBurst);
     this.#strikeRate = bucketRate(limits.strikeRatePerSecond, limits.strikeBurst);
-    const clientOf = (ws: WebSocket): Client | undefined => this.#clientOf.get(ws);
-    const onFrame = (client: Client, data: RawData, isBinary: boolean): void => {
-      try {
-        this.#onFrame(client, data as Buffer, isBinary); // binaryType 'nodebuffer': always one Buffer
-      } catch (err) {
-        // a bug here must cost one connection, not the process
-        this.log.error('frame handler failed', { error: String(err) });
-        this.close(client, CLOSE_INTERNAL_ERROR, 'internal error');
-      }
-    };
-    const onError = (client: Client | undefined, err: Error & { code?: string }): void => {
-      // ws closes the socket itself (1009 for maxPayload, 1002/1007 for protocol errors)
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && client !== undefined) {
-        this.metrics.drop('too_big');
-        client.sentCode = CLOSE_TOO_BIG;
-      }
-      this.log.debug('socket error', { code: err.code ?? 'unknown' });
-    };
-    const onClose = (client: Client | undefined, code: number): void => {
-      if (client !== undefined) this.#detach(client, code);
-    };
-    this.#listeners = {
-      message(data, isBinary) {
-        const client = clientOf(this);
-        if (client !== undefined) onFrame(client, data, isBinary);
+    this.#events = {
+      message: (client, data, isBinary) => {
+        try {
+          this.#onFrame(client, data, isBinary);
+        } catch (err) {
+          // a bug here must cost one connection, not the process
+          this.log.error('frame handler failed', { error: String(err) });
+          this.close(client, CLOSE_INTERNAL_ERROR, 'internal error');
+        }
       },
-      pong() {
-        const client = clientOf(this);
-        if (client !== undefined) client.alive = true;
+      pong: (client) => {
+        client.alive = true;
       },
-      error(err) {
-        onError(clientOf(this), err);
+      error: (client, err) => {
+        // ws closes the socket itself (1009 for maxPayload, 1002/1007 for protocol errors)
+        if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+          this.metrics.drop('too_big');
+          client.sentCode = CLOSE_TOO_BIG;
+        }
+        this.log.debug('socket error', { code: err.code ?? 'unknown' });
       },
-      close(code) {
-        onClose(clientOf(this), code);
-      },
+      close: (client, code) => this.#detach(client, code),
     };
   }
 
@@ -117,7 +98,7 @@ export class Hub {
   }
 
   /** Take over an upgraded connection: `socket` is the one `ws` was made on. */
-  attach(ws: WebSocket, socket: Duplex, address: string): Client {
+  attach(ws: HubSocket<Client>, socket: Duplex, address: string): Client {
     const now = performance.now();
     const client: Client = {
       ws,
@@ -125,20 +106,15 @@ export class Hub {
       address,
       topics: new Set(),
       bucket: new TokenBucket(this.#messageRate, now),
-      strikes: new TokenBucket(this.#strikeRate, now),
+      strikes: null,
       alive: true,
       slot: this.heartbeat.nextSlot(),
       closing: false,
       sentCode: null,
     };
     this.clients.add(client);
-    this.#clientOf.set(ws, client);
+    ws.bind(client, this.#events);
     this.metrics.connectionsAccepted++;
-    const listeners = this.#listeners;
-    ws.on('message', listeners.message);
-    ws.on('pong', listeners.pong);
-    ws.on('error', listeners.error);
-    ws.on('close', listeners.close);
     return client;
   }
 
@@ -182,12 +158,15 @@ export class Hub {
             break;
           }
           client.topics.add(topic);
+          this.#fanout.settle(topic);
           this.rooms.add(topic, client);
         }
         break;
       case 'unsubscribe':
         for (const topic of message.topics) {
-          if (client.topics.delete(topic)) this.rooms.remove(topic, client);
+          if (!client.topics.delete(topic)) continue;
+          this.#fanout.settle(topic);
+          this.rooms.remove(topic, client);
         }
         break;
       case 'ping':
@@ -207,11 +186,12 @@ export class Hub {
   /** Fan a publish (a frame's JSON bytes) out to this instance's subscribers of `topic`; returns how many got it. */
   deliver(topic: string, raw: Buffer): number {
     const subs = this.rooms.subscribers(topic);
-    return subs === undefined ? 0 : this.#fanout.deliver(subs, raw);
+    return subs === undefined ? 0 : this.#fanout.deliver(topic, subs, raw);
   }
 
   #drop(client: Client, reason: DropReason, now: number): void {
     this.metrics.drop(reason);
+    client.strikes ??= new TokenBucket(this.#strikeRate, now);
     if (!client.strikes.take(now)) {
       this.log.debug('closing misbehaving client', { reason });
       this.close(client, CLOSE_POLICY, 'policy: too many dropped frames');

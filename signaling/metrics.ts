@@ -160,7 +160,7 @@ export class Metrics {
 
     const h = this.fanout;
     out.push(
-      '# HELP signaling_fanout_seconds Time from receiving a publish to handing it to every local subscriber.',
+      '# HELP signaling_fanout_seconds Time from receiving a publish to queuing it for every local subscriber (it leaves with the batch of its room at the end of the event-loop turn).',
       '# TYPE signaling_fanout_seconds histogram',
     );
     let cumulative = 0;

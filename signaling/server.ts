@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { HubSocket } from './hub-socket.ts';
+import type { Client } from './hub.ts';
 import { Hub } from './hub.ts';
 import { CLOSE_GOING_AWAY, DEFAULT_LIMITS, HEARTBEAT_SLICES, PENDING_GRACE_MS } from './limits.ts';
 import { closeListener, createListener, listen } from './listener.ts';
@@ -81,6 +83,9 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
 }
+
+/** Resets before ws takes over must not become uncaught errors; one function for every socket, taken off once ws listens. */
+const ignore = (): void => {};
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -165,6 +170,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   const wss = new WebSocketServer({
+    WebSocket: HubSocket<Client>,
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
@@ -172,10 +178,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => {}); // resets before ws takes over must not become uncaught errors
+    socket.on('error', ignore);
     const address = guard.admit(req, socket);
     if (address === null) return;
     wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', ignore); // ws listens for them now: one listener less on every connection
       if (guard.draining) ws.close(CLOSE_GOING_AWAY, 'server shutting down');
       else hub.attach(ws, socket, address);
     });

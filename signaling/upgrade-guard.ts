@@ -44,9 +44,17 @@ export class UpgradeGuard {
   /** Set on shutdown: every later upgrade is refused with 503. */
   draining = false;
   #sockets = 0;
+  /** The address each admitted socket holds a slot of, until it closes. */
+  readonly #addressOf = new WeakMap<Duplex, string>();
+  /** One close listener for every socket, so a connection holds no closure of its own. */
+  readonly #onClose: (this: Duplex) => void;
 
   constructor(private readonly options: UpgradeGuardOptions) {
     this.addresses = new AddressCounter(options.limits.maxConnectionsPerAddress);
+    const release = (socket: Duplex): void => this.#release(socket);
+    this.#onClose = function () {
+      release(this);
+    };
   }
 
   /** The address key of an admitted upgrade, or null once it has been refused (answered and closed). */
@@ -66,10 +74,17 @@ export class UpgradeGuard {
     if (!this.addresses.acquire(address)) return reject('address_limit');
     // count from here (not from the open event) so pending handshakes cannot overshoot the caps
     this.#sockets++;
-    socket.once('close', () => {
-      this.#sockets--;
-      this.addresses.release(address);
-    });
+    this.#addressOf.set(socket, address);
+    // `on`, not `once`: a socket closes once, and `once` wraps the listener anew for every socket
+    socket.on('close', this.#onClose);
     return address;
+  }
+
+  #release(socket: Duplex): void {
+    const address = this.#addressOf.get(socket);
+    if (address === undefined) return;
+    this.#addressOf.delete(socket);
+    this.#sockets--;
+    this.addresses.release(address);
   }
 }

@@ -1,56 +1,80 @@
-// The outbox (signaling/outbox.ts) batches a turn's frames per socket, and lets them go early once
-// a turn has queued MAX_BATCH_BYTES, so receivers need not wait for a whole poll phase.
+// The outbox (signaling/outbox.ts) batches a turn's frames per topic, in order, and lets a topic's
+// go early past MAX_TOPIC_BATCH_BYTES, or the whole turn's past MAX_BATCH_BYTES.
 
-import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MAX_BATCH_BYTES, Outbox } from '../../signaling/outbox.ts';
+import { MAX_BATCH_BYTES, MAX_TOPIC_BATCH_BYTES, Outbox } from '../../signaling/outbox.ts';
 
-/** A socket stand-in that records each write call that reached it (one per writev). */
-function socket(): { stream: Duplex; writes: Buffer[][] } {
-  const writes: Buffer[][] = [];
-  const stream = new Duplex({
-    read() {},
-    write(chunk: Buffer, _encoding, done) {
-      writes.push([chunk]);
-      done();
-    },
-    writev(chunks, done) {
-      writes.push(chunks.map((c) => c.chunk as Buffer));
-      done();
-    },
-  });
-  return { stream, writes };
+/** An outbox whose sends are recorded: each is one write of one buffer to a topic's receivers. */
+function recorded(): { outbox: Outbox<string>; sent: { topic: string; data: string; frames: number }[] } {
+  const sent: { topic: string; data: string; frames: number }[] = [];
+  const outbox = new Outbox<string>((topic, data, batch) =>
+    sent.push({ topic, data: data.toString('latin1'), frames: batch.frames.length }),
+  );
+  return { outbox, sent };
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('Outbox', () => {
-  it("writes a socket's frames of one turn together, once the turn ends", async () => {
-    const outbox = new Outbox();
-    const a = socket();
-    const b = socket();
-    outbox.write(a.stream, Buffer.from('1'));
-    outbox.write(b.stream, Buffer.from('x'));
-    outbox.write(a.stream, Buffer.from('2'));
-    expect(a.writes).toEqual([]);
+  it("sends a topic's frames of one turn as one buffer, in order, once the turn ends", async () => {
+    const { outbox, sent } = recorded();
+    outbox.add('a', Buffer.from('1'), 10);
+    outbox.add('b', Buffer.from('x'), 10);
+    outbox.add('a', Buffer.from('2'), 10);
+    expect(sent).toEqual([]);
     await nextTurn();
-    expect(a.writes.map((w) => Buffer.concat(w).toString())).toEqual(['12']);
-    expect(a.writes[0]).toHaveLength(2); // one writev
-    expect(b.writes.map((w) => Buffer.concat(w).toString())).toEqual(['x']);
+    expect(sent).toEqual([
+      { topic: 'a', data: '12', frames: 2 },
+      { topic: 'b', data: 'x', frames: 1 },
+    ]);
+    outbox.add('a', Buffer.from('3'), 10);
+    await nextTurn();
+    expect(sent.at(-1)).toEqual({ topic: 'a', data: '3', frames: 1 });
   });
 
-  it('lets a turn past MAX_BATCH_BYTES go at once, in order, and batches the rest', async () => {
-    const outbox = new Outbox();
-    const a = socket();
-    const frame = Buffer.alloc(16 * 1024, 'a');
-    const count = Math.ceil(MAX_BATCH_BYTES / frame.length) + 3;
-    for (let i = 0; i < count; i++) outbox.write(a.stream, Buffer.concat([Buffer.from(`${i};`), frame]));
-    // within the same turn: the first batch has left already
-    expect(a.writes.length).toBeGreaterThanOrEqual(1);
-    const early = a.writes.flat().length;
-    expect(early).toBeLessThan(count);
+  it('sends a topic at once when asked (its receivers are about to change)', async () => {
+    const { outbox, sent } = recorded();
+    outbox.add('a', Buffer.from('1'), 10);
+    outbox.add('b', Buffer.from('x'), 10);
+    outbox.flush('a');
+    expect(sent).toEqual([{ topic: 'a', data: '1', frames: 1 }]);
     await nextTurn();
-    const all = a.writes.flat().map((b) => Number(b.toString('latin1', 0, b.indexOf(';'))));
-    expect(all).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(sent.map((s) => s.topic)).toEqual(['a', 'b']);
+  });
+
+  it('lets a topic past MAX_TOPIC_BATCH_BYTES go at once, in order, while the others wait for the turn', async () => {
+    const { outbox, sent } = recorded();
+    outbox.add('quiet', Buffer.from('q'), 10);
+    const frame = Buffer.alloc(16 * 1024, 'a');
+    const count = Math.ceil(MAX_TOPIC_BATCH_BYTES / frame.length) * 2 + 3;
+    for (let i = 0; i < count; i++) outbox.add('busy', Buffer.concat([Buffer.from(`${i};`), frame]), 10);
+    // within the same turn: the busy topic's first batches have left already, in batches, not one by one
+    const early = sent.filter((s) => s.topic === 'busy');
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.length).toBeLessThanOrEqual(2);
+    expect(sent.some((s) => s.topic === 'quiet')).toBe(false);
+    await nextTurn();
+    const order = sent
+      .filter((s) => s.topic === 'busy')
+      .flatMap((s) => s.data.split(/a+/).filter(Boolean))
+      .map((n) => Number(n.replace(';', '')));
+    expect(order).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(sent.filter((s) => s.topic === 'quiet')).toEqual([{ topic: 'quiet', data: 'q', frames: 1 }]);
+  });
+
+  it('lets a whole turn go at once past MAX_BATCH_BYTES (counted per receiver), and batches the rest', async () => {
+    const { outbox, sent } = recorded();
+    const frame = Buffer.alloc(1024, 'f');
+    const receivers = Math.floor(MAX_BATCH_BYTES / frame.length / 4) + 1;
+    outbox.add('a', frame, receivers);
+    outbox.add('b', frame, receivers);
+    outbox.add('c', frame, receivers);
+    expect(sent).toEqual([]);
+    outbox.add('d', frame, receivers);
+    expect(sent.map((s) => s.topic)).toEqual(['a', 'b', 'c', 'd']);
+    outbox.add('a', frame, 1);
+    expect(sent).toHaveLength(4);
+    await nextTurn();
+    expect(sent.map((s) => s.topic)).toEqual(['a', 'b', 'c', 'd', 'a']);
   });
 });
