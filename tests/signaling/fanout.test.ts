@@ -41,6 +41,12 @@ const metrics = new Metrics(() => ({
 }));
 afterAll(() => metrics.stop());
 
+/** A room of these receivers, and the fan-out that sends to it. */
+function roomOf(...receivers: Fake[]): { room: Set<Fake>; fanout: Fanout<Fake> } {
+  const room = new Set(receivers);
+  return { room, fanout: new Fanout<Fake>(DEFAULT_LIMITS.maxBufferedBytes, metrics, () => room) };
+}
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const publish = (n: number): Buffer => Buffer.from(`{"n":${n}}`);
 
@@ -48,8 +54,7 @@ describe('Fanout', () => {
   it("writes a room's publishes of one turn to each receiver in one write, in order", async () => {
     const a = receiver();
     const b = receiver();
-    const room = new Set([a, b]);
-    const fanout = new Fanout<Fake>(DEFAULT_LIMITS.maxBufferedBytes, metrics, () => room);
+    const { room, fanout } = roomOf(a, b);
     fanout.deliver('t', room, publish(1));
     fanout.deliver('t', room, publish(2));
     expect(a.writes).toEqual([]);
@@ -61,8 +66,7 @@ describe('Fanout', () => {
   it('sends a publish to the receivers of its moment when the room changes within the turn', async () => {
     const a = receiver();
     const late = receiver();
-    const room = new Set([a]);
-    const fanout = new Fanout<Fake>(DEFAULT_LIMITS.maxBufferedBytes, metrics, () => room);
+    const { room, fanout } = roomOf(a);
     fanout.deliver('t', room, publish(1));
     fanout.settle('t'); // as the hub does before a subscribe
     room.add(late);
@@ -75,8 +79,7 @@ describe('Fanout', () => {
   it('writes nothing to a receiver that began closing before its batch left', async () => {
     const a = receiver();
     const closing = receiver();
-    const room = new Set([a, closing]);
-    const fanout = new Fanout<Fake>(DEFAULT_LIMITS.maxBufferedBytes, metrics, () => room);
+    const { room, fanout } = roomOf(a, closing);
     fanout.deliver('t', room, publish(1));
     closing.closing = true;
     await nextTurn();
